@@ -1,0 +1,180 @@
+/** Retries of one Azure request: until it succeeds, fails for good, the deadline or cancellation. */
+import { CancelledError, DeadlineError, ProductError } from '../errors';
+import { type Clock, systemClock } from './clock';
+import { type HttpExchange, parseRetryAfterMs } from './http-exchange';
+
+export interface RetryDecision {
+  retry: boolean;
+  retryAfterMs?: number;
+  reason?: string;
+}
+
+export interface RetryOptions {
+  /** Epoch ms; never sleep past it. */
+  deadline: number;
+  signal?: AbortSignal;
+  clock?: Clock;
+  /** Per-attempt timeout (default 30000): the attempt's signal aborts, and it counts as retryable. */
+  attemptTimeoutMs?: number;
+  /** Default: classifyAzureFailure. */
+  classify?: (error: unknown) => RetryDecision;
+  onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
+  /** E.g. "GET compute aks-prod", used in DeadlineError. */
+  describe: string;
+}
+
+const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
+const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_CAP_MS = 30_000;
+/** Shortest jittered pause once the deadline is near (see delayBefore). */
+const MIN_CLAMPED_PAUSE_MS = 1_000;
+
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/** Transport failures worth another try: the request may not even have reached Azure. */
+const NETWORK_CODES = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH',
+  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+]);
+const NETWORK_MESSAGES = /socket hang up|fetch failed|network error|\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN)\b/i;
+
+/** Thrown inside withRetries when an attempt outlives attemptTimeoutMs. */
+class AttemptTimedOut extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`);
+  }
+}
+
+/**
+ * Runs fn until it succeeds, a non-retryable error, the deadline or cancellation. Backoff:
+ * exponential with full jitter from 1 s capped at 30 s, but never shorter than a Retry-After.
+ */
+export async function withRetries<T>(fn: (attemptSignal: AbortSignal) => Promise<T>, options: RetryOptions): Promise<T> {
+  const clock = options.clock ?? systemClock;
+  const classify = options.classify ?? classifyAzureFailure;
+  const attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
+  const gaveUp = (attempts: number, lastReason?: string): DeadlineError =>
+    new DeadlineError(`${options.describe} (${attempts} attempt${attempts === 1 ? '' : 's'}${lastReason ? `, last: ${lastReason}` : ''})`);
+  let lastReason: string | undefined;
+
+  for (let attempt = 1; ; attempt++) {
+    if (options.signal?.aborted) throw new CancelledError();
+    const remaining = options.deadline - clock.now();
+    if (remaining <= 0) throw gaveUp(attempt - 1, lastReason);
+
+    let decision: RetryDecision;
+    try {
+      // An attempt never runs past the deadline either.
+      return await runAttempt(fn, Math.min(attemptTimeoutMs, remaining), clock, options.signal);
+    } catch (error) {
+      if (options.signal?.aborted) throw new CancelledError();
+      decision = error instanceof AttemptTimedOut ? { retry: true, reason: error.message } : classify(error);
+      if (!decision.retry) throw error;
+    }
+
+    lastReason = decision.reason ?? 'retryable failure';
+    const delayMs = delayBefore(attempt, decision.retryAfterMs, options.deadline - clock.now());
+    // Sleeping past the deadline only to give up then would add nothing but time.
+    if (clock.now() + delayMs >= options.deadline) throw gaveUp(attempt, lastReason);
+    options.onRetry?.({ attempt, delayMs, reason: lastReason });
+    await clock.sleep(delayMs, options.signal);
+  }
+}
+
+/**
+ * Full jitter (uniform in [0, min(30 s, 1 s · 2^(attempt-1))]) spreads the retries of many
+ * clients; a Retry-After is a floor, never shortened. Near the deadline the jittered part is
+ * clamped to half the time left (at least 1 s), so that one more attempt still fits.
+ */
+function delayBefore(attempt: number, retryAfterMs: number | undefined, remainingMs: number): number {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+  const jittered = Math.min(Math.round(Math.random() * ceiling), Math.max(MIN_CLAMPED_PAUSE_MS, remainingMs / 2));
+  return Math.max(retryAfterMs ?? 0, Math.round(jittered));
+}
+
+/**
+ * One attempt, raced against its timeout and the caller's signal: even an fn that ignores its
+ * signal cannot hold us. The timer and the listener are removed whatever happens.
+ */
+async function runAttempt<T>(
+  fn: (attemptSignal: AbortSignal) => Promise<T>,
+  timeoutMs: number,
+  clock: Clock,
+  parent: AbortSignal | undefined,
+): Promise<T> {
+  const attempt = new AbortController();
+  const timer = new AbortController();
+  let onParentAbort = (): void => {};
+  const interrupted = new Promise<never>((_, reject) => {
+    onParentAbort = () => {
+      attempt.abort(new CancelledError());
+      reject(new CancelledError());
+    };
+    parent?.addEventListener('abort', onParentAbort, { once: true });
+    clock.sleep(timeoutMs, timer.signal).then(
+      () => {
+        const timedOut = new AttemptTimedOut(timeoutMs);
+        attempt.abort(timedOut);
+        reject(timedOut);
+      },
+      () => undefined, // timer cleared: the attempt is over
+    );
+  });
+  try {
+    return await Promise.race([fn(attempt.signal), interrupted]);
+  } finally {
+    timer.abort();
+    parent?.removeEventListener('abort', onParentAbort);
+  }
+}
+
+/**
+ * Retryable: 408, 429, 500, 502, 503, 504, network errors and timeouts. Reads Retry-After
+ * (seconds or HTTP date) and retry-after-ms / x-ms-retry-after-ms from a RestError-like error
+ * (`statusCode`, `response.headers.get`) or an HttpExchange. Other 4xx: not retryable.
+ */
+export function classifyAzureFailure(error: unknown): RetryDecision {
+  // Our own typed errors are decisions already taken, not transport accidents.
+  if (error instanceof ProductError) return { retry: false, reason: error.message };
+  const http = httpFailureOf(error);
+  if (http) {
+    if (!RETRYABLE_STATUS.has(http.status)) return { retry: false, reason: `HTTP ${http.status}` };
+    const retryAfterMs = parseRetryAfterMs(http.header);
+    const hint = retryAfterMs !== undefined ? ` (retry after ${retryAfterMs} ms)` : '';
+    return { retry: true, retryAfterMs, reason: `HTTP ${http.status}${hint}` };
+  }
+  const network = networkFailureOf(error);
+  if (network) return { retry: true, reason: network };
+  return { retry: false, reason: error instanceof Error ? error.message : String(error) };
+}
+
+function httpFailureOf(error: unknown): { status: number; header: (name: string) => string | undefined } | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as Partial<HttpExchange> & { statusCode?: unknown; response?: { headers?: { get?: (name: string) => unknown } } };
+  if (typeof e.status === 'number' && typeof e.header === 'function') {
+    const exchange = e as HttpExchange;
+    return { status: exchange.status, header: (name) => exchange.header(name) };
+  }
+  if (typeof e.statusCode === 'number') {
+    const headers = e.response?.headers;
+    return {
+      status: e.statusCode,
+      header: (name) => {
+        const value = typeof headers?.get === 'function' ? headers.get(name) : undefined;
+        return typeof value === 'string' ? value : undefined;
+      },
+    };
+  }
+  return undefined;
+}
+
+/** The network error's code (or message), looking through `cause` chains as undici nests them. */
+function networkFailureOf(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
+    const { code, name, message, cause } = e as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
+    if (name === 'TimeoutError') return 'request timed out';
+    if (typeof message === 'string' && NETWORK_MESSAGES.test(message)) return message;
+    e = cause;
+  }
+  return undefined;
+}
