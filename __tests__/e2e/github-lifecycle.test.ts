@@ -1,0 +1,40 @@
+/** The bundled action through attach → unchanged → refresh → detach, as a runner would run it. */
+import { runAction } from '../../scripts/lib/run-action';
+import { DEMO, githubInputs, startWorld } from '../helpers/world';
+import type { Emulator } from '../../emulator';
+
+let emulator: Emulator;
+beforeAll(async () => {
+  emulator = await startWorld();
+});
+afterAll(() => emulator.stop());
+
+const run = (extra: Record<string, string> = {}) => runAction({ inputs: githubInputs(emulator, extra), caCertPath: emulator.caCertPath });
+const mutating = () => emulator.traffic.all().filter((e) => e.kind === 'arm' && ['PUT', 'DELETE', 'PATCH'].includes(e.method));
+
+test('attach, then unchanged, then refresh, then detach', async () => {
+  const attached = await run();
+  expect(attached.stderr).toBe('');
+  expect(attached.exitCode).toBe(0);
+  expect(attached.outputs).toEqual(expect.objectContaining({ result: 'attached', 'cluster-id': expect.stringMatching(/managedClusters\/aks-prod$/i), 'provisioning-state': 'Succeeded' }));
+  expect(attached.outputs.endpoint).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+  expect(emulator.state.getCompute(DEMO.subscriptionId, DEMO.resourceGroup, DEMO.workspaceName, 'aks-prod')).toBeDefined();
+
+  emulator.traffic.clear();
+  const unchanged = await run();
+  expect(unchanged.outputs.result).toBe('unchanged');
+  expect(mutating()).toHaveLength(0);
+
+  emulator.traffic.clear();
+  const refreshed = await run({ operation: 'refresh' });
+  expect(refreshed.outputs.result).toBe('reattached');
+  expect(mutating().map((e) => e.method)).toEqual(['DELETE', 'PUT']);
+
+  emulator.traffic.clear();
+  const detached = await run({ operation: 'detach' });
+  expect(detached.outputs.result).toBe('detached');
+  expect(emulator.state.getCompute(DEMO.subscriptionId, DEMO.resourceGroup, DEMO.workspaceName, 'aks-prod')).toBeUndefined();
+  expect(emulator.state.getManagedCluster(DEMO.clusters.prod)).toBeDefined();
+  expect(emulator.traffic.all().some((e) => /underlyingResourceAction=Delete/i.test(e.url))).toBe(false);
+  console.log(attached.stdout);
+});

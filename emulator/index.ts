@@ -1,0 +1,135 @@
+/**
+ * Azure emulator for tests and demos: Entra ID + OIDC issuers + ARM (Machine Learning computes,
+ * AKS managed clusters) + a sliver of the Kubernetes API, over HTTPS on 127.0.0.1.
+ * The real Azure SDK clients talk to it as a custom cloud (authorityHost = armEndpoint = url).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createArmGate } from './arm';
+import { createMlHandler } from './arm-ml';
+import { createContainerServiceHandler } from './containerservice';
+import { createEntraHandler } from './entra';
+import { FaultInjector } from './faults';
+import { createK8sHandler, type K8sDeps } from './k8s';
+import { OperationRegistry } from './lro';
+import { adoIssuer, createOidcHandler, githubIssuer } from './oidc';
+import { createCertificateAuthority, type CertificateAuthority } from './pki';
+import { EmulatorServer } from './server';
+import { EmulatorState } from './state';
+import { Throttle } from './throttle';
+import { TokenService } from './tokens';
+import { TrafficLog } from './traffic';
+import { DEFAULT_SETTINGS, type EmulatorSeed, type EmulatorSettings } from './types';
+
+export * from './types';
+export { EmulatorState, type StateSnapshot } from './state';
+export { TrafficLog, type TrafficEntry, type TrafficFilter, type TrafficKind } from './traffic';
+export { FaultInjector, type FaultAction, type FaultRule } from './faults';
+export { createCertificateAuthority, selfSigned, type CertificateAuthority, type IssueOptions, type IssuedCertificate } from './pki';
+export { trustCaInProcess } from './trust';
+export { demoSeed, DEMO } from './demo-seed';
+export { computeId, managedClusterId, workspaceId } from './ids';
+
+export interface EmulatorOptions {
+  /** Default 0: a free port. */
+  port?: number;
+  seed?: EmulatorSeed;
+  settings?: Partial<EmulatorSettings>;
+}
+
+export interface Emulator {
+  /** https://127.0.0.1:PORT, no trailing slash. Use as authorityHost and as ARM endpoint. */
+  url: string;
+  caCertPem: string;
+  /** The CA in a temp file, for NODE_EXTRA_CA_CERTS of child processes. Removed on stop(). */
+  caCertPath: string;
+  /** The emulator's CA, e.g. to issue TLS certificates the product should accept. */
+  ca: CertificateAuthority;
+  state: EmulatorState;
+  traffic: TrafficLog;
+  faults: FaultInjector;
+  /** Mutable: changes apply to the next request / operation. */
+  settings: EmulatorSettings;
+  /** Token requests (token endpoint POSTs and managed identity calls) by client id; all when omitted. */
+  tokenRequests(clientId?: string): number;
+  /** 429 answers sent by the throttle (not counting injected faults). */
+  throttledCount(): number;
+  /** The issuers of the emulator's GitHub and Azure DevOps OIDC tokens. */
+  oidcIssuers: { github: string; azureDevOps: string };
+  stop(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const settings: EmulatorSettings = { ...DEFAULT_SETTINGS, ...(options.settings ?? {}) };
+  const state = new EmulatorState(options.seed ?? {});
+  const traffic = new TrafficLog();
+  const faults = new FaultInjector();
+  const throttle = new Throttle();
+  const tokenRequests = new Map<string, number>();
+  const ca = createCertificateAuthority('aks-aml-attach emulator CA');
+  const serverCert = ca.issue({ commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1', '::1'] });
+
+  let url = '';
+  const baseUrl = () => url;
+  const getSettings = () => settings;
+  const tokens = new TokenService(baseUrl);
+  const lro = new OperationRegistry(getSettings, baseUrl);
+  const k8s: K8sDeps = { state, baseUrl, caCertPem: ca.certPem };
+
+  const server = new EmulatorServer({
+    certPem: serverCert.chainPem,
+    keyPem: serverCert.keyPem,
+    traffic,
+    faults,
+    settings: getSettings,
+    handlers: [
+      createOidcHandler({ state, tokens, settings: getSettings, baseUrl }),
+      createEntraHandler({
+        state,
+        tokens,
+        settings: getSettings,
+        baseUrl,
+        oidcIssuers: () => [githubIssuer(url), adoIssuer(url)],
+        tokenRequests,
+      }),
+      createK8sHandler(k8s),
+      createArmGate({ tokens, throttle, settings: getSettings, baseUrl }, [
+        lro.handler(),
+        createMlHandler({
+          state,
+          lro,
+          settings: getSettings,
+          k8s,
+          issueAutoCertificate: (fqdn) => ca.issue({ commonName: fqdn, dnsNames: [fqdn] }),
+        }),
+        createContainerServiceHandler(state, k8s),
+      ]),
+    ],
+  });
+  url = await server.listen(options.port ?? 0);
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aml-emulator-'));
+  const caCertPath = path.join(dir, 'ca.pem');
+  fs.writeFileSync(caCertPath, ca.certPem);
+
+  return {
+    url,
+    caCertPem: ca.certPem,
+    caCertPath,
+    ca,
+    state,
+    traffic,
+    faults,
+    settings,
+    tokenRequests: (clientId) =>
+      clientId === undefined ? [...tokenRequests.values()].reduce((a, b) => a + b, 0) : (tokenRequests.get(clientId.toLowerCase()) ?? 0),
+    throttledCount: () => throttle.throttled,
+    oidcIssuers: { github: githubIssuer(url), azureDevOps: adoIssuer(url) },
+    async stop() {
+      lro.stop();
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,247 @@
+/**
+ * Shapes shared by the emulator's modules: the JSON seed, the mutable settings and the
+ * internal records kept in state. ARM-visible JSON is built from these in arm-ml.ts and
+ * containerservice.ts.
+ */
+
+// ---------------------------------------------------------------- seed (JSON-serialisable)
+
+export interface FederatedCredentialSeed {
+  /** Issuer URL the token must carry. Default: any issuer the emulator runs (GitHub or ADO). */
+  issuer?: string;
+  /** e.g. `repo:octo/app:ref:refs/heads/main` or `sc://org/project/connection`. */
+  subject: string;
+  /** Default: `api://AzureADTokenExchange`. */
+  audiences?: string[];
+}
+
+export interface PrincipalSeed {
+  /** Application (client) id. */
+  clientId: string;
+  /** Service principal object id (the `oid` of issued tokens). Default: derived from clientId. */
+  objectId?: string;
+  displayName?: string;
+  /** Client secrets accepted for client_credentials. */
+  secrets?: string[];
+  /** PEM certificates registered for the app (ClientCertificateCredential assertions). */
+  certificates?: string[];
+  federatedCredentials?: FederatedCredentialSeed[];
+  /** Accept any emulator-issued OIDC token as assertion, whatever its subject. */
+  federated?: boolean;
+  /**
+   * A managed identity reachable through /msi/token: 'system' answers requests without a
+   * client id, 'user' only requests naming its clientId / objectId.
+   */
+  managedIdentity?: 'system' | 'user';
+}
+
+export interface TenantSeed {
+  tenantId: string;
+  principals: PrincipalSeed[];
+}
+
+export interface WorkspaceSeed {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  tags?: Record<string, string>;
+  friendlyName?: string;
+  /** Principals (clientId or objectId) that get 403 AuthorizationFailed on this workspace. */
+  deniedPrincipals?: string[];
+}
+
+export interface AgentPoolSeed {
+  name: string;
+  count: number;
+  vmSize: string;
+  mode?: 'System' | 'User';
+  osType?: 'Linux' | 'Windows';
+}
+
+export interface ManagedClusterSeed {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  /** Default 1.30.6. */
+  kubernetesVersion?: string;
+  currentKubernetesVersion?: string;
+  /** Shorthand for one System pool `nodepool1` (ignored when agentPools is given). Default 3. */
+  nodeCount?: number;
+  /** Default Standard_D3_v2. */
+  vmSize?: string;
+  agentPools?: AgentPoolSeed[];
+  /** Default 'standard'. */
+  loadBalancerSku?: 'standard' | 'basic';
+  enablePrivateCluster?: boolean;
+  enablePrivateClusterPublicFQDN?: boolean;
+  authorizedIPRanges?: string[];
+  provisioningState?: string;
+  powerState?: 'Running' | 'Stopped';
+  dnsPrefix?: string;
+  nodeResourceGroup?: string;
+  tags?: Record<string, string>;
+  /** Principals (clientId or objectId) that get 403 AuthorizationFailed reading this cluster. */
+  deniedPrincipals?: string[];
+}
+
+/** A compute seeded directly, in any provisioning state. `resource` is ARM ComputeResource JSON. */
+export interface ComputeSeed {
+  subscriptionId: string;
+  resourceGroup: string;
+  workspaceName: string;
+  name: string;
+  /** Default: workspace location. */
+  location?: string;
+  tags?: Record<string, string>;
+  /** Compute `properties` (computeType, resourceId, provisioningState, properties: AKS settings...). */
+  properties: Record<string, unknown>;
+  /** TLS material served by the cluster's azuremlfessl secret (never returned by ARM). */
+  tls?: { certPem: string; keyPem: string };
+}
+
+export interface KubernetesVersionSeed {
+  version: string;
+  isDefault?: boolean;
+  isPreview?: boolean;
+  patchVersions?: string[];
+}
+
+export interface EmulatorSeed {
+  tenants?: TenantSeed[];
+  workspaces?: WorkspaceSeed[];
+  managedClusters?: ManagedClusterSeed[];
+  computes?: ComputeSeed[];
+  /** Per location (lower-case). Missing locations get a built-in default list. */
+  kubernetesVersions?: Record<string, KubernetesVersionSeed[]>;
+  github?: {
+    /** Bearer expected on /github-oidc/token. Default `gh-request-token`. */
+    requestToken?: string;
+    /** Default `repo:octo-org/octo-repo:ref:refs/heads/main`. */
+    subject?: string;
+    repository?: string;
+    ref?: string;
+  };
+  azureDevOps?: {
+    /** Bearer expected on /ado-oidc/. Default `ado-system-access-token`. */
+    systemAccessToken?: string;
+    organization?: string;
+    project?: string;
+    /** Service connection id → name, used for the subject `sc://org/project/name`. */
+    serviceConnections?: Array<{ id: string; name: string }>;
+  };
+  managedIdentity?: {
+    /** Value expected in X-IDENTITY-HEADER. Default `msi-identity-header`. */
+    identityHeader?: string;
+  };
+}
+
+// ---------------------------------------------------------------- settings
+
+export interface ThrottleSettings {
+  readsPerSecond: number;
+  writesPerSecond: number;
+  burst: number;
+}
+
+export interface OperationOutcome {
+  code: string;
+  message: string;
+}
+
+export interface EmulatorSettings {
+  tokenLifetimeSeconds: number;
+  oidcTokenLifetimeSeconds: number;
+  attachMs: number;
+  createMs: number;
+  detachMs: number;
+  /** null: no Retry-After header on LRO responses. */
+  retryAfterSeconds: number | null;
+  asyncHeaders: 'both' | 'azure-async-operation' | 'location';
+  /** One-shot: the next long-running operation ends Failed with this error. */
+  failNextOperation: OperationOutcome | null;
+  /** One-shot: the next long-running operation ends Canceled. */
+  cancelNextOperation: boolean;
+  pageSize: number;
+  throttle: ThrottleSettings | null;
+  echoRequestBodyInErrors: boolean;
+}
+
+export const DEFAULT_SETTINGS: EmulatorSettings = {
+  tokenLifetimeSeconds: 3600,
+  oidcTokenLifetimeSeconds: 600,
+  attachMs: 1500,
+  createMs: 2500,
+  detachMs: 1000,
+  retryAfterSeconds: 1,
+  asyncHeaders: 'both',
+  failNextOperation: null,
+  cancelNextOperation: false,
+  pageSize: 50,
+  throttle: null,
+  echoRequestBodyInErrors: false,
+};
+
+// ---------------------------------------------------------------- internal records
+
+export interface PrincipalRecord {
+  tenantId: string;
+  clientId: string;
+  objectId: string;
+  displayName: string;
+  secrets: string[];
+  certificates: string[];
+  federatedCredentials: FederatedCredentialSeed[];
+  federated: boolean;
+  managedIdentity?: 'system' | 'user';
+}
+
+export interface WorkspaceRecord {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  tags: Record<string, string>;
+  friendlyName: string;
+  workspaceId: string;
+  deniedPrincipals: string[];
+}
+
+export interface ManagedClusterRecord {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  kubernetesVersion: string;
+  currentKubernetesVersion: string;
+  agentPools: Required<AgentPoolSeed>[];
+  loadBalancerSku: 'standard' | 'basic';
+  enablePrivateCluster: boolean;
+  enablePrivateClusterPublicFQDN: boolean;
+  authorizedIPRanges: string[];
+  provisioningState: string;
+  powerState: 'Running' | 'Stopped';
+  dnsPrefix: string;
+  fqdnSuffix: string;
+  nodeResourceGroup: string;
+  tags: Record<string, string>;
+  deniedPrincipals: string[];
+  /** Networking given when the emulator created the cluster for a compute. */
+  network?: Record<string, unknown>;
+  /** Bearer tokens of the kubeconfigs handed out by listCluster*Credential. */
+  userToken: string;
+  adminToken: string;
+}
+
+export interface ComputeRecord {
+  subscriptionId: string;
+  resourceGroup: string;
+  workspaceName: string;
+  name: string;
+  location: string;
+  tags?: Record<string, string>;
+  /** ARM `properties` of the ComputeResource, without sslConfiguration.cert/key. */
+  properties: Record<string, unknown>;
+  tls?: { certPem: string; keyPem: string };
+}
