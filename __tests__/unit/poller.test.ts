@@ -438,7 +438,7 @@ describe('real clock', () => {
     const outcome = await pollLongRunningOperation(started(201, { 'Azure-AsyncOperation': ASYNC }), { send, deadline: Date.now() + HOUR });
     expect(outcome).toMatchObject({ status: 'Succeeded', polls: 1 });
     expect(outcome.elapsedMs).toBeGreaterThanOrEqual(990);
-    expect(outcome.elapsedMs).toBeLessThan(1500);
+    expect(outcome.elapsedMs).toBeLessThan(3000);
     expect(timeouts()).toBe(before);
   });
 
@@ -456,7 +456,7 @@ describe('real clock', () => {
     const abortedAt = Date.now();
     controller.abort();
     await expect(pending).rejects.toBeInstanceOf(CancelledError);
-    expect(Date.now() - abortedAt).toBeLessThan(50);
+    expect(Date.now() - abortedAt).toBeLessThan(200); // generous for loaded CI machines; the wait was 60 s
     expect(timeouts()).toBe(before);
   });
 });

@@ -274,7 +274,7 @@ describe('real clock', () => {
     const abortedAt = Date.now();
     controller.abort();
     await expect(pending).rejects.toBeInstanceOf(CancelledError);
-    expect(Date.now() - abortedAt).toBeLessThan(50);
+    expect(Date.now() - abortedAt).toBeLessThan(200); // generous for loaded CI machines; the attempt would hang 30 s
     expect(timeouts()).toBe(before);
   });
 });

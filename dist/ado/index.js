@@ -43547,6 +43547,7 @@ exports.toProductError = toProductError;
 exports.describeForRecovery = describeForRecovery;
 /** Turns what the SDK throws into the product's typed AzureError, with secrets scrubbed. */
 const errors_1 = __nccwpck_require__(4296);
+const AUTH_ERRORS = ['AuthenticationError', 'AuthenticationRequiredError', 'CredentialUnavailableError', 'AggregateAuthenticationError'];
 function isNotFound(error) {
     return error?.statusCode === 404;
 }
@@ -43558,6 +43559,12 @@ function toProductError(error, redactor) {
     const e = (error ?? {});
     if (e.name === 'AbortError')
         return new errors_1.CancelledError();
+    if (AUTH_ERRORS.includes(e.name ?? '')) {
+        const text = e.errorResponse?.errorDescription ?? e.message ?? String(error);
+        // Entra's descriptions carry trace ids and timestamps; the AADSTS sentence is what helps.
+        const description = /AADSTS\d+:.*?\.(?=\s|$)/.exec(text)?.[0] ?? text;
+        return new errors_1.AzureError(e.name === 'CredentialUnavailableError' ? 'CredentialUnavailable' : 'AuthenticationFailed', redactor.redact(description.split(/\r?\n/)[0]), e.statusCode, 'Microsoft Entra refused the credentials: check the client id, tenant id and secret, certificate or federated credential. Nothing was changed.');
+    }
     const details = e.details;
     const code = details?.error?.code ?? (e.code && !/^(REQUEST_SEND_ERROR|PARSE_ERROR)$/.test(e.code) ? e.code : undefined) ?? (e.statusCode ? `HttpStatus${e.statusCode}` : e.code ?? 'RequestFailed');
     const message = details?.error?.message ?? e.message ?? String(error);
