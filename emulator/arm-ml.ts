@@ -132,17 +132,10 @@ export function createMlHandler(deps: MlDeps): Handler {
   };
 }
 
-function resourceGroupExists(state: EmulatorState, sub: string, rg: string): boolean {
-  const same = (a: { subscriptionId: string; resourceGroup: string }) =>
-    a.subscriptionId.toLowerCase() === sub.toLowerCase() && a.resourceGroup.toLowerCase() === rg.toLowerCase();
-  const snap = state.snapshot();
-  return snap.workspaces.some(same) || snap.managedClusters.some(same);
-}
-
 function workspaceOr404(ctx: RequestContext, deps: MlDeps, m: Record<string, string>, action: string): WorkspaceRecord | Reply {
   const ws = deps.state.liveWorkspace(m.sub, m.rg, m.ws);
   if (!ws) {
-    if (!resourceGroupExists(deps.state, m.sub, m.rg)) {
+    if (!deps.state.hasResourceGroup(m.sub, m.rg)) {
       return armError(404, 'ResourceGroupNotFound', `Resource group '${m.rg}' could not be found.`);
     }
     return armError(

@@ -143,7 +143,9 @@ function buildCertificate(p: BuildParams): string {
       new KeyUsage(
         p.isCA
           ? KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign | KeyUsageFlags.digitalSignature
-          : KeyUsageFlags.digitalSignature | KeyUsageFlags.keyEncipherment,
+          : p.subjectKey.asymmetricKeyType === 'rsa'
+            ? KeyUsageFlags.digitalSignature | KeyUsageFlags.keyEncipherment
+            : KeyUsageFlags.digitalSignature, // EC keys cannot encipher (RFC 8813)
       ),
     ),
     ext(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(ownKeyId)),

@@ -148,6 +148,12 @@ export class EmulatorState {
     return clone(this.liveWorkspace(sub, rg, ws));
   }
 
+  /** ARM has no resource-group objects here: a group exists when something lives in it. */
+  hasResourceGroup(sub: string, rg: string): boolean {
+    const prefix = `/subscriptions/${sub}/resourcegroups/${rg}/`.toLowerCase();
+    return [...this.workspaces.keys(), ...this.clusters.keys()].some((k) => k.startsWith(prefix));
+  }
+
   // ------------------------------------------------------------ managed clusters
 
   putManagedCluster(c: ManagedClusterSeed): ManagedClusterRecord {

@@ -1,5 +1,6 @@
 /** The bundled action through attach → unchanged → refresh → detach, as a runner would run it. */
 import { runAction } from '../../scripts/lib/run-action';
+import { Referee } from '../helpers/referee';
 import { DEMO, githubInputs, startWorld } from '../helpers/world';
 import type { Emulator } from '../../emulator';
 
@@ -7,7 +8,14 @@ let emulator: Emulator;
 beforeAll(async () => {
   emulator = await startWorld();
 });
-afterAll(() => emulator.stop());
+const referee = new Referee();
+afterAll(async () => {
+  referee.collect(emulator);
+  await emulator.stop();
+  const verdict = await referee.verdict();
+  expect(verdict.errors).toEqual([]);
+  expect(verdict.passed).toEqual(expect.arrayContaining(['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get']));
+});
 
 const run = (extra: Record<string, string> = {}) => runAction({ inputs: githubInputs(emulator, extra), caCertPath: emulator.caCertPath });
 const mutating = () => emulator.traffic.all().filter((e) => e.kind === 'arm' && ['PUT', 'DELETE', 'PATCH'].includes(e.method));
@@ -20,21 +28,23 @@ test('attach, then unchanged, then refresh, then detach', async () => {
   expect(attached.outputs.endpoint).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
   expect(emulator.state.getCompute(DEMO.subscriptionId, DEMO.resourceGroup, DEMO.workspaceName, 'aks-prod')).toBeDefined();
 
+  referee.collect(emulator);
   emulator.traffic.clear();
   const unchanged = await run();
   expect(unchanged.outputs.result).toBe('unchanged');
   expect(mutating()).toHaveLength(0);
 
+  referee.collect(emulator);
   emulator.traffic.clear();
   const refreshed = await run({ operation: 'refresh' });
   expect(refreshed.outputs.result).toBe('reattached');
   expect(mutating().map((e) => e.method)).toEqual(['DELETE', 'PUT']);
 
+  referee.collect(emulator);
   emulator.traffic.clear();
   const detached = await run({ operation: 'detach' });
   expect(detached.outputs.result).toBe('detached');
   expect(emulator.state.getCompute(DEMO.subscriptionId, DEMO.resourceGroup, DEMO.workspaceName, 'aks-prod')).toBeUndefined();
   expect(emulator.state.getManagedCluster(DEMO.clusters.prod)).toBeDefined();
   expect(emulator.traffic.all().some((e) => /underlyingResourceAction=Delete/i.test(e.url))).toBe(false);
-  console.log(attached.stdout);
 });

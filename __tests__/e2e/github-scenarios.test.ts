@@ -4,13 +4,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Emulator } from '../../emulator';
 import { runAction } from '../../scripts/lib/run-action';
+import { Referee } from '../helpers/referee';
 import { DEMO, githubInputs, startWorld } from '../helpers/world';
 
 let emulator: Emulator;
+const referee = new Referee();
 beforeEach(async () => {
   emulator = await startWorld();
 });
-afterEach(() => emulator.stop());
+afterEach(async () => {
+  referee.collect(emulator);
+  await emulator.stop();
+});
+
+afterAll(async () => {
+  const verdict = await referee.verdict();
+  expect(verdict.errors).toEqual([]);
+  expect(verdict.passed).toEqual(expect.arrayContaining(['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get']));
+});
 
 const run = (extra: Record<string, string> = {}, env: Record<string, string> = {}) =>
   runAction({ inputs: githubInputs(emulator, extra), caCertPath: emulator.caCertPath, env });
@@ -39,11 +50,13 @@ describe('TLS', () => {
     expect(compute()?.tags?.['tls-certificate-sha256']).toMatch(/^[0-9a-f]{64}$/);
     expect(compute()?.tls?.certPem).toContain('BEGIN CERTIFICATE');
 
+    referee.collect(emulator);
     emulator.traffic.clear();
     expect((await run(tlsInputs(first))).outputs.result).toBe('unchanged');
     expect(mutating()).toHaveLength(0);
 
     const second = emulator.ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'] });
+    referee.collect(emulator);
     emulator.traffic.clear();
     const rotated = await run(tlsInputs(second));
     expect(rotated.outputs.result).toBe('reattached');

@@ -239,7 +239,7 @@ describe('workspaces and computes', () => {
     await h.ml.computeOperations.beginDeleteAndWait(RG, WS, 'auto-aks', 'Detach', POLL);
   });
 
-  test('one-shot failNextOperation / cancelNextOperation, seeded computes, denied cluster', async () => {
+  test('one-shot failNextOperation, seeded computes, denied cluster', async () => {
     h.emu.settings.failNextOperation = { code: 'InternalServerError', message: 'boom' };
     const err = await expectRestError(h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, 'fails', attachBody(DEMO.clusters.prod), POLL));
     expect(err.message).toContain('boom');
@@ -277,6 +277,60 @@ describe('workspaces and computes', () => {
     expect(h.emu.traffic.count({ operationId: 'Compute_List' })).toBe(2);
     h.emu.settings.pageSize = 50;
     for (const n of ['p1', 'p2', 'p3']) h.emu.state.setComputeState(DEMO.subscriptionId, RG, WS, n, 'Succeeded');
+  });
+});
+
+describe('long-running operation headers and outcomes', () => {
+  test.each(['location', 'azure-async-operation'] as const)('asyncHeaders=%s: the SDK still completes attach and detach', async (mode) => {
+    h.emu.settings.asyncHeaders = mode;
+    try {
+      const c = await h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, `lro-${mode.slice(0, 3)}`, attachBody(DEMO.clusters.prod), POLL);
+      expect(c.properties?.provisioningState).toBe('Succeeded');
+      await h.ml.computeOperations.beginDeleteAndWait(RG, WS, `lro-${mode.slice(0, 3)}`, 'Detach', POLL);
+    } finally {
+      h.emu.settings.asyncHeaders = 'both';
+    }
+    const put = h.emu.traffic.filter({ operationId: 'Compute_CreateOrUpdate' })[0];
+    expect('location' in put.responseHeaders).toBe(mode === 'location');
+    expect('azure-asyncoperation' in put.responseHeaders).toBe(mode !== 'location');
+    expect(h.emu.traffic.filter({ kind: 'lro' }).every((e) => e.operationId === (mode === 'location' ? 'ComputeOperationsResult_Get' : 'ComputeOperationsStatus_Get'))).toBe(true);
+    expect(h.emu.state.listComputes(DEMO.subscriptionId, RG, WS).filter((c) => c.name.startsWith('lro-'))).toEqual([]);
+  });
+
+  test('retryAfterSeconds is sent on the initial answer and while in progress', async () => {
+    h.emu.settings.retryAfterSeconds = 1;
+    try {
+      await h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, 'retry-after', attachBody(DEMO.clusters.prod), POLL);
+    } finally {
+      h.emu.settings.retryAfterSeconds = null;
+    }
+    expect(h.emu.traffic.filter({ operationId: 'Compute_CreateOrUpdate' })[0].responseHeaders['retry-after']).toBe('1');
+    const polls = h.emu.traffic.filter({ kind: 'lro' });
+    expect(polls[0].responseHeaders['retry-after']).toBe('1');
+    expect((polls[polls.length - 1].responseBody as any).status).toBe('Succeeded');
+    await h.ml.computeOperations.beginDeleteAndWait(RG, WS, 'retry-after', 'Detach', POLL);
+  });
+
+  test('cancelNextOperation: the detach ends Canceled and the compute stays', async () => {
+    await h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, 'stays', attachBody(DEMO.clusters.prod), POLL);
+    h.emu.settings.cancelNextOperation = true;
+    await expect(h.ml.computeOperations.beginDeleteAndWait(RG, WS, 'stays', 'Detach', POLL)).rejects.toThrow();
+    expect(h.emu.state.getCompute(DEMO.subscriptionId, RG, WS, 'stays')!.properties.provisioningState).toBe('Succeeded');
+    const last = h.emu.traffic.filter({ kind: 'lro' }).pop()!;
+    expect((last.responseBody as any).status).toBe('Canceled');
+    await h.ml.computeOperations.beginDeleteAndWait(RG, WS, 'stays', 'Detach', POLL);
+  });
+
+  test('expired access tokens are refused', async () => {
+    h.emu.settings.tokenLifetimeSeconds = 1;
+    const { ClientSecretCredential } = await import('@azure/identity');
+    const cred = new ClientSecretCredential(DEMO.tenantId, DEMO.clientId, DEMO.clientSecret, { authorityHost: h.emu.url, disableInstanceDiscovery: true });
+    const token = (await cred.getToken(`${h.emu.url}/.default`))!.token;
+    h.emu.settings.tokenLifetimeSeconds = 3600;
+    await new Promise((r) => setTimeout(r, 1100));
+    const res = await fetchJson(`${h.emu.url}/subscriptions/${DEMO.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.MachineLearningServices/workspaces/${WS}?api-version=2022-10-01`, token);
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toMatch(/expired/);
   });
 });
 

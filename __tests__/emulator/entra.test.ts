@@ -27,9 +27,12 @@ beforeAll(async () => {
     { clientId: fedApp, federated: true },
   );
   emu = await startEmulator({ seed, settings: { tokenLifetimeSeconds: 1200 } });
+  // @actions/core writes ::debug:: / ::add-mask:: workflow commands to stdout; keep the test output clean.
+  jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
   untrust = trustCaInProcess(emu.caCertPem);
 });
 afterAll(async () => {
+  jest.restoreAllMocks();
   process.env = savedEnv;
   untrust();
   await emu.stop();

@@ -4,7 +4,6 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { DEMO, demoSeed } from '../../emulator';
@@ -15,7 +14,9 @@ let cli: ChildProcess;
 let started: { url: string; caCertPath: string };
 
 beforeAll(async () => {
-  outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'emu-cli-'));
+  // Inside the repo (.tmp/ is git-ignored) so the compiled files resolve node_modules.
+  fs.mkdirSync(path.join(repo, '.tmp'), { recursive: true });
+  outDir = fs.mkdtempSync(path.join(repo, '.tmp', 'emu-cli-'));
   execFileSync(
     process.execPath,
     [
@@ -42,7 +43,10 @@ beforeAll(async () => {
   const seedFile = path.join(outDir, 'seed.json');
   fs.writeFileSync(seedFile, JSON.stringify(seed));
   cli = spawn(process.execPath, [path.join(outDir, 'emulator/cli.js'), '--seed', seedFile], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
-  const firstLine = await new Promise<string>((resolve) => readline.createInterface({ input: cli.stdout! }).once('line', resolve));
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    readline.createInterface({ input: cli.stdout! }).once('line', resolve);
+    cli.once('exit', (code) => reject(new Error(`cli exited early with ${code}`)));
+  });
   started = JSON.parse(firstLine);
 }, 60_000);
 

@@ -43644,6 +43644,29 @@ class ArmGateway {
         const workspace = await this.retrying(`GET workspace ${workspaceName}`, (abortSignal) => this.clients.ml.workspaces.get(resourceGroup, workspaceName, { abortSignal }));
         return workspace.location ?? '';
     }
+    /** The AKS cluster, or undefined when it does not exist. A 403 says the credential cannot read it. */
+    async getManagedCluster(cluster) {
+        return this.retrying(`GET cluster ${cluster.name}`, async (abortSignal) => {
+            try {
+                return await this.clients.containerService(cluster.subscriptionId).managedClusters.get(cluster.resourceGroup, cluster.name, { abortSignal });
+            }
+            catch (error) {
+                if ((0, errors_1.isNotFound)(error))
+                    return undefined;
+                throw error;
+            }
+        });
+    }
+    /** Kubernetes versions AKS supports in a region (for the version check before attaching). */
+    async listKubernetesVersions(subscriptionId, location) {
+        return this.retrying(`list Kubernetes versions in ${location}`, (abortSignal) => this.clients.containerService(subscriptionId).managedClusters.listKubernetesVersions(location, { abortSignal }));
+    }
+    /** The cluster user's kubeconfig (decoded), to read the azuremlfessl secret for tls: keep. */
+    async getClusterUserKubeconfig(cluster) {
+        const result = await this.retrying(`list credentials of cluster ${cluster.name}`, (abortSignal) => this.clients.containerService(cluster.subscriptionId).managedClusters.listClusterUserCredentials(cluster.resourceGroup, cluster.name, { abortSignal }));
+        const value = result.kubeconfigs?.[0]?.value;
+        return value ? Buffer.from(value).toString('utf8') : undefined;
+    }
     /** PUT the compute. A 429 is retried (nothing was processed); after an uncertain failure the caller re-reads the compute. */
     async beginCreateOrUpdate(body) {
         const { resourceGroup, workspaceName, computeName } = this.target;
@@ -44127,6 +44150,20 @@ function networkFailureOf(error) {
         e = cause;
     }
     return undefined;
+}
+
+
+/***/ }),
+
+/***/ 1183:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.checkTargetCluster = checkTargetCluster;
+async function checkTargetCluster(_ctx) {
+    // Filled in by the cluster-aware work: existence, access, purpose vs size, private FQDN, load balancer, version.
 }
 
 
@@ -44695,6 +44732,21 @@ function inputDefinition(name) {
 
 /***/ }),
 
+/***/ 7050:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.resolveKeptTls = resolveKeptTls;
+const errors_1 = __nccwpck_require__(4296);
+async function resolveKeptTls(_ctx) {
+    throw new errors_1.StateError('tls: keep is not available yet');
+}
+
+
+/***/ }),
+
 /***/ 6042:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -45240,8 +45292,10 @@ const clock_1 = __nccwpck_require__(3213);
 const clients_1 = __nccwpck_require__(4159);
 const credential_1 = __nccwpck_require__(3734);
 const gateway_1 = __nccwpck_require__(9117);
+const cluster_checks_1 = __nccwpck_require__(1183);
 const desired_1 = __nccwpck_require__(9317);
 const execute_1 = __nccwpck_require__(4948);
+const keep_tls_1 = __nccwpck_require__(7050);
 const observed_1 = __nccwpck_require__(2923);
 const observe_1 = __nccwpck_require__(7611);
 const plan_1 = __nccwpck_require__(4620);
@@ -45272,10 +45326,15 @@ async function runOnce(platform, ctx, options) {
     options.onGateway?.(gateway);
     const execution = { gateway, platform, clock, computeName: target.computeName, deadline, signal: options.signal };
     const observed = await platform.group('Read the current state', () => observe(gateway, desired, execution));
-    const resolvedTls = desired.compute && desired.compute.tls.mode !== 'keep' ? desired.compute.tls : undefined;
+    const resolvedTls = desired.compute?.tls.mode === 'keep'
+        ? await (0, keep_tls_1.resolveKeptTls)({ gateway, desired, observed, redactor: options.redactor, now: options.now ?? new Date() })
+        : desired.compute?.tls;
     const plan = (0, plan_1.planChange)(desired, observed, resolvedTls);
     for (const line of (0, plan_text_1.describePlan)(desired, observed, plan))
         platform.info(line);
+    if (plan.attach?.clusterId && (plan.action === 'attach' || plan.action === 'reattach')) {
+        await platform.group('Check the cluster', () => (0, cluster_checks_1.checkTargetCluster)({ gateway, platform, desired, plan }));
+    }
     const computeId = observed.compute?.id || (0, arm_id_1.computeResourceId)(target.subscriptionId, target.resourceGroup, target.workspaceName, target.computeName);
     const report = (result, after, steps) => ({
         result,

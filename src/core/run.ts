@@ -6,8 +6,10 @@ import { systemClock, type Clock } from './azure/clock';
 import { createClients, type AzureClients } from './azure/clients';
 import { CachingCredential, createCredential } from './azure/credential';
 import { ArmGateway } from './azure/gateway';
+import { checkTargetCluster } from './cluster-checks';
 import { readDesiredState, type DesiredState } from './desired';
 import { executePlan, waitUntilSettled, type StepRecord } from './execute';
+import { resolveKeptTls } from './keep-tls';
 import { isTransitional, type ObservedCompute, type ObservedState } from './observed';
 import { toObservedCompute } from './observe';
 import type { RunResult } from './outputs';
@@ -68,9 +70,14 @@ export async function runOnce(platform: Platform, ctx: RunContext, options: RunO
   const execution = { gateway, platform, clock, computeName: target.computeName, deadline, signal: options.signal };
 
   const observed = await platform.group('Read the current state', () => observe(gateway, desired, execution));
-  const resolvedTls = desired.compute && desired.compute.tls.mode !== 'keep' ? (desired.compute.tls as ResolvedTls) : undefined;
+  const resolvedTls = desired.compute?.tls.mode === 'keep'
+    ? await resolveKeptTls({ gateway, desired, observed, redactor: options.redactor, now: options.now ?? new Date() })
+    : (desired.compute?.tls as ResolvedTls | undefined);
   const plan = planChange(desired, observed, resolvedTls);
   for (const line of describePlan(desired, observed, plan)) platform.info(line);
+  if (plan.attach?.clusterId && (plan.action === 'attach' || plan.action === 'reattach')) {
+    await platform.group('Check the cluster', () => checkTargetCluster({ gateway, platform, desired, plan }));
+  }
 
   const computeId = observed.compute?.id || computeResourceId(target.subscriptionId, target.resourceGroup, target.workspaceName, target.computeName);
   const report = (result: RunResult, after: ObservedCompute | undefined, steps: StepRecord[]): RunReport => ({

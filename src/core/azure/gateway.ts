@@ -2,7 +2,9 @@
  * Every ARM call the product makes, in one place: retries (deadline- and Retry-After-aware),
  * per-request timeouts, cancellation and error translation. Callers see typed results.
  */
+import type { KubernetesVersionListResult, ManagedCluster } from '@azure/arm-containerservice';
 import type { ComputeResource } from '@azure/arm-machinelearning';
+import type { ManagedClusterId } from '../arm-id';
 import type { ComputeTarget } from '../desired';
 import type { SecretRedactor } from '../secrets';
 import type { AzureClients } from './clients';
@@ -73,6 +75,32 @@ export class ArmGateway {
     const { resourceGroup, workspaceName } = this.target;
     const workspace = await this.retrying(`GET workspace ${workspaceName}`, (abortSignal) => this.clients.ml.workspaces.get(resourceGroup, workspaceName, { abortSignal }));
     return workspace.location ?? '';
+  }
+
+  /** The AKS cluster, or undefined when it does not exist. A 403 says the credential cannot read it. */
+  async getManagedCluster(cluster: ManagedClusterId): Promise<ManagedCluster | undefined> {
+    return this.retrying(`GET cluster ${cluster.name}`, async (abortSignal) => {
+      try {
+        return await this.clients.containerService(cluster.subscriptionId).managedClusters.get(cluster.resourceGroup, cluster.name, { abortSignal });
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  /** Kubernetes versions AKS supports in a region (for the version check before attaching). */
+  async listKubernetesVersions(subscriptionId: string, location: string): Promise<KubernetesVersionListResult> {
+    return this.retrying(`list Kubernetes versions in ${location}`, (abortSignal) => this.clients.containerService(subscriptionId).managedClusters.listKubernetesVersions(location, { abortSignal }));
+  }
+
+  /** The cluster user's kubeconfig (decoded), to read the azuremlfessl secret for tls: keep. */
+  async getClusterUserKubeconfig(cluster: ManagedClusterId): Promise<string | undefined> {
+    const result = await this.retrying(`list credentials of cluster ${cluster.name}`, (abortSignal) =>
+      this.clients.containerService(cluster.subscriptionId).managedClusters.listClusterUserCredentials(cluster.resourceGroup, cluster.name, { abortSignal }),
+    );
+    const value = result.kubeconfigs?.[0]?.value;
+    return value ? Buffer.from(value).toString('utf8') : undefined;
   }
 
   /** PUT the compute. A 429 is retried (nothing was processed); after an uncertain failure the caller re-reads the compute. */
