@@ -34,7 +34,7 @@ export function readConnection(secrets: Pick<SecretRedactor, 'add'>): AdoConnect
   const param = (key: string): string | undefined => tl.getEndpointAuthorizationParameter(id, key, true)?.trim() || undefined;
   /** Reads a secret without task-lib echoing it in a debug line, and masks it at once. */
   const secret = (read: () => string | undefined): string | undefined => {
-    const value = read()?.trim() || undefined;
+    const value = quietly(read)?.trim() || undefined;
     secrets.add(value);
     return value;
   };
