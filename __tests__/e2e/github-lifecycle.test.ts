@@ -26,6 +26,9 @@ test('attach, then unchanged, then refresh, then detach', async () => {
   expect(attached.exitCode).toBe(0);
   expect(attached.outputs).toEqual(expect.objectContaining({ result: 'attached', 'cluster-id': expect.stringMatching(/managedClusters\/aks-prod$/i), 'provisioning-state': 'Succeeded' }));
   expect(attached.outputs.endpoint).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+  expect(attached.summary).toContain('### AKS compute `aks-prod`: attached');
+  expect(attached.summary).toMatch(/\| Endpoint \| — \| \d+\.\d+\.\d+\.\d+ \|/);
+  expect(attached.stdout).toMatch(/^::group::Attach aks-prod$/m);
   expect(emulator.state.getCompute(DEMO.subscriptionId, DEMO.resourceGroup, DEMO.workspaceName, 'aks-prod')).toBeDefined();
 
   referee.collect(emulator);

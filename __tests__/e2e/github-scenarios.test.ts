@@ -150,6 +150,8 @@ test('invalid inputs fail with one annotation per problem and send nothing at al
   expect(annotations.join('\n')).toMatch(/title=Invalid input%3A compute-name/);
   expect(result.stdout).toContain('::error::3 problem(s) with the inputs; nothing was changed.');
   expect(emulator.traffic.all()).toHaveLength(0);
+  expect(result.summary).toContain('### AKS compute `9bad`: failed');
+  expect(result.summary).toContain("compute-name: '9bad' is not valid");
 });
 
 test('an operation that ends Failed is reported with Azure code and message and the state left', async () => {

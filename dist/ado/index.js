@@ -45160,6 +45160,7 @@ exports.ProgressReporter = ProgressReporter;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.endpointOf = endpointOf;
 exports.outputsOf = outputsOf;
+exports.failureMarkdown = failureMarkdown;
 exports.summaryMarkdown = summaryMarkdown;
 const progress_1 = __nccwpck_require__(4664);
 const tls_1 = __nccwpck_require__(2694);
@@ -45185,6 +45186,15 @@ function outputsOf(report) {
     }
     return outputs;
 }
+/** `resource-group/name` of a managed cluster id: the table stays readable, the full id is printed below it. */
+function shortClusterName(id) {
+    const m = id && /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerService\/managedClusters\/([^/]+)$/i.exec(id);
+    return m ? `${m[1]}/${m[2]}` : id;
+}
+/** Written when a run fails: what happened and what to do, with the same redaction as the log. */
+function failureMarkdown(computeName, message) {
+    return [`### AKS compute \`${computeName}\`: failed`, '', '```text', message, '```', ''].join('\n');
+}
 const cell = (value) => (value ? value.replace(/\|/g, '\\|') : '—');
 function certificateCell(compute, now) {
     if (!compute?.tlsExpiresOn)
@@ -45197,7 +45207,7 @@ function summaryMarkdown(report, now = new Date()) {
     const { before, after, plan, desired } = report;
     const name = desired.target.computeName;
     const rows = [
-        ['Cluster', (c) => c?.clusterId],
+        ['Cluster', (c) => shortClusterName(c?.clusterId)],
         ['Provisioning state', (c) => c?.provisioningState],
         ['Purpose', (c) => c?.purpose],
         ['Load balancer', (c) => c && `${c.loadBalancerType ?? 'PublicIp'}${c.loadBalancerSubnet ? ` (${c.loadBalancerSubnet})` : ''}`],
@@ -45215,8 +45225,13 @@ function summaryMarkdown(report, now = new Date()) {
         '|---|---|---|',
         ...rows.map(([label, get]) => `| ${label} | ${cell(get(before))} | ${cell(report.result === 'planned' ? '(unchanged: dry run)' : get(afterShown))} |`),
         '',
-        `**Action:** ${plan.action}${report.steps.length ? ` — ${report.steps.map((s) => `${s.step} ${(0, progress_1.formatDuration)(s.durationMs)}`).join(', ')}` : ''}; total ${(0, progress_1.formatDuration)(report.durationMs)}.`,
+        report.result === 'planned'
+            ? `**Planned action:** ${plan.action} — not performed (dry run).`
+            : `**Action:** ${plan.action}${report.steps.length ? ` — ${report.steps.map((s) => `${s.step} ${(0, progress_1.formatDuration)(s.durationMs)}`).join(', ')}` : ''}; total ${(0, progress_1.formatDuration)(report.durationMs)}.`,
     ];
+    const clusterId = after?.clusterId ?? before?.clusterId ?? plan.attach?.clusterId;
+    if (clusterId)
+        lines.push('', `Cluster id: \`${clusterId}\``);
     if (plan.reasons.length)
         lines.push('', '**Why:**', ...plan.reasons.map((r) => `- ${cell(r)}`));
     if (plan.consequences.length)
@@ -45475,6 +45490,7 @@ async function runStep(platform, prepare, options = {}) {
     const redactor = options.redactor ?? new secrets_1.SecretRedactor(platform);
     const controller = new AbortController();
     let gateway;
+    let computeName;
     const onSignal = (signal) => {
         if (controller.signal.aborted)
             return;
@@ -45487,6 +45503,7 @@ async function runStep(platform, prepare, options = {}) {
     process.on('SIGTERM', onSignal);
     try {
         const ctx = await prepare(redactor);
+        computeName = ctx.readInput('compute-name');
         const report = await (0, run_1.runOnce)(platform, ctx, { redactor, signal: controller.signal, clock: clock_1.systemClock, onGateway: (g) => (gateway = g) });
         for (const [name, value] of Object.entries((0, report_1.outputsOf)(report))) {
             if (value !== undefined)
@@ -45497,7 +45514,8 @@ async function runStep(platform, prepare, options = {}) {
         return report;
     }
     catch (error) {
-        reportFailure(platform, error, redactor, gateway);
+        const message = reportFailure(platform, error, redactor, gateway);
+        await writeSummarySafely(platform, (0, report_1.failureMarkdown)(computeName ?? '(unknown)', message));
         return undefined;
     }
     finally {
@@ -45505,26 +45523,31 @@ async function runStep(platform, prepare, options = {}) {
         process.off('SIGTERM', onSignal);
     }
 }
+/** Reports a failure on the platform and returns the (redacted) text for the summary. */
 function reportFailure(platform, error, redactor, gateway) {
     if (error instanceof errors_1.InputError) {
-        for (const problem of error.problems)
-            platform.error(redactor.redact(`${problem.input}: ${problem.message}`), { title: `Invalid input: ${problem.input}` });
-        platform.fail(`${error.problems.length} problem(s) with the inputs; nothing was changed.`);
-        return;
+        const lines = error.problems.map((problem) => redactor.redact(`${problem.input}: ${problem.message}`));
+        error.problems.forEach((problem, i) => platform.error(lines[i], { title: `Invalid input: ${problem.input}` }));
+        const verdict = `${error.problems.length} problem(s) with the inputs; nothing was changed.`;
+        platform.fail(verdict);
+        return [...lines, verdict].join('\n');
     }
     if (error instanceof errors_1.CancelledError) {
         const where = gateway?.currentOperationUrl ? `\nThe last operation in progress: ${(0, http_exchange_1.redactUrl)(gateway.currentOperationUrl)}` : '';
-        platform.fail(redactor.redact(`${error.message}${where}`));
-        return;
+        const message = redactor.redact(`${error.message}${where}`);
+        platform.fail(message);
+        return message;
     }
     if (error instanceof errors_1.ProductError) {
-        platform.error(redactor.redact(error.message), { title: error.name });
-        platform.fail(redactor.redact(error.message.split('\n')[0]));
-        return;
+        const message = redactor.redact(error.message);
+        platform.error(message, { title: error.name });
+        platform.fail(message.split('\n')[0]);
+        return message;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    platform.error(redactor.redact(message), { title: 'Unexpected error' });
-    platform.fail(redactor.redact(`unexpected error: ${message.split('\n')[0]}`));
+    const message = redactor.redact(error instanceof Error ? error.message : String(error));
+    platform.error(message, { title: 'Unexpected error' });
+    platform.fail(`unexpected error: ${message.split('\n')[0]}`);
+    return message;
 }
 async function writeSummarySafely(platform, markdown) {
     try {

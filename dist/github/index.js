@@ -57448,6 +57448,29 @@ class ArmGateway {
         const workspace = await this.retrying(`GET workspace ${workspaceName}`, (abortSignal) => this.clients.ml.workspaces.get(resourceGroup, workspaceName, { abortSignal }));
         return workspace.location ?? '';
     }
+    /** The AKS cluster, or undefined when it does not exist. A 403 says the credential cannot read it. */
+    async getManagedCluster(cluster) {
+        return this.retrying(`GET cluster ${cluster.name}`, async (abortSignal) => {
+            try {
+                return await this.clients.containerService(cluster.subscriptionId).managedClusters.get(cluster.resourceGroup, cluster.name, { abortSignal });
+            }
+            catch (error) {
+                if ((0, errors_1.isNotFound)(error))
+                    return undefined;
+                throw error;
+            }
+        });
+    }
+    /** Kubernetes versions AKS supports in a region (for the version check before attaching). */
+    async listKubernetesVersions(subscriptionId, location) {
+        return this.retrying(`list Kubernetes versions in ${location}`, (abortSignal) => this.clients.containerService(subscriptionId).managedClusters.listKubernetesVersions(location, { abortSignal }));
+    }
+    /** The cluster user's kubeconfig (decoded), to read the azuremlfessl secret for tls: keep. */
+    async getClusterUserKubeconfig(cluster) {
+        const result = await this.retrying(`list credentials of cluster ${cluster.name}`, (abortSignal) => this.clients.containerService(cluster.subscriptionId).managedClusters.listClusterUserCredentials(cluster.resourceGroup, cluster.name, { abortSignal }));
+        const value = result.kubeconfigs?.[0]?.value;
+        return value ? Buffer.from(value).toString('utf8') : undefined;
+    }
     /** PUT the compute. A 429 is retried (nothing was processed); after an uncertain failure the caller re-reads the compute. */
     async beginCreateOrUpdate(body) {
         const { resourceGroup, workspaceName, computeName } = this.target;
@@ -57931,6 +57954,20 @@ function networkFailureOf(error) {
         e = cause;
     }
     return undefined;
+}
+
+
+/***/ }),
+
+/***/ 1183:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.checkTargetCluster = checkTargetCluster;
+async function checkTargetCluster(_ctx) {
+    // Filled in by the cluster-aware work: existence, access, purpose vs size, private FQDN, load balancer, version.
 }
 
 
@@ -58499,6 +58536,21 @@ function inputDefinition(name) {
 
 /***/ }),
 
+/***/ 7050:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.resolveKeptTls = resolveKeptTls;
+const errors_1 = __nccwpck_require__(4296);
+async function resolveKeptTls(_ctx) {
+    throw new errors_1.StateError('tls: keep is not available yet');
+}
+
+
+/***/ }),
+
 /***/ 6042:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -58893,6 +58945,7 @@ exports.ProgressReporter = ProgressReporter;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.endpointOf = endpointOf;
 exports.outputsOf = outputsOf;
+exports.failureMarkdown = failureMarkdown;
 exports.summaryMarkdown = summaryMarkdown;
 const progress_1 = __nccwpck_require__(4664);
 const tls_1 = __nccwpck_require__(2694);
@@ -58918,6 +58971,15 @@ function outputsOf(report) {
     }
     return outputs;
 }
+/** `resource-group/name` of a managed cluster id: the table stays readable, the full id is printed below it. */
+function shortClusterName(id) {
+    const m = id && /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerService\/managedClusters\/([^/]+)$/i.exec(id);
+    return m ? `${m[1]}/${m[2]}` : id;
+}
+/** Written when a run fails: what happened and what to do, with the same redaction as the log. */
+function failureMarkdown(computeName, message) {
+    return [`### AKS compute \`${computeName}\`: failed`, '', '```text', message, '```', ''].join('\n');
+}
 const cell = (value) => (value ? value.replace(/\|/g, '\\|') : '—');
 function certificateCell(compute, now) {
     if (!compute?.tlsExpiresOn)
@@ -58930,7 +58992,7 @@ function summaryMarkdown(report, now = new Date()) {
     const { before, after, plan, desired } = report;
     const name = desired.target.computeName;
     const rows = [
-        ['Cluster', (c) => c?.clusterId],
+        ['Cluster', (c) => shortClusterName(c?.clusterId)],
         ['Provisioning state', (c) => c?.provisioningState],
         ['Purpose', (c) => c?.purpose],
         ['Load balancer', (c) => c && `${c.loadBalancerType ?? 'PublicIp'}${c.loadBalancerSubnet ? ` (${c.loadBalancerSubnet})` : ''}`],
@@ -58948,8 +59010,13 @@ function summaryMarkdown(report, now = new Date()) {
         '|---|---|---|',
         ...rows.map(([label, get]) => `| ${label} | ${cell(get(before))} | ${cell(report.result === 'planned' ? '(unchanged: dry run)' : get(afterShown))} |`),
         '',
-        `**Action:** ${plan.action}${report.steps.length ? ` — ${report.steps.map((s) => `${s.step} ${(0, progress_1.formatDuration)(s.durationMs)}`).join(', ')}` : ''}; total ${(0, progress_1.formatDuration)(report.durationMs)}.`,
+        report.result === 'planned'
+            ? `**Planned action:** ${plan.action} — not performed (dry run).`
+            : `**Action:** ${plan.action}${report.steps.length ? ` — ${report.steps.map((s) => `${s.step} ${(0, progress_1.formatDuration)(s.durationMs)}`).join(', ')}` : ''}; total ${(0, progress_1.formatDuration)(report.durationMs)}.`,
     ];
+    const clusterId = after?.clusterId ?? before?.clusterId ?? plan.attach?.clusterId;
+    if (clusterId)
+        lines.push('', `Cluster id: \`${clusterId}\``);
     if (plan.reasons.length)
         lines.push('', '**Why:**', ...plan.reasons.map((r) => `- ${cell(r)}`));
     if (plan.consequences.length)
@@ -59025,8 +59092,10 @@ const clock_1 = __nccwpck_require__(3213);
 const clients_1 = __nccwpck_require__(4159);
 const credential_1 = __nccwpck_require__(3734);
 const gateway_1 = __nccwpck_require__(9117);
+const cluster_checks_1 = __nccwpck_require__(1183);
 const desired_1 = __nccwpck_require__(9317);
 const execute_1 = __nccwpck_require__(4948);
+const keep_tls_1 = __nccwpck_require__(7050);
 const observed_1 = __nccwpck_require__(2923);
 const observe_1 = __nccwpck_require__(7611);
 const plan_1 = __nccwpck_require__(4620);
@@ -59057,10 +59126,15 @@ async function runOnce(platform, ctx, options) {
     options.onGateway?.(gateway);
     const execution = { gateway, platform, clock, computeName: target.computeName, deadline, signal: options.signal };
     const observed = await platform.group('Read the current state', () => observe(gateway, desired, execution));
-    const resolvedTls = desired.compute && desired.compute.tls.mode !== 'keep' ? desired.compute.tls : undefined;
+    const resolvedTls = desired.compute?.tls.mode === 'keep'
+        ? await (0, keep_tls_1.resolveKeptTls)({ gateway, desired, observed, redactor: options.redactor, now: options.now ?? new Date() })
+        : desired.compute?.tls;
     const plan = (0, plan_1.planChange)(desired, observed, resolvedTls);
     for (const line of (0, plan_text_1.describePlan)(desired, observed, plan))
         platform.info(line);
+    if (plan.attach?.clusterId && (plan.action === 'attach' || plan.action === 'reattach')) {
+        await platform.group('Check the cluster', () => (0, cluster_checks_1.checkTargetCluster)({ gateway, platform, desired, plan }));
+    }
     const computeId = observed.compute?.id || (0, arm_id_1.computeResourceId)(target.subscriptionId, target.resourceGroup, target.workspaceName, target.computeName);
     const report = (result, after, steps) => ({
         result,
@@ -59201,6 +59275,7 @@ async function runStep(platform, prepare, options = {}) {
     const redactor = options.redactor ?? new secrets_1.SecretRedactor(platform);
     const controller = new AbortController();
     let gateway;
+    let computeName;
     const onSignal = (signal) => {
         if (controller.signal.aborted)
             return;
@@ -59213,6 +59288,7 @@ async function runStep(platform, prepare, options = {}) {
     process.on('SIGTERM', onSignal);
     try {
         const ctx = await prepare(redactor);
+        computeName = ctx.readInput('compute-name');
         const report = await (0, run_1.runOnce)(platform, ctx, { redactor, signal: controller.signal, clock: clock_1.systemClock, onGateway: (g) => (gateway = g) });
         for (const [name, value] of Object.entries((0, report_1.outputsOf)(report))) {
             if (value !== undefined)
@@ -59223,7 +59299,8 @@ async function runStep(platform, prepare, options = {}) {
         return report;
     }
     catch (error) {
-        reportFailure(platform, error, redactor, gateway);
+        const message = reportFailure(platform, error, redactor, gateway);
+        await writeSummarySafely(platform, (0, report_1.failureMarkdown)(computeName ?? '(unknown)', message));
         return undefined;
     }
     finally {
@@ -59231,26 +59308,31 @@ async function runStep(platform, prepare, options = {}) {
         process.off('SIGTERM', onSignal);
     }
 }
+/** Reports a failure on the platform and returns the (redacted) text for the summary. */
 function reportFailure(platform, error, redactor, gateway) {
     if (error instanceof errors_1.InputError) {
-        for (const problem of error.problems)
-            platform.error(redactor.redact(`${problem.input}: ${problem.message}`), { title: `Invalid input: ${problem.input}` });
-        platform.fail(`${error.problems.length} problem(s) with the inputs; nothing was changed.`);
-        return;
+        const lines = error.problems.map((problem) => redactor.redact(`${problem.input}: ${problem.message}`));
+        error.problems.forEach((problem, i) => platform.error(lines[i], { title: `Invalid input: ${problem.input}` }));
+        const verdict = `${error.problems.length} problem(s) with the inputs; nothing was changed.`;
+        platform.fail(verdict);
+        return [...lines, verdict].join('\n');
     }
     if (error instanceof errors_1.CancelledError) {
         const where = gateway?.currentOperationUrl ? `\nThe last operation in progress: ${(0, http_exchange_1.redactUrl)(gateway.currentOperationUrl)}` : '';
-        platform.fail(redactor.redact(`${error.message}${where}`));
-        return;
+        const message = redactor.redact(`${error.message}${where}`);
+        platform.fail(message);
+        return message;
     }
     if (error instanceof errors_1.ProductError) {
-        platform.error(redactor.redact(error.message), { title: error.name });
-        platform.fail(redactor.redact(error.message.split('\n')[0]));
-        return;
+        const message = redactor.redact(error.message);
+        platform.error(message, { title: error.name });
+        platform.fail(message.split('\n')[0]);
+        return message;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    platform.error(redactor.redact(message), { title: 'Unexpected error' });
-    platform.fail(redactor.redact(`unexpected error: ${message.split('\n')[0]}`));
+    const message = redactor.redact(error instanceof Error ? error.message : String(error));
+    platform.error(message, { title: 'Unexpected error' });
+    platform.fail(`unexpected error: ${message.split('\n')[0]}`);
+    return message;
 }
 async function writeSummarySafely(platform, markdown) {
     try {

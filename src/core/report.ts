@@ -25,6 +25,17 @@ export function outputsOf(report: RunReport): Partial<Record<OutputName, string>
   return outputs;
 }
 
+/** `resource-group/name` of a managed cluster id: the table stays readable, the full id is printed below it. */
+function shortClusterName(id: string | undefined): string | undefined {
+  const m = id && /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerService\/managedClusters\/([^/]+)$/i.exec(id);
+  return m ? `${m[1]}/${m[2]}` : id;
+}
+
+/** Written when a run fails: what happened and what to do, with the same redaction as the log. */
+export function failureMarkdown(computeName: string, message: string): string {
+  return [`### AKS compute \`${computeName}\`: failed`, '', '```text', message, '```', ''].join('\n');
+}
+
 const cell = (value: string | undefined) => (value ? value.replace(/\|/g, '\\|') : '—');
 
 function certificateCell(compute: ObservedCompute | undefined, now: Date): string {
@@ -38,7 +49,7 @@ export function summaryMarkdown(report: RunReport, now = new Date()): string {
   const { before, after, plan, desired } = report;
   const name = desired.target.computeName;
   const rows: Array<[string, (c: ObservedCompute | undefined) => string | undefined]> = [
-    ['Cluster', (c) => c?.clusterId],
+    ['Cluster', (c) => shortClusterName(c?.clusterId)],
     ['Provisioning state', (c) => c?.provisioningState],
     ['Purpose', (c) => c?.purpose],
     ['Load balancer', (c) => c && `${c.loadBalancerType ?? 'PublicIp'}${c.loadBalancerSubnet ? ` (${c.loadBalancerSubnet})` : ''}`],
@@ -56,8 +67,12 @@ export function summaryMarkdown(report: RunReport, now = new Date()): string {
     '|---|---|---|',
     ...rows.map(([label, get]) => `| ${label} | ${cell(get(before))} | ${cell(report.result === 'planned' ? '(unchanged: dry run)' : get(afterShown))} |`),
     '',
-    `**Action:** ${plan.action}${report.steps.length ? ` — ${report.steps.map((s) => `${s.step} ${formatDuration(s.durationMs)}`).join(', ')}` : ''}; total ${formatDuration(report.durationMs)}.`,
+    report.result === 'planned'
+      ? `**Planned action:** ${plan.action} — not performed (dry run).`
+      : `**Action:** ${plan.action}${report.steps.length ? ` — ${report.steps.map((s) => `${s.step} ${formatDuration(s.durationMs)}`).join(', ')}` : ''}; total ${formatDuration(report.durationMs)}.`,
   ];
+  const clusterId = after?.clusterId ?? before?.clusterId ?? plan.attach?.clusterId;
+  if (clusterId) lines.push('', `Cluster id: \`${clusterId}\``);
   if (plan.reasons.length) lines.push('', '**Why:**', ...plan.reasons.map((r) => `- ${cell(r)}`));
   if (plan.consequences.length) lines.push('', '**Consequences:**', ...plan.consequences.map((c) => `- ${c}`));
   return lines.join('\n') + '\n';

@@ -7,7 +7,7 @@ import type { ArmGateway } from './azure/gateway';
 import { redactUrl } from './azure/http-exchange';
 import { CancelledError, InputError, ProductError } from './errors';
 import type { Platform } from './platform';
-import { outputsOf, summaryMarkdown } from './report';
+import { failureMarkdown, outputsOf, summaryMarkdown } from './report';
 import { runOnce, type RunReport } from './run';
 import type { RunContext } from './run-context';
 import { SecretRedactor } from './secrets';
@@ -24,6 +24,7 @@ export async function runStep(platform: Platform, prepare: (redactor: SecretReda
   const redactor = options.redactor ?? new SecretRedactor(platform);
   const controller = new AbortController();
   let gateway: ArmGateway | undefined;
+  let computeName: string | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) return;
     const where = gateway?.currentOperationUrl ? ` Operation in progress: ${redactUrl(gateway.currentOperationUrl)}` : '';
@@ -35,6 +36,7 @@ export async function runStep(platform: Platform, prepare: (redactor: SecretReda
   process.on('SIGTERM', onSignal);
   try {
     const ctx = await prepare(redactor);
+    computeName = ctx.readInput('compute-name');
     const report = await runOnce(platform, ctx, { redactor, signal: controller.signal, clock: systemClock, onGateway: (g) => (gateway = g) });
     for (const [name, value] of Object.entries(outputsOf(report))) {
       if (value !== undefined) platform.setOutput(name as keyof ReturnType<typeof outputsOf>, redactor.redact(value));
@@ -43,7 +45,8 @@ export async function runStep(platform: Platform, prepare: (redactor: SecretReda
     platform.info(`Result: ${report.result}.`);
     return report;
   } catch (error) {
-    reportFailure(platform, error, redactor, gateway);
+    const message = reportFailure(platform, error, redactor, gateway);
+    await writeSummarySafely(platform, failureMarkdown(computeName ?? '(unknown)', message));
     return undefined;
   } finally {
     process.off('SIGINT', onSignal);
@@ -51,25 +54,31 @@ export async function runStep(platform: Platform, prepare: (redactor: SecretReda
   }
 }
 
-function reportFailure(platform: Platform, error: unknown, redactor: SecretRedactor, gateway: ArmGateway | undefined): void {
+/** Reports a failure on the platform and returns the (redacted) text for the summary. */
+function reportFailure(platform: Platform, error: unknown, redactor: SecretRedactor, gateway: ArmGateway | undefined): string {
   if (error instanceof InputError) {
-    for (const problem of error.problems) platform.error(redactor.redact(`${problem.input}: ${problem.message}`), { title: `Invalid input: ${problem.input}` });
-    platform.fail(`${error.problems.length} problem(s) with the inputs; nothing was changed.`);
-    return;
+    const lines = error.problems.map((problem) => redactor.redact(`${problem.input}: ${problem.message}`));
+    error.problems.forEach((problem, i) => platform.error(lines[i], { title: `Invalid input: ${problem.input}` }));
+    const verdict = `${error.problems.length} problem(s) with the inputs; nothing was changed.`;
+    platform.fail(verdict);
+    return [...lines, verdict].join('\n');
   }
   if (error instanceof CancelledError) {
     const where = gateway?.currentOperationUrl ? `\nThe last operation in progress: ${redactUrl(gateway.currentOperationUrl)}` : '';
-    platform.fail(redactor.redact(`${error.message}${where}`));
-    return;
+    const message = redactor.redact(`${error.message}${where}`);
+    platform.fail(message);
+    return message;
   }
   if (error instanceof ProductError) {
-    platform.error(redactor.redact(error.message), { title: error.name });
-    platform.fail(redactor.redact(error.message.split('\n')[0]));
-    return;
+    const message = redactor.redact(error.message);
+    platform.error(message, { title: error.name });
+    platform.fail(message.split('\n')[0]);
+    return message;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  platform.error(redactor.redact(message), { title: 'Unexpected error' });
-  platform.fail(redactor.redact(`unexpected error: ${message.split('\n')[0]}`));
+  const message = redactor.redact(error instanceof Error ? error.message : String(error));
+  platform.error(message, { title: 'Unexpected error' });
+  platform.fail(`unexpected error: ${message.split('\n')[0]}`);
+  return message;
 }
 
 async function writeSummarySafely(platform: Platform, markdown: string): Promise<void> {

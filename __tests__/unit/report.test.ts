@@ -1,0 +1,74 @@
+/** Plans and summaries as users read them, compared with golden files reviewed by eye (UPDATE_GOLDEN=1 rewrites them). */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readDesiredState } from '../../src/core/desired';
+import type { ObservedCompute, ObservedState } from '../../src/core/observed';
+import { planChange } from '../../src/core/plan';
+import { describePlan } from '../../src/core/plan-text';
+import { outputsOf, summaryMarkdown } from '../../src/core/report';
+import type { RunReport } from '../../src/core/run';
+import { baseInputs, CLUSTER_ID, reader, SUB } from '../helpers/inputs';
+
+const now = new Date('2026-11-27T10:00:00Z');
+const COMPUTE_ID = `/subscriptions/${SUB}/resourceGroups/ml-rg/providers/Microsoft.MachineLearningServices/workspaces/ml-ws/computes/aks-prod`;
+
+function golden(name: string, actual: string): void {
+  const path = join(__dirname, 'golden', name);
+  if (process.env.UPDATE_GOLDEN || !existsSync(path)) writeFileSync(path, actual);
+  expect(actual).toBe(readFileSync(path, 'utf8'));
+}
+
+const before: ObservedCompute = {
+  id: COMPUTE_ID,
+  name: 'aks-prod',
+  location: 'eastus',
+  computeType: 'AKS',
+  provisioningState: 'Succeeded',
+  provisioningErrors: [],
+  clusterId: CLUSTER_ID,
+  purpose: 'FastProd',
+  loadBalancerType: 'PublicIp',
+  tls: { status: 'Enabled', cname: 'scoring.contoso.com' },
+  tlsFingerprint: '3f'.repeat(32),
+  tlsExpiresOn: '2026-12-10T00:00:00.000Z',
+  scoringIp: '20.1.2.3',
+  tags: {},
+};
+const after: ObservedCompute = { ...before, purpose: 'DevTest', tls: { status: 'Disabled' }, tlsFingerprint: undefined, tlsExpiresOn: undefined, scoringIp: '20.1.2.4' };
+const observed: ObservedState = { compute: before, otherBindings: [] };
+
+function report(extra: Record<string, string>, result: RunReport['result'], afterCompute?: ObservedCompute): RunReport {
+  const desired = readDesiredState({ readInput: reader(baseInputs(extra)), displayName: (n) => n });
+  const plan = planChange(desired, observed);
+  return { result, desired, computeId: COMPUTE_ID, plan, before, after: afterCompute, steps: afterCompute ? [{ step: 'detach', durationMs: 95_000, polls: 9 }, { step: 'attach', durationMs: 301_000, polls: 33 }] : [], durationMs: 397_000, tokenRequests: 1 };
+}
+
+test('plan text of a drifted compute', () => {
+  const desired = readDesiredState({ readInput: reader(baseInputs({ 'cluster-purpose': 'dev-test' })), displayName: (n) => n });
+  golden('plan-reattach.txt', describePlan(desired, observed, planChange(desired, observed)).join('\n') + '\n');
+});
+
+test('summary of a reattach, with a certificate expiring within 30 days before', () => {
+  const r = report({ 'cluster-purpose': 'dev-test' }, 'reattached', after);
+  golden('summary-reattached.md', summaryMarkdown(r, now));
+  expect(summaryMarkdown(r, now)).toContain('⚠️ expires in 12 days');
+});
+
+test('summary of a dry run says nothing changed', () => {
+  const r = report({ 'cluster-purpose': 'dev-test', 'dry-run': 'true' }, 'planned');
+  golden('summary-planned.md', summaryMarkdown(r, now));
+});
+
+test('outputs: the endpoint is the scoring IP, or the generated FQDN with tls auto', () => {
+  expect(outputsOf(report({ 'cluster-purpose': 'dev-test' }, 'reattached', after))).toEqual({
+    result: 'reattached',
+    'compute-id': COMPUTE_ID,
+    'cluster-id': CLUSTER_ID,
+    'provisioning-state': 'Succeeded',
+    endpoint: '20.1.2.4',
+  });
+  const auto = { ...after, tls: { status: 'Auto' as const, leafDomainLabel: 'contoso' }, clusterFqdn: 'contosoab12cd.eastus.cloudapp.azure.com' };
+  expect(outputsOf(report({ 'cluster-purpose': 'dev-test' }, 'reattached', auto)).endpoint).toBe('contosoab12cd.eastus.cloudapp.azure.com');
+  // planned and detached describe the compute as found
+  expect(outputsOf(report({ operation: 'detach' }, 'detached')).endpoint).toBe('20.1.2.3');
+});
