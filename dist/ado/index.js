@@ -44156,14 +44156,785 @@ function networkFailureOf(error) {
 /***/ }),
 
 /***/ 1183:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.checkTargetCluster = checkTargetCluster;
-async function checkTargetCluster(_ctx) {
-    // Filled in by the cluster-aware work: existence, access, purpose vs size, private FQDN, load balancer, version.
+const arm_id_1 = __nccwpck_require__(7171);
+const rules_1 = __nccwpck_require__(4705);
+const errors_1 = __nccwpck_require__(4296);
+const LABEL = { pass: 'ok', warning: 'warning', failure: 'FAILED' };
+/** Returns the findings (all printed already); throws StateError when any of them is a failure. */
+async function checkTargetCluster(ctx) {
+    const request = ctx.plan.attach;
+    if (!request?.clusterId)
+        return [];
+    const id = (0, arm_id_1.parseManagedClusterId)(request.clusterId);
+    if (!id)
+        throw new errors_1.StateError(`'${request.clusterId}' is not the ARM id of an AKS cluster; nothing was changed`);
+    const cluster = await readCluster(ctx.gateway, id);
+    const { versions, versionsUnavailable } = await readVersions(ctx.gateway, id, cluster);
+    const findings = (0, rules_1.evaluateCluster)(cluster, { purpose: request.purpose, loadBalancerType: request.loadBalancerType, versions, versionsUnavailable });
+    ctx.platform.info(`Cluster ${id.id}:`);
+    for (const f of findings) {
+        ctx.platform.info(`  [${LABEL[f.level]}] ${f.rule}: ${f.message}`);
+        if (f.level === 'warning')
+            ctx.platform.warning(f.hint ? `${f.message}. ${f.hint}` : f.message, { title: `Cluster check: ${f.rule}` });
+    }
+    const failures = findings.filter((f) => f.level === 'failure');
+    if (failures.length > 0)
+        throw failureError(id, failures);
+    return findings;
+}
+async function readCluster(gateway, id) {
+    let cluster;
+    try {
+        cluster = await gateway.getManagedCluster(id);
+    }
+    catch (error) {
+        if (error instanceof errors_1.AzureError && error.statusCode === 403) {
+            throw new errors_1.StateError(`the credential of this step may not read AKS cluster ${id.id} (${error.code}); nothing was changed`, 'Attaching a cluster from another subscription needs the Contributor role on the cluster (the how-to\'s limitation); ' +
+                `grant it to this step's identity (az role assignment create --role Contributor --assignee <client-id> --scope ${id.id}) and re-run.`);
+        }
+        throw error;
+    }
+    if (!cluster) {
+        throw new errors_1.StateError(`AKS cluster ${id.id} does not exist (no such cluster in subscription ${id.subscriptionId}, resource group ${id.resourceGroup}); nothing was changed`, 'Check aks-resource-id (az aks show -g <group> -n <name> --query id prints it). A compute whose cluster was deleted can only be detached (operation: detach).');
+    }
+    return cluster;
+}
+/** The version rule is advisory when the list cannot be read: Azure ML checks the version itself. */
+async function readVersions(gateway, id, cluster) {
+    try {
+        return { versions: await gateway.listKubernetesVersions(id.subscriptionId, cluster.location) };
+    }
+    catch (error) {
+        if (error instanceof errors_1.AzureError)
+            return { versionsUnavailable: error.code };
+        throw error;
+    }
+}
+function failureError(id, failures) {
+    const advice = (f) => (f.hint ? `${f.message}. ${f.hint}` : f.message);
+    if (failures.length === 1) {
+        return new errors_1.StateError(`AKS cluster ${id.name} cannot be attached: ${failures[0].message}; nothing was changed`, failures[0].hint);
+    }
+    return new errors_1.StateError(`AKS cluster ${id.name} cannot be attached (${failures.length} problems); nothing was changed`, failures.map((f) => `- ${f.rule}: ${advice(f)}`).join('\n'));
+}
+
+
+/***/ }),
+
+/***/ 1431:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.KubernetesApiError = void 0;
+exports.readSecretData = readSecretData;
+/**
+ * Reads one Kubernetes Secret: `GET {server}/api/v1/namespaces/{ns}/secrets/{name}`.
+ *
+ * Node's https module rather than @kubernetes/client-node: the product makes exactly one GET, and
+ * the client library would add several megabytes (and its own kubeconfig loading, which may
+ * write temp files or run exec plugins) to a bundle that must stay small and predictable.
+ * The request trusts only the kubeconfig's CA (as kubectl does) and never follows redirects.
+ */
+const https = __importStar(__nccwpck_require__(4708));
+class KubernetesApiError extends Error {
+    status;
+    reason;
+    constructor(
+    /** HTTP status; undefined when no answer came (connection, TLS or timeout). */
+    status, 
+    /** Kubernetes Status reason (NotFound, Forbidden …) or the network error code. */
+    reason, message) {
+        super(message);
+        this.status = status;
+        this.reason = reason;
+        this.name = 'KubernetesApiError';
+    }
+}
+exports.KubernetesApiError = KubernetesApiError;
+/** A Secret is at most 1 MiB; anything larger is not a Secret. */
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+/** Cancellation and certificate failures: a second try cannot succeed. */
+const FINAL_NETWORK_REASON = /^(ABORTED|ETOOLARGE|ERR_TLS_.*|.*CERT.*|UNABLE_TO_.*|ENOTFOUND)$/;
+/** The Secret's `data` (values still base64, as the API returns them). */
+async function readSecretData(access, namespace, name, options = {}) {
+    const attempts = options.attempts ?? 3;
+    const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await getOnce(access, `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`, options);
+        }
+        catch (error) {
+            const retryable = error instanceof KubernetesApiError && (error.status === undefined ? !FINAL_NETWORK_REASON.test(error.reason) : RETRYABLE_STATUS.has(error.status));
+            if (!retryable || attempt >= attempts)
+                throw error;
+            await sleep(1000 * attempt);
+        }
+    }
+}
+function getOnce(access, path, options) {
+    const url = new URL(access.server + path);
+    const headers = { accept: 'application/json', 'user-agent': 'aks-aml-attach/1' };
+    if (access.token)
+        headers.authorization = `Bearer ${access.token}`;
+    return new Promise((resolve, reject) => {
+        const request = https.request(url, {
+            method: 'GET',
+            headers,
+            ca: access.caPem,
+            cert: access.clientCertPem,
+            key: access.clientKeyPem,
+            timeout: options.timeoutMs ?? 30_000,
+            signal: options.signal,
+            // No connection reuse: one request, then the socket closes and the process can exit.
+            agent: false,
+        });
+        request.on('timeout', () => request.destroy(Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' })));
+        request.on('error', (error) => {
+            const reason = error.name === 'AbortError' ? 'ABORTED' : error.code ?? 'ECONNECTION';
+            reject(new KubernetesApiError(undefined, reason, `no answer from the Kubernetes API server ${url.host} (${reason})`));
+        });
+        request.on('response', (response) => {
+            const chunks = [];
+            let size = 0;
+            response.on('data', (chunk) => {
+                size += chunk.length;
+                if (size > MAX_BODY_BYTES) {
+                    request.destroy(Object.assign(new Error('answer too large'), { code: 'ETOOLARGE' }));
+                    return;
+                }
+                chunks.push(chunk);
+            });
+            response.on('end', () => {
+                const status = response.statusCode ?? 0;
+                const body = parseJson(Buffer.concat(chunks).toString('utf8'));
+                if (status === 200) {
+                    const data = body?.data;
+                    if (body?.kind !== 'Secret' || !data || typeof data !== 'object') {
+                        reject(new KubernetesApiError(status, 'InvalidResponse', `the Kubernetes API server ${url.host} did not answer with a Secret`));
+                        return;
+                    }
+                    resolve(data);
+                    return;
+                }
+                // Only a Status object's reason is repeated: it never carries secret material.
+                const reason = body?.kind === 'Status' && typeof body.reason === 'string' ? body.reason : `HttpStatus${status}`;
+                reject(new KubernetesApiError(status, reason, `the Kubernetes API server ${url.host} answered ${status} (${reason})`));
+            });
+        });
+        request.end();
+    });
+}
+function parseJson(text) {
+    try {
+        const value = JSON.parse(text);
+        return value && typeof value === 'object' ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 6175:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.KubeconfigError = void 0;
+exports.readKubeconfig = readKubeconfig;
+/**
+ * The few kubeconfig fields needed to call one cluster's API server: the current context's
+ * server, CA and credentials. Everything else in the file is ignored.
+ */
+const yaml_lite_1 = __nccwpck_require__(9804);
+class KubeconfigError extends Error {
+    problem;
+    constructor(problem, message) {
+        super(message);
+        this.problem = problem;
+        this.name = 'KubeconfigError';
+    }
+}
+exports.KubeconfigError = KubeconfigError;
+const isObj = (v) => !!v && typeof v === 'object' && !Array.isArray(v);
+const str = (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+function readKubeconfig(text) {
+    const doc = parse(text);
+    const contexts = named(doc.contexts, 'context');
+    const contextName = str(doc['current-context']) ?? contexts.keys().next().value;
+    if (contextName === undefined)
+        throw new KubeconfigError('incomplete', 'the kubeconfig has no context');
+    const context = contexts.get(contextName);
+    if (!context)
+        throw new KubeconfigError('incomplete', `the kubeconfig's current context '${contextName}' is not defined`);
+    const clusterName = str(context.cluster);
+    const cluster = clusterName === undefined ? undefined : named(doc.clusters, 'cluster').get(clusterName);
+    if (!cluster)
+        throw new KubeconfigError('incomplete', `context '${contextName}' names no defined cluster`);
+    const server = str(cluster.server)?.replace(/\/+$/, '');
+    if (!server)
+        throw new KubeconfigError('incomplete', `cluster '${clusterName}' of the kubeconfig has no server`);
+    if (!/^https:\/\//i.test(server))
+        throw new KubeconfigError('incomplete', `the API server ${server} is not an https URL; the product sends credentials over TLS only`);
+    if (cluster['insecure-skip-tls-verify'] === true) {
+        throw new KubeconfigError('incomplete', `cluster '${clusterName}' of the kubeconfig skips TLS verification; the product only talks to a verified API server`);
+    }
+    const userName = str(context.user);
+    const user = userName === undefined ? undefined : named(doc.users, 'user').get(userName);
+    if (!user)
+        throw new KubeconfigError('incomplete', `context '${contextName}' names no defined user`);
+    const token = str(user.token);
+    const clientCertPem = decodeData(user['client-certificate-data'], 'client-certificate-data');
+    const clientKeyPem = decodeData(user['client-key-data'], 'client-key-data');
+    if (!token && !(clientCertPem && clientKeyPem)) {
+        if (user.exec !== undefined || user['auth-provider'] !== undefined) {
+            throw new KubeconfigError('external-auth', 'the cluster signs users in with Microsoft Entra ID (kubelogin); its user kubeconfig holds no token or client certificate');
+        }
+        throw new KubeconfigError('incomplete', `user '${userName}' of the kubeconfig has neither a token nor a client certificate and key`);
+    }
+    return {
+        contextName,
+        server,
+        caPem: decodeData(cluster['certificate-authority-data'], 'certificate-authority-data'),
+        token,
+        clientCertPem: clientKeyPem ? clientCertPem : undefined,
+        clientKeyPem: clientCertPem ? clientKeyPem : undefined,
+    };
+}
+function parse(text) {
+    let doc;
+    try {
+        // JSON is YAML too, and kubectl accepts it; JSON.parse is exact for it.
+        doc = text.trimStart().startsWith('{') ? JSON.parse(text) : (0, yaml_lite_1.parseYamlSubset)(text);
+    }
+    catch (error) {
+        const where = error instanceof yaml_lite_1.YamlSubsetError ? ` at line ${error.line}` : '';
+        throw new KubeconfigError('syntax', `the kubeconfig could not be read${where} (${error instanceof yaml_lite_1.YamlSubsetError ? error.message.replace(/^line \d+: /, '') : 'invalid JSON'})`);
+    }
+    if (!isObj(doc))
+        throw new KubeconfigError('syntax', 'the kubeconfig is not a mapping');
+    return doc;
+}
+/** `[{name, <field>: {...}}]` → name → the inner mapping. */
+function named(list, field) {
+    const out = new Map();
+    if (!Array.isArray(list))
+        return out;
+    for (const entry of list) {
+        if (!isObj(entry))
+            continue;
+        const name = str(entry.name);
+        const inner = entry[field];
+        if (name !== undefined && isObj(inner))
+            out.set(name, inner);
+    }
+    return out;
+}
+function decodeData(value, field) {
+    const text = str(value);
+    if (text === undefined)
+        return undefined;
+    if (!/^[A-Za-z0-9+/=\s]+$/.test(text))
+        throw new KubeconfigError('syntax', `${field} of the kubeconfig is not base64`);
+    return Buffer.from(text, 'base64').toString('utf8');
+}
+
+
+/***/ }),
+
+/***/ 4705:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MIN_PRODUCTION_VCPUS = void 0;
+exports.evaluateCluster = evaluateCluster;
+exports.defaultPools = defaultPools;
+const desired_1 = __nccwpck_require__(9317);
+const vm_sizes_1 = __nccwpck_require__(3322);
+/** The how-to's attach example: "If the cluster has less than 12 virtual CPUs", use dev-test. */
+exports.MIN_PRODUCTION_VCPUS = 12;
+function evaluateCluster(cluster, input) {
+    return [
+        ...stateRule(cluster),
+        ...sizeRule(cluster, input.purpose),
+        ...nodePoolRule(cluster),
+        ...privateFqdnRule(cluster),
+        ...loadBalancerRules(cluster, input.loadBalancerType),
+        ...versionRule(cluster, input),
+        ...volumeDriverRule(cluster),
+    ];
+}
+/**
+ * The pools Azure ML deploys models to. The how-to: models cannot be deployed to a secondary node
+ * pool, so only the default pool counts; AKS marks it (and any other system pool) mode System.
+ * Without modes (older clusters) the first pool is the default one. Windows pools never count.
+ */
+function defaultPools(cluster) {
+    const pools = cluster.agentPoolProfiles ?? [];
+    const linux = (p) => (p.osType ?? 'Linux').toLowerCase() === 'linux';
+    const withModes = pools.some((p) => p.mode !== undefined);
+    const serving = withModes ? pools.filter((p) => linux(p) && p.mode?.toLowerCase() === 'system') : pools.filter(linux).slice(0, 1);
+    return { serving, secondary: pools.filter((p) => !serving.includes(p)) };
+}
+const poolText = (p) => `'${p.name ?? '?'}' (${p.count ?? 0} × ${p.vmSize ?? 'unknown size'})`;
+function stateRule(cluster) {
+    const name = cluster.name ?? 'the cluster';
+    if (cluster.powerState?.code?.toLowerCase() === 'stopped') {
+        return [{ rule: 'state', level: 'failure', message: `${name} is stopped; Azure ML installs its components through the cluster's API server, which a stopped cluster does not run`, hint: `Start it (az aks start -g ${resourceGroupOf(cluster)} -n ${name}) and re-run.` }];
+    }
+    const state = cluster.provisioningState ?? 'Unknown';
+    const lower = state.toLowerCase();
+    if (lower === 'succeeded')
+        return [{ rule: 'state', level: 'pass', message: `${name} is running (provisioning state Succeeded)` }];
+    if (lower === 'canceled') {
+        // A cancelled AKS operation leaves the cluster as it was before it; attaching is possible.
+        return [{ rule: 'state', level: 'warning', message: `the last AKS operation on ${name} was canceled (provisioning state Canceled); the attach goes ahead on the cluster as it is` }];
+    }
+    if (lower === 'failed') {
+        return [{ rule: 'state', level: 'failure', message: `${name} is in provisioning state Failed; Azure ML cannot install its components on a broken cluster`, hint: `Repair it first (az aks update -g ${resourceGroupOf(cluster)} -n ${name} reconciles it), then re-run.` }];
+    }
+    if (lower.endsWith('ing')) {
+        // A refresh detaches first: attaching to a cluster in mid-operation could leave the compute detached.
+        return [{ rule: 'state', level: 'failure', message: `${name} is ${state} (an AKS operation is in progress); only a settled cluster is attached, so that a failed attach cannot leave the compute detached`, hint: 'Re-run this step when the AKS operation has finished.' }];
+    }
+    return [{ rule: 'state', level: 'warning', message: `${name} reports provisioning state ${state}, which this tool does not know; the attach goes ahead` }];
+}
+function sizeRule(cluster, purpose) {
+    const { serving } = defaultPools(cluster);
+    const nodes = serving.reduce((n, p) => n + (p.count ?? 0), 0);
+    const minimum = desired_1.MIN_NODES[purpose];
+    const pools = serving.length > 0 ? serving.map(poolText).join(', ') : 'no Linux system pool';
+    const purposeText = purpose === 'FastProd' ? 'production' : 'dev-test';
+    if (nodes < minimum) {
+        return [{
+                rule: 'size',
+                level: 'failure',
+                message: `a ${purposeText} cluster needs at least ${minimum} node(s) in its default node pool; ${cluster.name} has ${nodes} (${pools})`,
+                hint: purpose === 'FastProd' ? 'Use cluster-purpose: dev-test, or scale the default node pool to 3 or more nodes (az aks scale).' : 'Scale the default node pool to at least 1 node (az aks scale).',
+            }];
+    }
+    if (purpose !== 'FastProd')
+        return [{ rule: 'size', level: 'pass', message: `${nodes} node(s) in ${pools}: enough for dev-test` }];
+    const unknown = serving.filter((p) => (0, vm_sizes_1.describeVmSize)(p.vmSize).vcpus === undefined);
+    if (unknown.length > 0) {
+        return [{
+                rule: 'size',
+                level: 'warning',
+                message: `the vCPUs of VM size ${unknown.map((p) => p.vmSize ?? '(none)').join(', ')} are not in this tool's table, so the production rule of ${exports.MIN_PRODUCTION_VCPUS} vCPUs was not checked (${nodes} nodes are enough); Azure ML checks it when attaching`,
+            }];
+    }
+    const vcpus = serving.reduce((n, p) => n + (p.count ?? 0) * (0, vm_sizes_1.describeVmSize)(p.vmSize).vcpus, 0);
+    if (vcpus < exports.MIN_PRODUCTION_VCPUS) {
+        return [{
+                rule: 'size',
+                level: 'failure',
+                message: `a production cluster needs at least ${exports.MIN_PRODUCTION_VCPUS} vCPUs in its default node pool; ${cluster.name} has ${vcpus} (${pools})`,
+                hint: 'Use cluster-purpose: dev-test, or scale the default node pool or give it a larger VM size.',
+            }];
+    }
+    return [{ rule: 'size', level: 'pass', message: `${nodes} nodes and ${vcpus} vCPUs in ${pools}: enough for production` }];
+}
+function nodePoolRule(cluster) {
+    return defaultPools(cluster).secondary.flatMap((p) => {
+        const accelerator = (0, vm_sizes_1.describeVmSize)(p.vmSize).accelerator;
+        if (!accelerator)
+            return [];
+        return [{
+                rule: 'node-pools',
+                level: 'warning',
+                message: `node pool ${poolText(p)} has ${accelerator} nodes but is a secondary pool: Azure ML does not deploy models to secondary node pools, so no model can use them`,
+                hint: `To serve models on ${accelerator} nodes, attach a cluster whose default node pool has that VM size.`,
+            }];
+    });
+}
+function privateFqdnRule(cluster) {
+    const access = cluster.apiServerAccessProfile;
+    if (!access?.enablePrivateCluster)
+        return [];
+    if (access.enablePrivateClusterPublicFqdn) {
+        return [{
+                rule: 'private-fqdn',
+                level: 'failure',
+                message: `${cluster.name} is a private cluster with a public FQDN, which Azure Machine Learning does not support`,
+                hint: `Remove the public FQDN (az aks update -g ${resourceGroupOf(cluster)} -n ${cluster.name} --disable-public-fqdn) or attach another cluster.`,
+            }];
+    }
+    return [{ rule: 'private-fqdn', level: 'pass', message: `${cluster.name} is a private cluster (Private Link, no public FQDN): supported` }];
+}
+function loadBalancerRules(cluster, loadBalancerType) {
+    const sku = cluster.networkProfile?.loadBalancerSku?.toLowerCase();
+    const ranges = cluster.apiServerAccessProfile?.authorizedIPRanges ?? [];
+    const out = [];
+    if (ranges.length > 0 && sku === 'basic') {
+        out.push({
+            rule: 'authorized-ip-ranges',
+            level: 'failure',
+            message: `${cluster.name} limits its API server to authorized IP ranges but has a Basic load balancer; authorized IP ranges only work with a Standard load balancer`,
+            hint: 'Attach a cluster with a Standard load balancer (az aks create --load-balancer-sku standard), or remove the authorized IP ranges.',
+        });
+    }
+    else if (ranges.length > 0) {
+        out.push({
+            rule: 'authorized-ip-ranges',
+            level: 'warning',
+            message: `${cluster.name} accepts API server calls only from ${ranges.length} authorized IP range(s): they must include the Azure Machine Learning control plane ranges of the workspace's region and its paired region, or Azure ML cannot deploy inference pods`,
+            hint: 'Take the ranges of the AzureMachineLearning service tag from "Azure IP Ranges and Service Tags" (https://www.microsoft.com/download/details.aspx?id=56519).',
+        });
+    }
+    // No rule ties an internal load balancer to a SKU: clusters that Azure ML creates have a Basic
+    // load balancer (the how-to's first limitation) and the how-to offers InternalLoadBalancer for them.
+    const scoring = loadBalancerType === 'InternalLoadBalancer' ? 'an internal load balancer (private IP) works with either SKU' : 'scoring uses a public IP';
+    out.push({ rule: 'load-balancer', level: 'pass', message: `load balancer SKU ${sku ?? 'not reported'}; ${scoring}` });
+    return out;
+}
+const MINOR = /^v?(\d+)\.(\d+)/;
+function minorOf(version) {
+    const m = MINOR.exec(version ?? '');
+    return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+const compareMinor = (a, b) => a[0] - b[0] || a[1] - b[1];
+function versionRule(cluster, input) {
+    const current = cluster.currentKubernetesVersion ?? cluster.kubernetesVersion;
+    const minor = minorOf(current);
+    const region = cluster.location;
+    if (!minor)
+        return [{ rule: 'kubernetes-version', level: 'warning', message: `${cluster.name} reports no Kubernetes version; the version check was skipped` }];
+    const listed = (input.versions?.values ?? [])
+        .map((v) => ({ version: v.version ?? '', minor: minorOf(v.version), preview: v.isPreview === true }))
+        .filter((v) => v.minor !== undefined)
+        .sort((a, b) => compareMinor(a.minor, b.minor));
+    if (listed.length === 0) {
+        const why = input.versionsUnavailable ? ` (${input.versionsUnavailable})` : '';
+        return [{ rule: 'kubernetes-version', level: 'warning', message: `could not read the Kubernetes versions AKS supports in ${region}${why}, so Kubernetes ${current} was not checked; Azure ML checks it when attaching` }];
+    }
+    const supported = listed.map((v) => (v.preview ? `${v.version} (preview)` : v.version)).join(', ');
+    const entry = listed.find((v) => compareMinor(v.minor, minor) === 0);
+    if (!entry && compareMinor(minor, listed[0].minor) < 0) {
+        return [{
+                rule: 'kubernetes-version',
+                level: 'failure',
+                message: `${cluster.name} runs Kubernetes ${current}, which AKS no longer supports in ${region}; Azure ML refuses to attach it. Supported versions: ${supported}`,
+                hint: `Upgrade the cluster (az aks upgrade -g ${resourceGroupOf(cluster)} -n ${cluster.name} --kubernetes-version <version>) and re-run.`,
+            }];
+    }
+    if (!entry) {
+        return [{ rule: 'kubernetes-version', level: 'warning', message: `Kubernetes ${current} is not among the versions AKS lists for ${region} (${supported}); Azure ML may refuse it` }];
+    }
+    if (entry.preview) {
+        return [{ rule: 'kubernetes-version', level: 'warning', message: `Kubernetes ${current} is a preview version: it can be attached, but previews have no SLA and are not advised for production workloads` }];
+    }
+    return [{ rule: 'kubernetes-version', level: 'pass', message: `Kubernetes ${current} is supported in ${region} (${supported})` }];
+}
+/**
+ * The how-to: AKS mounts blobs with the blobfuse FlexVolume driver up to 1.16 and the blob CSI
+ * driver from 1.17, and web services must be redeployed after an upgrade across that line.
+ * Warned when the cluster is upgrading across it (current ≠ target), or still runs ≤ 1.16.
+ */
+function volumeDriverRule(cluster) {
+    const current = minorOf(cluster.currentKubernetesVersion ?? cluster.kubernetesVersion);
+    const target = minorOf(cluster.kubernetesVersion);
+    if (!current)
+        return [];
+    const flexVolume = (v) => compareMinor(v, [1, 16]) <= 0;
+    if (target && flexVolume(current) !== flexVolume(target)) {
+        return [{
+                rule: 'volume-driver',
+                level: 'warning',
+                message: `${cluster.name} is moving from Kubernetes ${cluster.currentKubernetesVersion} to ${cluster.kubernetesVersion}, across 1.16 → 1.17, where AKS changes from the blobfuse FlexVolume driver to the blob CSI driver`,
+                hint: 'Redeploy (or update) the web services of this compute once the upgrade has finished.',
+            }];
+    }
+    if (flexVolume(current)) {
+        return [{
+                rule: 'volume-driver',
+                level: 'warning',
+                message: `${cluster.name} runs Kubernetes ${cluster.currentKubernetesVersion ?? cluster.kubernetesVersion} (blobfuse FlexVolume driver); from 1.17 on AKS uses the blob CSI driver`,
+                hint: 'After upgrading the cluster to 1.17 or later, redeploy (or update) the web services of this compute.',
+            }];
+    }
+    return [];
+}
+function resourceGroupOf(cluster) {
+    return /\/resourceGroups\/([^/]+)\//i.exec(cluster.id ?? '')?.[1] ?? '<resource-group>';
+}
+
+
+/***/ }),
+
+/***/ 3322:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * vCPUs of an Azure VM size, for the how-to's production rule ("at least 12 virtual CPUs"), and
+ * whether a size is a GPU or FPGA size (models on such nodes only work in the default pool).
+ *
+ * Sources of the figures:
+ * - Sizes whose names do not state their vCPUs (the Dv2/DSv2 generation and its v1
+ *   predecessors): the Microsoft Learn pages "Dv2 and DSv2-series" and "Previous generations of
+ *   virtual machine sizes" (learn.microsoft.com/azure/virtual-machines/sizes), copied into
+ *   LEGACY_VCPUS below.
+ * - Every other size of the families in NAMING_FAMILIES: the documented naming convention
+ *   "[Family] + [Sub-family]* + [# of vCPUs] + [Constrained vCPUs]* + [Additive Features] +
+ *   [Accelerator Type]* + [Version]" (learn.microsoft.com/azure/virtual-machines/vm-naming-conventions),
+ *   e.g. Standard_D4s_v5 → 4, Standard_E8-2ds_v5 → 2 active vCPUs, Standard_NC6s_v3 → 6.
+ * Anything else is unknown (undefined): the caller warns and skips the vCPU rule rather than guess.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.describeVmSize = describeVmSize;
+/** Dv2/DSv2 (and D/DS v1) sizes: the number in the name is an index, not a vCPU count. */
+const LEGACY_VCPUS = {
+    d1: 1, d2: 2, d3: 4, d4: 8, d5: 16,
+    d11: 2, d12: 4, d13: 8, d14: 16, d15: 20,
+};
+/**
+ * Families whose size names follow the naming convention (number = vCPUs) in every version that
+ * AKS offers. D and DS follow it from v3 on only (handled separately); basic A (A0-A11) and G/GS
+ * do not follow it and are left unknown.
+ */
+const NAMING_FAMILIES = new Set(['b', 'dc', 'e', 'ec', 'f', 'fx', 'h', 'hb', 'hc', 'l', 'm', 'nc', 'ncc', 'nd', 'ng', 'np', 'nv', 'pb']);
+const SIZE_NAME = /^standard_([a-z]+?)(\d+)(?:-(\d+))?([a-z]*)((?:_[a-z0-9]+)*?)(?:_v(\d+))?(?:_promo)?$/;
+function describeVmSize(vmSize) {
+    const m = SIZE_NAME.exec((vmSize ?? '').trim().toLowerCase());
+    if (!m)
+        return {};
+    const [, family, digits, constrained, , , versionText] = m;
+    const version = versionText === undefined ? 1 : Number(versionText);
+    const accelerator = family === 'np' || family === 'pb' ? 'FPGA' : family.startsWith('n') ? 'GPU' : undefined;
+    return { vcpus: vcpusOf(family, Number(digits), constrained === undefined ? undefined : Number(constrained), version), accelerator };
+}
+function vcpusOf(family, number, constrained, version) {
+    if (family === 'd' || family === 'ds') {
+        if (version <= 2)
+            return constrained === undefined ? LEGACY_VCPUS[`d${number}`] : undefined;
+        return constrained ?? number;
+    }
+    // Av2 (A2_v2, A4m_v2) follows the convention; the basic A0-A11 do not.
+    if (family === 'a' || family === 'am')
+        return version >= 2 ? constrained ?? number : undefined;
+    if (!NAMING_FAMILIES.has(family))
+        return undefined;
+    return constrained ?? number;
+}
+
+
+/***/ }),
+
+/***/ 9804:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * A reader for the small YAML subset that kubeconfig files use: block mappings, block sequences
+ * (also "compact" ones at their key's indentation), plain/quoted scalars, `{}`/`[]`, literal and
+ * folded block scalars, comments. The `yaml` package is a devDependency (not bundled); a
+ * kubeconfig from AKS needs none of YAML's harder parts, and this keeps the bundle unchanged.
+ * Anchors, aliases and tags are refused; non-empty flow collections are kept as their raw text
+ * (the product never reads a field written that way).
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.YamlSubsetError = void 0;
+exports.parseYamlSubset = parseYamlSubset;
+class YamlSubsetError extends Error {
+    line;
+    constructor(message, line) {
+        super(`line ${line}: ${message}`);
+        this.line = line;
+        this.name = 'YamlSubsetError';
+    }
+}
+exports.YamlSubsetError = YamlSubsetError;
+function parseYamlSubset(source) {
+    const lines = toLines(source);
+    if (lines.length === 0)
+        return null;
+    const parser = new Parser([...lines]);
+    const value = parser.block(lines[0].indent);
+    if (parser.pos < lines.length)
+        throw new YamlSubsetError('unexpected indentation', lines[parser.pos].number);
+    return value;
+}
+function toLines(source) {
+    const out = [];
+    source.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, i) => {
+        if (/^\s*(#.*)?$/.test(raw) || /^(---|\.\.\.)\s*$/.test(raw))
+            return;
+        if (/^\t/.test(raw))
+            throw new YamlSubsetError('tabs cannot indent YAML', i + 1);
+        const indent = raw.length - raw.trimStart().length;
+        out.push({ indent, text: raw.trimEnd().slice(indent), number: i + 1 });
+    });
+    return out;
+}
+const KEY_VALUE = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"][^:#]*?)\s*:(?:\s+(.*)|)$/;
+class Parser {
+    lines;
+    pos = 0;
+    /** Own copy: the rest of a "- key: value" line is re-read as a line at the column after the dash. */
+    constructor(lines) {
+        this.lines = lines;
+    }
+    block(indent) {
+        const first = this.lines[this.pos];
+        return isSequenceItem(first.text) ? this.sequence(indent) : this.mapping(indent);
+    }
+    mapping(indent) {
+        const out = {};
+        while (this.pos < this.lines.length && this.lines[this.pos].indent === indent && !isSequenceItem(this.lines[this.pos].text)) {
+            const line = this.lines[this.pos];
+            const m = KEY_VALUE.exec(line.text);
+            if (!m)
+                throw new YamlSubsetError('expected "key: value"', line.number);
+            const key = unquote(m[1], line.number);
+            this.pos++;
+            out[key] = this.valueAfterKey(m[2], indent, line.number);
+        }
+        return out;
+    }
+    sequence(indent) {
+        const out = [];
+        while (this.pos < this.lines.length && this.lines[this.pos].indent === indent && isSequenceItem(this.lines[this.pos].text)) {
+            const line = this.lines[this.pos];
+            const rest = line.text.slice(1).trimStart();
+            if (rest === '' || rest.startsWith('#')) {
+                this.pos++;
+                out.push(this.nested(indent));
+                continue;
+            }
+            // "- key: value" opens a mapping whose keys sit at the column after the dash.
+            const column = indent + (line.text.length - rest.length);
+            if (KEY_VALUE.test(rest) || isSequenceItem(rest)) {
+                this.lines[this.pos] = { indent: column, text: rest, number: line.number };
+                out.push(this.block(column));
+            }
+            else {
+                this.pos++;
+                out.push(scalar(rest, line.number));
+            }
+        }
+        return out;
+    }
+    valueAfterKey(text, indent, number) {
+        const value = stripComment(text ?? '');
+        if (value === '') {
+            const next = this.lines[this.pos];
+            // A compact sequence may sit at the key's own indentation.
+            if (next && next.indent === indent && isSequenceItem(next.text))
+                return this.sequence(indent);
+            return this.nested(indent);
+        }
+        if (/^[|>][-+]?$/.test(value))
+            return this.blockScalar(value, indent);
+        return scalar(value, number);
+    }
+    nested(indent) {
+        const next = this.lines[this.pos];
+        if (!next || next.indent <= indent)
+            return null;
+        return this.block(next.indent);
+    }
+    blockScalar(style, indent) {
+        const parts = [];
+        while (this.pos < this.lines.length && this.lines[this.pos].indent > indent) {
+            parts.push(this.lines[this.pos].text);
+            this.pos++;
+        }
+        const text = style.startsWith('|') ? parts.join('\n') : parts.join(' ');
+        return style.endsWith('-') ? text : `${text}\n`;
+    }
+}
+function isSequenceItem(text) {
+    return text === '-' || text.startsWith('- ');
+}
+function stripComment(text) {
+    if (text.startsWith('"') || text.startsWith("'"))
+        return text.trim();
+    return text.replace(/\s+#.*$/, '').trim();
+}
+function scalar(raw, number) {
+    const text = stripComment(raw);
+    if (/^[&*!]/.test(text))
+        throw new YamlSubsetError('anchors, aliases and tags are not supported', number);
+    if (text === '' || text === '~' || text === 'null')
+        return null;
+    if (text === '{}')
+        return {};
+    if (text === '[]')
+        return [];
+    if (text === 'true')
+        return true;
+    if (text === 'false')
+        return false;
+    if (text.startsWith('"') || text.startsWith("'"))
+        return unquote(text, number);
+    return text;
+}
+function unquote(text, number) {
+    if (text.startsWith('"')) {
+        if (!/^"(?:[^"\\]|\\.)*"$/.test(text))
+            throw new YamlSubsetError('unterminated double-quoted string', number);
+        try {
+            return JSON.parse(text.replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1'));
+        }
+        catch {
+            throw new YamlSubsetError('unsupported escape in a double-quoted string', number);
+        }
+    }
+    if (text.startsWith("'")) {
+        if (!/^'(?:[^']|'')*'$/.test(text))
+            throw new YamlSubsetError('unterminated single-quoted string', number);
+        return text.slice(1, -1).replace(/''/g, "'");
+    }
+    return text;
 }
 
 
@@ -44738,10 +45509,124 @@ function inputDefinition(name) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.FRONTEND_SECRET = void 0;
 exports.resolveKeptTls = resolveKeptTls;
+/**
+ * tls: keep — read the certificate and key the cluster serves now from its azuremlfessl secret,
+ * before anything is detached (the how-to's troubleshooting: "if you no longer have the
+ * certificate and key, or use a certificate generated by Azure ML, retrieve the azuremlfessl
+ * secret before detaching"). The material only lives in memory and is masked at once.
+ *
+ * A compute with tls: auto (an Azure-generated certificate) is kept the way the how-to suggests:
+ * reattached with that certificate as a custom one for the generated FQDN. Azure ML then no longer
+ * renews it, which the run says in a warning.
+ */
+const arm_id_1 = __nccwpck_require__(7171);
+const k8s_secret_1 = __nccwpck_require__(1431);
+const kubeconfig_1 = __nccwpck_require__(6175);
 const errors_1 = __nccwpck_require__(4296);
-async function resolveKeptTls(_ctx) {
-    throw new errors_1.StateError('tls: keep is not available yet');
+const tls_1 = __nccwpck_require__(2694);
+exports.FRONTEND_SECRET = { namespace: 'default', name: 'azuremlfessl', cert: 'cert.pem', key: 'key.pem' };
+const NOTHING_CHANGED = 'nothing was changed';
+const USE_CUSTOM = 'Give the certificate and key yourself with tls: custom (kubectl get secret azuremlfessl -o yaml shows them, base64-encoded), or use tls: auto.';
+async function resolveKeptTls(ctx) {
+    const want = ctx.desired.compute;
+    if (!want)
+        throw new errors_1.StateError('tls: keep applies only to ensure and refresh');
+    if (want.tls.mode !== 'keep')
+        return want.tls;
+    const compute = ctx.observed.compute;
+    const name = ctx.desired.target.computeName;
+    if (!compute) {
+        throw new errors_1.StateError(`tls: keep needs the compute's current certificate, but compute '${name}' does not exist; ${NOTHING_CHANGED}`, USE_CUSTOM);
+    }
+    if (compute.tls.status === 'Disabled') {
+        throw new errors_1.StateError(`tls: keep: compute '${name}' has TLS disabled, so there is no certificate to keep; ${NOTHING_CHANGED}`, 'Use tls: disabled, custom or auto.');
+    }
+    const clusterId = compute.clusterId ? (0, arm_id_1.parseManagedClusterId)(compute.clusterId) : undefined;
+    if (!clusterId) {
+        throw new errors_1.StateError(`tls: keep: compute '${name}' is bound to no AKS cluster (resourceId ${compute.clusterId ?? 'empty'}), so its certificate cannot be read; ${NOTHING_CHANGED}`, USE_CUSTOM);
+    }
+    const cname = want.tls.cname ?? compute.tls.cname ?? (compute.tls.status === 'Auto' ? compute.clusterFqdn : undefined);
+    if (!cname) {
+        throw new errors_1.StateError(`tls: keep: compute '${name}' reports no cname for its certificate; ${NOTHING_CHANGED}`, 'Give the DNS name the certificate is for in tls-cname.');
+    }
+    const where = `secret ${exports.FRONTEND_SECRET.name} (namespace ${exports.FRONTEND_SECRET.namespace}) of cluster ${clusterId.name}`;
+    const access = await clusterAccess(ctx, clusterId, where);
+    const data = await fetchSecret(ctx, access, where);
+    const certPem = decodeEntry(data, exports.FRONTEND_SECRET.cert, where);
+    const keyPem = decodeEntry(data, exports.FRONTEND_SECRET.key, where);
+    // Masked before anything else can print them (the certificate too: no reason to log it).
+    ctx.redactor.add(keyPem);
+    ctx.redactor.add(certPem);
+    const check = (0, tls_1.checkTlsMaterial)(certPem, keyPem, cname, ctx.now);
+    if (!check.certificate || check.problems.length > 0) {
+        const what = { cert: 'the certificate', key: 'the private key', cname: `tls-cname` };
+        throw new errors_1.StateError(`tls: keep: the TLS material in ${where} cannot be reused; ${NOTHING_CHANGED}`, [...check.problems.map((p) => `- ${what[p.field]}: ${p.message}`), USE_CUSTOM].join('\n'));
+    }
+    const certificate = check.certificate;
+    ctx.platform?.info(`Keeping the certificate from ${where}: sha256 ${certificate.fingerprintSha256}, cname ${cname}, expires ${certificate.validTo.toISOString()}.`);
+    for (const warning of check.warnings)
+        ctx.platform?.warning(warning, { title: 'TLS certificate' });
+    if (compute.tls.status === 'Auto')
+        ctx.platform?.warning(autoWarning(compute, cname, certificate.validTo), { title: 'TLS certificate' });
+    return { mode: 'custom', certPem, keyPem, cname, certificate };
+}
+function autoWarning(compute, cname, validTo) {
+    return `compute '${compute.name}' uses a certificate generated by Azure ML (tls: auto). Whenever it is reattached, tls: keep sends that certificate as your own (cname ${cname}): ` +
+        `Azure ML stops renewing it, so replace it before ${validTo.toISOString()}, and keep ${cname} pointing at the endpoint. Use tls: auto to have Azure ML issue and renew certificates again.`;
+}
+async function clusterAccess(ctx, clusterId, where) {
+    let kubeconfig;
+    try {
+        kubeconfig = await ctx.gateway.getClusterUserKubeconfig(clusterId);
+    }
+    catch (error) {
+        if (!(error instanceof errors_1.AzureError))
+            throw error;
+        const hint = error.statusCode === 403
+            ? `Reading ${where} needs the cluster user credentials: grant this step's identity the "Azure Kubernetes Service Cluster User Role" on ${clusterId.id}, or ${USE_CUSTOM.charAt(0).toLowerCase()}${USE_CUSTOM.slice(1)}`
+            : error.statusCode === 404 ? `The cluster no longer exists. ${USE_CUSTOM}` : USE_CUSTOM;
+        throw new errors_1.StateError(`tls: keep: could not get the credentials of cluster ${clusterId.name} to read ${exports.FRONTEND_SECRET.name} (${error.code}); ${NOTHING_CHANGED}`, hint);
+    }
+    if (!kubeconfig)
+        throw new errors_1.StateError(`tls: keep: Azure returned no kubeconfig for cluster ${clusterId.name}; ${NOTHING_CHANGED}`, USE_CUSTOM);
+    try {
+        const access = (0, kubeconfig_1.readKubeconfig)(kubeconfig);
+        ctx.redactor.add(access.token);
+        ctx.redactor.add(access.clientKeyPem);
+        return access;
+    }
+    catch (error) {
+        if (!(error instanceof kubeconfig_1.KubeconfigError))
+            throw error;
+        const hint = error.problem === 'external-auth'
+            ? `tls: keep reads the secret with the cluster's local user credentials, which Entra-only clusters do not hand out. ${USE_CUSTOM}`
+            : USE_CUSTOM;
+        throw new errors_1.StateError(`tls: keep: cannot use the kubeconfig of cluster ${clusterId.name}: ${error.message}; ${NOTHING_CHANGED}`, hint);
+    }
+}
+async function fetchSecret(ctx, access, where) {
+    try {
+        return await (ctx.readSecret ?? k8s_secret_1.readSecretData)(access, exports.FRONTEND_SECRET.namespace, exports.FRONTEND_SECRET.name, { signal: ctx.signal });
+    }
+    catch (error) {
+        if (!(error instanceof k8s_secret_1.KubernetesApiError))
+            throw error;
+        const hint = error.status === 404 ? `Azure ML keeps the scoring certificate there while TLS is enabled; without it there is nothing to keep. ${USE_CUSTOM}`
+            : error.status === 401 || error.status === 403 ? `The cluster's Kubernetes RBAC must let the cluster user read secrets in namespace ${exports.FRONTEND_SECRET.namespace}. ${USE_CUSTOM}`
+                : error.status === undefined ? `The API server ${new URL(access.server).host} must be reachable from this agent (a private cluster only from its virtual network: use a self-hosted agent there). ${USE_CUSTOM}`
+                    : USE_CUSTOM;
+        const what = error.status === 404 ? 'does not exist' : `could not be read: ${error.message}`;
+        throw new errors_1.StateError(`tls: keep: ${where} ${what}; ${NOTHING_CHANGED}`, hint);
+    }
+}
+function decodeEntry(data, key, where) {
+    const value = data[key];
+    if (typeof value !== 'string' || value.trim() === '') {
+        throw new errors_1.StateError(`tls: keep: ${where} has no ${key}; ${NOTHING_CHANGED}`, USE_CUSTOM);
+    }
+    return Buffer.from(value, 'base64').toString('utf8');
 }
 
 
@@ -45037,6 +45922,14 @@ function settingDrift(compute, want, tls) {
         drift.push({ setting: 'load-balancer-type', from: lb, to: want.loadBalancerType });
     if (want.loadBalancerType === 'InternalLoadBalancer' && want.loadBalancerSubnet !== undefined && (compute.loadBalancerSubnet ?? '') !== want.loadBalancerSubnet) {
         drift.push({ setting: 'load-balancer-subnet', from: show(compute.loadBalancerSubnet), to: want.loadBalancerSubnet });
+    }
+    if (want.tls.mode === 'keep') {
+        // The certificate is the one the cluster serves now (also an Azure-generated one under Auto):
+        // only a new cname is a change. Fingerprint tags are not compared; keep means "as served".
+        const cname = tls.mode === 'custom' ? tls.cname : '';
+        if (want.tls.cname !== undefined && (compute.tls.cname ?? '').toLowerCase() !== cname.toLowerCase())
+            drift.push({ setting: 'tls-cname', from: show(compute.tls.cname), to: cname });
+        return drift;
     }
     const wantStatus = tls.mode === 'disabled' ? 'Disabled' : tls.mode === 'auto' ? 'Auto' : 'Enabled';
     if (compute.tls.status !== wantStatus) {
@@ -45342,7 +46235,7 @@ async function runOnce(platform, ctx, options) {
     const execution = { gateway, platform, clock, computeName: target.computeName, deadline, signal: options.signal };
     const observed = await platform.group('Read the current state', () => observe(gateway, desired, execution));
     const resolvedTls = desired.compute?.tls.mode === 'keep'
-        ? await (0, keep_tls_1.resolveKeptTls)({ gateway, desired, observed, redactor: options.redactor, now: options.now ?? new Date() })
+        ? await platform.group('Read the TLS certificate to keep', () => (0, keep_tls_1.resolveKeptTls)({ gateway, desired, observed, redactor: options.redactor, now: options.now ?? new Date(), platform, signal: options.signal }))
         : desired.compute?.tls;
     const plan = (0, plan_1.planChange)(desired, observed, resolvedTls);
     for (const line of (0, plan_text_1.describePlan)(desired, observed, plan))

@@ -1,7 +1,7 @@
 /******/ (() => { // webpackBootstrap
 /******/ 	var __webpack_modules__ = ({
 
-/***/ 4914:
+/***/ 44914:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -31,8 +31,8 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.issue = exports.issueCommand = void 0;
-const os = __importStar(__nccwpck_require__(857));
-const utils_1 = __nccwpck_require__(302);
+const os = __importStar(__nccwpck_require__(70857));
+const utils_1 = __nccwpck_require__(30302);
 /**
  * Commands
  *
@@ -104,7 +104,7 @@ function escapeProperty(s) {
 
 /***/ }),
 
-/***/ 7484:
+/***/ 37484:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -143,12 +143,12 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.platform = exports.toPlatformPath = exports.toWin32Path = exports.toPosixPath = exports.markdownSummary = exports.summary = exports.getIDToken = exports.getState = exports.saveState = exports.group = exports.endGroup = exports.startGroup = exports.info = exports.notice = exports.warning = exports.error = exports.debug = exports.isDebug = exports.setFailed = exports.setCommandEcho = exports.setOutput = exports.getBooleanInput = exports.getMultilineInput = exports.getInput = exports.addPath = exports.setSecret = exports.exportVariable = exports.ExitCode = void 0;
-const command_1 = __nccwpck_require__(4914);
-const file_command_1 = __nccwpck_require__(4753);
-const utils_1 = __nccwpck_require__(302);
-const os = __importStar(__nccwpck_require__(857));
-const path = __importStar(__nccwpck_require__(6928));
-const oidc_utils_1 = __nccwpck_require__(5306);
+const command_1 = __nccwpck_require__(44914);
+const file_command_1 = __nccwpck_require__(24753);
+const utils_1 = __nccwpck_require__(30302);
+const os = __importStar(__nccwpck_require__(70857));
+const path = __importStar(__nccwpck_require__(16928));
+const oidc_utils_1 = __nccwpck_require__(35306);
 /**
  * The code to exit an action
  */
@@ -433,29 +433,29 @@ exports.getIDToken = getIDToken;
 /**
  * Summary exports
  */
-var summary_1 = __nccwpck_require__(1847);
+var summary_1 = __nccwpck_require__(71847);
 Object.defineProperty(exports, "summary", ({ enumerable: true, get: function () { return summary_1.summary; } }));
 /**
  * @deprecated use core.summary
  */
-var summary_2 = __nccwpck_require__(1847);
+var summary_2 = __nccwpck_require__(71847);
 Object.defineProperty(exports, "markdownSummary", ({ enumerable: true, get: function () { return summary_2.markdownSummary; } }));
 /**
  * Path exports
  */
-var path_utils_1 = __nccwpck_require__(1976);
+var path_utils_1 = __nccwpck_require__(31976);
 Object.defineProperty(exports, "toPosixPath", ({ enumerable: true, get: function () { return path_utils_1.toPosixPath; } }));
 Object.defineProperty(exports, "toWin32Path", ({ enumerable: true, get: function () { return path_utils_1.toWin32Path; } }));
 Object.defineProperty(exports, "toPlatformPath", ({ enumerable: true, get: function () { return path_utils_1.toPlatformPath; } }));
 /**
  * Platform utilities exports
  */
-exports.platform = __importStar(__nccwpck_require__(8968));
+exports.platform = __importStar(__nccwpck_require__(18968));
 //# sourceMappingURL=core.js.map
 
 /***/ }),
 
-/***/ 4753:
+/***/ 24753:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -488,10 +488,10 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.prepareKeyValueMessage = exports.issueFileCommand = void 0;
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const crypto = __importStar(__nccwpck_require__(6982));
-const fs = __importStar(__nccwpck_require__(9896));
-const os = __importStar(__nccwpck_require__(857));
-const utils_1 = __nccwpck_require__(302);
+const crypto = __importStar(__nccwpck_require__(76982));
+const fs = __importStar(__nccwpck_require__(79896));
+const os = __importStar(__nccwpck_require__(70857));
+const utils_1 = __nccwpck_require__(30302);
 function issueFileCommand(command, message) {
     const filePath = process.env[`GITHUB_${command}`];
     if (!filePath) {
@@ -524,7 +524,7 @@ exports.prepareKeyValueMessage = prepareKeyValueMessage;
 
 /***/ }),
 
-/***/ 5306:
+/***/ 35306:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -540,9 +540,9 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OidcClient = void 0;
-const http_client_1 = __nccwpck_require__(4844);
-const auth_1 = __nccwpck_require__(4552);
-const core_1 = __nccwpck_require__(7484);
+const http_client_1 = __nccwpck_require__(54844);
+const auth_1 = __nccwpck_require__(44552);
+const core_1 = __nccwpck_require__(37484);
 class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
@@ -608,7 +608,7 @@ exports.OidcClient = OidcClient;
 
 /***/ }),
 
-/***/ 1976:
+/***/ 31976:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -638,7 +638,7 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.toPlatformPath = exports.toWin32Path = exports.toPosixPath = void 0;
-const path = __importStar(__nccwpck_require__(6928));
+const path = __importStar(__nccwpck_require__(16928));
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
  * replaced with /.
@@ -677,7 +677,7 @@ exports.toPlatformPath = toPlatformPath;
 
 /***/ }),
 
-/***/ 8968:
+/***/ 18968:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -719,8 +719,8 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getDetails = exports.isLinux = exports.isMacOS = exports.isWindows = exports.arch = exports.platform = void 0;
-const os_1 = __importDefault(__nccwpck_require__(857));
-const exec = __importStar(__nccwpck_require__(5236));
+const os_1 = __importDefault(__nccwpck_require__(70857));
+const exec = __importStar(__nccwpck_require__(95236));
 const getWindowsInfo = () => __awaiter(void 0, void 0, void 0, function* () {
     const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
@@ -778,7 +778,7 @@ exports.getDetails = getDetails;
 
 /***/ }),
 
-/***/ 1847:
+/***/ 71847:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -794,8 +794,8 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.summary = exports.markdownSummary = exports.SUMMARY_DOCS_URL = exports.SUMMARY_ENV_VAR = void 0;
-const os_1 = __nccwpck_require__(857);
-const fs_1 = __nccwpck_require__(9896);
+const os_1 = __nccwpck_require__(70857);
+const fs_1 = __nccwpck_require__(79896);
 const { access, appendFile, writeFile } = fs_1.promises;
 exports.SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 exports.SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
@@ -1068,7 +1068,7 @@ exports.summary = _summary;
 
 /***/ }),
 
-/***/ 302:
+/***/ 30302:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -1115,7 +1115,7 @@ exports.toCommandProperties = toCommandProperties;
 
 /***/ }),
 
-/***/ 5236:
+/***/ 95236:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -1150,7 +1150,7 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getExecOutput = exports.exec = void 0;
-const string_decoder_1 = __nccwpck_require__(3193);
+const string_decoder_1 = __nccwpck_require__(13193);
 const tr = __importStar(__nccwpck_require__(6665));
 /**
  * Exec a command.
@@ -1260,13 +1260,13 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.argStringToArray = exports.ToolRunner = void 0;
-const os = __importStar(__nccwpck_require__(857));
-const events = __importStar(__nccwpck_require__(4434));
-const child = __importStar(__nccwpck_require__(5317));
-const path = __importStar(__nccwpck_require__(6928));
-const io = __importStar(__nccwpck_require__(4994));
-const ioUtil = __importStar(__nccwpck_require__(5207));
-const timers_1 = __nccwpck_require__(3557);
+const os = __importStar(__nccwpck_require__(70857));
+const events = __importStar(__nccwpck_require__(24434));
+const child = __importStar(__nccwpck_require__(35317));
+const path = __importStar(__nccwpck_require__(16928));
+const io = __importStar(__nccwpck_require__(94994));
+const ioUtil = __importStar(__nccwpck_require__(75207));
+const timers_1 = __nccwpck_require__(53557);
 /* eslint-disable @typescript-eslint/unbound-method */
 const IS_WINDOWS = process.platform === 'win32';
 /*
@@ -1850,7 +1850,7 @@ class ExecState extends events.EventEmitter {
 
 /***/ }),
 
-/***/ 4552:
+/***/ 44552:
 /***/ (function(__unused_webpack_module, exports) {
 
 "use strict";
@@ -1938,7 +1938,7 @@ exports.PersonalAccessTokenCredentialHandler = PersonalAccessTokenCredentialHand
 
 /***/ }),
 
-/***/ 4844:
+/***/ 54844:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -1978,11 +1978,11 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.HttpClient = exports.isHttps = exports.HttpClientResponse = exports.HttpClientError = exports.getProxyUrl = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
-const http = __importStar(__nccwpck_require__(8611));
-const https = __importStar(__nccwpck_require__(5692));
-const pm = __importStar(__nccwpck_require__(4988));
-const tunnel = __importStar(__nccwpck_require__(770));
-const undici_1 = __nccwpck_require__(6752);
+const http = __importStar(__nccwpck_require__(58611));
+const https = __importStar(__nccwpck_require__(65692));
+const pm = __importStar(__nccwpck_require__(54988));
+const tunnel = __importStar(__nccwpck_require__(20770));
+const undici_1 = __nccwpck_require__(46752);
 var HttpCodes;
 (function (HttpCodes) {
     HttpCodes[HttpCodes["OK"] = 200] = "OK";
@@ -2597,7 +2597,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 4988:
+/***/ 54988:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -2699,7 +2699,7 @@ class DecodedURL extends URL {
 
 /***/ }),
 
-/***/ 5207:
+/***/ 75207:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -2735,8 +2735,8 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 var _a;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getCmdPath = exports.tryGetExecutablePath = exports.isRooted = exports.isDirectory = exports.exists = exports.READONLY = exports.UV_FS_O_EXLOCK = exports.IS_WINDOWS = exports.unlink = exports.symlink = exports.stat = exports.rmdir = exports.rm = exports.rename = exports.readlink = exports.readdir = exports.open = exports.mkdir = exports.lstat = exports.copyFile = exports.chmod = void 0;
-const fs = __importStar(__nccwpck_require__(9896));
-const path = __importStar(__nccwpck_require__(6928));
+const fs = __importStar(__nccwpck_require__(79896));
+const path = __importStar(__nccwpck_require__(16928));
 _a = fs.promises
 // export const {open} = 'fs'
 , exports.chmod = _a.chmod, exports.copyFile = _a.copyFile, exports.lstat = _a.lstat, exports.mkdir = _a.mkdir, exports.open = _a.open, exports.readdir = _a.readdir, exports.readlink = _a.readlink, exports.rename = _a.rename, exports.rm = _a.rm, exports.rmdir = _a.rmdir, exports.stat = _a.stat, exports.symlink = _a.symlink, exports.unlink = _a.unlink;
@@ -2889,7 +2889,7 @@ exports.getCmdPath = getCmdPath;
 
 /***/ }),
 
-/***/ 4994:
+/***/ 94994:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -2924,9 +2924,9 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.findInPath = exports.which = exports.mkdirP = exports.rmRF = exports.mv = exports.cp = void 0;
-const assert_1 = __nccwpck_require__(2613);
-const path = __importStar(__nccwpck_require__(6928));
-const ioUtil = __importStar(__nccwpck_require__(5207));
+const assert_1 = __nccwpck_require__(42613);
+const path = __importStar(__nccwpck_require__(16928));
+const ioUtil = __importStar(__nccwpck_require__(75207));
 /**
  * Copies a file or folder.
  * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
@@ -3195,7 +3195,7 @@ function copyFile(srcFile, destFile, force) {
 
 /***/ }),
 
-/***/ 4789:
+/***/ 34789:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -3203,10 +3203,10 @@ function copyFile(srcFile, destFile, force) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 
-var tslib = __nccwpck_require__(1860);
-var coreClient = __nccwpck_require__(160);
-var coreRestPipeline = __nccwpck_require__(778);
-var coreLro = __nccwpck_require__(1754);
+var tslib = __nccwpck_require__(61860);
+var coreClient = __nccwpck_require__(60160);
+var coreRestPipeline = __nccwpck_require__(20778);
+var coreLro = __nccwpck_require__(91754);
 
 function _interopNamespace(e) {
     if (e && e.__esModule) return e;
@@ -25486,7 +25486,7 @@ exports.getContinuationToken = getContinuationToken;
 
 /***/ }),
 
-/***/ 5183:
+/***/ 15183:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -25516,8 +25516,8 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.req = exports.json = exports.toBuffer = void 0;
-const http = __importStar(__nccwpck_require__(8611));
-const https = __importStar(__nccwpck_require__(5692));
+const http = __importStar(__nccwpck_require__(58611));
+const https = __importStar(__nccwpck_require__(65692));
 async function toBuffer(stream) {
     let length = 0;
     const chunks = [];
@@ -25559,7 +25559,7 @@ exports.req = req;
 
 /***/ }),
 
-/***/ 8894:
+/***/ 98894:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -25592,10 +25592,10 @@ var __exportStar = (this && this.__exportStar) || function(m, exports) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Agent = void 0;
-const net = __importStar(__nccwpck_require__(9278));
-const http = __importStar(__nccwpck_require__(8611));
-const https_1 = __nccwpck_require__(5692);
-__exportStar(__nccwpck_require__(5183), exports);
+const net = __importStar(__nccwpck_require__(69278));
+const http = __importStar(__nccwpck_require__(58611));
+const https_1 = __nccwpck_require__(65692);
+__exportStar(__nccwpck_require__(15183), exports);
 const INTERNAL = Symbol('AgentBaseInternalState');
 class Agent extends http.Agent {
     constructor(opts) {
@@ -25744,14 +25744,14 @@ exports.Agent = Agent;
 
 /***/ }),
 
-/***/ 9732:
+/***/ 39732:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 /*jshint node:true */
 
-var Buffer = (__nccwpck_require__(181).Buffer); // browserify
-var SlowBuffer = (__nccwpck_require__(181).SlowBuffer);
+var Buffer = (__nccwpck_require__(20181).Buffer); // browserify
+var SlowBuffer = (__nccwpck_require__(20181).SlowBuffer);
 
 module.exports = bufferEq;
 
@@ -26053,7 +26053,7 @@ function localstorage() {
 	}
 }
 
-module.exports = __nccwpck_require__(897)(exports);
+module.exports = __nccwpck_require__(40897)(exports);
 
 const {formatters} = module.exports;
 
@@ -26072,7 +26072,7 @@ formatters.j = function (v) {
 
 /***/ }),
 
-/***/ 897:
+/***/ 40897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -26088,7 +26088,7 @@ function setup(env) {
 	createDebug.disable = disable;
 	createDebug.enable = enable;
 	createDebug.enabled = enabled;
-	createDebug.humanize = __nccwpck_require__(744);
+	createDebug.humanize = __nccwpck_require__(70744);
 	createDebug.destroy = destroy;
 
 	Object.keys(env).forEach(key => {
@@ -26382,21 +26382,21 @@ module.exports = setup;
 if (typeof process === 'undefined' || process.type === 'renderer' || process.browser === true || process.__nwjs) {
 	module.exports = __nccwpck_require__(6110);
 } else {
-	module.exports = __nccwpck_require__(5108);
+	module.exports = __nccwpck_require__(95108);
 }
 
 
 /***/ }),
 
-/***/ 5108:
+/***/ 95108:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 /**
  * Module dependencies.
  */
 
-const tty = __nccwpck_require__(2018);
-const util = __nccwpck_require__(9023);
+const tty = __nccwpck_require__(52018);
+const util = __nccwpck_require__(39023);
 
 /**
  * This is the Node.js implementation of `debug()`.
@@ -26422,7 +26422,7 @@ exports.colors = [6, 2, 3, 4, 5, 1];
 try {
 	// Optional dependency (as in, doesn't need to be installed, NOT like optionalDependencies in package.json)
 	// eslint-disable-next-line import/no-extraneous-dependencies
-	const supportsColor = __nccwpck_require__(1450);
+	const supportsColor = __nccwpck_require__(21450);
 
 	if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
 		exports.colors = [
@@ -26630,7 +26630,7 @@ function init(debug) {
 	}
 }
 
-module.exports = __nccwpck_require__(897)(exports);
+module.exports = __nccwpck_require__(40897)(exports);
 
 const {formatters} = module.exports;
 
@@ -26664,7 +26664,7 @@ formatters.O = function (v) {
 "use strict";
 
 
-var Buffer = (__nccwpck_require__(3058).Buffer);
+var Buffer = (__nccwpck_require__(93058).Buffer);
 
 var getParamBytesForAlg = __nccwpck_require__(5028);
 
@@ -26884,7 +26884,7 @@ module.exports = getParamBytesForAlg;
 
 /***/ }),
 
-/***/ 3813:
+/***/ 83813:
 /***/ ((module) => {
 
 "use strict";
@@ -26900,7 +26900,7 @@ module.exports = (flag, argv = process.argv) => {
 
 /***/ }),
 
-/***/ 1970:
+/***/ 81970:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -26933,12 +26933,12 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.HttpProxyAgent = void 0;
-const net = __importStar(__nccwpck_require__(9278));
-const tls = __importStar(__nccwpck_require__(4756));
+const net = __importStar(__nccwpck_require__(69278));
+const tls = __importStar(__nccwpck_require__(64756));
 const debug_1 = __importDefault(__nccwpck_require__(2830));
-const events_1 = __nccwpck_require__(4434);
-const agent_base_1 = __nccwpck_require__(8894);
-const url_1 = __nccwpck_require__(7016);
+const events_1 = __nccwpck_require__(24434);
+const agent_base_1 = __nccwpck_require__(98894);
+const url_1 = __nccwpck_require__(87016);
 const debug = (0, debug_1.default)('http-proxy-agent');
 /**
  * The `HttpProxyAgent` implements an HTTP Agent subclass that connects
@@ -27088,13 +27088,13 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.HttpsProxyAgent = void 0;
-const net = __importStar(__nccwpck_require__(9278));
-const tls = __importStar(__nccwpck_require__(4756));
-const assert_1 = __importDefault(__nccwpck_require__(2613));
+const net = __importStar(__nccwpck_require__(69278));
+const tls = __importStar(__nccwpck_require__(64756));
+const assert_1 = __importDefault(__nccwpck_require__(42613));
 const debug_1 = __importDefault(__nccwpck_require__(2830));
-const agent_base_1 = __nccwpck_require__(8894);
-const url_1 = __nccwpck_require__(7016);
-const parse_proxy_response_1 = __nccwpck_require__(7943);
+const agent_base_1 = __nccwpck_require__(98894);
+const url_1 = __nccwpck_require__(87016);
+const parse_proxy_response_1 = __nccwpck_require__(37943);
 const debug = (0, debug_1.default)('https-proxy-agent');
 const setServernameFromNonIpHost = (options) => {
     if (options.servername === undefined &&
@@ -27242,7 +27242,7 @@ function omit(obj, ...keys) {
 
 /***/ }),
 
-/***/ 7943:
+/***/ 37943:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -27350,10 +27350,10 @@ exports.parseProxyResponse = parseProxyResponse;
 
 /***/ }),
 
-/***/ 2047:
+/***/ 92047:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var jws = __nccwpck_require__(3324);
+var jws = __nccwpck_require__(33324);
 
 module.exports = function (jwt, options) {
   options = options || {};
@@ -27387,22 +27387,22 @@ module.exports = function (jwt, options) {
 
 /***/ }),
 
-/***/ 9653:
+/***/ 69653:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 module.exports = {
-  decode: __nccwpck_require__(2047),
-  verify: __nccwpck_require__(772),
-  sign: __nccwpck_require__(4912),
-  JsonWebTokenError: __nccwpck_require__(6248),
-  NotBeforeError: __nccwpck_require__(1269),
-  TokenExpiredError: __nccwpck_require__(1241),
+  decode: __nccwpck_require__(92047),
+  verify: __nccwpck_require__(60772),
+  sign: __nccwpck_require__(14912),
+  JsonWebTokenError: __nccwpck_require__(26248),
+  NotBeforeError: __nccwpck_require__(91269),
+  TokenExpiredError: __nccwpck_require__(41241),
 };
 
 
 /***/ }),
 
-/***/ 6248:
+/***/ 26248:
 /***/ ((module) => {
 
 var JsonWebTokenError = function (message, error) {
@@ -27423,10 +27423,10 @@ module.exports = JsonWebTokenError;
 
 /***/ }),
 
-/***/ 1269:
+/***/ 91269:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var JsonWebTokenError = __nccwpck_require__(6248);
+var JsonWebTokenError = __nccwpck_require__(26248);
 
 var NotBeforeError = function (message, date) {
   JsonWebTokenError.call(this, message);
@@ -27442,10 +27442,10 @@ module.exports = NotBeforeError;
 
 /***/ }),
 
-/***/ 1241:
+/***/ 41241:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var JsonWebTokenError = __nccwpck_require__(6248);
+var JsonWebTokenError = __nccwpck_require__(26248);
 
 var TokenExpiredError = function (message, expiredAt) {
   JsonWebTokenError.call(this, message);
@@ -27461,10 +27461,10 @@ module.exports = TokenExpiredError;
 
 /***/ }),
 
-/***/ 1136:
+/***/ 51136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const semver = __nccwpck_require__(9749);
+const semver = __nccwpck_require__(49749);
 
 module.exports = semver.satisfies(process.version, '>=15.7.0');
 
@@ -27474,27 +27474,27 @@ module.exports = semver.satisfies(process.version, '>=15.7.0');
 /***/ 3948:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var semver = __nccwpck_require__(9749);
+var semver = __nccwpck_require__(49749);
 
 module.exports = semver.satisfies(process.version, '^6.12.0 || >=8.0.0');
 
 
 /***/ }),
 
-/***/ 5318:
+/***/ 45318:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const semver = __nccwpck_require__(9749);
+const semver = __nccwpck_require__(49749);
 
 module.exports = semver.satisfies(process.version, '>=16.9.0');
 
 
 /***/ }),
 
-/***/ 6688:
+/***/ 96688:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var ms = __nccwpck_require__(744);
+var ms = __nccwpck_require__(70744);
 
 module.exports = function (time, iat) {
   var timestamp = iat || Math.floor(Date.now() / 1000);
@@ -27515,11 +27515,11 @@ module.exports = function (time, iat) {
 
 /***/ }),
 
-/***/ 1006:
+/***/ 91006:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const ASYMMETRIC_KEY_DETAILS_SUPPORTED = __nccwpck_require__(1136);
-const RSA_PSS_KEY_DETAILS_SUPPORTED = __nccwpck_require__(5318);
+const ASYMMETRIC_KEY_DETAILS_SUPPORTED = __nccwpck_require__(51136);
+const RSA_PSS_KEY_DETAILS_SUPPORTED = __nccwpck_require__(45318);
 
 const allowedAlgorithmsForKeys = {
   'ec': ['ES256', 'ES384', 'ES512'],
@@ -27729,17 +27729,17 @@ class Comparator {
 
 module.exports = Comparator
 
-const parseOptions = __nccwpck_require__(6555)
-const { safeRe: re, t } = __nccwpck_require__(5862)
-const cmp = __nccwpck_require__(4255)
-const debug = __nccwpck_require__(7384)
-const SemVer = __nccwpck_require__(5412)
-const Range = __nccwpck_require__(4967)
+const parseOptions = __nccwpck_require__(16555)
+const { safeRe: re, t } = __nccwpck_require__(55862)
+const cmp = __nccwpck_require__(84255)
+const debug = __nccwpck_require__(77384)
+const SemVer = __nccwpck_require__(65412)
+const Range = __nccwpck_require__(34967)
 
 
 /***/ }),
 
-/***/ 4967:
+/***/ 34967:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -27962,22 +27962,22 @@ class Range {
 
 module.exports = Range
 
-const LRU = __nccwpck_require__(1290)
+const LRU = __nccwpck_require__(81290)
 const cache = new LRU()
 
-const parseOptions = __nccwpck_require__(6555)
+const parseOptions = __nccwpck_require__(16555)
 const Comparator = __nccwpck_require__(8448)
-const debug = __nccwpck_require__(7384)
-const SemVer = __nccwpck_require__(5412)
-const trimComparatorWhitespace = __nccwpck_require__(9572)
+const debug = __nccwpck_require__(77384)
+const SemVer = __nccwpck_require__(65412)
+const trimComparatorWhitespace = __nccwpck_require__(39572)
 const {
   safeRe: re,
   src,
   t,
   tildeTrimReplace,
   caretTrimReplace,
-} = __nccwpck_require__(5862)
-const { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = __nccwpck_require__(5994)
+} = __nccwpck_require__(55862)
+const { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = __nccwpck_require__(95994)
 
 // unbounded global build-metadata stripper used by parseRange
 const BUILDSTRIPRE = new RegExp(src[t.BUILD], 'g')
@@ -28324,18 +28324,18 @@ const testSet = (set, version, options) => {
 
 /***/ }),
 
-/***/ 5412:
+/***/ 65412:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const debug = __nccwpck_require__(7384)
-const { MAX_LENGTH, MAX_SAFE_INTEGER } = __nccwpck_require__(5994)
-const { safeRe: re, t } = __nccwpck_require__(5862)
+const debug = __nccwpck_require__(77384)
+const { MAX_LENGTH, MAX_SAFE_INTEGER } = __nccwpck_require__(95994)
+const { safeRe: re, t } = __nccwpck_require__(55862)
 
-const parseOptions = __nccwpck_require__(6555)
-const { compareIdentifiers } = __nccwpck_require__(3523)
+const parseOptions = __nccwpck_require__(16555)
+const { compareIdentifiers } = __nccwpck_require__(73523)
 
 const isPrereleaseIdentifier = (prerelease, identifier) => {
   const identifiers = identifier.split('.')
@@ -28688,7 +28688,7 @@ module.exports = SemVer
 "use strict";
 
 
-const parse = __nccwpck_require__(4547)
+const parse = __nccwpck_require__(86928)
 const clean = (version, options) => {
   const s = parse(version.trim().replace(/^[=v]+/, ''), options)
   return s ? s.version : null
@@ -28698,17 +28698,17 @@ module.exports = clean
 
 /***/ }),
 
-/***/ 4255:
+/***/ 84255:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const eq = __nccwpck_require__(6081)
-const neq = __nccwpck_require__(4527)
-const gt = __nccwpck_require__(8460)
-const gte = __nccwpck_require__(3577)
-const lt = __nccwpck_require__(8467)
+const eq = __nccwpck_require__(86081)
+const neq = __nccwpck_require__(14527)
+const gt = __nccwpck_require__(48460)
+const gte = __nccwpck_require__(43577)
+const lt = __nccwpck_require__(78467)
 const lte = __nccwpck_require__(640)
 
 const cmp = (a, op, b, loose) => {
@@ -28760,15 +28760,15 @@ module.exports = cmp
 
 /***/ }),
 
-/***/ 746:
+/***/ 20746:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const SemVer = __nccwpck_require__(5412)
-const parse = __nccwpck_require__(4547)
-const { safeRe: re, t } = __nccwpck_require__(5862)
+const SemVer = __nccwpck_require__(65412)
+const parse = __nccwpck_require__(86928)
+const { safeRe: re, t } = __nccwpck_require__(55862)
 
 const coerce = (version, options) => {
   if (version instanceof SemVer) {
@@ -28830,13 +28830,13 @@ module.exports = coerce
 
 /***/ }),
 
-/***/ 5581:
+/***/ 95581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const SemVer = __nccwpck_require__(5412)
+const SemVer = __nccwpck_require__(65412)
 const compareBuild = (a, b, loose) => {
   const versionA = new SemVer(a, loose)
   const versionB = new SemVer(b, loose)
@@ -28847,26 +28847,26 @@ module.exports = compareBuild
 
 /***/ }),
 
-/***/ 1651:
+/***/ 31651:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const compare = __nccwpck_require__(6176)
+const compare = __nccwpck_require__(56176)
 const compareLoose = (a, b) => compare(a, b, true)
 module.exports = compareLoose
 
 
 /***/ }),
 
-/***/ 6176:
+/***/ 56176:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const SemVer = __nccwpck_require__(5412)
+const SemVer = __nccwpck_require__(65412)
 const compare = (a, b, loose) =>
   new SemVer(a, loose).compare(new SemVer(b, loose))
 
@@ -28875,13 +28875,13 @@ module.exports = compare
 
 /***/ }),
 
-/***/ 8632:
+/***/ 38632:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const parse = __nccwpck_require__(4547)
+const parse = __nccwpck_require__(86928)
 
 const diff = (version1, version2) => {
   const v1 = parse(version1, null, true)
@@ -28943,52 +28943,52 @@ module.exports = diff
 
 /***/ }),
 
-/***/ 6081:
+/***/ 86081:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const compare = __nccwpck_require__(6176)
+const compare = __nccwpck_require__(56176)
 const eq = (a, b, loose) => compare(a, b, loose) === 0
 module.exports = eq
 
 
 /***/ }),
 
-/***/ 8460:
+/***/ 48460:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const compare = __nccwpck_require__(6176)
+const compare = __nccwpck_require__(56176)
 const gt = (a, b, loose) => compare(a, b, loose) > 0
 module.exports = gt
 
 
 /***/ }),
 
-/***/ 3577:
+/***/ 43577:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const compare = __nccwpck_require__(6176)
+const compare = __nccwpck_require__(56176)
 const gte = (a, b, loose) => compare(a, b, loose) >= 0
 module.exports = gte
 
 
 /***/ }),
 
-/***/ 9343:
+/***/ 49343:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const SemVer = __nccwpck_require__(5412)
+const SemVer = __nccwpck_require__(65412)
 
 const inc = (version, release, options, identifier, identifierBase) => {
   if (typeof (options) === 'string') {
@@ -29011,13 +29011,13 @@ module.exports = inc
 
 /***/ }),
 
-/***/ 8467:
+/***/ 78467:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const compare = __nccwpck_require__(6176)
+const compare = __nccwpck_require__(56176)
 const lt = (a, b, loose) => compare(a, b, loose) < 0
 module.exports = lt
 
@@ -29030,59 +29030,59 @@ module.exports = lt
 "use strict";
 
 
-const compare = __nccwpck_require__(6176)
+const compare = __nccwpck_require__(56176)
 const lte = (a, b, loose) => compare(a, b, loose) <= 0
 module.exports = lte
 
 
 /***/ }),
 
-/***/ 2186:
+/***/ 72186:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const SemVer = __nccwpck_require__(5412)
+const SemVer = __nccwpck_require__(65412)
 const major = (a, loose) => new SemVer(a, loose).major
 module.exports = major
 
 
 /***/ }),
 
-/***/ 3566:
+/***/ 73566:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const SemVer = __nccwpck_require__(5412)
+const SemVer = __nccwpck_require__(65412)
 const minor = (a, loose) => new SemVer(a, loose).minor
 module.exports = minor
 
 
 /***/ }),
 
-/***/ 4527:
+/***/ 14527:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const compare = __nccwpck_require__(6176)
+const compare = __nccwpck_require__(56176)
 const neq = (a, b, loose) => compare(a, b, loose) !== 0
 module.exports = neq
 
 
 /***/ }),
 
-/***/ 4547:
+/***/ 86928:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const SemVer = __nccwpck_require__(5412)
+const SemVer = __nccwpck_require__(65412)
 const parse = (version, options, throwErrors = false) => {
   if (version instanceof SemVer) {
     return version
@@ -29102,26 +29102,26 @@ module.exports = parse
 
 /***/ }),
 
-/***/ 3021:
+/***/ 93021:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const SemVer = __nccwpck_require__(5412)
+const SemVer = __nccwpck_require__(65412)
 const patch = (a, loose) => new SemVer(a, loose).patch
 module.exports = patch
 
 
 /***/ }),
 
-/***/ 6577:
+/***/ 36577:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const parse = __nccwpck_require__(4547)
+const parse = __nccwpck_require__(86928)
 const prerelease = (version, options) => {
   const parsed = parse(version, options)
   return (parsed && parsed.prerelease.length) ? parsed.prerelease : null
@@ -29131,39 +29131,39 @@ module.exports = prerelease
 
 /***/ }),
 
-/***/ 8594:
+/***/ 18594:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const compare = __nccwpck_require__(6176)
+const compare = __nccwpck_require__(56176)
 const rcompare = (a, b, loose) => compare(b, a, loose)
 module.exports = rcompare
 
 
 /***/ }),
 
-/***/ 565:
+/***/ 80565:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const compareBuild = __nccwpck_require__(5581)
+const compareBuild = __nccwpck_require__(95581)
 const rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose))
 module.exports = rsort
 
 
 /***/ }),
 
-/***/ 6278:
+/***/ 16278:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Range = __nccwpck_require__(4967)
+const Range = __nccwpck_require__(34967)
 const satisfies = (version, range, options) => {
   try {
     range = new Range(range, options)
@@ -29177,28 +29177,28 @@ module.exports = satisfies
 
 /***/ }),
 
-/***/ 8215:
+/***/ 38215:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const compareBuild = __nccwpck_require__(5581)
+const compareBuild = __nccwpck_require__(95581)
 const sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose))
 module.exports = sort
 
 
 /***/ }),
 
-/***/ 369:
+/***/ 60369:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const parse = __nccwpck_require__(4547)
-const constants = __nccwpck_require__(5994)
-const SemVer = __nccwpck_require__(5412)
+const parse = __nccwpck_require__(86928)
+const constants = __nccwpck_require__(95994)
+const SemVer = __nccwpck_require__(65412)
 
 const truncate = (version, truncation, options) => {
   if (!constants.RELEASE_TYPES.includes(truncation)) {
@@ -29252,7 +29252,7 @@ module.exports = truncate
 "use strict";
 
 
-const parse = __nccwpck_require__(4547)
+const parse = __nccwpck_require__(86928)
 const valid = (version, options) => {
   const v = parse(version, options)
   return v ? v.version : null
@@ -29262,55 +29262,55 @@ module.exports = valid
 
 /***/ }),
 
-/***/ 9749:
+/***/ 49749:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 // just pre-load all the stuff that index.js lazily exports
-const internalRe = __nccwpck_require__(5862)
-const constants = __nccwpck_require__(5994)
-const SemVer = __nccwpck_require__(5412)
-const identifiers = __nccwpck_require__(3523)
-const parse = __nccwpck_require__(4547)
+const internalRe = __nccwpck_require__(55862)
+const constants = __nccwpck_require__(95994)
+const SemVer = __nccwpck_require__(65412)
+const identifiers = __nccwpck_require__(73523)
+const parse = __nccwpck_require__(86928)
 const valid = __nccwpck_require__(6569)
 const clean = __nccwpck_require__(3830)
-const inc = __nccwpck_require__(9343)
-const diff = __nccwpck_require__(8632)
-const major = __nccwpck_require__(2186)
-const minor = __nccwpck_require__(3566)
-const patch = __nccwpck_require__(3021)
-const prerelease = __nccwpck_require__(6577)
-const compare = __nccwpck_require__(6176)
-const rcompare = __nccwpck_require__(8594)
-const compareLoose = __nccwpck_require__(1651)
-const compareBuild = __nccwpck_require__(5581)
-const sort = __nccwpck_require__(8215)
-const rsort = __nccwpck_require__(565)
-const gt = __nccwpck_require__(8460)
-const lt = __nccwpck_require__(8467)
-const eq = __nccwpck_require__(6081)
-const neq = __nccwpck_require__(4527)
-const gte = __nccwpck_require__(3577)
+const inc = __nccwpck_require__(49343)
+const diff = __nccwpck_require__(38632)
+const major = __nccwpck_require__(72186)
+const minor = __nccwpck_require__(73566)
+const patch = __nccwpck_require__(93021)
+const prerelease = __nccwpck_require__(36577)
+const compare = __nccwpck_require__(56176)
+const rcompare = __nccwpck_require__(18594)
+const compareLoose = __nccwpck_require__(31651)
+const compareBuild = __nccwpck_require__(95581)
+const sort = __nccwpck_require__(38215)
+const rsort = __nccwpck_require__(80565)
+const gt = __nccwpck_require__(48460)
+const lt = __nccwpck_require__(78467)
+const eq = __nccwpck_require__(86081)
+const neq = __nccwpck_require__(14527)
+const gte = __nccwpck_require__(43577)
 const lte = __nccwpck_require__(640)
-const cmp = __nccwpck_require__(4255)
-const coerce = __nccwpck_require__(746)
-const truncate = __nccwpck_require__(369)
+const cmp = __nccwpck_require__(84255)
+const coerce = __nccwpck_require__(20746)
+const truncate = __nccwpck_require__(60369)
 const Comparator = __nccwpck_require__(8448)
-const Range = __nccwpck_require__(4967)
-const satisfies = __nccwpck_require__(6278)
-const toComparators = __nccwpck_require__(6959)
-const maxSatisfying = __nccwpck_require__(8380)
-const minSatisfying = __nccwpck_require__(1742)
-const minVersion = __nccwpck_require__(125)
+const Range = __nccwpck_require__(34967)
+const satisfies = __nccwpck_require__(16278)
+const toComparators = __nccwpck_require__(66959)
+const maxSatisfying = __nccwpck_require__(48380)
+const minSatisfying = __nccwpck_require__(71742)
+const minVersion = __nccwpck_require__(20125)
 const validRange = __nccwpck_require__(1634)
 const outside = __nccwpck_require__(7203)
-const gtr = __nccwpck_require__(9331)
-const ltr = __nccwpck_require__(7022)
-const intersects = __nccwpck_require__(1868)
-const simplifyRange = __nccwpck_require__(3629)
-const subset = __nccwpck_require__(3384)
+const gtr = __nccwpck_require__(99331)
+const ltr = __nccwpck_require__(47022)
+const intersects = __nccwpck_require__(71868)
+const simplifyRange = __nccwpck_require__(73629)
+const subset = __nccwpck_require__(33384)
 module.exports = {
   parse,
   valid,
@@ -29363,7 +29363,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5994:
+/***/ 95994:
 /***/ ((module) => {
 
 "use strict";
@@ -29438,7 +29438,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7384:
+/***/ 77384:
 /***/ ((module) => {
 
 "use strict";
@@ -29457,7 +29457,7 @@ module.exports = debug
 
 /***/ }),
 
-/***/ 3523:
+/***/ 73523:
 /***/ ((module) => {
 
 "use strict";
@@ -29494,7 +29494,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1290:
+/***/ 81290:
 /***/ ((module) => {
 
 "use strict";
@@ -29544,7 +29544,7 @@ module.exports = LRUCache
 
 /***/ }),
 
-/***/ 6555:
+/***/ 16555:
 /***/ ((module) => {
 
 "use strict";
@@ -29569,7 +29569,7 @@ module.exports = parseOptions
 
 /***/ }),
 
-/***/ 5862:
+/***/ 55862:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -29579,8 +29579,8 @@ const {
   MAX_SAFE_COMPONENT_LENGTH,
   MAX_SAFE_BUILD_LENGTH,
   MAX_LENGTH,
-} = __nccwpck_require__(5994)
-const debug = __nccwpck_require__(7384)
+} = __nccwpck_require__(95994)
+const debug = __nccwpck_require__(77384)
 exports = module.exports = {}
 
 // The actual regexps go on exports.re
@@ -29800,7 +29800,7 @@ createToken('GTE0PRE', '^\\s*>=\\s*0\\.0\\.0-0\\s*$')
 
 /***/ }),
 
-/***/ 9572:
+/***/ 39572:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -29816,7 +29816,7 @@ const {
   MAX_LENGTH,
   MAX_SAFE_BUILD_LENGTH,
   WHITESPACE_CHARACTERS,
-} = __nccwpck_require__(5994)
+} = __nccwpck_require__(95994)
 
 /**
  * Remembers the last two rows of digits so their characters need not be reread.
@@ -30246,7 +30246,7 @@ module.exports = trimComparatorWhitespace
 
 /***/ }),
 
-/***/ 9331:
+/***/ 99331:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -30260,13 +30260,13 @@ module.exports = gtr
 
 /***/ }),
 
-/***/ 1868:
+/***/ 71868:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Range = __nccwpck_require__(4967)
+const Range = __nccwpck_require__(34967)
 const intersects = (r1, r2, options) => {
   r1 = new Range(r1, options)
   r2 = new Range(r2, options)
@@ -30277,7 +30277,7 @@ module.exports = intersects
 
 /***/ }),
 
-/***/ 7022:
+/***/ 47022:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -30291,14 +30291,14 @@ module.exports = ltr
 
 /***/ }),
 
-/***/ 8380:
+/***/ 48380:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const SemVer = __nccwpck_require__(5412)
-const Range = __nccwpck_require__(4967)
+const SemVer = __nccwpck_require__(65412)
+const Range = __nccwpck_require__(34967)
 
 const maxSatisfying = (versions, range, options) => {
   let max = null
@@ -30326,14 +30326,14 @@ module.exports = maxSatisfying
 
 /***/ }),
 
-/***/ 1742:
+/***/ 71742:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const SemVer = __nccwpck_require__(5412)
-const Range = __nccwpck_require__(4967)
+const SemVer = __nccwpck_require__(65412)
+const Range = __nccwpck_require__(34967)
 const minSatisfying = (versions, range, options) => {
   let min = null
   let minSV = null
@@ -30360,15 +30360,15 @@ module.exports = minSatisfying
 
 /***/ }),
 
-/***/ 125:
+/***/ 20125:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const SemVer = __nccwpck_require__(5412)
-const Range = __nccwpck_require__(4967)
-const gt = __nccwpck_require__(8460)
+const SemVer = __nccwpck_require__(65412)
+const Range = __nccwpck_require__(34967)
+const gt = __nccwpck_require__(48460)
 
 const minVersion = (range, loose) => {
   range = new Range(range, loose)
@@ -30437,15 +30437,15 @@ module.exports = minVersion
 "use strict";
 
 
-const SemVer = __nccwpck_require__(5412)
+const SemVer = __nccwpck_require__(65412)
 const Comparator = __nccwpck_require__(8448)
 const { ANY } = Comparator
-const Range = __nccwpck_require__(4967)
-const satisfies = __nccwpck_require__(6278)
-const gt = __nccwpck_require__(8460)
-const lt = __nccwpck_require__(8467)
+const Range = __nccwpck_require__(34967)
+const satisfies = __nccwpck_require__(16278)
+const gt = __nccwpck_require__(48460)
+const lt = __nccwpck_require__(78467)
 const lte = __nccwpck_require__(640)
-const gte = __nccwpck_require__(3577)
+const gte = __nccwpck_require__(43577)
 
 const outside = (version, range, hilo, options) => {
   version = new SemVer(version, options)
@@ -30521,7 +30521,7 @@ module.exports = outside
 
 /***/ }),
 
-/***/ 3629:
+/***/ 73629:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -30530,8 +30530,8 @@ module.exports = outside
 // given a set of versions and a range, create a "simplified" range
 // that includes the same versions that the original range does
 // If the original range is shorter than the simplified one, return that.
-const satisfies = __nccwpck_require__(6278)
-const compare = __nccwpck_require__(6176)
+const satisfies = __nccwpck_require__(16278)
+const compare = __nccwpck_require__(56176)
 module.exports = (versions, range, options) => {
   const set = []
   let first = null
@@ -30578,17 +30578,17 @@ module.exports = (versions, range, options) => {
 
 /***/ }),
 
-/***/ 3384:
+/***/ 33384:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Range = __nccwpck_require__(4967)
+const Range = __nccwpck_require__(34967)
 const Comparator = __nccwpck_require__(8448)
 const { ANY } = Comparator
-const satisfies = __nccwpck_require__(6278)
-const compare = __nccwpck_require__(6176)
+const satisfies = __nccwpck_require__(16278)
+const compare = __nccwpck_require__(56176)
 
 // Complex range `r1 || r2 || ...` is a subset of `R1 || R2 || ...` iff:
 // - Every simple range `r1, r2, ...` is a null set, OR
@@ -30835,13 +30835,13 @@ module.exports = subset
 
 /***/ }),
 
-/***/ 6959:
+/***/ 66959:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Range = __nccwpck_require__(4967)
+const Range = __nccwpck_require__(34967)
 
 // Mostly just for testing and legacy API reasons
 const toComparators = (range, options) =>
@@ -30859,7 +30859,7 @@ module.exports = toComparators
 "use strict";
 
 
-const Range = __nccwpck_require__(4967)
+const Range = __nccwpck_require__(34967)
 const validRange = (range, options) => {
   try {
     // Return '*' instead of '' so that truthiness works.
@@ -30874,21 +30874,21 @@ module.exports = validRange
 
 /***/ }),
 
-/***/ 4912:
+/***/ 14912:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const timespan = __nccwpck_require__(6688);
+const timespan = __nccwpck_require__(96688);
 const PS_SUPPORTED = __nccwpck_require__(3948);
-const validateAsymmetricKey = __nccwpck_require__(1006);
-const jws = __nccwpck_require__(3324);
-const includes = __nccwpck_require__(3867);
+const validateAsymmetricKey = __nccwpck_require__(91006);
+const jws = __nccwpck_require__(33324);
+const includes = __nccwpck_require__(46248);
 const isBoolean = __nccwpck_require__(1999);
-const isInteger = __nccwpck_require__(9841);
-const isNumber = __nccwpck_require__(116);
-const isPlainObject = __nccwpck_require__(9888);
-const isString = __nccwpck_require__(6172);
-const once = __nccwpck_require__(2192);
-const { KeyObject, createSecretKey, createPrivateKey } = __nccwpck_require__(6982)
+const isInteger = __nccwpck_require__(39841);
+const isNumber = __nccwpck_require__(80116);
+const isPlainObject = __nccwpck_require__(29888);
+const isString = __nccwpck_require__(56172);
+const once = __nccwpck_require__(82192);
+const { KeyObject, createSecretKey, createPrivateKey } = __nccwpck_require__(76982)
 
 const SUPPORTED_ALGS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'HS256', 'HS384', 'HS512', 'none'];
 if (PS_SUPPORTED) {
@@ -31134,18 +31134,18 @@ module.exports = function (payload, secretOrPrivateKey, options, callback) {
 
 /***/ }),
 
-/***/ 772:
+/***/ 60772:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const JsonWebTokenError = __nccwpck_require__(6248);
-const NotBeforeError = __nccwpck_require__(1269);
-const TokenExpiredError = __nccwpck_require__(1241);
-const decode = __nccwpck_require__(2047);
-const timespan = __nccwpck_require__(6688);
-const validateAsymmetricKey = __nccwpck_require__(1006);
+const JsonWebTokenError = __nccwpck_require__(26248);
+const NotBeforeError = __nccwpck_require__(91269);
+const TokenExpiredError = __nccwpck_require__(41241);
+const decode = __nccwpck_require__(92047);
+const timespan = __nccwpck_require__(96688);
+const validateAsymmetricKey = __nccwpck_require__(91006);
 const PS_SUPPORTED = __nccwpck_require__(3948);
-const jws = __nccwpck_require__(3324);
-const {KeyObject, createSecretKey, createPublicKey} = __nccwpck_require__(6982);
+const jws = __nccwpck_require__(33324);
+const {KeyObject, createSecretKey, createPublicKey} = __nccwpck_require__(76982);
 
 const PUB_KEY_ALGS = ['RS256', 'RS384', 'RS512'];
 const EC_KEY_ALGS = ['ES256', 'ES384', 'ES512'];
@@ -31404,13 +31404,13 @@ module.exports = function (jwtString, secretOrPublicKey, options, callback) {
 
 /***/ }),
 
-/***/ 8622:
+/***/ 38622:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var Buffer = (__nccwpck_require__(3058).Buffer);
-var crypto = __nccwpck_require__(6982);
+var Buffer = (__nccwpck_require__(93058).Buffer);
+var crypto = __nccwpck_require__(76982);
 var formatEcdsa = __nccwpck_require__(325);
-var util = __nccwpck_require__(9023);
+var util = __nccwpck_require__(39023);
 
 var MSG_INVALID_ALGORITHM = '"%s" is not a valid algorithm.\n  Supported algorithms are:\n  "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512" and "none".'
 var MSG_INVALID_SECRET = 'secret must be a string or buffer';
@@ -31552,7 +31552,7 @@ var timingSafeEqual = 'timingSafeEqual' in crypto ? function timingSafeEqual(a, 
   return crypto.timingSafeEqual(a, b)
 } : function timingSafeEqual(a, b) {
   if (!bufferEqual) {
-    bufferEqual = __nccwpck_require__(9732);
+    bufferEqual = __nccwpck_require__(39732);
   }
 
   return bufferEqual(a, b)
@@ -31677,11 +31677,11 @@ module.exports = function jwa(algorithm) {
 
 /***/ }),
 
-/***/ 3324:
+/***/ 33324:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 /*global exports*/
-var SignStream = __nccwpck_require__(8600);
+var SignStream = __nccwpck_require__(78600);
 var VerifyStream = __nccwpck_require__(4368);
 
 var ALGORITHMS = [
@@ -31706,13 +31706,13 @@ exports.createVerify = function createVerify(opts) {
 
 /***/ }),
 
-/***/ 1831:
+/***/ 41831:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /*global module, process*/
-var Buffer = (__nccwpck_require__(3058).Buffer);
+var Buffer = (__nccwpck_require__(93058).Buffer);
 var Stream = __nccwpck_require__(2203);
-var util = __nccwpck_require__(9023);
+var util = __nccwpck_require__(39023);
 
 function DataStream(data) {
   this.buffer = null;
@@ -31768,16 +31768,16 @@ module.exports = DataStream;
 
 /***/ }),
 
-/***/ 8600:
+/***/ 78600:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /*global module*/
-var Buffer = (__nccwpck_require__(3058).Buffer);
-var DataStream = __nccwpck_require__(1831);
-var jwa = __nccwpck_require__(8622);
+var Buffer = (__nccwpck_require__(93058).Buffer);
+var DataStream = __nccwpck_require__(41831);
+var jwa = __nccwpck_require__(38622);
 var Stream = __nccwpck_require__(2203);
-var toString = __nccwpck_require__(5126);
-var util = __nccwpck_require__(9023);
+var toString = __nccwpck_require__(95126);
+var util = __nccwpck_require__(39023);
 
 function base64url(string, encoding) {
   return Buffer
@@ -31858,11 +31858,11 @@ module.exports = SignStream;
 
 /***/ }),
 
-/***/ 5126:
+/***/ 95126:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /*global module*/
-var Buffer = (__nccwpck_require__(181).Buffer);
+var Buffer = (__nccwpck_require__(20181).Buffer);
 
 module.exports = function toString(obj) {
   if (typeof obj === 'string')
@@ -31879,12 +31879,12 @@ module.exports = function toString(obj) {
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /*global module*/
-var Buffer = (__nccwpck_require__(3058).Buffer);
-var DataStream = __nccwpck_require__(1831);
-var jwa = __nccwpck_require__(8622);
+var Buffer = (__nccwpck_require__(93058).Buffer);
+var DataStream = __nccwpck_require__(41831);
+var jwa = __nccwpck_require__(38622);
 var Stream = __nccwpck_require__(2203);
-var toString = __nccwpck_require__(5126);
-var util = __nccwpck_require__(9023);
+var toString = __nccwpck_require__(95126);
+var util = __nccwpck_require__(39023);
 var JWS_REGEX = /^[a-zA-Z0-9\-_]+?\.[a-zA-Z0-9\-_]+?\.([a-zA-Z0-9\-_]+)?$/;
 
 function isObject(thing) {
@@ -32007,7 +32007,7 @@ module.exports = VerifyStream;
 
 /***/ }),
 
-/***/ 3867:
+/***/ 46248:
 /***/ ((module) => {
 
 /**
@@ -32836,7 +32836,7 @@ module.exports = isBoolean;
 
 /***/ }),
 
-/***/ 9841:
+/***/ 39841:
 /***/ ((module) => {
 
 /**
@@ -33108,7 +33108,7 @@ module.exports = isInteger;
 
 /***/ }),
 
-/***/ 116:
+/***/ 80116:
 /***/ ((module) => {
 
 /**
@@ -33194,7 +33194,7 @@ module.exports = isNumber;
 
 /***/ }),
 
-/***/ 9888:
+/***/ 29888:
 /***/ ((module) => {
 
 /**
@@ -33340,7 +33340,7 @@ module.exports = isPlainObject;
 
 /***/ }),
 
-/***/ 6172:
+/***/ 56172:
 /***/ ((module) => {
 
 /**
@@ -33442,7 +33442,7 @@ module.exports = isString;
 
 /***/ }),
 
-/***/ 2192:
+/***/ 82192:
 /***/ ((module) => {
 
 /**
@@ -33743,7 +33743,7 @@ module.exports = once;
 
 /***/ }),
 
-/***/ 744:
+/***/ 70744:
 /***/ ((module) => {
 
 /**
@@ -33912,12 +33912,12 @@ function plural(ms, msAbs, n, name) {
 
 /***/ }),
 
-/***/ 3058:
+/***/ 93058:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 /*! safe-buffer. MIT License. Feross Aboukhadijeh <https://feross.org/opensource> */
 /* eslint-disable node/no-deprecated-api */
-var buffer = __nccwpck_require__(181)
+var buffer = __nccwpck_require__(20181)
 var Buffer = buffer.Buffer
 
 // alternative to using Object.keys for old browsers
@@ -33984,14 +33984,14 @@ SafeBuffer.allocUnsafeSlow = function (size) {
 
 /***/ }),
 
-/***/ 1450:
+/***/ 21450:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
-const os = __nccwpck_require__(857);
-const tty = __nccwpck_require__(2018);
-const hasFlag = __nccwpck_require__(3813);
+const os = __nccwpck_require__(70857);
+const tty = __nccwpck_require__(52018);
+const hasFlag = __nccwpck_require__(83813);
 
 const {env} = process;
 
@@ -34127,7 +34127,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1860:
+/***/ 61860:
 /***/ ((module) => {
 
 /******************************************************************************
@@ -34594,27 +34594,27 @@ var __rewriteRelativeImportExtension;
 
 /***/ }),
 
-/***/ 770:
+/***/ 20770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(20218);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 20218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var net = __nccwpck_require__(9278);
-var tls = __nccwpck_require__(4756);
-var http = __nccwpck_require__(8611);
-var https = __nccwpck_require__(5692);
-var events = __nccwpck_require__(4434);
-var assert = __nccwpck_require__(2613);
-var util = __nccwpck_require__(9023);
+var net = __nccwpck_require__(69278);
+var tls = __nccwpck_require__(64756);
+var http = __nccwpck_require__(58611);
+var https = __nccwpck_require__(65692);
+var events = __nccwpck_require__(24434);
+var assert = __nccwpck_require__(42613);
+var util = __nccwpck_require__(39023);
 
 
 exports.httpOverHttp = httpOverHttp;
@@ -34874,36 +34874,36 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 6752:
+/***/ 46752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Client = __nccwpck_require__(6197)
-const Dispatcher = __nccwpck_require__(992)
-const errors = __nccwpck_require__(8707)
-const Pool = __nccwpck_require__(5076)
-const BalancedPool = __nccwpck_require__(1093)
-const Agent = __nccwpck_require__(9965)
+const Client = __nccwpck_require__(86197)
+const Dispatcher = __nccwpck_require__(28611)
+const errors = __nccwpck_require__(68707)
+const Pool = __nccwpck_require__(35076)
+const BalancedPool = __nccwpck_require__(81093)
+const Agent = __nccwpck_require__(59965)
 const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6615)
-const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
-const MockAgent = __nccwpck_require__(7501)
-const MockPool = __nccwpck_require__(4004)
-const mockErrors = __nccwpck_require__(2429)
-const ProxyAgent = __nccwpck_require__(2720)
-const RetryHandler = __nccwpck_require__(3573)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
-const DecoratorHandler = __nccwpck_require__(8840)
-const RedirectHandler = __nccwpck_require__(8299)
-const createRedirectInterceptor = __nccwpck_require__(4415)
+const api = __nccwpck_require__(56615)
+const buildConnector = __nccwpck_require__(59136)
+const MockClient = __nccwpck_require__(47365)
+const MockAgent = __nccwpck_require__(47501)
+const MockPool = __nccwpck_require__(94004)
+const mockErrors = __nccwpck_require__(52429)
+const ProxyAgent = __nccwpck_require__(22720)
+const RetryHandler = __nccwpck_require__(53573)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(32581)
+const DecoratorHandler = __nccwpck_require__(78840)
+const RedirectHandler = __nccwpck_require__(48299)
+const createRedirectInterceptor = __nccwpck_require__(64415)
 
 let hasCrypto
 try {
-  __nccwpck_require__(6982)
+  __nccwpck_require__(76982)
   hasCrypto = true
 } catch {
   hasCrypto = false
@@ -34982,7 +34982,7 @@ if (util.nodeMajor > 16 || (util.nodeMajor === 16 && util.nodeMinor >= 8)) {
   let fetchImpl = null
   module.exports.fetch = async function fetch (resource) {
     if (!fetchImpl) {
-      fetchImpl = (__nccwpck_require__(2315).fetch)
+      fetchImpl = (__nccwpck_require__(12315).fetch)
     }
 
     try {
@@ -34995,20 +34995,20 @@ if (util.nodeMajor > 16 || (util.nodeMajor === 16 && util.nodeMinor >= 8)) {
       throw err
     }
   }
-  module.exports.Headers = __nccwpck_require__(6349).Headers
-  module.exports.Response = __nccwpck_require__(8676).Response
-  module.exports.Request = __nccwpck_require__(5194).Request
-  module.exports.FormData = __nccwpck_require__(3073).FormData
-  module.exports.File = __nccwpck_require__(3041).File
-  module.exports.FileReader = __nccwpck_require__(2160).FileReader
+  module.exports.Headers = __nccwpck_require__(26349).Headers
+  module.exports.Response = __nccwpck_require__(48676).Response
+  module.exports.Request = __nccwpck_require__(25194).Request
+  module.exports.FormData = __nccwpck_require__(43073).FormData
+  module.exports.File = __nccwpck_require__(63041).File
+  module.exports.FileReader = __nccwpck_require__(82160).FileReader
 
-  const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(5628)
+  const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(75628)
 
   module.exports.setGlobalOrigin = setGlobalOrigin
   module.exports.getGlobalOrigin = getGlobalOrigin
 
-  const { CacheStorage } = __nccwpck_require__(4738)
-  const { kConstruct } = __nccwpck_require__(296)
+  const { CacheStorage } = __nccwpck_require__(44738)
+  const { kConstruct } = __nccwpck_require__(80296)
 
   // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
   // in an older version of Node, it doesn't have any use without fetch.
@@ -35016,21 +35016,21 @@ if (util.nodeMajor > 16 || (util.nodeMajor === 16 && util.nodeMinor >= 8)) {
 }
 
 if (util.nodeMajor >= 16) {
-  const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(3168)
+  const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(53168)
 
   module.exports.deleteCookie = deleteCookie
   module.exports.getCookies = getCookies
   module.exports.getSetCookies = getSetCookies
   module.exports.setCookie = setCookie
 
-  const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(4322)
+  const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(94322)
 
   module.exports.parseMIMEType = parseMIMEType
   module.exports.serializeAMimeType = serializeAMimeType
 }
 
 if (util.nodeMajor >= 18 && hasCrypto) {
-  const { WebSocket } = __nccwpck_require__(5171)
+  const { WebSocket } = __nccwpck_require__(55171)
 
   module.exports.WebSocket = WebSocket
 }
@@ -35049,20 +35049,20 @@ module.exports.mockErrors = mockErrors
 
 /***/ }),
 
-/***/ 9965:
+/***/ 59965:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
-const DispatcherBase = __nccwpck_require__(1)
-const Pool = __nccwpck_require__(5076)
-const Client = __nccwpck_require__(6197)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(36443)
+const DispatcherBase = __nccwpck_require__(50001)
+const Pool = __nccwpck_require__(35076)
+const Client = __nccwpck_require__(86197)
 const util = __nccwpck_require__(3440)
-const createRedirectInterceptor = __nccwpck_require__(4415)
-const { WeakRef, FinalizationRegistry } = __nccwpck_require__(3194)()
+const createRedirectInterceptor = __nccwpck_require__(64415)
+const { WeakRef, FinalizationRegistry } = __nccwpck_require__(13194)()
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -35205,11 +35205,11 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 158:
+/***/ 80158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { RequestAbortedError } = __nccwpck_require__(68707)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -35266,16 +35266,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4660:
+/***/ 34660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { AsyncResource } = __nccwpck_require__(290)
-const { InvalidArgumentError, RequestAbortedError, SocketError } = __nccwpck_require__(8707)
+const { AsyncResource } = __nccwpck_require__(90290)
+const { InvalidArgumentError, RequestAbortedError, SocketError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -35378,7 +35378,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 76862:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -35393,11 +35393,11 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { AsyncResource } = __nccwpck_require__(290)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
-const assert = __nccwpck_require__(2613)
+const { AsyncResource } = __nccwpck_require__(90290)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
+const assert = __nccwpck_require__(42613)
 
 const kResume = Symbol('resume')
 
@@ -35635,21 +35635,21 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4043:
+/***/ 14043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Readable = __nccwpck_require__(9927)
+const Readable = __nccwpck_require__(49927)
 const {
   InvalidArgumentError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
-const { AsyncResource } = __nccwpck_require__(290)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(87655)
+const { AsyncResource } = __nccwpck_require__(90290)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 class RequestHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -35834,11 +35834,11 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
-const { AsyncResource } = __nccwpck_require__(290)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(87655)
+const { AsyncResource } = __nccwpck_require__(90290)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -36051,17 +36051,17 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 61882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { InvalidArgumentError, RequestAbortedError, SocketError } = __nccwpck_require__(8707)
-const { AsyncResource } = __nccwpck_require__(290)
+const { InvalidArgumentError, RequestAbortedError, SocketError } = __nccwpck_require__(68707)
+const { AsyncResource } = __nccwpck_require__(90290)
 const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
-const assert = __nccwpck_require__(2613)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
+const assert = __nccwpck_require__(42613)
 
 class UpgradeHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -36164,22 +36164,22 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 56615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-module.exports.request = __nccwpck_require__(4043)
+module.exports.request = __nccwpck_require__(14043)
 module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
-module.exports.connect = __nccwpck_require__(4660)
+module.exports.pipeline = __nccwpck_require__(76862)
+module.exports.upgrade = __nccwpck_require__(61882)
+module.exports.connect = __nccwpck_require__(34660)
 
 
 /***/ }),
 
-/***/ 9927:
+/***/ 49927:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -36187,9 +36187,9 @@ module.exports.connect = __nccwpck_require__(4660)
 
 
 
-const assert = __nccwpck_require__(2613)
+const assert = __nccwpck_require__(42613)
 const { Readable } = __nccwpck_require__(2203)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError } = __nccwpck_require__(8707)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
 const { ReadableStreamFrom, toUSVString } = __nccwpck_require__(3440)
 
@@ -36471,7 +36471,7 @@ function consumeEnd (consume) {
       resolve(dst.buffer)
     } else if (type === 'blob') {
       if (!Blob) {
-        Blob = (__nccwpck_require__(181).Blob)
+        Blob = (__nccwpck_require__(20181).Blob)
       }
       resolve(new Blob(body, { type: stream[kContentType] }))
     }
@@ -36509,13 +36509,13 @@ function consumeFinish (consume, err) {
 
 /***/ }),
 
-/***/ 7655:
+/***/ 87655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const assert = __nccwpck_require__(2613)
+const assert = __nccwpck_require__(42613)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const { toUSVString } = __nccwpck_require__(3440)
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -36562,7 +36562,7 @@ module.exports = { getResolveErrorBodyCallback }
 
 /***/ }),
 
-/***/ 1093:
+/***/ 81093:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -36571,7 +36571,7 @@ module.exports = { getResolveErrorBodyCallback }
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const {
   PoolBase,
   kClients,
@@ -36579,9 +36579,9 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(8640)
-const Pool = __nccwpck_require__(5076)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(58640)
+const Pool = __nccwpck_require__(35076)
+const { kUrl, kInterceptors } = __nccwpck_require__(36443)
 const { parseOrigin } = __nccwpck_require__(3440)
 const kFactory = Symbol('factory')
 
@@ -36760,24 +36760,24 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 479:
+/***/ 50479:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kConstruct } = __nccwpck_require__(296)
-const { urlEquals, fieldValues: getFieldValues } = __nccwpck_require__(3993)
+const { kConstruct } = __nccwpck_require__(80296)
+const { urlEquals, fieldValues: getFieldValues } = __nccwpck_require__(23993)
 const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
-const { kHeadersList } = __nccwpck_require__(6443)
-const { webidl } = __nccwpck_require__(4222)
-const { Response, cloneResponse } = __nccwpck_require__(8676)
-const { Request } = __nccwpck_require__(5194)
-const { kState, kHeaders, kGuard, kRealm } = __nccwpck_require__(9710)
-const { fetching } = __nccwpck_require__(2315)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(5523)
-const assert = __nccwpck_require__(2613)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { kHeadersList } = __nccwpck_require__(36443)
+const { webidl } = __nccwpck_require__(74222)
+const { Response, cloneResponse } = __nccwpck_require__(48676)
+const { Request } = __nccwpck_require__(25194)
+const { kState, kHeaders, kGuard, kRealm } = __nccwpck_require__(89710)
+const { fetching } = __nccwpck_require__(12315)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(15523)
+const assert = __nccwpck_require__(42613)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
 
 /**
  * @see https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
@@ -37606,15 +37606,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4738:
+/***/ 44738:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kConstruct } = __nccwpck_require__(296)
-const { Cache } = __nccwpck_require__(479)
-const { webidl } = __nccwpck_require__(4222)
+const { kConstruct } = __nccwpck_require__(80296)
+const { Cache } = __nccwpck_require__(50479)
+const { webidl } = __nccwpck_require__(74222)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class CacheStorage {
@@ -37758,28 +37758,28 @@ module.exports = {
 
 /***/ }),
 
-/***/ 296:
+/***/ 80296:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(6443).kConstruct)
+  kConstruct: (__nccwpck_require__(36443).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 3993:
+/***/ 23993:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const assert = __nccwpck_require__(2613)
-const { URLSerializer } = __nccwpck_require__(4322)
-const { isValidHeaderName } = __nccwpck_require__(5523)
+const assert = __nccwpck_require__(42613)
+const { URLSerializer } = __nccwpck_require__(94322)
+const { isValidHeaderName } = __nccwpck_require__(15523)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -37828,7 +37828,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6197:
+/***/ 86197:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -37838,14 +37838,14 @@ module.exports = {
 
 /* global WebAssembly */
 
-const assert = __nccwpck_require__(2613)
-const net = __nccwpck_require__(9278)
-const http = __nccwpck_require__(8611)
+const assert = __nccwpck_require__(42613)
+const net = __nccwpck_require__(69278)
+const http = __nccwpck_require__(58611)
 const { pipeline } = __nccwpck_require__(2203)
 const util = __nccwpck_require__(3440)
-const timers = __nccwpck_require__(8804)
-const Request = __nccwpck_require__(4655)
-const DispatcherBase = __nccwpck_require__(1)
+const timers = __nccwpck_require__(28804)
+const Request = __nccwpck_require__(44655)
+const DispatcherBase = __nccwpck_require__(50001)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -37859,8 +37859,8 @@ const {
   HTTPParserError,
   ResponseExceededMaxSizeError,
   ClientDestroyedError
-} = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(68707)
+const buildConnector = __nccwpck_require__(59136)
 const {
   kUrl,
   kReset,
@@ -37912,12 +37912,12 @@ const {
   kHTTP2BuildRequest,
   kHTTP2CopyHeaders,
   kHTTP1BuildRequest
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(36443)
 
 /** @type {import('http2')} */
 let http2
 try {
-  http2 = __nccwpck_require__(5675)
+  http2 = __nccwpck_require__(85675)
 } catch {
   // @ts-ignore
   http2 = { constants: {} }
@@ -37945,7 +37945,7 @@ const kClosedResolve = Symbol('kClosedResolve')
 const channels = {}
 
 try {
-  const diagnosticsChannel = __nccwpck_require__(1637)
+  const diagnosticsChannel = __nccwpck_require__(31637)
   channels.sendHeaders = diagnosticsChannel.channel('undici:client:sendHeaders')
   channels.beforeConnect = diagnosticsChannel.channel('undici:client:beforeConnect')
   channels.connectError = diagnosticsChannel.channel('undici:client:connectError')
@@ -38318,16 +38318,16 @@ function onHTTP2GoAway (code) {
   resume(client)
 }
 
-const constants = __nccwpck_require__(2824)
-const createRedirectInterceptor = __nccwpck_require__(4415)
+const constants = __nccwpck_require__(52824)
+const createRedirectInterceptor = __nccwpck_require__(64415)
 const EMPTY_BUF = Buffer.alloc(0)
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(63870) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(Buffer.from(__nccwpck_require__(3434), 'base64'))
+    mod = await WebAssembly.compile(Buffer.from(__nccwpck_require__(53434), 'base64'))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -38335,7 +38335,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(Buffer.from(llhttpWasmData || __nccwpck_require__(3870), 'base64'))
+    mod = await WebAssembly.compile(Buffer.from(llhttpWasmData || __nccwpck_require__(63870), 'base64'))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -40119,7 +40119,7 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 3194:
+/***/ 13194:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -40127,7 +40127,7 @@ module.exports = Client
 
 /* istanbul ignore file: only for Node 12 */
 
-const { kConnected, kSize } = __nccwpck_require__(6443)
+const { kConnected, kSize } = __nccwpck_require__(36443)
 
 class CompatWeakRef {
   constructor (value) {
@@ -40175,7 +40175,7 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 9237:
+/***/ 19237:
 /***/ ((module) => {
 
 "use strict";
@@ -40195,7 +40195,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 53168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -40203,8 +40203,8 @@ module.exports = {
 
 const { parseSetCookie } = __nccwpck_require__(8915)
 const { stringify } = __nccwpck_require__(3834)
-const { webidl } = __nccwpck_require__(4222)
-const { Headers } = __nccwpck_require__(6349)
+const { webidl } = __nccwpck_require__(74222)
+const { Headers } = __nccwpck_require__(26349)
 
 /**
  * @typedef {Object} Cookie
@@ -40392,10 +40392,10 @@ module.exports = {
 "use strict";
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(9237)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(19237)
 const { isCTLExcludingHtab } = __nccwpck_require__(3834)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(4322)
-const assert = __nccwpck_require__(2613)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(94322)
+const assert = __nccwpck_require__(42613)
 
 /**
  * @description Parses the field-value attributes of a set-cookie header string.
@@ -40993,16 +40993,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 59136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const net = __nccwpck_require__(9278)
-const assert = __nccwpck_require__(2613)
+const net = __nccwpck_require__(69278)
+const assert = __nccwpck_require__(42613)
 const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(68707)
 
 let tls // include tls conditionally since it is not always available
 
@@ -41085,7 +41085,7 @@ function buildConnector ({ allowH2, maxCachedSessions, socketPath, timeout, ...o
     let socket
     if (protocol === 'https:') {
       if (!tls) {
-        tls = __nccwpck_require__(4756)
+        tls = __nccwpck_require__(64756)
       }
       servername = servername || options.servername || util.getServerName(host) || null
 
@@ -41190,7 +41190,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 10735:
 /***/ ((module) => {
 
 "use strict";
@@ -41316,7 +41316,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 68707:
 /***/ ((module) => {
 
 "use strict";
@@ -41554,7 +41554,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 44655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -41563,9 +41563,9 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8707)
-const assert = __nccwpck_require__(2613)
-const { kHTTP2BuildRequest, kHTTP2CopyHeaders, kHTTP1BuildRequest } = __nccwpck_require__(6443)
+} = __nccwpck_require__(68707)
+const assert = __nccwpck_require__(42613)
+const { kHTTP2BuildRequest, kHTTP2CopyHeaders, kHTTP1BuildRequest } = __nccwpck_require__(36443)
 const util = __nccwpck_require__(3440)
 
 // tokenRegExp and headerCharRegex have been lifted from
@@ -41596,7 +41596,7 @@ const channels = {}
 let extractBody
 
 try {
-  const diagnosticsChannel = __nccwpck_require__(1637)
+  const diagnosticsChannel = __nccwpck_require__(31637)
   channels.create = diagnosticsChannel.channel('undici:request:create')
   channels.bodySent = diagnosticsChannel.channel('undici:request:bodySent')
   channels.headers = diagnosticsChannel.channel('undici:request:headers')
@@ -42061,7 +42061,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 6443:
+/***/ 36443:
 /***/ ((module) => {
 
 module.exports = {
@@ -42137,16 +42137,16 @@ module.exports = {
 "use strict";
 
 
-const assert = __nccwpck_require__(2613)
-const { kDestroyed, kBodyUsed } = __nccwpck_require__(6443)
-const { IncomingMessage } = __nccwpck_require__(8611)
+const assert = __nccwpck_require__(42613)
+const { kDestroyed, kBodyUsed } = __nccwpck_require__(36443)
+const { IncomingMessage } = __nccwpck_require__(58611)
 const stream = __nccwpck_require__(2203)
-const net = __nccwpck_require__(9278)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { Blob } = __nccwpck_require__(181)
-const nodeUtil = __nccwpck_require__(9023)
-const { stringify } = __nccwpck_require__(3480)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+const net = __nccwpck_require__(69278)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { Blob } = __nccwpck_require__(20181)
+const nodeUtil = __nccwpck_require__(39023)
+const { stringify } = __nccwpck_require__(83480)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(10735)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -42515,7 +42515,7 @@ async function * convertIterableToBuffer (iterable) {
 let ReadableStream
 function ReadableStreamFrom (iterable) {
   if (!ReadableStream) {
-    ReadableStream = (__nccwpck_require__(3774).ReadableStream)
+    ReadableStream = (__nccwpck_require__(63774).ReadableStream)
   }
 
   if (ReadableStream.from) {
@@ -42661,19 +42661,19 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1:
+/***/ 50001:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Dispatcher = __nccwpck_require__(992)
+const Dispatcher = __nccwpck_require__(28611)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const { kDestroy, kClose, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(68707)
+const { kDestroy, kClose, kDispatch, kInterceptors } = __nccwpck_require__(36443)
 
 const kDestroyed = Symbol('destroyed')
 const kClosed = Symbol('closed')
@@ -42861,13 +42861,13 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 992:
+/***/ 28611:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const EventEmitter = __nccwpck_require__(4434)
+const EventEmitter = __nccwpck_require__(24434)
 
 class Dispatcher extends EventEmitter {
   dispatch () {
@@ -42894,7 +42894,7 @@ module.exports = Dispatcher
 "use strict";
 
 
-const Busboy = __nccwpck_require__(9581)
+const Busboy = __nccwpck_require__(89581)
 const util = __nccwpck_require__(3440)
 const {
   ReadableStreamFrom,
@@ -42903,22 +42903,22 @@ const {
   readableStreamClose,
   createDeferredPromise,
   fullyReadBody
-} = __nccwpck_require__(5523)
-const { FormData } = __nccwpck_require__(3073)
-const { kState } = __nccwpck_require__(9710)
-const { webidl } = __nccwpck_require__(4222)
-const { DOMException, structuredClone } = __nccwpck_require__(7326)
-const { Blob, File: NativeFile } = __nccwpck_require__(181)
-const { kBodyUsed } = __nccwpck_require__(6443)
-const assert = __nccwpck_require__(2613)
+} = __nccwpck_require__(15523)
+const { FormData } = __nccwpck_require__(43073)
+const { kState } = __nccwpck_require__(89710)
+const { webidl } = __nccwpck_require__(74222)
+const { DOMException, structuredClone } = __nccwpck_require__(87326)
+const { Blob, File: NativeFile } = __nccwpck_require__(20181)
+const { kBodyUsed } = __nccwpck_require__(36443)
+const assert = __nccwpck_require__(42613)
 const { isErrored } = __nccwpck_require__(3440)
-const { isUint8Array, isArrayBuffer } = __nccwpck_require__(8253)
-const { File: UndiciFile } = __nccwpck_require__(3041)
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(4322)
+const { isUint8Array, isArrayBuffer } = __nccwpck_require__(98253)
+const { File: UndiciFile } = __nccwpck_require__(63041)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(94322)
 
 let random
 try {
-  const crypto = __nccwpck_require__(7598)
+  const crypto = __nccwpck_require__(77598)
   random = (max) => crypto.randomInt(0, max)
 } catch {
   random = (max) => Math.floor(Math.random(max))
@@ -42934,7 +42934,7 @@ const textDecoder = new TextDecoder()
 // https://fetch.spec.whatwg.org/#concept-bodyinit-extract
 function extractBody (object, keepalive = false) {
   if (!ReadableStream) {
-    ReadableStream = (__nccwpck_require__(3774).ReadableStream)
+    ReadableStream = (__nccwpck_require__(63774).ReadableStream)
   }
 
   // 1. Let stream be null.
@@ -43155,7 +43155,7 @@ function extractBody (object, keepalive = false) {
 function safelyExtractBody (object, keepalive = false) {
   if (!ReadableStream) {
     // istanbul ignore next
-    ReadableStream = (__nccwpck_require__(3774).ReadableStream)
+    ReadableStream = (__nccwpck_require__(63774).ReadableStream)
   }
 
   // To safely extract a body and a `Content-Type` value from
@@ -43509,13 +43509,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7326:
+/***/ 87326:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { MessageChannel, receiveMessageOnPort } = __nccwpck_require__(8167)
+const { MessageChannel, receiveMessageOnPort } = __nccwpck_require__(28167)
 
 const corsSafeListedMethods = ['GET', 'HEAD', 'POST']
 const corsSafeListedMethodsSet = new Set(corsSafeListedMethods)
@@ -43668,12 +43668,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4322:
+/***/ 94322:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const assert = __nccwpck_require__(2613)
-const { atob } = __nccwpck_require__(181)
-const { isomorphicDecode } = __nccwpck_require__(5523)
+const assert = __nccwpck_require__(42613)
+const { atob } = __nccwpck_require__(20181)
+const { isomorphicDecode } = __nccwpck_require__(15523)
 
 const encoder = new TextEncoder()
 
@@ -44302,18 +44302,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3041:
+/***/ 63041:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { Blob, File: NativeFile } = __nccwpck_require__(181)
-const { types } = __nccwpck_require__(9023)
-const { kState } = __nccwpck_require__(9710)
-const { isBlobLike } = __nccwpck_require__(5523)
-const { webidl } = __nccwpck_require__(4222)
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(4322)
+const { Blob, File: NativeFile } = __nccwpck_require__(20181)
+const { types } = __nccwpck_require__(39023)
+const { kState } = __nccwpck_require__(89710)
+const { isBlobLike } = __nccwpck_require__(15523)
+const { webidl } = __nccwpck_require__(74222)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(94322)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 const encoder = new TextEncoder()
 
@@ -44654,17 +44654,17 @@ module.exports = { File, FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 3073:
+/***/ 43073:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { isBlobLike, toUSVString, makeIterator } = __nccwpck_require__(5523)
-const { kState } = __nccwpck_require__(9710)
-const { File: UndiciFile, FileLike, isFileLike } = __nccwpck_require__(3041)
-const { webidl } = __nccwpck_require__(4222)
-const { Blob, File: NativeFile } = __nccwpck_require__(181)
+const { isBlobLike, toUSVString, makeIterator } = __nccwpck_require__(15523)
+const { kState } = __nccwpck_require__(89710)
+const { File: UndiciFile, FileLike, isFileLike } = __nccwpck_require__(63041)
+const { webidl } = __nccwpck_require__(74222)
+const { Blob, File: NativeFile } = __nccwpck_require__(20181)
 
 /** @type {globalThis['File']} */
 const File = NativeFile ?? UndiciFile
@@ -44927,7 +44927,7 @@ module.exports = { FormData }
 
 /***/ }),
 
-/***/ 5628:
+/***/ 75628:
 /***/ ((module) => {
 
 "use strict";
@@ -44975,7 +44975,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6349:
+/***/ 26349:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -44983,17 +44983,17 @@ module.exports = {
 
 
 
-const { kHeadersList, kConstruct } = __nccwpck_require__(6443)
-const { kGuard } = __nccwpck_require__(9710)
+const { kHeadersList, kConstruct } = __nccwpck_require__(36443)
+const { kGuard } = __nccwpck_require__(89710)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 const {
   makeIterator,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(5523)
-const util = __nccwpck_require__(9023)
-const { webidl } = __nccwpck_require__(4222)
-const assert = __nccwpck_require__(2613)
+} = __nccwpck_require__(15523)
+const util = __nccwpck_require__(39023)
+const { webidl } = __nccwpck_require__(74222)
+const assert = __nccwpck_require__(42613)
 
 const kHeadersMap = Symbol('headers map')
 const kHeadersSortedMap = Symbol('headers map sorted')
@@ -45576,7 +45576,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2315:
+/***/ 12315:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -45590,10 +45590,10 @@ const {
   makeAppropriateNetworkError,
   filterResponse,
   makeResponse
-} = __nccwpck_require__(8676)
-const { Headers } = __nccwpck_require__(6349)
-const { Request, makeRequest } = __nccwpck_require__(5194)
-const zlib = __nccwpck_require__(3106)
+} = __nccwpck_require__(48676)
+const { Headers } = __nccwpck_require__(26349)
+const { Request, makeRequest } = __nccwpck_require__(25194)
+const zlib = __nccwpck_require__(43106)
 const {
   bytesMatch,
   makePolicyContainer,
@@ -45623,9 +45623,9 @@ const {
   urlIsLocal,
   urlIsHttpHttpsScheme,
   urlHasHttpsScheme
-} = __nccwpck_require__(5523)
-const { kState, kHeaders, kGuard, kRealm } = __nccwpck_require__(9710)
-const assert = __nccwpck_require__(2613)
+} = __nccwpck_require__(15523)
+const { kState, kHeaders, kGuard, kRealm } = __nccwpck_require__(89710)
+const assert = __nccwpck_require__(42613)
 const { safelyExtractBody } = __nccwpck_require__(8923)
 const {
   redirectStatusSet,
@@ -45634,16 +45634,16 @@ const {
   requestBodyHeader,
   subresourceSet,
   DOMException
-} = __nccwpck_require__(7326)
-const { kHeadersList } = __nccwpck_require__(6443)
-const EE = __nccwpck_require__(4434)
+} = __nccwpck_require__(87326)
+const { kHeadersList } = __nccwpck_require__(36443)
+const EE = __nccwpck_require__(24434)
 const { Readable, pipeline } = __nccwpck_require__(2203)
 const { addAbortListener, isErrored, isReadable, nodeMajor, nodeMinor } = __nccwpck_require__(3440)
-const { dataURLProcessor, serializeAMimeType } = __nccwpck_require__(4322)
-const { TransformStream } = __nccwpck_require__(3774)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { webidl } = __nccwpck_require__(4222)
-const { STATUS_CODES } = __nccwpck_require__(8611)
+const { dataURLProcessor, serializeAMimeType } = __nccwpck_require__(94322)
+const { TransformStream } = __nccwpck_require__(63774)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
+const { webidl } = __nccwpck_require__(74222)
+const { STATUS_CODES } = __nccwpck_require__(58611)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
 /** @type {import('buffer').resolveObjectURL} */
@@ -46385,7 +46385,7 @@ function schemeFetch (fetchParams) {
     }
     case 'blob:': {
       if (!resolveObjectURL) {
-        resolveObjectURL = (__nccwpck_require__(181).resolveObjectURL)
+        resolveObjectURL = (__nccwpck_require__(20181).resolveObjectURL)
       }
 
       // 1. Let blobURLEntry be request’s current URL’s blob URL entry.
@@ -47384,7 +47384,7 @@ async function httpNetworkFetch (
   // cancelAlgorithm set to cancelAlgorithm, highWaterMark set to
   // highWaterMark, and sizeAlgorithm set to sizeAlgorithm.
   if (!ReadableStream) {
-    ReadableStream = (__nccwpck_require__(3774).ReadableStream)
+    ReadableStream = (__nccwpck_require__(63774).ReadableStream)
   }
 
   const stream = new ReadableStream(
@@ -47732,7 +47732,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5194:
+/***/ 25194:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -47741,8 +47741,8 @@ module.exports = {
 
 
 const { extractBody, mixinBody, cloneBody } = __nccwpck_require__(8923)
-const { Headers, fill: fillHeaders, HeadersList } = __nccwpck_require__(6349)
-const { FinalizationRegistry } = __nccwpck_require__(3194)()
+const { Headers, fill: fillHeaders, HeadersList } = __nccwpck_require__(26349)
+const { FinalizationRegistry } = __nccwpck_require__(13194)()
 const util = __nccwpck_require__(3440)
 const {
   isValidHTTPToken,
@@ -47750,7 +47750,7 @@ const {
   normalizeMethod,
   makePolicyContainer,
   normalizeMethodRecord
-} = __nccwpck_require__(5523)
+} = __nccwpck_require__(15523)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -47760,15 +47760,15 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(7326)
+} = __nccwpck_require__(87326)
 const { kEnumerableProperty } = util
-const { kHeaders, kSignal, kState, kGuard, kRealm } = __nccwpck_require__(9710)
-const { webidl } = __nccwpck_require__(4222)
-const { getGlobalOrigin } = __nccwpck_require__(5628)
-const { URLSerializer } = __nccwpck_require__(4322)
-const { kHeadersList, kConstruct } = __nccwpck_require__(6443)
-const assert = __nccwpck_require__(2613)
-const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(4434)
+const { kHeaders, kSignal, kState, kGuard, kRealm } = __nccwpck_require__(89710)
+const { webidl } = __nccwpck_require__(74222)
+const { getGlobalOrigin } = __nccwpck_require__(75628)
+const { URLSerializer } = __nccwpck_require__(94322)
+const { kHeadersList, kConstruct } = __nccwpck_require__(36443)
+const assert = __nccwpck_require__(42613)
+const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(24434)
 
 let TransformStream = globalThis.TransformStream
 
@@ -48255,7 +48255,7 @@ class Request {
 
       // 2. Set finalBody to the result of creating a proxy for inputBody.
       if (!TransformStream) {
-        TransformStream = (__nccwpck_require__(3774).TransformStream)
+        TransformStream = (__nccwpck_require__(63774).TransformStream)
       }
 
       // https://streams.spec.whatwg.org/#readablestream-create-a-proxy
@@ -48686,13 +48686,13 @@ module.exports = { Request, makeRequest }
 
 /***/ }),
 
-/***/ 8676:
+/***/ 48676:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { Headers, HeadersList, fill } = __nccwpck_require__(6349)
+const { Headers, HeadersList, fill } = __nccwpck_require__(26349)
 const { extractBody, cloneBody, mixinBody } = __nccwpck_require__(8923)
 const util = __nccwpck_require__(3440)
 const { kEnumerableProperty } = util
@@ -48704,22 +48704,22 @@ const {
   serializeJavascriptValueToJSONString,
   isErrorLike,
   isomorphicEncode
-} = __nccwpck_require__(5523)
+} = __nccwpck_require__(15523)
 const {
   redirectStatusSet,
   nullBodyStatus,
   DOMException
-} = __nccwpck_require__(7326)
-const { kState, kHeaders, kGuard, kRealm } = __nccwpck_require__(9710)
-const { webidl } = __nccwpck_require__(4222)
-const { FormData } = __nccwpck_require__(3073)
-const { getGlobalOrigin } = __nccwpck_require__(5628)
-const { URLSerializer } = __nccwpck_require__(4322)
-const { kHeadersList, kConstruct } = __nccwpck_require__(6443)
-const assert = __nccwpck_require__(2613)
-const { types } = __nccwpck_require__(9023)
+} = __nccwpck_require__(87326)
+const { kState, kHeaders, kGuard, kRealm } = __nccwpck_require__(89710)
+const { webidl } = __nccwpck_require__(74222)
+const { FormData } = __nccwpck_require__(43073)
+const { getGlobalOrigin } = __nccwpck_require__(75628)
+const { URLSerializer } = __nccwpck_require__(94322)
+const { kHeadersList, kConstruct } = __nccwpck_require__(36443)
+const assert = __nccwpck_require__(42613)
+const { types } = __nccwpck_require__(39023)
 
-const ReadableStream = globalThis.ReadableStream || (__nccwpck_require__(3774).ReadableStream)
+const ReadableStream = globalThis.ReadableStream || (__nccwpck_require__(63774).ReadableStream)
 const textEncoder = new TextEncoder('utf-8')
 
 // https://fetch.spec.whatwg.org/#response-class
@@ -49265,7 +49265,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9710:
+/***/ 89710:
 /***/ ((module) => {
 
 "use strict";
@@ -49283,18 +49283,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5523:
+/***/ 15523:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(7326)
-const { getGlobalOrigin } = __nccwpck_require__(5628)
-const { performance } = __nccwpck_require__(2987)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(87326)
+const { getGlobalOrigin } = __nccwpck_require__(75628)
+const { performance } = __nccwpck_require__(82987)
 const { isBlobLike, toUSVString, ReadableStreamFrom } = __nccwpck_require__(3440)
-const assert = __nccwpck_require__(2613)
-const { isUint8Array } = __nccwpck_require__(8253)
+const assert = __nccwpck_require__(42613)
+const { isUint8Array } = __nccwpck_require__(98253)
 
 let supportedHashes = []
 
@@ -49303,7 +49303,7 @@ let supportedHashes = []
 let crypto
 
 try {
-  crypto = __nccwpck_require__(6982)
+  crypto = __nccwpck_require__(76982)
   const possibleRelevantHashes = ['sha256', 'sha384', 'sha512']
   supportedHashes = crypto.getHashes().filter((hash) => possibleRelevantHashes.includes(hash))
 /* c8 ignore next 3 */
@@ -50256,7 +50256,7 @@ let ReadableStream = globalThis.ReadableStream
 
 function isReadableStreamLike (stream) {
   if (!ReadableStream) {
-    ReadableStream = (__nccwpck_require__(3774).ReadableStream)
+    ReadableStream = (__nccwpck_require__(63774).ReadableStream)
   }
 
   return stream instanceof ReadableStream || (
@@ -50435,14 +50435,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4222:
+/***/ 74222:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { types } = __nccwpck_require__(9023)
-const { hasOwn, toUSVString } = __nccwpck_require__(5523)
+const { types } = __nccwpck_require__(39023)
+const { hasOwn, toUSVString } = __nccwpck_require__(15523)
 
 /** @type {import('../../types/webidl').Webidl} */
 const webidl = {}
@@ -51089,7 +51089,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 396:
+/***/ 40396:
 /***/ ((module) => {
 
 "use strict";
@@ -51387,7 +51387,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2160:
+/***/ 82160:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -51397,15 +51397,15 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(165)
+} = __nccwpck_require__(10165)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(6812)
-const { webidl } = __nccwpck_require__(4222)
+} = __nccwpck_require__(86812)
+const { webidl } = __nccwpck_require__(74222)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class FileReader extends EventTarget {
@@ -51739,13 +51739,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5976:
+/***/ 15976:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { webidl } = __nccwpck_require__(4222)
+const { webidl } = __nccwpck_require__(74222)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -51825,7 +51825,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6812:
+/***/ 86812:
 /***/ ((module) => {
 
 "use strict";
@@ -51843,7 +51843,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 165:
+/***/ 10165:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -51855,14 +51855,14 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(6812)
-const { ProgressEvent } = __nccwpck_require__(5976)
-const { getEncoding } = __nccwpck_require__(396)
-const { DOMException } = __nccwpck_require__(7326)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(4322)
-const { types } = __nccwpck_require__(9023)
-const { StringDecoder } = __nccwpck_require__(3193)
-const { btoa } = __nccwpck_require__(181)
+} = __nccwpck_require__(86812)
+const { ProgressEvent } = __nccwpck_require__(15976)
+const { getEncoding } = __nccwpck_require__(40396)
+const { DOMException } = __nccwpck_require__(87326)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(94322)
+const { types } = __nccwpck_require__(39023)
+const { StringDecoder } = __nccwpck_require__(13193)
+const { btoa } = __nccwpck_require__(20181)
 
 /** @type {PropertyDescriptor} */
 const staticPropertyDescriptors = {
@@ -52243,7 +52243,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2581:
+/***/ 32581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -52252,8 +52252,8 @@ module.exports = {
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Agent = __nccwpck_require__(9965)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const Agent = __nccwpck_require__(59965)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -52283,7 +52283,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8840:
+/***/ 78840:
 /***/ ((module) => {
 
 "use strict";
@@ -52326,17 +52326,17 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 8299:
+/***/ 48299:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const util = __nccwpck_require__(3440)
-const { kBodyUsed } = __nccwpck_require__(6443)
-const assert = __nccwpck_require__(2613)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const EE = __nccwpck_require__(4434)
+const { kBodyUsed } = __nccwpck_require__(36443)
+const assert = __nccwpck_require__(42613)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const EE = __nccwpck_require__(24434)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
 
@@ -52555,13 +52555,13 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 3573:
+/***/ 53573:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const assert = __nccwpck_require__(2613)
+const assert = __nccwpck_require__(42613)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
-const { RequestRetryError } = __nccwpck_require__(8707)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(36443)
+const { RequestRetryError } = __nccwpck_require__(68707)
 const { isDisturbed, parseHeaders, parseRangeHeader } = __nccwpck_require__(3440)
 
 function calculateRetryAfterHeader (retryAfter) {
@@ -52898,13 +52898,13 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 4415:
+/***/ 64415:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const RedirectHandler = __nccwpck_require__(8299)
+const RedirectHandler = __nccwpck_require__(48299)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -52927,14 +52927,14 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 2824:
+/***/ 52824:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(172);
+const utils_1 = __nccwpck_require__(50172);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -53212,7 +53212,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 63870:
 /***/ ((module) => {
 
 module.exports = 'AGFzbQEAAAABMAhgAX8Bf2ADf39/AX9gBH9/f38Bf2AAAGADf39/AGABfwBgAn9/AGAGf39/f39/AALLAQgDZW52GHdhc21fb25faGVhZGVyc19jb21wbGV0ZQACA2VudhV3YXNtX29uX21lc3NhZ2VfYmVnaW4AAANlbnYLd2FzbV9vbl91cmwAAQNlbnYOd2FzbV9vbl9zdGF0dXMAAQNlbnYUd2FzbV9vbl9oZWFkZXJfZmllbGQAAQNlbnYUd2FzbV9vbl9oZWFkZXJfdmFsdWUAAQNlbnYMd2FzbV9vbl9ib2R5AAEDZW52GHdhc21fb25fbWVzc2FnZV9jb21wbGV0ZQAAA0ZFAwMEAAAFAAAAAAAABQEFAAUFBQAABgAAAAAGBgYGAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAAABAQcAAAUFAwABBAUBcAESEgUDAQACBggBfwFBgNQECwfRBSIGbWVtb3J5AgALX2luaXRpYWxpemUACRlfX2luZGlyZWN0X2Z1bmN0aW9uX3RhYmxlAQALbGxodHRwX2luaXQAChhsbGh0dHBfc2hvdWxkX2tlZXBfYWxpdmUAQQxsbGh0dHBfYWxsb2MADAZtYWxsb2MARgtsbGh0dHBfZnJlZQANBGZyZWUASA9sbGh0dHBfZ2V0X3R5cGUADhVsbGh0dHBfZ2V0X2h0dHBfbWFqb3IADxVsbGh0dHBfZ2V0X2h0dHBfbWlub3IAEBFsbGh0dHBfZ2V0X21ldGhvZAARFmxsaHR0cF9nZXRfc3RhdHVzX2NvZGUAEhJsbGh0dHBfZ2V0X3VwZ3JhZGUAEwxsbGh0dHBfcmVzZXQAFA5sbGh0dHBfZXhlY3V0ZQAVFGxsaHR0cF9zZXR0aW5nc19pbml0ABYNbGxodHRwX2ZpbmlzaAAXDGxsaHR0cF9wYXVzZQAYDWxsaHR0cF9yZXN1bWUAGRtsbGh0dHBfcmVzdW1lX2FmdGVyX3VwZ3JhZGUAGhBsbGh0dHBfZ2V0X2Vycm5vABsXbGxodHRwX2dldF9lcnJvcl9yZWFzb24AHBdsbGh0dHBfc2V0X2Vycm9yX3JlYXNvbgAdFGxsaHR0cF9nZXRfZXJyb3JfcG9zAB4RbGxodHRwX2Vycm5vX25hbWUAHxJsbGh0dHBfbWV0aG9kX25hbWUAIBJsbGh0dHBfc3RhdHVzX25hbWUAIRpsbGh0dHBfc2V0X2xlbmllbnRfaGVhZGVycwAiIWxsaHR0cF9zZXRfbGVuaWVudF9jaHVua2VkX2xlbmd0aAAjHWxsaHR0cF9zZXRfbGVuaWVudF9rZWVwX2FsaXZlACQkbGxodHRwX3NldF9sZW5pZW50X3RyYW5zZmVyX2VuY29kaW5nACUYbGxodHRwX21lc3NhZ2VfbmVlZHNfZW9mAD8JFwEAQQELEQECAwQFCwYHNTk3MS8tJyspCsLgAkUCAAsIABCIgICAAAsZACAAEMKAgIAAGiAAIAI2AjggACABOgAoCxwAIAAgAC8BMiAALQAuIAAQwYCAgAAQgICAgAALKgEBf0HAABDGgICAACIBEMKAgIAAGiABQYCIgIAANgI4IAEgADoAKCABCwoAIAAQyICAgAALBwAgAC0AKAsHACAALQAqCwcAIAAtACsLBwAgAC0AKQsHACAALwEyCwcAIAAtAC4LRQEEfyAAKAIYIQEgAC0ALSECIAAtACghAyAAKAI4IQQgABDCgICAABogACAENgI4IAAgAzoAKCAAIAI6AC0gACABNgIYCxEAIAAgASABIAJqEMOAgIAACxAAIABBAEHcABDMgICAABoLZwEBf0EAIQECQCAAKAIMDQACQAJAAkACQCAALQAvDgMBAAMCCyAAKAI4IgFFDQAgASgCLCIBRQ0AIAAgARGAgICAAAAiAQ0DC0EADwsQyoCAgAAACyAAQcOWgIAANgIQQQ4hAQsgAQseAAJAIAAoAgwNACAAQdGbgIAANgIQIABBFTYCDAsLFgACQCAAKAIMQRVHDQAgAEEANgIMCwsWAAJAIAAoAgxBFkcNACAAQQA2AgwLCwcAIAAoAgwLBwAgACgCEAsJACAAIAE2AhALBwAgACgCFAsiAAJAIABBJEkNABDKgICAAAALIABBAnRBoLOAgABqKAIACyIAAkAgAEEuSQ0AEMqAgIAAAAsgAEECdEGwtICAAGooAgAL7gsBAX9B66iAgAAhAQJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIABBnH9qDvQDY2IAAWFhYWFhYQIDBAVhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhBgcICQoLDA0OD2FhYWFhEGFhYWFhYWFhYWFhEWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYRITFBUWFxgZGhthYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2YTc4OTphYWFhYWFhYTthYWE8YWFhYT0+P2FhYWFhYWFhQGFhQWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYUJDREVGR0hJSktMTU5PUFFSU2FhYWFhYWFhVFVWV1hZWlthXF1hYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFeYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhX2BhC0Hhp4CAAA8LQaShgIAADwtBy6yAgAAPC0H+sYCAAA8LQcCkgIAADwtBq6SAgAAPC0GNqICAAA8LQeKmgIAADwtBgLCAgAAPC0G5r4CAAA8LQdekgIAADwtB75+AgAAPC0Hhn4CAAA8LQfqfgIAADwtB8qCAgAAPC0Gor4CAAA8LQa6ygIAADwtBiLCAgAAPC0Hsp4CAAA8LQYKigIAADwtBjp2AgAAPC0HQroCAAA8LQcqjgIAADwtBxbKAgAAPC0HfnICAAA8LQdKcgIAADwtBxKCAgAAPC0HXoICAAA8LQaKfgIAADwtB7a6AgAAPC0GrsICAAA8LQdSlgIAADwtBzK6AgAAPC0H6roCAAA8LQfyrgIAADwtB0rCAgAAPC0HxnYCAAA8LQbuggIAADwtB96uAgAAPC0GQsYCAAA8LQdexgIAADwtBoq2AgAAPC0HUp4CAAA8LQeCrgIAADwtBn6yAgAAPC0HrsYCAAA8LQdWfgIAADwtByrGAgAAPC0HepYCAAA8LQdSegIAADwtB9JyAgAAPC0GnsoCAAA8LQbGdgIAADwtBoJ2AgAAPC0G5sYCAAA8LQbywgIAADwtBkqGAgAAPC0GzpoCAAA8LQemsgIAADwtBrJ6AgAAPC0HUq4CAAA8LQfemgIAADwtBgKaAgAAPC0GwoYCAAA8LQf6egIAADwtBjaOAgAAPC0GJrYCAAA8LQfeigIAADwtBoLGAgAAPC0Gun4CAAA8LQcalgIAADwtB6J6AgAAPC0GTooCAAA8LQcKvgIAADwtBw52AgAAPC0GLrICAAA8LQeGdgIAADwtBja+AgAAPC0HqoYCAAA8LQbStgIAADwtB0q+AgAAPC0HfsoCAAA8LQdKygIAADwtB8LCAgAAPC0GpooCAAA8LQfmjgIAADwtBmZ6AgAAPC0G1rICAAA8LQZuwgIAADwtBkrKAgAAPC0G2q4CAAA8LQcKigIAADwtB+LKAgAAPC0GepYCAAA8LQdCigIAADwtBup6AgAAPC0GBnoCAAA8LEMqAgIAAAAtB1qGAgAAhAQsgAQsWACAAIAAtAC1B/gFxIAFBAEdyOgAtCxkAIAAgAC0ALUH9AXEgAUEAR0EBdHI6AC0LGQAgACAALQAtQfsBcSABQQBHQQJ0cjoALQsZACAAIAAtAC1B9wFxIAFBAEdBA3RyOgAtCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAgAiBEUNACAAIAQRgICAgAAAIQMLIAMLSQECf0EAIQMCQCAAKAI4IgRFDQAgBCgCBCIERQ0AIAAgASACIAFrIAQRgYCAgAAAIgNBf0cNACAAQcaRgIAANgIQQRghAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIwIgRFDQAgACAEEYCAgIAAACEDCyADC0kBAn9BACEDAkAgACgCOCIERQ0AIAQoAggiBEUNACAAIAEgAiABayAEEYGAgIAAACIDQX9HDQAgAEH2ioCAADYCEEEYIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCNCIERQ0AIAAgBBGAgICAAAAhAwsgAwtJAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIMIgRFDQAgACABIAIgAWsgBBGBgICAAAAiA0F/Rw0AIABB7ZqAgAA2AhBBGCEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAjgiBEUNACAAIAQRgICAgAAAIQMLIAMLSQECf0EAIQMCQCAAKAI4IgRFDQAgBCgCECIERQ0AIAAgASACIAFrIAQRgYCAgAAAIgNBf0cNACAAQZWQgIAANgIQQRghAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAI8IgRFDQAgACAEEYCAgIAAACEDCyADC0kBAn9BACEDAkAgACgCOCIERQ0AIAQoAhQiBEUNACAAIAEgAiABayAEEYGAgIAAACIDQX9HDQAgAEGqm4CAADYCEEEYIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCQCIERQ0AIAAgBBGAgICAAAAhAwsgAwtJAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIYIgRFDQAgACABIAIgAWsgBBGBgICAAAAiA0F/Rw0AIABB7ZOAgAA2AhBBGCEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAkQiBEUNACAAIAQRgICAgAAAIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCJCIERQ0AIAAgBBGAgICAAAAhAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIsIgRFDQAgACAEEYCAgIAAACEDCyADC0kBAn9BACEDAkAgACgCOCIERQ0AIAQoAigiBEUNACAAIAEgAiABayAEEYGAgIAAACIDQX9HDQAgAEH2iICAADYCEEEYIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCUCIERQ0AIAAgBBGAgICAAAAhAwsgAwtJAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIcIgRFDQAgACABIAIgAWsgBBGBgICAAAAiA0F/Rw0AIABBwpmAgAA2AhBBGCEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAkgiBEUNACAAIAQRgICAgAAAIQMLIAMLSQECf0EAIQMCQCAAKAI4IgRFDQAgBCgCICIERQ0AIAAgASACIAFrIAQRgYCAgAAAIgNBf0cNACAAQZSUgIAANgIQQRghAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAJMIgRFDQAgACAEEYCAgIAAACEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAlQiBEUNACAAIAQRgICAgAAAIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCWCIERQ0AIAAgBBGAgICAAAAhAwsgAwtFAQF/AkACQCAALwEwQRRxQRRHDQBBASEDIAAtAChBAUYNASAALwEyQeUARiEDDAELIAAtAClBBUYhAwsgACADOgAuQQAL/gEBA39BASEDAkAgAC8BMCIEQQhxDQAgACkDIEIAUiEDCwJAAkAgAC0ALkUNAEEBIQUgAC0AKUEFRg0BQQEhBSAEQcAAcUUgA3FBAUcNAQtBACEFIARBwABxDQBBAiEFIARB//8DcSIDQQhxDQACQCADQYAEcUUNAAJAIAAtAChBAUcNACAALQAtQQpxDQBBBQ8LQQQPCwJAIANBIHENAAJAIAAtAChBAUYNACAALwEyQf//A3EiAEGcf2pB5ABJDQAgAEHMAUYNACAAQbACRg0AQQQhBSAEQShxRQ0CIANBiARxQYAERg0CC0EADwtBAEEDIAApAyBQGyEFCyAFC2IBAn9BACEBAkAgAC0AKEEBRg0AIAAvATJB//8DcSICQZx/akHkAEkNACACQcwBRg0AIAJBsAJGDQAgAC8BMCIAQcAAcQ0AQQEhASAAQYgEcUGABEYNACAAQShxRSEBCyABC6cBAQN/AkACQAJAIAAtACpFDQAgAC0AK0UNAEEAIQMgAC8BMCIEQQJxRQ0BDAILQQAhAyAALwEwIgRBAXFFDQELQQEhAyAALQAoQQFGDQAgAC8BMkH//wNxIgVBnH9qQeQASQ0AIAVBzAFGDQAgBUGwAkYNACAEQcAAcQ0AQQAhAyAEQYgEcUGABEYNACAEQShxQQBHIQMLIABBADsBMCAAQQA6AC8gAwuZAQECfwJAAkACQCAALQAqRQ0AIAAtACtFDQBBACEBIAAvATAiAkECcUUNAQwCC0EAIQEgAC8BMCICQQFxRQ0BC0EBIQEgAC0AKEEBRg0AIAAvATJB//8DcSIAQZx/akHkAEkNACAAQcwBRg0AIABBsAJGDQAgAkHAAHENAEEAIQEgAkGIBHFBgARGDQAgAkEocUEARyEBCyABC1kAIABBGGpCADcDACAAQgA3AwAgAEE4akIANwMAIABBMGpCADcDACAAQShqQgA3AwAgAEEgakIANwMAIABBEGpCADcDACAAQQhqQgA3AwAgAEHdATYCHEEAC3sBAX8CQCAAKAIMIgMNAAJAIAAoAgRFDQAgACABNgIECwJAIAAgASACEMSAgIAAIgMNACAAKAIMDwsgACADNgIcQQAhAyAAKAIEIgFFDQAgACABIAIgACgCCBGBgICAAAAiAUUNACAAIAI2AhQgACABNgIMIAEhAwsgAwvk8wEDDn8DfgR/I4CAgIAAQRBrIgMkgICAgAAgASEEIAEhBSABIQYgASEHIAEhCCABIQkgASEKIAEhCyABIQwgASENIAEhDiABIQ8CQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgACgCHCIQQX9qDt0B2gEB2QECAwQFBgcICQoLDA0O2AEPENcBERLWARMUFRYXGBkaG+AB3wEcHR7VAR8gISIjJCXUASYnKCkqKyzTAdIBLS7RAdABLzAxMjM0NTY3ODk6Ozw9Pj9AQUJDREVG2wFHSElKzwHOAUvNAUzMAU1OT1BRUlNUVVZXWFlaW1xdXl9gYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4ABgQGCAYMBhAGFAYYBhwGIAYkBigGLAYwBjQGOAY8BkAGRAZIBkwGUAZUBlgGXAZgBmQGaAZsBnAGdAZ4BnwGgAaEBogGjAaQBpQGmAacBqAGpAaoBqwGsAa0BrgGvAbABsQGyAbMBtAG1AbYBtwHLAcoBuAHJAbkByAG6AbsBvAG9Ab4BvwHAAcEBwgHDAcQBxQHGAQDcAQtBACEQDMYBC0EOIRAMxQELQQ0hEAzEAQtBDyEQDMMBC0EQIRAMwgELQRMhEAzBAQtBFCEQDMABC0EVIRAMvwELQRYhEAy+AQtBFyEQDL0BC0EYIRAMvAELQRkhEAy7AQtBGiEQDLoBC0EbIRAMuQELQRwhEAy4AQtBCCEQDLcBC0EdIRAMtgELQSAhEAy1AQtBHyEQDLQBC0EHIRAMswELQSEhEAyyAQtBIiEQDLEBC0EeIRAMsAELQSMhEAyvAQtBEiEQDK4BC0ERIRAMrQELQSQhEAysAQtBJSEQDKsBC0EmIRAMqgELQSchEAypAQtBwwEhEAyoAQtBKSEQDKcBC0ErIRAMpgELQSwhEAylAQtBLSEQDKQBC0EuIRAMowELQS8hEAyiAQtBxAEhEAyhAQtBMCEQDKABC0E0IRAMnwELQQwhEAyeAQtBMSEQDJ0BC0EyIRAMnAELQTMhEAybAQtBOSEQDJoBC0E1IRAMmQELQcUBIRAMmAELQQshEAyXAQtBOiEQDJYBC0E2IRAMlQELQQohEAyUAQtBNyEQDJMBC0E4IRAMkgELQTwhEAyRAQtBOyEQDJABC0E9IRAMjwELQQkhEAyOAQtBKCEQDI0BC0E+IRAMjAELQT8hEAyLAQtBwAAhEAyKAQtBwQAhEAyJAQtBwgAhEAyIAQtBwwAhEAyHAQtBxAAhEAyGAQtBxQAhEAyFAQtBxgAhEAyEAQtBKiEQDIMBC0HHACEQDIIBC0HIACEQDIEBC0HJACEQDIABC0HKACEQDH8LQcsAIRAMfgtBzQAhEAx9C0HMACEQDHwLQc4AIRAMewtBzwAhEAx6C0HQACEQDHkLQdEAIRAMeAtB0gAhEAx3C0HTACEQDHYLQdQAIRAMdQtB1gAhEAx0C0HVACEQDHMLQQYhEAxyC0HXACEQDHELQQUhEAxwC0HYACEQDG8LQQQhEAxuC0HZACEQDG0LQdoAIRAMbAtB2wAhEAxrC0HcACEQDGoLQQMhEAxpC0HdACEQDGgLQd4AIRAMZwtB3wAhEAxmC0HhACEQDGULQeAAIRAMZAtB4gAhEAxjC0HjACEQDGILQQIhEAxhC0HkACEQDGALQeUAIRAMXwtB5gAhEAxeC0HnACEQDF0LQegAIRAMXAtB6QAhEAxbC0HqACEQDFoLQesAIRAMWQtB7AAhEAxYC0HtACEQDFcLQe4AIRAMVgtB7wAhEAxVC0HwACEQDFQLQfEAIRAMUwtB8gAhEAxSC0HzACEQDFELQfQAIRAMUAtB9QAhEAxPC0H2ACEQDE4LQfcAIRAMTQtB+AAhEAxMC0H5ACEQDEsLQfoAIRAMSgtB+wAhEAxJC0H8ACEQDEgLQf0AIRAMRwtB/gAhEAxGC0H/ACEQDEULQYABIRAMRAtBgQEhEAxDC0GCASEQDEILQYMBIRAMQQtBhAEhEAxAC0GFASEQDD8LQYYBIRAMPgtBhwEhEAw9C0GIASEQDDwLQYkBIRAMOwtBigEhEAw6C0GLASEQDDkLQYwBIRAMOAtBjQEhEAw3C0GOASEQDDYLQY8BIRAMNQtBkAEhEAw0C0GRASEQDDMLQZIBIRAMMgtBkwEhEAwxC0GUASEQDDALQZUBIRAMLwtBlgEhEAwuC0GXASEQDC0LQZgBIRAMLAtBmQEhEAwrC0GaASEQDCoLQZsBIRAMKQtBnAEhEAwoC0GdASEQDCcLQZ4BIRAMJgtBnwEhEAwlC0GgASEQDCQLQaEBIRAMIwtBogEhEAwiC0GjASEQDCELQaQBIRAMIAtBpQEhEAwfC0GmASEQDB4LQacBIRAMHQtBqAEhEAwcC0GpASEQDBsLQaoBIRAMGgtBqwEhEAwZC0GsASEQDBgLQa0BIRAMFwtBrgEhEAwWC0EBIRAMFQtBrwEhEAwUC0GwASEQDBMLQbEBIRAMEgtBswEhEAwRC0GyASEQDBALQbQBIRAMDwtBtQEhEAwOC0G2ASEQDA0LQbcBIRAMDAtBuAEhEAwLC0G5ASEQDAoLQboBIRAMCQtBuwEhEAwIC0HGASEQDAcLQbwBIRAMBgtBvQEhEAwFC0G+ASEQDAQLQb8BIRAMAwtBwAEhEAwCC0HCASEQDAELQcEBIRALA0ACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAQDscBAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxweHyAhIyUoP0BBREVGR0hJSktMTU9QUVJT3gNXWVtcXWBiZWZnaGlqa2xtb3BxcnN0dXZ3eHl6e3x9foABggGFAYYBhwGJAYsBjAGNAY4BjwGQAZEBlAGVAZYBlwGYAZkBmgGbAZwBnQGeAZ8BoAGhAaIBowGkAaUBpgGnAagBqQGqAasBrAGtAa4BrwGwAbEBsgGzAbQBtQG2AbcBuAG5AboBuwG8Ab0BvgG/AcABwQHCAcMBxAHFAcYBxwHIAckBygHLAcwBzQHOAc8B0AHRAdIB0wHUAdUB1gHXAdgB2QHaAdsB3AHdAd4B4AHhAeIB4wHkAeUB5gHnAegB6QHqAesB7AHtAe4B7wHwAfEB8gHzAZkCpAKwAv4C/gILIAEiBCACRw3zAUHdASEQDP8DCyABIhAgAkcN3QFBwwEhEAz+AwsgASIBIAJHDZABQfcAIRAM/QMLIAEiASACRw2GAUHvACEQDPwDCyABIgEgAkcNf0HqACEQDPsDCyABIgEgAkcNe0HoACEQDPoDCyABIgEgAkcNeEHmACEQDPkDCyABIgEgAkcNGkEYIRAM+AMLIAEiASACRw0UQRIhEAz3AwsgASIBIAJHDVlBxQAhEAz2AwsgASIBIAJHDUpBPyEQDPUDCyABIgEgAkcNSEE8IRAM9AMLIAEiASACRw1BQTEhEAzzAwsgAC0ALkEBRg3rAwyHAgsgACABIgEgAhDAgICAAEEBRw3mASAAQgA3AyAM5wELIAAgASIBIAIQtICAgAAiEA3nASABIQEM9QILAkAgASIBIAJHDQBBBiEQDPADCyAAIAFBAWoiASACELuAgIAAIhAN6AEgASEBDDELIABCADcDIEESIRAM1QMLIAEiECACRw0rQR0hEAztAwsCQCABIgEgAkYNACABQQFqIQFBECEQDNQDC0EHIRAM7AMLIABCACAAKQMgIhEgAiABIhBrrSISfSITIBMgEVYbNwMgIBEgElYiFEUN5QFBCCEQDOsDCwJAIAEiASACRg0AIABBiYCAgAA2AgggACABNgIEIAEhAUEUIRAM0gMLQQkhEAzqAwsgASEBIAApAyBQDeQBIAEhAQzyAgsCQCABIgEgAkcNAEELIRAM6QMLIAAgAUEBaiIBIAIQtoCAgAAiEA3lASABIQEM8gILIAAgASIBIAIQuICAgAAiEA3lASABIQEM8gILIAAgASIBIAIQuICAgAAiEA3mASABIQEMDQsgACABIgEgAhC6gICAACIQDecBIAEhAQzwAgsCQCABIgEgAkcNAEEPIRAM5QMLIAEtAAAiEEE7Rg0IIBBBDUcN6AEgAUEBaiEBDO8CCyAAIAEiASACELqAgIAAIhAN6AEgASEBDPICCwNAAkAgAS0AAEHwtYCAAGotAAAiEEEBRg0AIBBBAkcN6wEgACgCBCEQIABBADYCBCAAIBAgAUEBaiIBELmAgIAAIhAN6gEgASEBDPQCCyABQQFqIgEgAkcNAAtBEiEQDOIDCyAAIAEiASACELqAgIAAIhAN6QEgASEBDAoLIAEiASACRw0GQRshEAzgAwsCQCABIgEgAkcNAEEWIRAM4AMLIABBioCAgAA2AgggACABNgIEIAAgASACELiAgIAAIhAN6gEgASEBQSAhEAzGAwsCQCABIgEgAkYNAANAAkAgAS0AAEHwt4CAAGotAAAiEEECRg0AAkAgEEF/ag4E5QHsAQDrAewBCyABQQFqIQFBCCEQDMgDCyABQQFqIgEgAkcNAAtBFSEQDN8DC0EVIRAM3gMLA0ACQCABLQAAQfC5gIAAai0AACIQQQJGDQAgEEF/ag4E3gHsAeAB6wHsAQsgAUEBaiIBIAJHDQALQRghEAzdAwsCQCABIgEgAkYNACAAQYuAgIAANgIIIAAgATYCBCABIQFBByEQDMQDC0EZIRAM3AMLIAFBAWohAQwCCwJAIAEiFCACRw0AQRohEAzbAwsgFCEBAkAgFC0AAEFzag4U3QLuAu4C7gLuAu4C7gLuAu4C7gLuAu4C7gLuAu4C7gLuAu4C7gIA7gILQQAhECAAQQA2AhwgAEGvi4CAADYCECAAQQI2AgwgACAUQQFqNgIUDNoDCwJAIAEtAAAiEEE7Rg0AIBBBDUcN6AEgAUEBaiEBDOUCCyABQQFqIQELQSIhEAy/AwsCQCABIhAgAkcNAEEcIRAM2AMLQgAhESAQIQEgEC0AAEFQag435wHmAQECAwQFBgcIAAAAAAAAAAkKCwwNDgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADxAREhMUAAtBHiEQDL0DC0ICIREM5QELQgMhEQzkAQtCBCERDOMBC0IFIREM4gELQgYhEQzhAQtCByERDOABC0IIIREM3wELQgkhEQzeAQtCCiERDN0BC0ILIREM3AELQgwhEQzbAQtCDSERDNoBC0IOIREM2QELQg8hEQzYAQtCCiERDNcBC0ILIREM1gELQgwhEQzVAQtCDSERDNQBC0IOIREM0wELQg8hEQzSAQtCACERAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAQLQAAQVBqDjflAeQBAAECAwQFBgfmAeYB5gHmAeYB5gHmAQgJCgsMDeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gEODxAREhPmAQtCAiERDOQBC0IDIREM4wELQgQhEQziAQtCBSERDOEBC0IGIREM4AELQgchEQzfAQtCCCERDN4BC0IJIREM3QELQgohEQzcAQtCCyERDNsBC0IMIREM2gELQg0hEQzZAQtCDiERDNgBC0IPIREM1wELQgohEQzWAQtCCyERDNUBC0IMIREM1AELQg0hEQzTAQtCDiERDNIBC0IPIREM0QELIABCACAAKQMgIhEgAiABIhBrrSISfSITIBMgEVYbNwMgIBEgElYiFEUN0gFBHyEQDMADCwJAIAEiASACRg0AIABBiYCAgAA2AgggACABNgIEIAEhAUEkIRAMpwMLQSAhEAy/AwsgACABIhAgAhC+gICAAEF/ag4FtgEAxQIB0QHSAQtBESEQDKQDCyAAQQE6AC8gECEBDLsDCyABIgEgAkcN0gFBJCEQDLsDCyABIg0gAkcNHkHGACEQDLoDCyAAIAEiASACELKAgIAAIhAN1AEgASEBDLUBCyABIhAgAkcNJkHQACEQDLgDCwJAIAEiASACRw0AQSghEAy4AwsgAEEANgIEIABBjICAgAA2AgggACABIAEQsYCAgAAiEA3TASABIQEM2AELAkAgASIQIAJHDQBBKSEQDLcDCyAQLQAAIgFBIEYNFCABQQlHDdMBIBBBAWohAQwVCwJAIAEiASACRg0AIAFBAWohAQwXC0EqIRAMtQMLAkAgASIQIAJHDQBBKyEQDLUDCwJAIBAtAAAiAUEJRg0AIAFBIEcN1QELIAAtACxBCEYN0wEgECEBDJEDCwJAIAEiASACRw0AQSwhEAy0AwsgAS0AAEEKRw3VASABQQFqIQEMyQILIAEiDiACRw3VAUEvIRAMsgMLA0ACQCABLQAAIhBBIEYNAAJAIBBBdmoOBADcAdwBANoBCyABIQEM4AELIAFBAWoiASACRw0AC0ExIRAMsQMLQTIhECABIhQgAkYNsAMgAiAUayAAKAIAIgFqIRUgFCABa0EDaiEWAkADQCAULQAAIhdBIHIgFyAXQb9/akH/AXFBGkkbQf8BcSABQfC7gIAAai0AAEcNAQJAIAFBA0cNAEEGIQEMlgMLIAFBAWohASAUQQFqIhQgAkcNAAsgACAVNgIADLEDCyAAQQA2AgAgFCEBDNkBC0EzIRAgASIUIAJGDa8DIAIgFGsgACgCACIBaiEVIBQgAWtBCGohFgJAA0AgFC0AACIXQSByIBcgF0G/f2pB/wFxQRpJG0H/AXEgAUH0u4CAAGotAABHDQECQCABQQhHDQBBBSEBDJUDCyABQQFqIQEgFEEBaiIUIAJHDQALIAAgFTYCAAywAwsgAEEANgIAIBQhAQzYAQtBNCEQIAEiFCACRg2uAyACIBRrIAAoAgAiAWohFSAUIAFrQQVqIRYCQANAIBQtAAAiF0EgciAXIBdBv39qQf8BcUEaSRtB/wFxIAFB0MKAgABqLQAARw0BAkAgAUEFRw0AQQchAQyUAwsgAUEBaiEBIBRBAWoiFCACRw0ACyAAIBU2AgAMrwMLIABBADYCACAUIQEM1wELAkAgASIBIAJGDQADQAJAIAEtAABBgL6AgABqLQAAIhBBAUYNACAQQQJGDQogASEBDN0BCyABQQFqIgEgAkcNAAtBMCEQDK4DC0EwIRAMrQMLAkAgASIBIAJGDQADQAJAIAEtAAAiEEEgRg0AIBBBdmoOBNkB2gHaAdkB2gELIAFBAWoiASACRw0AC0E4IRAMrQMLQTghEAysAwsDQAJAIAEtAAAiEEEgRg0AIBBBCUcNAwsgAUEBaiIBIAJHDQALQTwhEAyrAwsDQAJAIAEtAAAiEEEgRg0AAkACQCAQQXZqDgTaAQEB2gEACyAQQSxGDdsBCyABIQEMBAsgAUEBaiIBIAJHDQALQT8hEAyqAwsgASEBDNsBC0HAACEQIAEiFCACRg2oAyACIBRrIAAoAgAiAWohFiAUIAFrQQZqIRcCQANAIBQtAABBIHIgAUGAwICAAGotAABHDQEgAUEGRg2OAyABQQFqIQEgFEEBaiIUIAJHDQALIAAgFjYCAAypAwsgAEEANgIAIBQhAQtBNiEQDI4DCwJAIAEiDyACRw0AQcEAIRAMpwMLIABBjICAgAA2AgggACAPNgIEIA8hASAALQAsQX9qDgTNAdUB1wHZAYcDCyABQQFqIQEMzAELAkAgASIBIAJGDQADQAJAIAEtAAAiEEEgciAQIBBBv39qQf8BcUEaSRtB/wFxIhBBCUYNACAQQSBGDQACQAJAAkACQCAQQZ1/ag4TAAMDAwMDAwMBAwMDAwMDAwMDAgMLIAFBAWohAUExIRAMkQMLIAFBAWohAUEyIRAMkAMLIAFBAWohAUEzIRAMjwMLIAEhAQzQAQsgAUEBaiIBIAJHDQALQTUhEAylAwtBNSEQDKQDCwJAIAEiASACRg0AA0ACQCABLQAAQYC8gIAAai0AAEEBRg0AIAEhAQzTAQsgAUEBaiIBIAJHDQALQT0hEAykAwtBPSEQDKMDCyAAIAEiASACELCAgIAAIhAN1gEgASEBDAELIBBBAWohAQtBPCEQDIcDCwJAIAEiASACRw0AQcIAIRAMoAMLAkADQAJAIAEtAABBd2oOGAAC/gL+AoQD/gL+Av4C/gL+Av4C/gL+Av4C/gL+Av4C/gL+Av4C/gL+Av4CAP4CCyABQQFqIgEgAkcNAAtBwgAhEAygAwsgAUEBaiEBIAAtAC1BAXFFDb0BIAEhAQtBLCEQDIUDCyABIgEgAkcN0wFBxAAhEAydAwsDQAJAIAEtAABBkMCAgABqLQAAQQFGDQAgASEBDLcCCyABQQFqIgEgAkcNAAtBxQAhEAycAwsgDS0AACIQQSBGDbMBIBBBOkcNgQMgACgCBCEBIABBADYCBCAAIAEgDRCvgICAACIBDdABIA1BAWohAQyzAgtBxwAhECABIg0gAkYNmgMgAiANayAAKAIAIgFqIRYgDSABa0EFaiEXA0AgDS0AACIUQSByIBQgFEG/f2pB/wFxQRpJG0H/AXEgAUGQwoCAAGotAABHDYADIAFBBUYN9AIgAUEBaiEBIA1BAWoiDSACRw0ACyAAIBY2AgAMmgMLQcgAIRAgASINIAJGDZkDIAIgDWsgACgCACIBaiEWIA0gAWtBCWohFwNAIA0tAAAiFEEgciAUIBRBv39qQf8BcUEaSRtB/wFxIAFBlsKAgABqLQAARw3/AgJAIAFBCUcNAEECIQEM9QILIAFBAWohASANQQFqIg0gAkcNAAsgACAWNgIADJkDCwJAIAEiDSACRw0AQckAIRAMmQMLAkACQCANLQAAIgFBIHIgASABQb9/akH/AXFBGkkbQf8BcUGSf2oOBwCAA4ADgAOAA4ADAYADCyANQQFqIQFBPiEQDIADCyANQQFqIQFBPyEQDP8CC0HKACEQIAEiDSACRg2XAyACIA1rIAAoAgAiAWohFiANIAFrQQFqIRcDQCANLQAAIhRBIHIgFCAUQb9/akH/AXFBGkkbQf8BcSABQaDCgIAAai0AAEcN/QIgAUEBRg3wAiABQQFqIQEgDUEBaiINIAJHDQALIAAgFjYCAAyXAwtBywAhECABIg0gAkYNlgMgAiANayAAKAIAIgFqIRYgDSABa0EOaiEXA0AgDS0AACIUQSByIBQgFEG/f2pB/wFxQRpJG0H/AXEgAUGiwoCAAGotAABHDfwCIAFBDkYN8AIgAUEBaiEBIA1BAWoiDSACRw0ACyAAIBY2AgAMlgMLQcwAIRAgASINIAJGDZUDIAIgDWsgACgCACIBaiEWIA0gAWtBD2ohFwNAIA0tAAAiFEEgciAUIBRBv39qQf8BcUEaSRtB/wFxIAFBwMKAgABqLQAARw37AgJAIAFBD0cNAEEDIQEM8QILIAFBAWohASANQQFqIg0gAkcNAAsgACAWNgIADJUDC0HNACEQIAEiDSACRg2UAyACIA1rIAAoAgAiAWohFiANIAFrQQVqIRcDQCANLQAAIhRBIHIgFCAUQb9/akH/AXFBGkkbQf8BcSABQdDCgIAAai0AAEcN+gICQCABQQVHDQBBBCEBDPACCyABQQFqIQEgDUEBaiINIAJHDQALIAAgFjYCAAyUAwsCQCABIg0gAkcNAEHOACEQDJQDCwJAAkACQAJAIA0tAAAiAUEgciABIAFBv39qQf8BcUEaSRtB/wFxQZ1/ag4TAP0C/QL9Av0C/QL9Av0C/QL9Av0C/QL9AgH9Av0C/QICA/0CCyANQQFqIQFBwQAhEAz9AgsgDUEBaiEBQcIAIRAM/AILIA1BAWohAUHDACEQDPsCCyANQQFqIQFBxAAhEAz6AgsCQCABIgEgAkYNACAAQY2AgIAANgIIIAAgATYCBCABIQFBxQAhEAz6AgtBzwAhEAySAwsgECEBAkACQCAQLQAAQXZqDgQBqAKoAgCoAgsgEEEBaiEBC0EnIRAM+AILAkAgASIBIAJHDQBB0QAhEAyRAwsCQCABLQAAQSBGDQAgASEBDI0BCyABQQFqIQEgAC0ALUEBcUUNxwEgASEBDIwBCyABIhcgAkcNyAFB0gAhEAyPAwtB0wAhECABIhQgAkYNjgMgAiAUayAAKAIAIgFqIRYgFCABa0EBaiEXA0AgFC0AACABQdbCgIAAai0AAEcNzAEgAUEBRg3HASABQQFqIQEgFEEBaiIUIAJHDQALIAAgFjYCAAyOAwsCQCABIgEgAkcNAEHVACEQDI4DCyABLQAAQQpHDcwBIAFBAWohAQzHAQsCQCABIgEgAkcNAEHWACEQDI0DCwJAAkAgAS0AAEF2ag4EAM0BzQEBzQELIAFBAWohAQzHAQsgAUEBaiEBQcoAIRAM8wILIAAgASIBIAIQroCAgAAiEA3LASABIQFBzQAhEAzyAgsgAC0AKUEiRg2FAwymAgsCQCABIgEgAkcNAEHbACEQDIoDC0EAIRRBASEXQQEhFkEAIRACQAJAAkACQAJAAkACQAJAAkAgAS0AAEFQag4K1AHTAQABAgMEBQYI1QELQQIhEAwGC0EDIRAMBQtBBCEQDAQLQQUhEAwDC0EGIRAMAgtBByEQDAELQQghEAtBACEXQQAhFkEAIRQMzAELQQkhEEEBIRRBACEXQQAhFgzLAQsCQCABIgEgAkcNAEHdACEQDIkDCyABLQAAQS5HDcwBIAFBAWohAQymAgsgASIBIAJHDcwBQd8AIRAMhwMLAkAgASIBIAJGDQAgAEGOgICAADYCCCAAIAE2AgQgASEBQdAAIRAM7gILQeAAIRAMhgMLQeEAIRAgASIBIAJGDYUDIAIgAWsgACgCACIUaiEWIAEgFGtBA2ohFwNAIAEtAAAgFEHiwoCAAGotAABHDc0BIBRBA0YNzAEgFEEBaiEUIAFBAWoiASACRw0ACyAAIBY2AgAMhQMLQeIAIRAgASIBIAJGDYQDIAIgAWsgACgCACIUaiEWIAEgFGtBAmohFwNAIAEtAAAgFEHmwoCAAGotAABHDcwBIBRBAkYNzgEgFEEBaiEUIAFBAWoiASACRw0ACyAAIBY2AgAMhAMLQeMAIRAgASIBIAJGDYMDIAIgAWsgACgCACIUaiEWIAEgFGtBA2ohFwNAIAEtAAAgFEHpwoCAAGotAABHDcsBIBRBA0YNzgEgFEEBaiEUIAFBAWoiASACRw0ACyAAIBY2AgAMgwMLAkAgASIBIAJHDQBB5QAhEAyDAwsgACABQQFqIgEgAhCogICAACIQDc0BIAEhAUHWACEQDOkCCwJAIAEiASACRg0AA0ACQCABLQAAIhBBIEYNAAJAAkACQCAQQbh/ag4LAAHPAc8BzwHPAc8BzwHPAc8BAs8BCyABQQFqIQFB0gAhEAztAgsgAUEBaiEBQdMAIRAM7AILIAFBAWohAUHUACEQDOsCCyABQQFqIgEgAkcNAAtB5AAhEAyCAwtB5AAhEAyBAwsDQAJAIAEtAABB8MKAgABqLQAAIhBBAUYNACAQQX5qDgPPAdAB0QHSAQsgAUEBaiIBIAJHDQALQeYAIRAMgAMLAkAgASIBIAJGDQAgAUEBaiEBDAMLQecAIRAM/wILA0ACQCABLQAAQfDEgIAAai0AACIQQQFGDQACQCAQQX5qDgTSAdMB1AEA1QELIAEhAUHXACEQDOcCCyABQQFqIgEgAkcNAAtB6AAhEAz+AgsCQCABIgEgAkcNAEHpACEQDP4CCwJAIAEtAAAiEEF2ag4augHVAdUBvAHVAdUB1QHVAdUB1QHVAdUB1QHVAdUB1QHVAdUB1QHVAdUB1QHKAdUB1QEA0wELIAFBAWohAQtBBiEQDOMCCwNAAkAgAS0AAEHwxoCAAGotAABBAUYNACABIQEMngILIAFBAWoiASACRw0AC0HqACEQDPsCCwJAIAEiASACRg0AIAFBAWohAQwDC0HrACEQDPoCCwJAIAEiASACRw0AQewAIRAM+gILIAFBAWohAQwBCwJAIAEiASACRw0AQe0AIRAM+QILIAFBAWohAQtBBCEQDN4CCwJAIAEiFCACRw0AQe4AIRAM9wILIBQhAQJAAkACQCAULQAAQfDIgIAAai0AAEF/ag4H1AHVAdYBAJwCAQLXAQsgFEEBaiEBDAoLIBRBAWohAQzNAQtBACEQIABBADYCHCAAQZuSgIAANgIQIABBBzYCDCAAIBRBAWo2AhQM9gILAkADQAJAIAEtAABB8MiAgABqLQAAIhBBBEYNAAJAAkAgEEF/ag4H0gHTAdQB2QEABAHZAQsgASEBQdoAIRAM4AILIAFBAWohAUHcACEQDN8CCyABQQFqIgEgAkcNAAtB7wAhEAz2AgsgAUEBaiEBDMsBCwJAIAEiFCACRw0AQfAAIRAM9QILIBQtAABBL0cN1AEgFEEBaiEBDAYLAkAgASIUIAJHDQBB8QAhEAz0AgsCQCAULQAAIgFBL0cNACAUQQFqIQFB3QAhEAzbAgsgAUF2aiIEQRZLDdMBQQEgBHRBiYCAAnFFDdMBDMoCCwJAIAEiASACRg0AIAFBAWohAUHeACEQDNoCC0HyACEQDPICCwJAIAEiFCACRw0AQfQAIRAM8gILIBQhAQJAIBQtAABB8MyAgABqLQAAQX9qDgPJApQCANQBC0HhACEQDNgCCwJAIAEiFCACRg0AA0ACQCAULQAAQfDKgIAAai0AACIBQQNGDQACQCABQX9qDgLLAgDVAQsgFCEBQd8AIRAM2gILIBRBAWoiFCACRw0AC0HzACEQDPECC0HzACEQDPACCwJAIAEiASACRg0AIABBj4CAgAA2AgggACABNgIEIAEhAUHgACEQDNcCC0H1ACEQDO8CCwJAIAEiASACRw0AQfYAIRAM7wILIABBj4CAgAA2AgggACABNgIEIAEhAQtBAyEQDNQCCwNAIAEtAABBIEcNwwIgAUEBaiIBIAJHDQALQfcAIRAM7AILAkAgASIBIAJHDQBB+AAhEAzsAgsgAS0AAEEgRw3OASABQQFqIQEM7wELIAAgASIBIAIQrICAgAAiEA3OASABIQEMjgILAkAgASIEIAJHDQBB+gAhEAzqAgsgBC0AAEHMAEcN0QEgBEEBaiEBQRMhEAzPAQsCQCABIgQgAkcNAEH7ACEQDOkCCyACIARrIAAoAgAiAWohFCAEIAFrQQVqIRADQCAELQAAIAFB8M6AgABqLQAARw3QASABQQVGDc4BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQfsAIRAM6AILAkAgASIEIAJHDQBB/AAhEAzoAgsCQAJAIAQtAABBvX9qDgwA0QHRAdEB0QHRAdEB0QHRAdEB0QEB0QELIARBAWohAUHmACEQDM8CCyAEQQFqIQFB5wAhEAzOAgsCQCABIgQgAkcNAEH9ACEQDOcCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHtz4CAAGotAABHDc8BIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEH9ACEQDOcCCyAAQQA2AgAgEEEBaiEBQRAhEAzMAQsCQCABIgQgAkcNAEH+ACEQDOYCCyACIARrIAAoAgAiAWohFCAEIAFrQQVqIRACQANAIAQtAAAgAUH2zoCAAGotAABHDc4BIAFBBUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEH+ACEQDOYCCyAAQQA2AgAgEEEBaiEBQRYhEAzLAQsCQCABIgQgAkcNAEH/ACEQDOUCCyACIARrIAAoAgAiAWohFCAEIAFrQQNqIRACQANAIAQtAAAgAUH8zoCAAGotAABHDc0BIAFBA0YNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEH/ACEQDOUCCyAAQQA2AgAgEEEBaiEBQQUhEAzKAQsCQCABIgQgAkcNAEGAASEQDOQCCyAELQAAQdkARw3LASAEQQFqIQFBCCEQDMkBCwJAIAEiBCACRw0AQYEBIRAM4wILAkACQCAELQAAQbJ/ag4DAMwBAcwBCyAEQQFqIQFB6wAhEAzKAgsgBEEBaiEBQewAIRAMyQILAkAgASIEIAJHDQBBggEhEAziAgsCQAJAIAQtAABBuH9qDggAywHLAcsBywHLAcsBAcsBCyAEQQFqIQFB6gAhEAzJAgsgBEEBaiEBQe0AIRAMyAILAkAgASIEIAJHDQBBgwEhEAzhAgsgAiAEayAAKAIAIgFqIRAgBCABa0ECaiEUAkADQCAELQAAIAFBgM+AgABqLQAARw3JASABQQJGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBA2AgBBgwEhEAzhAgtBACEQIABBADYCACAUQQFqIQEMxgELAkAgASIEIAJHDQBBhAEhEAzgAgsgAiAEayAAKAIAIgFqIRQgBCABa0EEaiEQAkADQCAELQAAIAFBg8+AgABqLQAARw3IASABQQRGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBhAEhEAzgAgsgAEEANgIAIBBBAWohAUEjIRAMxQELAkAgASIEIAJHDQBBhQEhEAzfAgsCQAJAIAQtAABBtH9qDggAyAHIAcgByAHIAcgBAcgBCyAEQQFqIQFB7wAhEAzGAgsgBEEBaiEBQfAAIRAMxQILAkAgASIEIAJHDQBBhgEhEAzeAgsgBC0AAEHFAEcNxQEgBEEBaiEBDIMCCwJAIAEiBCACRw0AQYcBIRAM3QILIAIgBGsgACgCACIBaiEUIAQgAWtBA2ohEAJAA0AgBC0AACABQYjPgIAAai0AAEcNxQEgAUEDRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQYcBIRAM3QILIABBADYCACAQQQFqIQFBLSEQDMIBCwJAIAEiBCACRw0AQYgBIRAM3AILIAIgBGsgACgCACIBaiEUIAQgAWtBCGohEAJAA0AgBC0AACABQdDPgIAAai0AAEcNxAEgAUEIRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQYgBIRAM3AILIABBADYCACAQQQFqIQFBKSEQDMEBCwJAIAEiASACRw0AQYkBIRAM2wILQQEhECABLQAAQd8ARw3AASABQQFqIQEMgQILAkAgASIEIAJHDQBBigEhEAzaAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQA0AgBC0AACABQYzPgIAAai0AAEcNwQEgAUEBRg2vAiABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGKASEQDNkCCwJAIAEiBCACRw0AQYsBIRAM2QILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQY7PgIAAai0AAEcNwQEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQYsBIRAM2QILIABBADYCACAQQQFqIQFBAiEQDL4BCwJAIAEiBCACRw0AQYwBIRAM2AILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQfDPgIAAai0AAEcNwAEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQYwBIRAM2AILIABBADYCACAQQQFqIQFBHyEQDL0BCwJAIAEiBCACRw0AQY0BIRAM1wILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQfLPgIAAai0AAEcNvwEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQY0BIRAM1wILIABBADYCACAQQQFqIQFBCSEQDLwBCwJAIAEiBCACRw0AQY4BIRAM1gILAkACQCAELQAAQbd/ag4HAL8BvwG/Ab8BvwEBvwELIARBAWohAUH4ACEQDL0CCyAEQQFqIQFB+QAhEAy8AgsCQCABIgQgAkcNAEGPASEQDNUCCyACIARrIAAoAgAiAWohFCAEIAFrQQVqIRACQANAIAQtAAAgAUGRz4CAAGotAABHDb0BIAFBBUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGPASEQDNUCCyAAQQA2AgAgEEEBaiEBQRghEAy6AQsCQCABIgQgAkcNAEGQASEQDNQCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUGXz4CAAGotAABHDbwBIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGQASEQDNQCCyAAQQA2AgAgEEEBaiEBQRchEAy5AQsCQCABIgQgAkcNAEGRASEQDNMCCyACIARrIAAoAgAiAWohFCAEIAFrQQZqIRACQANAIAQtAAAgAUGaz4CAAGotAABHDbsBIAFBBkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGRASEQDNMCCyAAQQA2AgAgEEEBaiEBQRUhEAy4AQsCQCABIgQgAkcNAEGSASEQDNICCyACIARrIAAoAgAiAWohFCAEIAFrQQVqIRACQANAIAQtAAAgAUGhz4CAAGotAABHDboBIAFBBUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGSASEQDNICCyAAQQA2AgAgEEEBaiEBQR4hEAy3AQsCQCABIgQgAkcNAEGTASEQDNECCyAELQAAQcwARw24ASAEQQFqIQFBCiEQDLYBCwJAIAQgAkcNAEGUASEQDNACCwJAAkAgBC0AAEG/f2oODwC5AbkBuQG5AbkBuQG5AbkBuQG5AbkBuQG5AQG5AQsgBEEBaiEBQf4AIRAMtwILIARBAWohAUH/ACEQDLYCCwJAIAQgAkcNAEGVASEQDM8CCwJAAkAgBC0AAEG/f2oOAwC4AQG4AQsgBEEBaiEBQf0AIRAMtgILIARBAWohBEGAASEQDLUCCwJAIAQgAkcNAEGWASEQDM4CCyACIARrIAAoAgAiAWohFCAEIAFrQQFqIRACQANAIAQtAAAgAUGnz4CAAGotAABHDbYBIAFBAUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGWASEQDM4CCyAAQQA2AgAgEEEBaiEBQQshEAyzAQsCQCAEIAJHDQBBlwEhEAzNAgsCQAJAAkACQCAELQAAQVNqDiMAuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AQG4AbgBuAG4AbgBArgBuAG4AQO4AQsgBEEBaiEBQfsAIRAMtgILIARBAWohAUH8ACEQDLUCCyAEQQFqIQRBgQEhEAy0AgsgBEEBaiEEQYIBIRAMswILAkAgBCACRw0AQZgBIRAMzAILIAIgBGsgACgCACIBaiEUIAQgAWtBBGohEAJAA0AgBC0AACABQanPgIAAai0AAEcNtAEgAUEERg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZgBIRAMzAILIABBADYCACAQQQFqIQFBGSEQDLEBCwJAIAQgAkcNAEGZASEQDMsCCyACIARrIAAoAgAiAWohFCAEIAFrQQVqIRACQANAIAQtAAAgAUGuz4CAAGotAABHDbMBIAFBBUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGZASEQDMsCCyAAQQA2AgAgEEEBaiEBQQYhEAywAQsCQCAEIAJHDQBBmgEhEAzKAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFBtM+AgABqLQAARw2yASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBmgEhEAzKAgsgAEEANgIAIBBBAWohAUEcIRAMrwELAkAgBCACRw0AQZsBIRAMyQILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQbbPgIAAai0AAEcNsQEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZsBIRAMyQILIABBADYCACAQQQFqIQFBJyEQDK4BCwJAIAQgAkcNAEGcASEQDMgCCwJAAkAgBC0AAEGsf2oOAgABsQELIARBAWohBEGGASEQDK8CCyAEQQFqIQRBhwEhEAyuAgsCQCAEIAJHDQBBnQEhEAzHAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFBuM+AgABqLQAARw2vASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBnQEhEAzHAgsgAEEANgIAIBBBAWohAUEmIRAMrAELAkAgBCACRw0AQZ4BIRAMxgILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQbrPgIAAai0AAEcNrgEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZ4BIRAMxgILIABBADYCACAQQQFqIQFBAyEQDKsBCwJAIAQgAkcNAEGfASEQDMUCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHtz4CAAGotAABHDa0BIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGfASEQDMUCCyAAQQA2AgAgEEEBaiEBQQwhEAyqAQsCQCAEIAJHDQBBoAEhEAzEAgsgAiAEayAAKAIAIgFqIRQgBCABa0EDaiEQAkADQCAELQAAIAFBvM+AgABqLQAARw2sASABQQNGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBoAEhEAzEAgsgAEEANgIAIBBBAWohAUENIRAMqQELAkAgBCACRw0AQaEBIRAMwwILAkACQCAELQAAQbp/ag4LAKwBrAGsAawBrAGsAawBrAGsAQGsAQsgBEEBaiEEQYsBIRAMqgILIARBAWohBEGMASEQDKkCCwJAIAQgAkcNAEGiASEQDMICCyAELQAAQdAARw2pASAEQQFqIQQM6QELAkAgBCACRw0AQaMBIRAMwQILAkACQCAELQAAQbd/ag4HAaoBqgGqAaoBqgEAqgELIARBAWohBEGOASEQDKgCCyAEQQFqIQFBIiEQDKYBCwJAIAQgAkcNAEGkASEQDMACCyACIARrIAAoAgAiAWohFCAEIAFrQQFqIRACQANAIAQtAAAgAUHAz4CAAGotAABHDagBIAFBAUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGkASEQDMACCyAAQQA2AgAgEEEBaiEBQR0hEAylAQsCQCAEIAJHDQBBpQEhEAy/AgsCQAJAIAQtAABBrn9qDgMAqAEBqAELIARBAWohBEGQASEQDKYCCyAEQQFqIQFBBCEQDKQBCwJAIAQgAkcNAEGmASEQDL4CCwJAAkACQAJAAkAgBC0AAEG/f2oOFQCqAaoBqgGqAaoBqgGqAaoBqgGqAQGqAaoBAqoBqgEDqgGqAQSqAQsgBEEBaiEEQYgBIRAMqAILIARBAWohBEGJASEQDKcCCyAEQQFqIQRBigEhEAymAgsgBEEBaiEEQY8BIRAMpQILIARBAWohBEGRASEQDKQCCwJAIAQgAkcNAEGnASEQDL0CCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHtz4CAAGotAABHDaUBIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGnASEQDL0CCyAAQQA2AgAgEEEBaiEBQREhEAyiAQsCQCAEIAJHDQBBqAEhEAy8AgsgAiAEayAAKAIAIgFqIRQgBCABa0ECaiEQAkADQCAELQAAIAFBws+AgABqLQAARw2kASABQQJGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBqAEhEAy8AgsgAEEANgIAIBBBAWohAUEsIRAMoQELAkAgBCACRw0AQakBIRAMuwILIAIgBGsgACgCACIBaiEUIAQgAWtBBGohEAJAA0AgBC0AACABQcXPgIAAai0AAEcNowEgAUEERg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQakBIRAMuwILIABBADYCACAQQQFqIQFBKyEQDKABCwJAIAQgAkcNAEGqASEQDLoCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHKz4CAAGotAABHDaIBIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGqASEQDLoCCyAAQQA2AgAgEEEBaiEBQRQhEAyfAQsCQCAEIAJHDQBBqwEhEAy5AgsCQAJAAkACQCAELQAAQb5/ag4PAAECpAGkAaQBpAGkAaQBpAGkAaQBpAGkAQOkAQsgBEEBaiEEQZMBIRAMogILIARBAWohBEGUASEQDKECCyAEQQFqIQRBlQEhEAygAgsgBEEBaiEEQZYBIRAMnwILAkAgBCACRw0AQawBIRAMuAILIAQtAABBxQBHDZ8BIARBAWohBAzgAQsCQCAEIAJHDQBBrQEhEAy3AgsgAiAEayAAKAIAIgFqIRQgBCABa0ECaiEQAkADQCAELQAAIAFBzc+AgABqLQAARw2fASABQQJGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBrQEhEAy3AgsgAEEANgIAIBBBAWohAUEOIRAMnAELAkAgBCACRw0AQa4BIRAMtgILIAQtAABB0ABHDZ0BIARBAWohAUElIRAMmwELAkAgBCACRw0AQa8BIRAMtQILIAIgBGsgACgCACIBaiEUIAQgAWtBCGohEAJAA0AgBC0AACABQdDPgIAAai0AAEcNnQEgAUEIRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQa8BIRAMtQILIABBADYCACAQQQFqIQFBKiEQDJoBCwJAIAQgAkcNAEGwASEQDLQCCwJAAkAgBC0AAEGrf2oOCwCdAZ0BnQGdAZ0BnQGdAZ0BnQEBnQELIARBAWohBEGaASEQDJsCCyAEQQFqIQRBmwEhEAyaAgsCQCAEIAJHDQBBsQEhEAyzAgsCQAJAIAQtAABBv39qDhQAnAGcAZwBnAGcAZwBnAGcAZwBnAGcAZwBnAGcAZwBnAGcAZwBAZwBCyAEQQFqIQRBmQEhEAyaAgsgBEEBaiEEQZwBIRAMmQILAkAgBCACRw0AQbIBIRAMsgILIAIgBGsgACgCACIBaiEUIAQgAWtBA2ohEAJAA0AgBC0AACABQdnPgIAAai0AAEcNmgEgAUEDRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQbIBIRAMsgILIABBADYCACAQQQFqIQFBISEQDJcBCwJAIAQgAkcNAEGzASEQDLECCyACIARrIAAoAgAiAWohFCAEIAFrQQZqIRACQANAIAQtAAAgAUHdz4CAAGotAABHDZkBIAFBBkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGzASEQDLECCyAAQQA2AgAgEEEBaiEBQRohEAyWAQsCQCAEIAJHDQBBtAEhEAywAgsCQAJAAkAgBC0AAEG7f2oOEQCaAZoBmgGaAZoBmgGaAZoBmgEBmgGaAZoBmgGaAQKaAQsgBEEBaiEEQZ0BIRAMmAILIARBAWohBEGeASEQDJcCCyAEQQFqIQRBnwEhEAyWAgsCQCAEIAJHDQBBtQEhEAyvAgsgAiAEayAAKAIAIgFqIRQgBCABa0EFaiEQAkADQCAELQAAIAFB5M+AgABqLQAARw2XASABQQVGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBtQEhEAyvAgsgAEEANgIAIBBBAWohAUEoIRAMlAELAkAgBCACRw0AQbYBIRAMrgILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQerPgIAAai0AAEcNlgEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQbYBIRAMrgILIABBADYCACAQQQFqIQFBByEQDJMBCwJAIAQgAkcNAEG3ASEQDK0CCwJAAkAgBC0AAEG7f2oODgCWAZYBlgGWAZYBlgGWAZYBlgGWAZYBlgEBlgELIARBAWohBEGhASEQDJQCCyAEQQFqIQRBogEhEAyTAgsCQCAEIAJHDQBBuAEhEAysAgsgAiAEayAAKAIAIgFqIRQgBCABa0ECaiEQAkADQCAELQAAIAFB7c+AgABqLQAARw2UASABQQJGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBuAEhEAysAgsgAEEANgIAIBBBAWohAUESIRAMkQELAkAgBCACRw0AQbkBIRAMqwILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQfDPgIAAai0AAEcNkwEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQbkBIRAMqwILIABBADYCACAQQQFqIQFBICEQDJABCwJAIAQgAkcNAEG6ASEQDKoCCyACIARrIAAoAgAiAWohFCAEIAFrQQFqIRACQANAIAQtAAAgAUHyz4CAAGotAABHDZIBIAFBAUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEG6ASEQDKoCCyAAQQA2AgAgEEEBaiEBQQ8hEAyPAQsCQCAEIAJHDQBBuwEhEAypAgsCQAJAIAQtAABBt39qDgcAkgGSAZIBkgGSAQGSAQsgBEEBaiEEQaUBIRAMkAILIARBAWohBEGmASEQDI8CCwJAIAQgAkcNAEG8ASEQDKgCCyACIARrIAAoAgAiAWohFCAEIAFrQQdqIRACQANAIAQtAAAgAUH0z4CAAGotAABHDZABIAFBB0YNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEG8ASEQDKgCCyAAQQA2AgAgEEEBaiEBQRshEAyNAQsCQCAEIAJHDQBBvQEhEAynAgsCQAJAAkAgBC0AAEG+f2oOEgCRAZEBkQGRAZEBkQGRAZEBkQEBkQGRAZEBkQGRAZEBApEBCyAEQQFqIQRBpAEhEAyPAgsgBEEBaiEEQacBIRAMjgILIARBAWohBEGoASEQDI0CCwJAIAQgAkcNAEG+ASEQDKYCCyAELQAAQc4ARw2NASAEQQFqIQQMzwELAkAgBCACRw0AQb8BIRAMpQILAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgBC0AAEG/f2oOFQABAgOcAQQFBpwBnAGcAQcICQoLnAEMDQ4PnAELIARBAWohAUHoACEQDJoCCyAEQQFqIQFB6QAhEAyZAgsgBEEBaiEBQe4AIRAMmAILIARBAWohAUHyACEQDJcCCyAEQQFqIQFB8wAhEAyWAgsgBEEBaiEBQfYAIRAMlQILIARBAWohAUH3ACEQDJQCCyAEQQFqIQFB+gAhEAyTAgsgBEEBaiEEQYMBIRAMkgILIARBAWohBEGEASEQDJECCyAEQQFqIQRBhQEhEAyQAgsgBEEBaiEEQZIBIRAMjwILIARBAWohBEGYASEQDI4CCyAEQQFqIQRBoAEhEAyNAgsgBEEBaiEEQaMBIRAMjAILIARBAWohBEGqASEQDIsCCwJAIAQgAkYNACAAQZCAgIAANgIIIAAgBDYCBEGrASEQDIsCC0HAASEQDKMCCyAAIAUgAhCqgICAACIBDYsBIAUhAQxcCwJAIAYgAkYNACAGQQFqIQUMjQELQcIBIRAMoQILA0ACQCAQLQAAQXZqDgSMAQAAjwEACyAQQQFqIhAgAkcNAAtBwwEhEAygAgsCQCAHIAJGDQAgAEGRgICAADYCCCAAIAc2AgQgByEBQQEhEAyHAgtBxAEhEAyfAgsCQCAHIAJHDQBBxQEhEAyfAgsCQAJAIActAABBdmoOBAHOAc4BAM4BCyAHQQFqIQYMjQELIAdBAWohBQyJAQsCQCAHIAJHDQBBxgEhEAyeAgsCQAJAIActAABBdmoOFwGPAY8BAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAQCPAQsgB0EBaiEHC0GwASEQDIQCCwJAIAggAkcNAEHIASEQDJ0CCyAILQAAQSBHDY0BIABBADsBMiAIQQFqIQFBswEhEAyDAgsgASEXAkADQCAXIgcgAkYNASAHLQAAQVBqQf8BcSIQQQpPDcwBAkAgAC8BMiIUQZkzSw0AIAAgFEEKbCIUOwEyIBBB//8DcyAUQf7/A3FJDQAgB0EBaiEXIAAgFCAQaiIQOwEyIBBB//8DcUHoB0kNAQsLQQAhECAAQQA2AhwgAEHBiYCAADYCECAAQQ02AgwgACAHQQFqNgIUDJwCC0HHASEQDJsCCyAAIAggAhCugICAACIQRQ3KASAQQRVHDYwBIABByAE2AhwgACAINgIUIABByZeAgAA2AhAgAEEVNgIMQQAhEAyaAgsCQCAJIAJHDQBBzAEhEAyaAgtBACEUQQEhF0EBIRZBACEQAkACQAJAAkACQAJAAkACQAJAIAktAABBUGoOCpYBlQEAAQIDBAUGCJcBC0ECIRAMBgtBAyEQDAULQQQhEAwEC0EFIRAMAwtBBiEQDAILQQchEAwBC0EIIRALQQAhF0EAIRZBACEUDI4BC0EJIRBBASEUQQAhF0EAIRYMjQELAkAgCiACRw0AQc4BIRAMmQILIAotAABBLkcNjgEgCkEBaiEJDMoBCyALIAJHDY4BQdABIRAMlwILAkAgCyACRg0AIABBjoCAgAA2AgggACALNgIEQbcBIRAM/gELQdEBIRAMlgILAkAgBCACRw0AQdIBIRAMlgILIAIgBGsgACgCACIQaiEUIAQgEGtBBGohCwNAIAQtAAAgEEH8z4CAAGotAABHDY4BIBBBBEYN6QEgEEEBaiEQIARBAWoiBCACRw0ACyAAIBQ2AgBB0gEhEAyVAgsgACAMIAIQrICAgAAiAQ2NASAMIQEMuAELAkAgBCACRw0AQdQBIRAMlAILIAIgBGsgACgCACIQaiEUIAQgEGtBAWohDANAIAQtAAAgEEGB0ICAAGotAABHDY8BIBBBAUYNjgEgEEEBaiEQIARBAWoiBCACRw0ACyAAIBQ2AgBB1AEhEAyTAgsCQCAEIAJHDQBB1gEhEAyTAgsgAiAEayAAKAIAIhBqIRQgBCAQa0ECaiELA0AgBC0AACAQQYPQgIAAai0AAEcNjgEgEEECRg2QASAQQQFqIRAgBEEBaiIEIAJHDQALIAAgFDYCAEHWASEQDJICCwJAIAQgAkcNAEHXASEQDJICCwJAAkAgBC0AAEG7f2oOEACPAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BAY8BCyAEQQFqIQRBuwEhEAz5AQsgBEEBaiEEQbwBIRAM+AELAkAgBCACRw0AQdgBIRAMkQILIAQtAABByABHDYwBIARBAWohBAzEAQsCQCAEIAJGDQAgAEGQgICAADYCCCAAIAQ2AgRBvgEhEAz3AQtB2QEhEAyPAgsCQCAEIAJHDQBB2gEhEAyPAgsgBC0AAEHIAEYNwwEgAEEBOgAoDLkBCyAAQQI6AC8gACAEIAIQpoCAgAAiEA2NAUHCASEQDPQBCyAALQAoQX9qDgK3AbkBuAELA0ACQCAELQAAQXZqDgQAjgGOAQCOAQsgBEEBaiIEIAJHDQALQd0BIRAMiwILIABBADoALyAALQAtQQRxRQ2EAgsgAEEAOgAvIABBAToANCABIQEMjAELIBBBFUYN2gEgAEEANgIcIAAgATYCFCAAQaeOgIAANgIQIABBEjYCDEEAIRAMiAILAkAgACAQIAIQtICAgAAiBA0AIBAhAQyBAgsCQCAEQRVHDQAgAEEDNgIcIAAgEDYCFCAAQbCYgIAANgIQIABBFTYCDEEAIRAMiAILIABBADYCHCAAIBA2AhQgAEGnjoCAADYCECAAQRI2AgxBACEQDIcCCyAQQRVGDdYBIABBADYCHCAAIAE2AhQgAEHajYCAADYCECAAQRQ2AgxBACEQDIYCCyAAKAIEIRcgAEEANgIEIBAgEadqIhYhASAAIBcgECAWIBQbIhAQtYCAgAAiFEUNjQEgAEEHNgIcIAAgEDYCFCAAIBQ2AgxBACEQDIUCCyAAIAAvATBBgAFyOwEwIAEhAQtBKiEQDOoBCyAQQRVGDdEBIABBADYCHCAAIAE2AhQgAEGDjICAADYCECAAQRM2AgxBACEQDIICCyAQQRVGDc8BIABBADYCHCAAIAE2AhQgAEGaj4CAADYCECAAQSI2AgxBACEQDIECCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQt4CAgAAiEA0AIAFBAWohAQyNAQsgAEEMNgIcIAAgEDYCDCAAIAFBAWo2AhRBACEQDIACCyAQQRVGDcwBIABBADYCHCAAIAE2AhQgAEGaj4CAADYCECAAQSI2AgxBACEQDP8BCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQt4CAgAAiEA0AIAFBAWohAQyMAQsgAEENNgIcIAAgEDYCDCAAIAFBAWo2AhRBACEQDP4BCyAQQRVGDckBIABBADYCHCAAIAE2AhQgAEHGjICAADYCECAAQSM2AgxBACEQDP0BCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQuYCAgAAiEA0AIAFBAWohAQyLAQsgAEEONgIcIAAgEDYCDCAAIAFBAWo2AhRBACEQDPwBCyAAQQA2AhwgACABNgIUIABBwJWAgAA2AhAgAEECNgIMQQAhEAz7AQsgEEEVRg3FASAAQQA2AhwgACABNgIUIABBxoyAgAA2AhAgAEEjNgIMQQAhEAz6AQsgAEEQNgIcIAAgATYCFCAAIBA2AgxBACEQDPkBCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQuYCAgAAiBA0AIAFBAWohAQzxAQsgAEERNgIcIAAgBDYCDCAAIAFBAWo2AhRBACEQDPgBCyAQQRVGDcEBIABBADYCHCAAIAE2AhQgAEHGjICAADYCECAAQSM2AgxBACEQDPcBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQuYCAgAAiEA0AIAFBAWohAQyIAQsgAEETNgIcIAAgEDYCDCAAIAFBAWo2AhRBACEQDPYBCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQuYCAgAAiBA0AIAFBAWohAQztAQsgAEEUNgIcIAAgBDYCDCAAIAFBAWo2AhRBACEQDPUBCyAQQRVGDb0BIABBADYCHCAAIAE2AhQgAEGaj4CAADYCECAAQSI2AgxBACEQDPQBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQt4CAgAAiEA0AIAFBAWohAQyGAQsgAEEWNgIcIAAgEDYCDCAAIAFBAWo2AhRBACEQDPMBCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQt4CAgAAiBA0AIAFBAWohAQzpAQsgAEEXNgIcIAAgBDYCDCAAIAFBAWo2AhRBACEQDPIBCyAAQQA2AhwgACABNgIUIABBzZOAgAA2AhAgAEEMNgIMQQAhEAzxAQtCASERCyAQQQFqIQECQCAAKQMgIhJC//////////8PVg0AIAAgEkIEhiARhDcDICABIQEMhAELIABBADYCHCAAIAE2AhQgAEGtiYCAADYCECAAQQw2AgxBACEQDO8BCyAAQQA2AhwgACAQNgIUIABBzZOAgAA2AhAgAEEMNgIMQQAhEAzuAQsgACgCBCEXIABBADYCBCAQIBGnaiIWIQEgACAXIBAgFiAUGyIQELWAgIAAIhRFDXMgAEEFNgIcIAAgEDYCFCAAIBQ2AgxBACEQDO0BCyAAQQA2AhwgACAQNgIUIABBqpyAgAA2AhAgAEEPNgIMQQAhEAzsAQsgACAQIAIQtICAgAAiAQ0BIBAhAQtBDiEQDNEBCwJAIAFBFUcNACAAQQI2AhwgACAQNgIUIABBsJiAgAA2AhAgAEEVNgIMQQAhEAzqAQsgAEEANgIcIAAgEDYCFCAAQaeOgIAANgIQIABBEjYCDEEAIRAM6QELIAFBAWohEAJAIAAvATAiAUGAAXFFDQACQCAAIBAgAhC7gICAACIBDQAgECEBDHALIAFBFUcNugEgAEEFNgIcIAAgEDYCFCAAQfmXgIAANgIQIABBFTYCDEEAIRAM6QELAkAgAUGgBHFBoARHDQAgAC0ALUECcQ0AIABBADYCHCAAIBA2AhQgAEGWk4CAADYCECAAQQQ2AgxBACEQDOkBCyAAIBAgAhC9gICAABogECEBAkACQAJAAkACQCAAIBAgAhCzgICAAA4WAgEABAQEBAQEBAQEBAQEBAQEBAQEAwQLIABBAToALgsgACAALwEwQcAAcjsBMCAQIQELQSYhEAzRAQsgAEEjNgIcIAAgEDYCFCAAQaWWgIAANgIQIABBFTYCDEEAIRAM6QELIABBADYCHCAAIBA2AhQgAEHVi4CAADYCECAAQRE2AgxBACEQDOgBCyAALQAtQQFxRQ0BQcMBIRAMzgELAkAgDSACRg0AA0ACQCANLQAAQSBGDQAgDSEBDMQBCyANQQFqIg0gAkcNAAtBJSEQDOcBC0ElIRAM5gELIAAoAgQhBCAAQQA2AgQgACAEIA0Qr4CAgAAiBEUNrQEgAEEmNgIcIAAgBDYCDCAAIA1BAWo2AhRBACEQDOUBCyAQQRVGDasBIABBADYCHCAAIAE2AhQgAEH9jYCAADYCECAAQR02AgxBACEQDOQBCyAAQSc2AhwgACABNgIUIAAgEDYCDEEAIRAM4wELIBAhAUEBIRQCQAJAAkACQAJAAkACQCAALQAsQX5qDgcGBQUDAQIABQsgACAALwEwQQhyOwEwDAMLQQIhFAwBC0EEIRQLIABBAToALCAAIAAvATAgFHI7ATALIBAhAQtBKyEQDMoBCyAAQQA2AhwgACAQNgIUIABBq5KAgAA2AhAgAEELNgIMQQAhEAziAQsgAEEANgIcIAAgATYCFCAAQeGPgIAANgIQIABBCjYCDEEAIRAM4QELIABBADoALCAQIQEMvQELIBAhAUEBIRQCQAJAAkACQAJAIAAtACxBe2oOBAMBAgAFCyAAIAAvATBBCHI7ATAMAwtBAiEUDAELQQQhFAsgAEEBOgAsIAAgAC8BMCAUcjsBMAsgECEBC0EpIRAMxQELIABBADYCHCAAIAE2AhQgAEHwlICAADYCECAAQQM2AgxBACEQDN0BCwJAIA4tAABBDUcNACAAKAIEIQEgAEEANgIEAkAgACABIA4QsYCAgAAiAQ0AIA5BAWohAQx1CyAAQSw2AhwgACABNgIMIAAgDkEBajYCFEEAIRAM3QELIAAtAC1BAXFFDQFBxAEhEAzDAQsCQCAOIAJHDQBBLSEQDNwBCwJAAkADQAJAIA4tAABBdmoOBAIAAAMACyAOQQFqIg4gAkcNAAtBLSEQDN0BCyAAKAIEIQEgAEEANgIEAkAgACABIA4QsYCAgAAiAQ0AIA4hAQx0CyAAQSw2AhwgACAONgIUIAAgATYCDEEAIRAM3AELIAAoAgQhASAAQQA2AgQCQCAAIAEgDhCxgICAACIBDQAgDkEBaiEBDHMLIABBLDYCHCAAIAE2AgwgACAOQQFqNgIUQQAhEAzbAQsgACgCBCEEIABBADYCBCAAIAQgDhCxgICAACIEDaABIA4hAQzOAQsgEEEsRw0BIAFBAWohEEEBIQECQAJAAkACQAJAIAAtACxBe2oOBAMBAgQACyAQIQEMBAtBAiEBDAELQQQhAQsgAEEBOgAsIAAgAC8BMCABcjsBMCAQIQEMAQsgACAALwEwQQhyOwEwIBAhAQtBOSEQDL8BCyAAQQA6ACwgASEBC0E0IRAMvQELIAAgAC8BMEEgcjsBMCABIQEMAgsgACgCBCEEIABBADYCBAJAIAAgBCABELGAgIAAIgQNACABIQEMxwELIABBNzYCHCAAIAE2AhQgACAENgIMQQAhEAzUAQsgAEEIOgAsIAEhAQtBMCEQDLkBCwJAIAAtAChBAUYNACABIQEMBAsgAC0ALUEIcUUNkwEgASEBDAMLIAAtADBBIHENlAFBxQEhEAy3AQsCQCAPIAJGDQACQANAAkAgDy0AAEFQaiIBQf8BcUEKSQ0AIA8hAUE1IRAMugELIAApAyAiEUKZs+bMmbPmzBlWDQEgACARQgp+IhE3AyAgESABrUL/AYMiEkJ/hVYNASAAIBEgEnw3AyAgD0EBaiIPIAJHDQALQTkhEAzRAQsgACgCBCECIABBADYCBCAAIAIgD0EBaiIEELGAgIAAIgINlQEgBCEBDMMBC0E5IRAMzwELAkAgAC8BMCIBQQhxRQ0AIAAtAChBAUcNACAALQAtQQhxRQ2QAQsgACABQff7A3FBgARyOwEwIA8hAQtBNyEQDLQBCyAAIAAvATBBEHI7ATAMqwELIBBBFUYNiwEgAEEANgIcIAAgATYCFCAAQfCOgIAANgIQIABBHDYCDEEAIRAMywELIABBwwA2AhwgACABNgIMIAAgDUEBajYCFEEAIRAMygELAkAgAS0AAEE6Rw0AIAAoAgQhECAAQQA2AgQCQCAAIBAgARCvgICAACIQDQAgAUEBaiEBDGMLIABBwwA2AhwgACAQNgIMIAAgAUEBajYCFEEAIRAMygELIABBADYCHCAAIAE2AhQgAEGxkYCAADYCECAAQQo2AgxBACEQDMkBCyAAQQA2AhwgACABNgIUIABBoJmAgAA2AhAgAEEeNgIMQQAhEAzIAQsgAEEANgIACyAAQYASOwEqIAAgF0EBaiIBIAIQqICAgAAiEA0BIAEhAQtBxwAhEAysAQsgEEEVRw2DASAAQdEANgIcIAAgATYCFCAAQeOXgIAANgIQIABBFTYCDEEAIRAMxAELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDF4LIABB0gA2AhwgACABNgIUIAAgEDYCDEEAIRAMwwELIABBADYCHCAAIBQ2AhQgAEHBqICAADYCECAAQQc2AgwgAEEANgIAQQAhEAzCAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMXQsgAEHTADYCHCAAIAE2AhQgACAQNgIMQQAhEAzBAQtBACEQIABBADYCHCAAIAE2AhQgAEGAkYCAADYCECAAQQk2AgwMwAELIBBBFUYNfSAAQQA2AhwgACABNgIUIABBlI2AgAA2AhAgAEEhNgIMQQAhEAy/AQtBASEWQQAhF0EAIRRBASEQCyAAIBA6ACsgAUEBaiEBAkACQCAALQAtQRBxDQACQAJAAkAgAC0AKg4DAQACBAsgFkUNAwwCCyAUDQEMAgsgF0UNAQsgACgCBCEQIABBADYCBAJAIAAgECABEK2AgIAAIhANACABIQEMXAsgAEHYADYCHCAAIAE2AhQgACAQNgIMQQAhEAy+AQsgACgCBCEEIABBADYCBAJAIAAgBCABEK2AgIAAIgQNACABIQEMrQELIABB2QA2AhwgACABNgIUIAAgBDYCDEEAIRAMvQELIAAoAgQhBCAAQQA2AgQCQCAAIAQgARCtgICAACIEDQAgASEBDKsBCyAAQdoANgIcIAAgATYCFCAAIAQ2AgxBACEQDLwBCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQrYCAgAAiBA0AIAEhAQypAQsgAEHcADYCHCAAIAE2AhQgACAENgIMQQAhEAy7AQsCQCABLQAAQVBqIhBB/wFxQQpPDQAgACAQOgAqIAFBAWohAUHPACEQDKIBCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQrYCAgAAiBA0AIAEhAQynAQsgAEHeADYCHCAAIAE2AhQgACAENgIMQQAhEAy6AQsgAEEANgIAIBdBAWohAQJAIAAtAClBI08NACABIQEMWQsgAEEANgIcIAAgATYCFCAAQdOJgIAANgIQIABBCDYCDEEAIRAMuQELIABBADYCAAtBACEQIABBADYCHCAAIAE2AhQgAEGQs4CAADYCECAAQQg2AgwMtwELIABBADYCACAXQQFqIQECQCAALQApQSFHDQAgASEBDFYLIABBADYCHCAAIAE2AhQgAEGbioCAADYCECAAQQg2AgxBACEQDLYBCyAAQQA2AgAgF0EBaiEBAkAgAC0AKSIQQV1qQQtPDQAgASEBDFULAkAgEEEGSw0AQQEgEHRBygBxRQ0AIAEhAQxVC0EAIRAgAEEANgIcIAAgATYCFCAAQfeJgIAANgIQIABBCDYCDAy1AQsgEEEVRg1xIABBADYCHCAAIAE2AhQgAEG5jYCAADYCECAAQRo2AgxBACEQDLQBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxUCyAAQeUANgIcIAAgATYCFCAAIBA2AgxBACEQDLMBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxNCyAAQdIANgIcIAAgATYCFCAAIBA2AgxBACEQDLIBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxNCyAAQdMANgIcIAAgATYCFCAAIBA2AgxBACEQDLEBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxRCyAAQeUANgIcIAAgATYCFCAAIBA2AgxBACEQDLABCyAAQQA2AhwgACABNgIUIABBxoqAgAA2AhAgAEEHNgIMQQAhEAyvAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMSQsgAEHSADYCHCAAIAE2AhQgACAQNgIMQQAhEAyuAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMSQsgAEHTADYCHCAAIAE2AhQgACAQNgIMQQAhEAytAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMTQsgAEHlADYCHCAAIAE2AhQgACAQNgIMQQAhEAysAQsgAEEANgIcIAAgATYCFCAAQdyIgIAANgIQIABBBzYCDEEAIRAMqwELIBBBP0cNASABQQFqIQELQQUhEAyQAQtBACEQIABBADYCHCAAIAE2AhQgAEH9koCAADYCECAAQQc2AgwMqAELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDEILIABB0gA2AhwgACABNgIUIAAgEDYCDEEAIRAMpwELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDEILIABB0wA2AhwgACABNgIUIAAgEDYCDEEAIRAMpgELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDEYLIABB5QA2AhwgACABNgIUIAAgEDYCDEEAIRAMpQELIAAoAgQhASAAQQA2AgQCQCAAIAEgFBCngICAACIBDQAgFCEBDD8LIABB0gA2AhwgACAUNgIUIAAgATYCDEEAIRAMpAELIAAoAgQhASAAQQA2AgQCQCAAIAEgFBCngICAACIBDQAgFCEBDD8LIABB0wA2AhwgACAUNgIUIAAgATYCDEEAIRAMowELIAAoAgQhASAAQQA2AgQCQCAAIAEgFBCngICAACIBDQAgFCEBDEMLIABB5QA2AhwgACAUNgIUIAAgATYCDEEAIRAMogELIABBADYCHCAAIBQ2AhQgAEHDj4CAADYCECAAQQc2AgxBACEQDKEBCyAAQQA2AhwgACABNgIUIABBw4+AgAA2AhAgAEEHNgIMQQAhEAygAQtBACEQIABBADYCHCAAIBQ2AhQgAEGMnICAADYCECAAQQc2AgwMnwELIABBADYCHCAAIBQ2AhQgAEGMnICAADYCECAAQQc2AgxBACEQDJ4BCyAAQQA2AhwgACAUNgIUIABB/pGAgAA2AhAgAEEHNgIMQQAhEAydAQsgAEEANgIcIAAgATYCFCAAQY6bgIAANgIQIABBBjYCDEEAIRAMnAELIBBBFUYNVyAAQQA2AhwgACABNgIUIABBzI6AgAA2AhAgAEEgNgIMQQAhEAybAQsgAEEANgIAIBBBAWohAUEkIRALIAAgEDoAKSAAKAIEIRAgAEEANgIEIAAgECABEKuAgIAAIhANVCABIQEMPgsgAEEANgIAC0EAIRAgAEEANgIcIAAgBDYCFCAAQfGbgIAANgIQIABBBjYCDAyXAQsgAUEVRg1QIABBADYCHCAAIAU2AhQgAEHwjICAADYCECAAQRs2AgxBACEQDJYBCyAAKAIEIQUgAEEANgIEIAAgBSAQEKmAgIAAIgUNASAQQQFqIQULQa0BIRAMewsgAEHBATYCHCAAIAU2AgwgACAQQQFqNgIUQQAhEAyTAQsgACgCBCEGIABBADYCBCAAIAYgEBCpgICAACIGDQEgEEEBaiEGC0GuASEQDHgLIABBwgE2AhwgACAGNgIMIAAgEEEBajYCFEEAIRAMkAELIABBADYCHCAAIAc2AhQgAEGXi4CAADYCECAAQQ02AgxBACEQDI8BCyAAQQA2AhwgACAINgIUIABB45CAgAA2AhAgAEEJNgIMQQAhEAyOAQsgAEEANgIcIAAgCDYCFCAAQZSNgIAANgIQIABBITYCDEEAIRAMjQELQQEhFkEAIRdBACEUQQEhEAsgACAQOgArIAlBAWohCAJAAkAgAC0ALUEQcQ0AAkACQAJAIAAtACoOAwEAAgQLIBZFDQMMAgsgFA0BDAILIBdFDQELIAAoAgQhECAAQQA2AgQgACAQIAgQrYCAgAAiEEUNPSAAQckBNgIcIAAgCDYCFCAAIBA2AgxBACEQDIwBCyAAKAIEIQQgAEEANgIEIAAgBCAIEK2AgIAAIgRFDXYgAEHKATYCHCAAIAg2AhQgACAENgIMQQAhEAyLAQsgACgCBCEEIABBADYCBCAAIAQgCRCtgICAACIERQ10IABBywE2AhwgACAJNgIUIAAgBDYCDEEAIRAMigELIAAoAgQhBCAAQQA2AgQgACAEIAoQrYCAgAAiBEUNciAAQc0BNgIcIAAgCjYCFCAAIAQ2AgxBACEQDIkBCwJAIAstAABBUGoiEEH/AXFBCk8NACAAIBA6ACogC0EBaiEKQbYBIRAMcAsgACgCBCEEIABBADYCBCAAIAQgCxCtgICAACIERQ1wIABBzwE2AhwgACALNgIUIAAgBDYCDEEAIRAMiAELIABBADYCHCAAIAQ2AhQgAEGQs4CAADYCECAAQQg2AgwgAEEANgIAQQAhEAyHAQsgAUEVRg0/IABBADYCHCAAIAw2AhQgAEHMjoCAADYCECAAQSA2AgxBACEQDIYBCyAAQYEEOwEoIAAoAgQhECAAQgA3AwAgACAQIAxBAWoiDBCrgICAACIQRQ04IABB0wE2AhwgACAMNgIUIAAgEDYCDEEAIRAMhQELIABBADYCAAtBACEQIABBADYCHCAAIAQ2AhQgAEHYm4CAADYCECAAQQg2AgwMgwELIAAoAgQhECAAQgA3AwAgACAQIAtBAWoiCxCrgICAACIQDQFBxgEhEAxpCyAAQQI6ACgMVQsgAEHVATYCHCAAIAs2AhQgACAQNgIMQQAhEAyAAQsgEEEVRg03IABBADYCHCAAIAQ2AhQgAEGkjICAADYCECAAQRA2AgxBACEQDH8LIAAtADRBAUcNNCAAIAQgAhC8gICAACIQRQ00IBBBFUcNNSAAQdwBNgIcIAAgBDYCFCAAQdWWgIAANgIQIABBFTYCDEEAIRAMfgtBACEQIABBADYCHCAAQa+LgIAANgIQIABBAjYCDCAAIBRBAWo2AhQMfQtBACEQDGMLQQIhEAxiC0ENIRAMYQtBDyEQDGALQSUhEAxfC0ETIRAMXgtBFSEQDF0LQRYhEAxcC0EXIRAMWwtBGCEQDFoLQRkhEAxZC0EaIRAMWAtBGyEQDFcLQRwhEAxWC0EdIRAMVQtBHyEQDFQLQSEhEAxTC0EjIRAMUgtBxgAhEAxRC0EuIRAMUAtBLyEQDE8LQTshEAxOC0E9IRAMTQtByAAhEAxMC0HJACEQDEsLQcsAIRAMSgtBzAAhEAxJC0HOACEQDEgLQdEAIRAMRwtB1QAhEAxGC0HYACEQDEULQdkAIRAMRAtB2wAhEAxDC0HkACEQDEILQeUAIRAMQQtB8QAhEAxAC0H0ACEQDD8LQY0BIRAMPgtBlwEhEAw9C0GpASEQDDwLQawBIRAMOwtBwAEhEAw6C0G5ASEQDDkLQa8BIRAMOAtBsQEhEAw3C0GyASEQDDYLQbQBIRAMNQtBtQEhEAw0C0G6ASEQDDMLQb0BIRAMMgtBvwEhEAwxC0HBASEQDDALIABBADYCHCAAIAQ2AhQgAEHpi4CAADYCECAAQR82AgxBACEQDEgLIABB2wE2AhwgACAENgIUIABB+paAgAA2AhAgAEEVNgIMQQAhEAxHCyAAQfgANgIcIAAgDDYCFCAAQcqYgIAANgIQIABBFTYCDEEAIRAMRgsgAEHRADYCHCAAIAU2AhQgAEGwl4CAADYCECAAQRU2AgxBACEQDEULIABB+QA2AhwgACABNgIUIAAgEDYCDEEAIRAMRAsgAEH4ADYCHCAAIAE2AhQgAEHKmICAADYCECAAQRU2AgxBACEQDEMLIABB5AA2AhwgACABNgIUIABB45eAgAA2AhAgAEEVNgIMQQAhEAxCCyAAQdcANgIcIAAgATYCFCAAQcmXgIAANgIQIABBFTYCDEEAIRAMQQsgAEEANgIcIAAgATYCFCAAQbmNgIAANgIQIABBGjYCDEEAIRAMQAsgAEHCADYCHCAAIAE2AhQgAEHjmICAADYCECAAQRU2AgxBACEQDD8LIABBADYCBCAAIA8gDxCxgICAACIERQ0BIABBOjYCHCAAIAQ2AgwgACAPQQFqNgIUQQAhEAw+CyAAKAIEIQQgAEEANgIEAkAgACAEIAEQsYCAgAAiBEUNACAAQTs2AhwgACAENgIMIAAgAUEBajYCFEEAIRAMPgsgAUEBaiEBDC0LIA9BAWohAQwtCyAAQQA2AhwgACAPNgIUIABB5JKAgAA2AhAgAEEENgIMQQAhEAw7CyAAQTY2AhwgACAENgIUIAAgAjYCDEEAIRAMOgsgAEEuNgIcIAAgDjYCFCAAIAQ2AgxBACEQDDkLIABB0AA2AhwgACABNgIUIABBkZiAgAA2AhAgAEEVNgIMQQAhEAw4CyANQQFqIQEMLAsgAEEVNgIcIAAgATYCFCAAQYKZgIAANgIQIABBFTYCDEEAIRAMNgsgAEEbNgIcIAAgATYCFCAAQZGXgIAANgIQIABBFTYCDEEAIRAMNQsgAEEPNgIcIAAgATYCFCAAQZGXgIAANgIQIABBFTYCDEEAIRAMNAsgAEELNgIcIAAgATYCFCAAQZGXgIAANgIQIABBFTYCDEEAIRAMMwsgAEEaNgIcIAAgATYCFCAAQYKZgIAANgIQIABBFTYCDEEAIRAMMgsgAEELNgIcIAAgATYCFCAAQYKZgIAANgIQIABBFTYCDEEAIRAMMQsgAEEKNgIcIAAgATYCFCAAQeSWgIAANgIQIABBFTYCDEEAIRAMMAsgAEEeNgIcIAAgATYCFCAAQfmXgIAANgIQIABBFTYCDEEAIRAMLwsgAEEANgIcIAAgEDYCFCAAQdqNgIAANgIQIABBFDYCDEEAIRAMLgsgAEEENgIcIAAgATYCFCAAQbCYgIAANgIQIABBFTYCDEEAIRAMLQsgAEEANgIAIAtBAWohCwtBuAEhEAwSCyAAQQA2AgAgEEEBaiEBQfUAIRAMEQsgASEBAkAgAC0AKUEFRw0AQeMAIRAMEQtB4gAhEAwQC0EAIRAgAEEANgIcIABB5JGAgAA2AhAgAEEHNgIMIAAgFEEBajYCFAwoCyAAQQA2AgAgF0EBaiEBQcAAIRAMDgtBASEBCyAAIAE6ACwgAEEANgIAIBdBAWohAQtBKCEQDAsLIAEhAQtBOCEQDAkLAkAgASIPIAJGDQADQAJAIA8tAABBgL6AgABqLQAAIgFBAUYNACABQQJHDQMgD0EBaiEBDAQLIA9BAWoiDyACRw0AC0E+IRAMIgtBPiEQDCELIABBADoALCAPIQEMAQtBCyEQDAYLQTohEAwFCyABQQFqIQFBLSEQDAQLIAAgAToALCAAQQA2AgAgFkEBaiEBQQwhEAwDCyAAQQA2AgAgF0EBaiEBQQohEAwCCyAAQQA2AgALIABBADoALCANIQFBCSEQDAALC0EAIRAgAEEANgIcIAAgCzYCFCAAQc2QgIAANgIQIABBCTYCDAwXC0EAIRAgAEEANgIcIAAgCjYCFCAAQemKgIAANgIQIABBCTYCDAwWC0EAIRAgAEEANgIcIAAgCTYCFCAAQbeQgIAANgIQIABBCTYCDAwVC0EAIRAgAEEANgIcIAAgCDYCFCAAQZyRgIAANgIQIABBCTYCDAwUC0EAIRAgAEEANgIcIAAgATYCFCAAQc2QgIAANgIQIABBCTYCDAwTC0EAIRAgAEEANgIcIAAgATYCFCAAQemKgIAANgIQIABBCTYCDAwSC0EAIRAgAEEANgIcIAAgATYCFCAAQbeQgIAANgIQIABBCTYCDAwRC0EAIRAgAEEANgIcIAAgATYCFCAAQZyRgIAANgIQIABBCTYCDAwQC0EAIRAgAEEANgIcIAAgATYCFCAAQZeVgIAANgIQIABBDzYCDAwPC0EAIRAgAEEANgIcIAAgATYCFCAAQZeVgIAANgIQIABBDzYCDAwOC0EAIRAgAEEANgIcIAAgATYCFCAAQcCSgIAANgIQIABBCzYCDAwNC0EAIRAgAEEANgIcIAAgATYCFCAAQZWJgIAANgIQIABBCzYCDAwMC0EAIRAgAEEANgIcIAAgATYCFCAAQeGPgIAANgIQIABBCjYCDAwLC0EAIRAgAEEANgIcIAAgATYCFCAAQfuPgIAANgIQIABBCjYCDAwKC0EAIRAgAEEANgIcIAAgATYCFCAAQfGZgIAANgIQIABBAjYCDAwJC0EAIRAgAEEANgIcIAAgATYCFCAAQcSUgIAANgIQIABBAjYCDAwIC0EAIRAgAEEANgIcIAAgATYCFCAAQfKVgIAANgIQIABBAjYCDAwHCyAAQQI2AhwgACABNgIUIABBnJqAgAA2AhAgAEEWNgIMQQAhEAwGC0EBIRAMBQtB1AAhECABIgQgAkYNBCADQQhqIAAgBCACQdjCgIAAQQoQxYCAgAAgAygCDCEEIAMoAggOAwEEAgALEMqAgIAAAAsgAEEANgIcIABBtZqAgAA2AhAgAEEXNgIMIAAgBEEBajYCFEEAIRAMAgsgAEEANgIcIAAgBDYCFCAAQcqagIAANgIQIABBCTYCDEEAIRAMAQsCQCABIgQgAkcNAEEiIRAMAQsgAEGJgICAADYCCCAAIAQ2AgRBISEQCyADQRBqJICAgIAAIBALrwEBAn8gASgCACEGAkACQCACIANGDQAgBCAGaiEEIAYgA2ogAmshByACIAZBf3MgBWoiBmohBQNAAkAgAi0AACAELQAARg0AQQIhBAwDCwJAIAYNAEEAIQQgBSECDAMLIAZBf2ohBiAEQQFqIQQgAkEBaiICIANHDQALIAchBiADIQILIABBATYCACABIAY2AgAgACACNgIEDwsgAUEANgIAIAAgBDYCACAAIAI2AgQLCgAgABDHgICAAAvyNgELfyOAgICAAEEQayIBJICAgIAAAkBBACgCoNCAgAANAEEAEMuAgIAAQYDUhIAAayICQdkASQ0AQQAhAwJAQQAoAuDTgIAAIgQNAEEAQn83AuzTgIAAQQBCgICEgICAwAA3AuTTgIAAQQAgAUEIakFwcUHYqtWqBXMiBDYC4NOAgABBAEEANgL004CAAEEAQQA2AsTTgIAAC0EAIAI2AszTgIAAQQBBgNSEgAA2AsjTgIAAQQBBgNSEgAA2ApjQgIAAQQAgBDYCrNCAgABBAEF/NgKo0ICAAANAIANBxNCAgABqIANBuNCAgABqIgQ2AgAgBCADQbDQgIAAaiIFNgIAIANBvNCAgABqIAU2AgAgA0HM0ICAAGogA0HA0ICAAGoiBTYCACAFIAQ2AgAgA0HU0ICAAGogA0HI0ICAAGoiBDYCACAEIAU2AgAgA0HQ0ICAAGogBDYCACADQSBqIgNBgAJHDQALQYDUhIAAQXhBgNSEgABrQQ9xQQBBgNSEgABBCGpBD3EbIgNqIgRBBGogAkFIaiIFIANrIgNBAXI2AgBBAEEAKALw04CAADYCpNCAgABBACADNgKU0ICAAEEAIAQ2AqDQgIAAQYDUhIAAIAVqQTg2AgQLAkACQAJAAkACQAJAAkACQAJAAkACQAJAIABB7AFLDQACQEEAKAKI0ICAACIGQRAgAEETakFwcSAAQQtJGyICQQN2IgR2IgNBA3FFDQACQAJAIANBAXEgBHJBAXMiBUEDdCIEQbDQgIAAaiIDIARBuNCAgABqKAIAIgQoAggiAkcNAEEAIAZBfiAFd3E2AojQgIAADAELIAMgAjYCCCACIAM2AgwLIARBCGohAyAEIAVBA3QiBUEDcjYCBCAEIAVqIgQgBCgCBEEBcjYCBAwMCyACQQAoApDQgIAAIgdNDQECQCADRQ0AAkACQCADIAR0QQIgBHQiA0EAIANrcnEiA0EAIANrcUF/aiIDIANBDHZBEHEiA3YiBEEFdkEIcSIFIANyIAQgBXYiA0ECdkEEcSIEciADIAR2IgNBAXZBAnEiBHIgAyAEdiIDQQF2QQFxIgRyIAMgBHZqIgRBA3QiA0Gw0ICAAGoiBSADQbjQgIAAaigCACIDKAIIIgBHDQBBACAGQX4gBHdxIgY2AojQgIAADAELIAUgADYCCCAAIAU2AgwLIAMgAkEDcjYCBCADIARBA3QiBGogBCACayIFNgIAIAMgAmoiACAFQQFyNgIEAkAgB0UNACAHQXhxQbDQgIAAaiECQQAoApzQgIAAIQQCQAJAIAZBASAHQQN2dCIIcQ0AQQAgBiAIcjYCiNCAgAAgAiEIDAELIAIoAgghCAsgCCAENgIMIAIgBDYCCCAEIAI2AgwgBCAINgIICyADQQhqIQNBACAANgKc0ICAAEEAIAU2ApDQgIAADAwLQQAoAozQgIAAIglFDQEgCUEAIAlrcUF/aiIDIANBDHZBEHEiA3YiBEEFdkEIcSIFIANyIAQgBXYiA0ECdkEEcSIEciADIAR2IgNBAXZBAnEiBHIgAyAEdiIDQQF2QQFxIgRyIAMgBHZqQQJ0QbjSgIAAaigCACIAKAIEQXhxIAJrIQQgACEFAkADQAJAIAUoAhAiAw0AIAVBFGooAgAiA0UNAgsgAygCBEF4cSACayIFIAQgBSAESSIFGyEEIAMgACAFGyEAIAMhBQwACwsgACgCGCEKAkAgACgCDCIIIABGDQAgACgCCCIDQQAoApjQgIAASRogCCADNgIIIAMgCDYCDAwLCwJAIABBFGoiBSgCACIDDQAgACgCECIDRQ0DIABBEGohBQsDQCAFIQsgAyIIQRRqIgUoAgAiAw0AIAhBEGohBSAIKAIQIgMNAAsgC0EANgIADAoLQX8hAiAAQb9/Sw0AIABBE2oiA0FwcSECQQAoAozQgIAAIgdFDQBBACELAkAgAkGAAkkNAEEfIQsgAkH///8HSw0AIANBCHYiAyADQYD+P2pBEHZBCHEiA3QiBCAEQYDgH2pBEHZBBHEiBHQiBSAFQYCAD2pBEHZBAnEiBXRBD3YgAyAEciAFcmsiA0EBdCACIANBFWp2QQFxckEcaiELC0EAIAJrIQQCQAJAAkACQCALQQJ0QbjSgIAAaigCACIFDQBBACEDQQAhCAwBC0EAIQMgAkEAQRkgC0EBdmsgC0EfRht0IQBBACEIA0ACQCAFKAIEQXhxIAJrIgYgBE8NACAGIQQgBSEIIAYNAEEAIQQgBSEIIAUhAwwDCyADIAVBFGooAgAiBiAGIAUgAEEddkEEcWpBEGooAgAiBUYbIAMgBhshAyAAQQF0IQAgBQ0ACwsCQCADIAhyDQBBACEIQQIgC3QiA0EAIANrciAHcSIDRQ0DIANBACADa3FBf2oiAyADQQx2QRBxIgN2IgVBBXZBCHEiACADciAFIAB2IgNBAnZBBHEiBXIgAyAFdiIDQQF2QQJxIgVyIAMgBXYiA0EBdkEBcSIFciADIAV2akECdEG40oCAAGooAgAhAwsgA0UNAQsDQCADKAIEQXhxIAJrIgYgBEkhAAJAIAMoAhAiBQ0AIANBFGooAgAhBQsgBiAEIAAbIQQgAyAIIAAbIQggBSEDIAUNAAsLIAhFDQAgBEEAKAKQ0ICAACACa08NACAIKAIYIQsCQCAIKAIMIgAgCEYNACAIKAIIIgNBACgCmNCAgABJGiAAIAM2AgggAyAANgIMDAkLAkAgCEEUaiIFKAIAIgMNACAIKAIQIgNFDQMgCEEQaiEFCwNAIAUhBiADIgBBFGoiBSgCACIDDQAgAEEQaiEFIAAoAhAiAw0ACyAGQQA2AgAMCAsCQEEAKAKQ0ICAACIDIAJJDQBBACgCnNCAgAAhBAJAAkAgAyACayIFQRBJDQAgBCACaiIAIAVBAXI2AgRBACAFNgKQ0ICAAEEAIAA2ApzQgIAAIAQgA2ogBTYCACAEIAJBA3I2AgQMAQsgBCADQQNyNgIEIAQgA2oiAyADKAIEQQFyNgIEQQBBADYCnNCAgABBAEEANgKQ0ICAAAsgBEEIaiEDDAoLAkBBACgClNCAgAAiACACTQ0AQQAoAqDQgIAAIgMgAmoiBCAAIAJrIgVBAXI2AgRBACAFNgKU0ICAAEEAIAQ2AqDQgIAAIAMgAkEDcjYCBCADQQhqIQMMCgsCQAJAQQAoAuDTgIAARQ0AQQAoAujTgIAAIQQMAQtBAEJ/NwLs04CAAEEAQoCAhICAgMAANwLk04CAAEEAIAFBDGpBcHFB2KrVqgVzNgLg04CAAEEAQQA2AvTTgIAAQQBBADYCxNOAgABBgIAEIQQLQQAhAwJAIAQgAkHHAGoiB2oiBkEAIARrIgtxIgggAksNAEEAQTA2AvjTgIAADAoLAkBBACgCwNOAgAAiA0UNAAJAQQAoArjTgIAAIgQgCGoiBSAETQ0AIAUgA00NAQtBACEDQQBBMDYC+NOAgAAMCgtBAC0AxNOAgABBBHENBAJAAkACQEEAKAKg0ICAACIERQ0AQcjTgIAAIQMDQAJAIAMoAgAiBSAESw0AIAUgAygCBGogBEsNAwsgAygCCCIDDQALC0EAEMuAgIAAIgBBf0YNBSAIIQYCQEEAKALk04CAACIDQX9qIgQgAHFFDQAgCCAAayAEIABqQQAgA2txaiEGCyAGIAJNDQUgBkH+////B0sNBQJAQQAoAsDTgIAAIgNFDQBBACgCuNOAgAAiBCAGaiIFIARNDQYgBSADSw0GCyAGEMuAgIAAIgMgAEcNAQwHCyAGIABrIAtxIgZB/v///wdLDQQgBhDLgICAACIAIAMoAgAgAygCBGpGDQMgACEDCwJAIANBf0YNACACQcgAaiAGTQ0AAkAgByAGa0EAKALo04CAACIEakEAIARrcSIEQf7///8HTQ0AIAMhAAwHCwJAIAQQy4CAgABBf0YNACAEIAZqIQYgAyEADAcLQQAgBmsQy4CAgAAaDAQLIAMhACADQX9HDQUMAwtBACEIDAcLQQAhAAwFCyAAQX9HDQILQQBBACgCxNOAgABBBHI2AsTTgIAACyAIQf7///8HSw0BIAgQy4CAgAAhAEEAEMuAgIAAIQMgAEF/Rg0BIANBf0YNASAAIANPDQEgAyAAayIGIAJBOGpNDQELQQBBACgCuNOAgAAgBmoiAzYCuNOAgAACQCADQQAoArzTgIAATQ0AQQAgAzYCvNOAgAALAkACQAJAAkBBACgCoNCAgAAiBEUNAEHI04CAACEDA0AgACADKAIAIgUgAygCBCIIakYNAiADKAIIIgMNAAwDCwsCQAJAQQAoApjQgIAAIgNFDQAgACADTw0BC0EAIAA2ApjQgIAAC0EAIQNBACAGNgLM04CAAEEAIAA2AsjTgIAAQQBBfzYCqNCAgABBAEEAKALg04CAADYCrNCAgABBAEEANgLU04CAAANAIANBxNCAgABqIANBuNCAgABqIgQ2AgAgBCADQbDQgIAAaiIFNgIAIANBvNCAgABqIAU2AgAgA0HM0ICAAGogA0HA0ICAAGoiBTYCACAFIAQ2AgAgA0HU0ICAAGogA0HI0ICAAGoiBDYCACAEIAU2AgAgA0HQ0ICAAGogBDYCACADQSBqIgNBgAJHDQALIABBeCAAa0EPcUEAIABBCGpBD3EbIgNqIgQgBkFIaiIFIANrIgNBAXI2AgRBAEEAKALw04CAADYCpNCAgABBACADNgKU0ICAAEEAIAQ2AqDQgIAAIAAgBWpBODYCBAwCCyADLQAMQQhxDQAgBCAFSQ0AIAQgAE8NACAEQXggBGtBD3FBACAEQQhqQQ9xGyIFaiIAQQAoApTQgIAAIAZqIgsgBWsiBUEBcjYCBCADIAggBmo2AgRBAEEAKALw04CAADYCpNCAgABBACAFNgKU0ICAAEEAIAA2AqDQgIAAIAQgC2pBODYCBAwBCwJAIABBACgCmNCAgAAiCE8NAEEAIAA2ApjQgIAAIAAhCAsgACAGaiEFQcjTgIAAIQMCQAJAAkACQAJAAkACQANAIAMoAgAgBUYNASADKAIIIgMNAAwCCwsgAy0ADEEIcUUNAQtByNOAgAAhAwNAAkAgAygCACIFIARLDQAgBSADKAIEaiIFIARLDQMLIAMoAgghAwwACwsgAyAANgIAIAMgAygCBCAGajYCBCAAQXggAGtBD3FBACAAQQhqQQ9xG2oiCyACQQNyNgIEIAVBeCAFa0EPcUEAIAVBCGpBD3EbaiIGIAsgAmoiAmshAwJAIAYgBEcNAEEAIAI2AqDQgIAAQQBBACgClNCAgAAgA2oiAzYClNCAgAAgAiADQQFyNgIEDAMLAkAgBkEAKAKc0ICAAEcNAEEAIAI2ApzQgIAAQQBBACgCkNCAgAAgA2oiAzYCkNCAgAAgAiADQQFyNgIEIAIgA2ogAzYCAAwDCwJAIAYoAgQiBEEDcUEBRw0AIARBeHEhBwJAAkAgBEH/AUsNACAGKAIIIgUgBEEDdiIIQQN0QbDQgIAAaiIARhoCQCAGKAIMIgQgBUcNAEEAQQAoAojQgIAAQX4gCHdxNgKI0ICAAAwCCyAEIABGGiAEIAU2AgggBSAENgIMDAELIAYoAhghCQJAAkAgBigCDCIAIAZGDQAgBigCCCIEIAhJGiAAIAQ2AgggBCAANgIMDAELAkAgBkEUaiIEKAIAIgUNACAGQRBqIgQoAgAiBQ0AQQAhAAwBCwNAIAQhCCAFIgBBFGoiBCgCACIFDQAgAEEQaiEEIAAoAhAiBQ0ACyAIQQA2AgALIAlFDQACQAJAIAYgBigCHCIFQQJ0QbjSgIAAaiIEKAIARw0AIAQgADYCACAADQFBAEEAKAKM0ICAAEF+IAV3cTYCjNCAgAAMAgsgCUEQQRQgCSgCECAGRhtqIAA2AgAgAEUNAQsgACAJNgIYAkAgBigCECIERQ0AIAAgBDYCECAEIAA2AhgLIAYoAhQiBEUNACAAQRRqIAQ2AgAgBCAANgIYCyAHIANqIQMgBiAHaiIGKAIEIQQLIAYgBEF+cTYCBCACIANqIAM2AgAgAiADQQFyNgIEAkAgA0H/AUsNACADQXhxQbDQgIAAaiEEAkACQEEAKAKI0ICAACIFQQEgA0EDdnQiA3ENAEEAIAUgA3I2AojQgIAAIAQhAwwBCyAEKAIIIQMLIAMgAjYCDCAEIAI2AgggAiAENgIMIAIgAzYCCAwDC0EfIQQCQCADQf///wdLDQAgA0EIdiIEIARBgP4/akEQdkEIcSIEdCIFIAVBgOAfakEQdkEEcSIFdCIAIABBgIAPakEQdkECcSIAdEEPdiAEIAVyIAByayIEQQF0IAMgBEEVanZBAXFyQRxqIQQLIAIgBDYCHCACQgA3AhAgBEECdEG40oCAAGohBQJAQQAoAozQgIAAIgBBASAEdCIIcQ0AIAUgAjYCAEEAIAAgCHI2AozQgIAAIAIgBTYCGCACIAI2AgggAiACNgIMDAMLIANBAEEZIARBAXZrIARBH0YbdCEEIAUoAgAhAANAIAAiBSgCBEF4cSADRg0CIARBHXYhACAEQQF0IQQgBSAAQQRxakEQaiIIKAIAIgANAAsgCCACNgIAIAIgBTYCGCACIAI2AgwgAiACNgIIDAILIABBeCAAa0EPcUEAIABBCGpBD3EbIgNqIgsgBkFIaiIIIANrIgNBAXI2AgQgACAIakE4NgIEIAQgBUE3IAVrQQ9xQQAgBUFJakEPcRtqQUFqIgggCCAEQRBqSRsiCEEjNgIEQQBBACgC8NOAgAA2AqTQgIAAQQAgAzYClNCAgABBACALNgKg0ICAACAIQRBqQQApAtDTgIAANwIAIAhBACkCyNOAgAA3AghBACAIQQhqNgLQ04CAAEEAIAY2AszTgIAAQQAgADYCyNOAgABBAEEANgLU04CAACAIQSRqIQMDQCADQQc2AgAgA0EEaiIDIAVJDQALIAggBEYNAyAIIAgoAgRBfnE2AgQgCCAIIARrIgA2AgAgBCAAQQFyNgIEAkAgAEH/AUsNACAAQXhxQbDQgIAAaiEDAkACQEEAKAKI0ICAACIFQQEgAEEDdnQiAHENAEEAIAUgAHI2AojQgIAAIAMhBQwBCyADKAIIIQULIAUgBDYCDCADIAQ2AgggBCADNgIMIAQgBTYCCAwEC0EfIQMCQCAAQf///wdLDQAgAEEIdiIDIANBgP4/akEQdkEIcSIDdCIFIAVBgOAfakEQdkEEcSIFdCIIIAhBgIAPakEQdkECcSIIdEEPdiADIAVyIAhyayIDQQF0IAAgA0EVanZBAXFyQRxqIQMLIAQgAzYCHCAEQgA3AhAgA0ECdEG40oCAAGohBQJAQQAoAozQgIAAIghBASADdCIGcQ0AIAUgBDYCAEEAIAggBnI2AozQgIAAIAQgBTYCGCAEIAQ2AgggBCAENgIMDAQLIABBAEEZIANBAXZrIANBH0YbdCEDIAUoAgAhCANAIAgiBSgCBEF4cSAARg0DIANBHXYhCCADQQF0IQMgBSAIQQRxakEQaiIGKAIAIggNAAsgBiAENgIAIAQgBTYCGCAEIAQ2AgwgBCAENgIIDAMLIAUoAggiAyACNgIMIAUgAjYCCCACQQA2AhggAiAFNgIMIAIgAzYCCAsgC0EIaiEDDAULIAUoAggiAyAENgIMIAUgBDYCCCAEQQA2AhggBCAFNgIMIAQgAzYCCAtBACgClNCAgAAiAyACTQ0AQQAoAqDQgIAAIgQgAmoiBSADIAJrIgNBAXI2AgRBACADNgKU0ICAAEEAIAU2AqDQgIAAIAQgAkEDcjYCBCAEQQhqIQMMAwtBACEDQQBBMDYC+NOAgAAMAgsCQCALRQ0AAkACQCAIIAgoAhwiBUECdEG40oCAAGoiAygCAEcNACADIAA2AgAgAA0BQQAgB0F+IAV3cSIHNgKM0ICAAAwCCyALQRBBFCALKAIQIAhGG2ogADYCACAARQ0BCyAAIAs2AhgCQCAIKAIQIgNFDQAgACADNgIQIAMgADYCGAsgCEEUaigCACIDRQ0AIABBFGogAzYCACADIAA2AhgLAkACQCAEQQ9LDQAgCCAEIAJqIgNBA3I2AgQgCCADaiIDIAMoAgRBAXI2AgQMAQsgCCACaiIAIARBAXI2AgQgCCACQQNyNgIEIAAgBGogBDYCAAJAIARB/wFLDQAgBEF4cUGw0ICAAGohAwJAAkBBACgCiNCAgAAiBUEBIARBA3Z0IgRxDQBBACAFIARyNgKI0ICAACADIQQMAQsgAygCCCEECyAEIAA2AgwgAyAANgIIIAAgAzYCDCAAIAQ2AggMAQtBHyEDAkAgBEH///8HSw0AIARBCHYiAyADQYD+P2pBEHZBCHEiA3QiBSAFQYDgH2pBEHZBBHEiBXQiAiACQYCAD2pBEHZBAnEiAnRBD3YgAyAFciACcmsiA0EBdCAEIANBFWp2QQFxckEcaiEDCyAAIAM2AhwgAEIANwIQIANBAnRBuNKAgABqIQUCQCAHQQEgA3QiAnENACAFIAA2AgBBACAHIAJyNgKM0ICAACAAIAU2AhggACAANgIIIAAgADYCDAwBCyAEQQBBGSADQQF2ayADQR9GG3QhAyAFKAIAIQICQANAIAIiBSgCBEF4cSAERg0BIANBHXYhAiADQQF0IQMgBSACQQRxakEQaiIGKAIAIgINAAsgBiAANgIAIAAgBTYCGCAAIAA2AgwgACAANgIIDAELIAUoAggiAyAANgIMIAUgADYCCCAAQQA2AhggACAFNgIMIAAgAzYCCAsgCEEIaiEDDAELAkAgCkUNAAJAAkAgACAAKAIcIgVBAnRBuNKAgABqIgMoAgBHDQAgAyAINgIAIAgNAUEAIAlBfiAFd3E2AozQgIAADAILIApBEEEUIAooAhAgAEYbaiAINgIAIAhFDQELIAggCjYCGAJAIAAoAhAiA0UNACAIIAM2AhAgAyAINgIYCyAAQRRqKAIAIgNFDQAgCEEUaiADNgIAIAMgCDYCGAsCQAJAIARBD0sNACAAIAQgAmoiA0EDcjYCBCAAIANqIgMgAygCBEEBcjYCBAwBCyAAIAJqIgUgBEEBcjYCBCAAIAJBA3I2AgQgBSAEaiAENgIAAkAgB0UNACAHQXhxQbDQgIAAaiECQQAoApzQgIAAIQMCQAJAQQEgB0EDdnQiCCAGcQ0AQQAgCCAGcjYCiNCAgAAgAiEIDAELIAIoAgghCAsgCCADNgIMIAIgAzYCCCADIAI2AgwgAyAINgIIC0EAIAU2ApzQgIAAQQAgBDYCkNCAgAALIABBCGohAwsgAUEQaiSAgICAACADCwoAIAAQyYCAgAAL4g0BB38CQCAARQ0AIABBeGoiASAAQXxqKAIAIgJBeHEiAGohAwJAIAJBAXENACACQQNxRQ0BIAEgASgCACICayIBQQAoApjQgIAAIgRJDQEgAiAAaiEAAkAgAUEAKAKc0ICAAEYNAAJAIAJB/wFLDQAgASgCCCIEIAJBA3YiBUEDdEGw0ICAAGoiBkYaAkAgASgCDCICIARHDQBBAEEAKAKI0ICAAEF+IAV3cTYCiNCAgAAMAwsgAiAGRhogAiAENgIIIAQgAjYCDAwCCyABKAIYIQcCQAJAIAEoAgwiBiABRg0AIAEoAggiAiAESRogBiACNgIIIAIgBjYCDAwBCwJAIAFBFGoiAigCACIEDQAgAUEQaiICKAIAIgQNAEEAIQYMAQsDQCACIQUgBCIGQRRqIgIoAgAiBA0AIAZBEGohAiAGKAIQIgQNAAsgBUEANgIACyAHRQ0BAkACQCABIAEoAhwiBEECdEG40oCAAGoiAigCAEcNACACIAY2AgAgBg0BQQBBACgCjNCAgABBfiAEd3E2AozQgIAADAMLIAdBEEEUIAcoAhAgAUYbaiAGNgIAIAZFDQILIAYgBzYCGAJAIAEoAhAiAkUNACAGIAI2AhAgAiAGNgIYCyABKAIUIgJFDQEgBkEUaiACNgIAIAIgBjYCGAwBCyADKAIEIgJBA3FBA0cNACADIAJBfnE2AgRBACAANgKQ0ICAACABIABqIAA2AgAgASAAQQFyNgIEDwsgASADTw0AIAMoAgQiAkEBcUUNAAJAAkAgAkECcQ0AAkAgA0EAKAKg0ICAAEcNAEEAIAE2AqDQgIAAQQBBACgClNCAgAAgAGoiADYClNCAgAAgASAAQQFyNgIEIAFBACgCnNCAgABHDQNBAEEANgKQ0ICAAEEAQQA2ApzQgIAADwsCQCADQQAoApzQgIAARw0AQQAgATYCnNCAgABBAEEAKAKQ0ICAACAAaiIANgKQ0ICAACABIABBAXI2AgQgASAAaiAANgIADwsgAkF4cSAAaiEAAkACQCACQf8BSw0AIAMoAggiBCACQQN2IgVBA3RBsNCAgABqIgZGGgJAIAMoAgwiAiAERw0AQQBBACgCiNCAgABBfiAFd3E2AojQgIAADAILIAIgBkYaIAIgBDYCCCAEIAI2AgwMAQsgAygCGCEHAkACQCADKAIMIgYgA0YNACADKAIIIgJBACgCmNCAgABJGiAGIAI2AgggAiAGNgIMDAELAkAgA0EUaiICKAIAIgQNACADQRBqIgIoAgAiBA0AQQAhBgwBCwNAIAIhBSAEIgZBFGoiAigCACIEDQAgBkEQaiECIAYoAhAiBA0ACyAFQQA2AgALIAdFDQACQAJAIAMgAygCHCIEQQJ0QbjSgIAAaiICKAIARw0AIAIgBjYCACAGDQFBAEEAKAKM0ICAAEF+IAR3cTYCjNCAgAAMAgsgB0EQQRQgBygCECADRhtqIAY2AgAgBkUNAQsgBiAHNgIYAkAgAygCECICRQ0AIAYgAjYCECACIAY2AhgLIAMoAhQiAkUNACAGQRRqIAI2AgAgAiAGNgIYCyABIABqIAA2AgAgASAAQQFyNgIEIAFBACgCnNCAgABHDQFBACAANgKQ0ICAAA8LIAMgAkF+cTYCBCABIABqIAA2AgAgASAAQQFyNgIECwJAIABB/wFLDQAgAEF4cUGw0ICAAGohAgJAAkBBACgCiNCAgAAiBEEBIABBA3Z0IgBxDQBBACAEIAByNgKI0ICAACACIQAMAQsgAigCCCEACyAAIAE2AgwgAiABNgIIIAEgAjYCDCABIAA2AggPC0EfIQICQCAAQf///wdLDQAgAEEIdiICIAJBgP4/akEQdkEIcSICdCIEIARBgOAfakEQdkEEcSIEdCIGIAZBgIAPakEQdkECcSIGdEEPdiACIARyIAZyayICQQF0IAAgAkEVanZBAXFyQRxqIQILIAEgAjYCHCABQgA3AhAgAkECdEG40oCAAGohBAJAAkBBACgCjNCAgAAiBkEBIAJ0IgNxDQAgBCABNgIAQQAgBiADcjYCjNCAgAAgASAENgIYIAEgATYCCCABIAE2AgwMAQsgAEEAQRkgAkEBdmsgAkEfRht0IQIgBCgCACEGAkADQCAGIgQoAgRBeHEgAEYNASACQR12IQYgAkEBdCECIAQgBkEEcWpBEGoiAygCACIGDQALIAMgATYCACABIAQ2AhggASABNgIMIAEgATYCCAwBCyAEKAIIIgAgATYCDCAEIAE2AgggAUEANgIYIAEgBDYCDCABIAA2AggLQQBBACgCqNCAgABBf2oiAUF/IAEbNgKo0ICAAAsLBAAAAAtOAAJAIAANAD8AQRB0DwsCQCAAQf//A3ENACAAQX9MDQACQCAAQRB2QAAiAEF/Rw0AQQBBMDYC+NOAgABBfw8LIABBEHQPCxDKgICAAAAL8gICA38BfgJAIAJFDQAgACABOgAAIAIgAGoiA0F/aiABOgAAIAJBA0kNACAAIAE6AAIgACABOgABIANBfWogAToAACADQX5qIAE6AAAgAkEHSQ0AIAAgAToAAyADQXxqIAE6AAAgAkEJSQ0AIABBACAAa0EDcSIEaiIDIAFB/wFxQYGChAhsIgE2AgAgAyACIARrQXxxIgRqIgJBfGogATYCACAEQQlJDQAgAyABNgIIIAMgATYCBCACQXhqIAE2AgAgAkF0aiABNgIAIARBGUkNACADIAE2AhggAyABNgIUIAMgATYCECADIAE2AgwgAkFwaiABNgIAIAJBbGogATYCACACQWhqIAE2AgAgAkFkaiABNgIAIAQgA0EEcUEYciIFayICQSBJDQAgAa1CgYCAgBB+IQYgAyAFaiEBA0AgASAGNwMYIAEgBjcDECABIAY3AwggASAGNwMAIAFBIGohASACQWBqIgJBH0sNAAsLIAALC45IAQBBgAgLhkgBAAAAAgAAAAMAAAAAAAAAAAAAAAQAAAAFAAAAAAAAAAAAAAAGAAAABwAAAAgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEludmFsaWQgY2hhciBpbiB1cmwgcXVlcnkAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9ib2R5AENvbnRlbnQtTGVuZ3RoIG92ZXJmbG93AENodW5rIHNpemUgb3ZlcmZsb3cAUmVzcG9uc2Ugb3ZlcmZsb3cASW52YWxpZCBtZXRob2QgZm9yIEhUVFAveC54IHJlcXVlc3QASW52YWxpZCBtZXRob2QgZm9yIFJUU1AveC54IHJlcXVlc3QARXhwZWN0ZWQgU09VUkNFIG1ldGhvZCBmb3IgSUNFL3gueCByZXF1ZXN0AEludmFsaWQgY2hhciBpbiB1cmwgZnJhZ21lbnQgc3RhcnQARXhwZWN0ZWQgZG90AFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fc3RhdHVzAEludmFsaWQgcmVzcG9uc2Ugc3RhdHVzAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMAVXNlciBjYWxsYmFjayBlcnJvcgBgb25fcmVzZXRgIGNhbGxiYWNrIGVycm9yAGBvbl9jaHVua19oZWFkZXJgIGNhbGxiYWNrIGVycm9yAGBvbl9tZXNzYWdlX2JlZ2luYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfZXh0ZW5zaW9uX3ZhbHVlYCBjYWxsYmFjayBlcnJvcgBgb25fc3RhdHVzX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fdmVyc2lvbl9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX3VybF9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX2NodW5rX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25faGVhZGVyX3ZhbHVlX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fbWVzc2FnZV9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX21ldGhvZF9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX2hlYWRlcl9maWVsZF9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX2NodW5rX2V4dGVuc2lvbl9uYW1lYCBjYWxsYmFjayBlcnJvcgBVbmV4cGVjdGVkIGNoYXIgaW4gdXJsIHNlcnZlcgBJbnZhbGlkIGhlYWRlciB2YWx1ZSBjaGFyAEludmFsaWQgaGVhZGVyIGZpZWxkIGNoYXIAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl92ZXJzaW9uAEludmFsaWQgbWlub3IgdmVyc2lvbgBJbnZhbGlkIG1ham9yIHZlcnNpb24ARXhwZWN0ZWQgc3BhY2UgYWZ0ZXIgdmVyc2lvbgBFeHBlY3RlZCBDUkxGIGFmdGVyIHZlcnNpb24ASW52YWxpZCBIVFRQIHZlcnNpb24ASW52YWxpZCBoZWFkZXIgdG9rZW4AU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl91cmwASW52YWxpZCBjaGFyYWN0ZXJzIGluIHVybABVbmV4cGVjdGVkIHN0YXJ0IGNoYXIgaW4gdXJsAERvdWJsZSBAIGluIHVybABFbXB0eSBDb250ZW50LUxlbmd0aABJbnZhbGlkIGNoYXJhY3RlciBpbiBDb250ZW50LUxlbmd0aABEdXBsaWNhdGUgQ29udGVudC1MZW5ndGgASW52YWxpZCBjaGFyIGluIHVybCBwYXRoAENvbnRlbnQtTGVuZ3RoIGNhbid0IGJlIHByZXNlbnQgd2l0aCBUcmFuc2Zlci1FbmNvZGluZwBJbnZhbGlkIGNoYXJhY3RlciBpbiBjaHVuayBzaXplAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25faGVhZGVyX3ZhbHVlAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fY2h1bmtfZXh0ZW5zaW9uX3ZhbHVlAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgdmFsdWUATWlzc2luZyBleHBlY3RlZCBMRiBhZnRlciBoZWFkZXIgdmFsdWUASW52YWxpZCBgVHJhbnNmZXItRW5jb2RpbmdgIGhlYWRlciB2YWx1ZQBJbnZhbGlkIGNoYXJhY3RlciBpbiBjaHVuayBleHRlbnNpb25zIHF1b3RlIHZhbHVlAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgcXVvdGVkIHZhbHVlAFBhdXNlZCBieSBvbl9oZWFkZXJzX2NvbXBsZXRlAEludmFsaWQgRU9GIHN0YXRlAG9uX3Jlc2V0IHBhdXNlAG9uX2NodW5rX2hlYWRlciBwYXVzZQBvbl9tZXNzYWdlX2JlZ2luIHBhdXNlAG9uX2NodW5rX2V4dGVuc2lvbl92YWx1ZSBwYXVzZQBvbl9zdGF0dXNfY29tcGxldGUgcGF1c2UAb25fdmVyc2lvbl9jb21wbGV0ZSBwYXVzZQBvbl91cmxfY29tcGxldGUgcGF1c2UAb25fY2h1bmtfY29tcGxldGUgcGF1c2UAb25faGVhZGVyX3ZhbHVlX2NvbXBsZXRlIHBhdXNlAG9uX21lc3NhZ2VfY29tcGxldGUgcGF1c2UAb25fbWV0aG9kX2NvbXBsZXRlIHBhdXNlAG9uX2hlYWRlcl9maWVsZF9jb21wbGV0ZSBwYXVzZQBvbl9jaHVua19leHRlbnNpb25fbmFtZSBwYXVzZQBVbmV4cGVjdGVkIHNwYWNlIGFmdGVyIHN0YXJ0IGxpbmUAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9jaHVua19leHRlbnNpb25fbmFtZQBJbnZhbGlkIGNoYXJhY3RlciBpbiBjaHVuayBleHRlbnNpb25zIG5hbWUAUGF1c2Ugb24gQ09OTkVDVC9VcGdyYWRlAFBhdXNlIG9uIFBSSS9VcGdyYWRlAEV4cGVjdGVkIEhUVFAvMiBDb25uZWN0aW9uIFByZWZhY2UAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9tZXRob2QARXhwZWN0ZWQgc3BhY2UgYWZ0ZXIgbWV0aG9kAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25faGVhZGVyX2ZpZWxkAFBhdXNlZABJbnZhbGlkIHdvcmQgZW5jb3VudGVyZWQASW52YWxpZCBtZXRob2QgZW5jb3VudGVyZWQAVW5leHBlY3RlZCBjaGFyIGluIHVybCBzY2hlbWEAUmVxdWVzdCBoYXMgaW52YWxpZCBgVHJhbnNmZXItRW5jb2RpbmdgAFNXSVRDSF9QUk9YWQBVU0VfUFJPWFkATUtBQ1RJVklUWQBVTlBST0NFU1NBQkxFX0VOVElUWQBDT1BZAE1PVkVEX1BFUk1BTkVOVExZAFRPT19FQVJMWQBOT1RJRlkARkFJTEVEX0RFUEVOREVOQ1kAQkFEX0dBVEVXQVkAUExBWQBQVVQAQ0hFQ0tPVVQAR0FURVdBWV9USU1FT1VUAFJFUVVFU1RfVElNRU9VVABORVRXT1JLX0NPTk5FQ1RfVElNRU9VVABDT05ORUNUSU9OX1RJTUVPVVQATE9HSU5fVElNRU9VVABORVRXT1JLX1JFQURfVElNRU9VVABQT1NUAE1JU0RJUkVDVEVEX1JFUVVFU1QAQ0xJRU5UX0NMT1NFRF9SRVFVRVNUAENMSUVOVF9DTE9TRURfTE9BRF9CQUxBTkNFRF9SRVFVRVNUAEJBRF9SRVFVRVNUAEhUVFBfUkVRVUVTVF9TRU5UX1RPX0hUVFBTX1BPUlQAUkVQT1JUAElNX0FfVEVBUE9UAFJFU0VUX0NPTlRFTlQATk9fQ09OVEVOVABQQVJUSUFMX0NPTlRFTlQASFBFX0lOVkFMSURfQ09OU1RBTlQASFBFX0NCX1JFU0VUAEdFVABIUEVfU1RSSUNUAENPTkZMSUNUAFRFTVBPUkFSWV9SRURJUkVDVABQRVJNQU5FTlRfUkVESVJFQ1QAQ09OTkVDVABNVUxUSV9TVEFUVVMASFBFX0lOVkFMSURfU1RBVFVTAFRPT19NQU5ZX1JFUVVFU1RTAEVBUkxZX0hJTlRTAFVOQVZBSUxBQkxFX0ZPUl9MRUdBTF9SRUFTT05TAE9QVElPTlMAU1dJVENISU5HX1BST1RPQ09MUwBWQVJJQU5UX0FMU09fTkVHT1RJQVRFUwBNVUxUSVBMRV9DSE9JQ0VTAElOVEVSTkFMX1NFUlZFUl9FUlJPUgBXRUJfU0VSVkVSX1VOS05PV05fRVJST1IAUkFJTEdVTl9FUlJPUgBJREVOVElUWV9QUk9WSURFUl9BVVRIRU5USUNBVElPTl9FUlJPUgBTU0xfQ0VSVElGSUNBVEVfRVJST1IASU5WQUxJRF9YX0ZPUldBUkRFRF9GT1IAU0VUX1BBUkFNRVRFUgBHRVRfUEFSQU1FVEVSAEhQRV9VU0VSAFNFRV9PVEhFUgBIUEVfQ0JfQ0hVTktfSEVBREVSAE1LQ0FMRU5EQVIAU0VUVVAAV0VCX1NFUlZFUl9JU19ET1dOAFRFQVJET1dOAEhQRV9DTE9TRURfQ09OTkVDVElPTgBIRVVSSVNUSUNfRVhQSVJBVElPTgBESVNDT05ORUNURURfT1BFUkFUSU9OAE5PTl9BVVRIT1JJVEFUSVZFX0lORk9STUFUSU9OAEhQRV9JTlZBTElEX1ZFUlNJT04ASFBFX0NCX01FU1NBR0VfQkVHSU4AU0lURV9JU19GUk9aRU4ASFBFX0lOVkFMSURfSEVBREVSX1RPS0VOAElOVkFMSURfVE9LRU4ARk9SQklEREVOAEVOSEFOQ0VfWU9VUl9DQUxNAEhQRV9JTlZBTElEX1VSTABCTE9DS0VEX0JZX1BBUkVOVEFMX0NPTlRST0wATUtDT0wAQUNMAEhQRV9JTlRFUk5BTABSRVFVRVNUX0hFQURFUl9GSUVMRFNfVE9PX0xBUkdFX1VOT0ZGSUNJQUwASFBFX09LAFVOTElOSwBVTkxPQ0sAUFJJAFJFVFJZX1dJVEgASFBFX0lOVkFMSURfQ09OVEVOVF9MRU5HVEgASFBFX1VORVhQRUNURURfQ09OVEVOVF9MRU5HVEgARkxVU0gAUFJPUFBBVENIAE0tU0VBUkNIAFVSSV9UT09fTE9ORwBQUk9DRVNTSU5HAE1JU0NFTExBTkVPVVNfUEVSU0lTVEVOVF9XQVJOSU5HAE1JU0NFTExBTkVPVVNfV0FSTklORwBIUEVfSU5WQUxJRF9UUkFOU0ZFUl9FTkNPRElORwBFeHBlY3RlZCBDUkxGAEhQRV9JTlZBTElEX0NIVU5LX1NJWkUATU9WRQBDT05USU5VRQBIUEVfQ0JfU1RBVFVTX0NPTVBMRVRFAEhQRV9DQl9IRUFERVJTX0NPTVBMRVRFAEhQRV9DQl9WRVJTSU9OX0NPTVBMRVRFAEhQRV9DQl9VUkxfQ09NUExFVEUASFBFX0NCX0NIVU5LX0NPTVBMRVRFAEhQRV9DQl9IRUFERVJfVkFMVUVfQ09NUExFVEUASFBFX0NCX0NIVU5LX0VYVEVOU0lPTl9WQUxVRV9DT01QTEVURQBIUEVfQ0JfQ0hVTktfRVhURU5TSU9OX05BTUVfQ09NUExFVEUASFBFX0NCX01FU1NBR0VfQ09NUExFVEUASFBFX0NCX01FVEhPRF9DT01QTEVURQBIUEVfQ0JfSEVBREVSX0ZJRUxEX0NPTVBMRVRFAERFTEVURQBIUEVfSU5WQUxJRF9FT0ZfU1RBVEUASU5WQUxJRF9TU0xfQ0VSVElGSUNBVEUAUEFVU0UATk9fUkVTUE9OU0UAVU5TVVBQT1JURURfTUVESUFfVFlQRQBHT05FAE5PVF9BQ0NFUFRBQkxFAFNFUlZJQ0VfVU5BVkFJTEFCTEUAUkFOR0VfTk9UX1NBVElTRklBQkxFAE9SSUdJTl9JU19VTlJFQUNIQUJMRQBSRVNQT05TRV9JU19TVEFMRQBQVVJHRQBNRVJHRQBSRVFVRVNUX0hFQURFUl9GSUVMRFNfVE9PX0xBUkdFAFJFUVVFU1RfSEVBREVSX1RPT19MQVJHRQBQQVlMT0FEX1RPT19MQVJHRQBJTlNVRkZJQ0lFTlRfU1RPUkFHRQBIUEVfUEFVU0VEX1VQR1JBREUASFBFX1BBVVNFRF9IMl9VUEdSQURFAFNPVVJDRQBBTk5PVU5DRQBUUkFDRQBIUEVfVU5FWFBFQ1RFRF9TUEFDRQBERVNDUklCRQBVTlNVQlNDUklCRQBSRUNPUkQASFBFX0lOVkFMSURfTUVUSE9EAE5PVF9GT1VORABQUk9QRklORABVTkJJTkQAUkVCSU5EAFVOQVVUSE9SSVpFRABNRVRIT0RfTk9UX0FMTE9XRUQASFRUUF9WRVJTSU9OX05PVF9TVVBQT1JURUQAQUxSRUFEWV9SRVBPUlRFRABBQ0NFUFRFRABOT1RfSU1QTEVNRU5URUQATE9PUF9ERVRFQ1RFRABIUEVfQ1JfRVhQRUNURUQASFBFX0xGX0VYUEVDVEVEAENSRUFURUQASU1fVVNFRABIUEVfUEFVU0VEAFRJTUVPVVRfT0NDVVJFRABQQVlNRU5UX1JFUVVJUkVEAFBSRUNPTkRJVElPTl9SRVFVSVJFRABQUk9YWV9BVVRIRU5USUNBVElPTl9SRVFVSVJFRABORVRXT1JLX0FVVEhFTlRJQ0FUSU9OX1JFUVVJUkVEAExFTkdUSF9SRVFVSVJFRABTU0xfQ0VSVElGSUNBVEVfUkVRVUlSRUQAVVBHUkFERV9SRVFVSVJFRABQQUdFX0VYUElSRUQAUFJFQ09ORElUSU9OX0ZBSUxFRABFWFBFQ1RBVElPTl9GQUlMRUQAUkVWQUxJREFUSU9OX0ZBSUxFRABTU0xfSEFORFNIQUtFX0ZBSUxFRABMT0NLRUQAVFJBTlNGT1JNQVRJT05fQVBQTElFRABOT1RfTU9ESUZJRUQATk9UX0VYVEVOREVEAEJBTkRXSURUSF9MSU1JVF9FWENFRURFRABTSVRFX0lTX09WRVJMT0FERUQASEVBRABFeHBlY3RlZCBIVFRQLwAAXhMAACYTAAAwEAAA8BcAAJ0TAAAVEgAAORcAAPASAAAKEAAAdRIAAK0SAACCEwAATxQAAH8QAACgFQAAIxQAAIkSAACLFAAATRUAANQRAADPFAAAEBgAAMkWAADcFgAAwREAAOAXAAC7FAAAdBQAAHwVAADlFAAACBcAAB8QAABlFQAAoxQAACgVAAACFQAAmRUAACwQAACLGQAATw8AANQOAABqEAAAzhAAAAIXAACJDgAAbhMAABwTAABmFAAAVhcAAMETAADNEwAAbBMAAGgXAABmFwAAXxcAACITAADODwAAaQ4AANgOAABjFgAAyxMAAKoOAAAoFwAAJhcAAMUTAABdFgAA6BEAAGcTAABlEwAA8hYAAHMTAAAdFwAA+RYAAPMRAADPDgAAzhUAAAwSAACzEQAApREAAGEQAAAyFwAAuxMAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAQIBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAIDAgICAgIAAAICAAICAAICAgICAgICAgIABAAAAAAAAgICAgICAgICAgICAgICAgICAgICAgICAgIAAAACAgICAgICAgICAgICAgICAgICAgICAgICAgICAgACAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAACAAICAgICAAACAgACAgACAgICAgICAgICAAMABAAAAAICAgICAgICAgICAgICAgICAgICAgICAgICAAAAAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAAgACAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbG9zZWVlcC1hbGl2ZQAAAAAAAAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAAAAAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEBAQEBAQEBAQEBAQIBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBY2h1bmtlZAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQEAAQEBAQEAAAEBAAEBAAEBAQEBAQEBAQEAAAAAAAAAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAAABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABlY3Rpb25lbnQtbGVuZ3Rob25yb3h5LWNvbm5lY3Rpb24AAAAAAAAAAAAAAAAAAAByYW5zZmVyLWVuY29kaW5ncGdyYWRlDQoNCg0KU00NCg0KVFRQL0NFL1RTUC8AAAAAAAAAAAAAAAABAgABAwAAAAAAAAAAAAAAAAAAAAAAAAQBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAAAAAAAAAAAQIAAQMAAAAAAAAAAAAAAAAAAAAAAAAEAQEFAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAAAAAAAAAEAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAAAAAAAAAAAAAQAAAgAAAAAAAAAAAAAAAAAAAAAAAAMEAAAEBAQEBAQEBAQEBAUEBAQEBAQEBAQEBAQABAAGBwQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEAAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAEAAAAAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwAAAAAAAAMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAABAAAAAAAAAAAAAAAAAAAAAAAAAQAAAAAAAAAAAAIAAAAAAgAAAAAAAAAAAAAAAAAAAAAAAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABOT1VOQ0VFQ0tPVVRORUNURVRFQ1JJQkVMVVNIRVRFQURTRUFSQ0hSR0VDVElWSVRZTEVOREFSVkVPVElGWVBUSU9OU0NIU0VBWVNUQVRDSEdFT1JESVJFQ1RPUlRSQ0hQQVJBTUVURVJVUkNFQlNDUklCRUFSRE9XTkFDRUlORE5LQ0tVQlNDUklCRUhUVFAvQURUUC8='
@@ -53220,7 +53220,7 @@ module.exports = 'AGFzbQEAAAABMAhgAX8Bf2ADf39/AX9gBH9/f38Bf2AAAGADf39/AGABfwBgAn
 
 /***/ }),
 
-/***/ 3434:
+/***/ 53434:
 /***/ ((module) => {
 
 module.exports = 'AGFzbQEAAAABMAhgAX8Bf2ADf39/AX9gBH9/f38Bf2AAAGADf39/AGABfwBgAn9/AGAGf39/f39/AALLAQgDZW52GHdhc21fb25faGVhZGVyc19jb21wbGV0ZQACA2VudhV3YXNtX29uX21lc3NhZ2VfYmVnaW4AAANlbnYLd2FzbV9vbl91cmwAAQNlbnYOd2FzbV9vbl9zdGF0dXMAAQNlbnYUd2FzbV9vbl9oZWFkZXJfZmllbGQAAQNlbnYUd2FzbV9vbl9oZWFkZXJfdmFsdWUAAQNlbnYMd2FzbV9vbl9ib2R5AAEDZW52GHdhc21fb25fbWVzc2FnZV9jb21wbGV0ZQAAA0ZFAwMEAAAFAAAAAAAABQEFAAUFBQAABgAAAAAGBgYGAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAAABAQcAAAUFAwABBAUBcAESEgUDAQACBggBfwFBgNQECwfRBSIGbWVtb3J5AgALX2luaXRpYWxpemUACRlfX2luZGlyZWN0X2Z1bmN0aW9uX3RhYmxlAQALbGxodHRwX2luaXQAChhsbGh0dHBfc2hvdWxkX2tlZXBfYWxpdmUAQQxsbGh0dHBfYWxsb2MADAZtYWxsb2MARgtsbGh0dHBfZnJlZQANBGZyZWUASA9sbGh0dHBfZ2V0X3R5cGUADhVsbGh0dHBfZ2V0X2h0dHBfbWFqb3IADxVsbGh0dHBfZ2V0X2h0dHBfbWlub3IAEBFsbGh0dHBfZ2V0X21ldGhvZAARFmxsaHR0cF9nZXRfc3RhdHVzX2NvZGUAEhJsbGh0dHBfZ2V0X3VwZ3JhZGUAEwxsbGh0dHBfcmVzZXQAFA5sbGh0dHBfZXhlY3V0ZQAVFGxsaHR0cF9zZXR0aW5nc19pbml0ABYNbGxodHRwX2ZpbmlzaAAXDGxsaHR0cF9wYXVzZQAYDWxsaHR0cF9yZXN1bWUAGRtsbGh0dHBfcmVzdW1lX2FmdGVyX3VwZ3JhZGUAGhBsbGh0dHBfZ2V0X2Vycm5vABsXbGxodHRwX2dldF9lcnJvcl9yZWFzb24AHBdsbGh0dHBfc2V0X2Vycm9yX3JlYXNvbgAdFGxsaHR0cF9nZXRfZXJyb3JfcG9zAB4RbGxodHRwX2Vycm5vX25hbWUAHxJsbGh0dHBfbWV0aG9kX25hbWUAIBJsbGh0dHBfc3RhdHVzX25hbWUAIRpsbGh0dHBfc2V0X2xlbmllbnRfaGVhZGVycwAiIWxsaHR0cF9zZXRfbGVuaWVudF9jaHVua2VkX2xlbmd0aAAjHWxsaHR0cF9zZXRfbGVuaWVudF9rZWVwX2FsaXZlACQkbGxodHRwX3NldF9sZW5pZW50X3RyYW5zZmVyX2VuY29kaW5nACUYbGxodHRwX21lc3NhZ2VfbmVlZHNfZW9mAD8JFwEAQQELEQECAwQFCwYHNTk3MS8tJyspCrLgAkUCAAsIABCIgICAAAsZACAAEMKAgIAAGiAAIAI2AjggACABOgAoCxwAIAAgAC8BMiAALQAuIAAQwYCAgAAQgICAgAALKgEBf0HAABDGgICAACIBEMKAgIAAGiABQYCIgIAANgI4IAEgADoAKCABCwoAIAAQyICAgAALBwAgAC0AKAsHACAALQAqCwcAIAAtACsLBwAgAC0AKQsHACAALwEyCwcAIAAtAC4LRQEEfyAAKAIYIQEgAC0ALSECIAAtACghAyAAKAI4IQQgABDCgICAABogACAENgI4IAAgAzoAKCAAIAI6AC0gACABNgIYCxEAIAAgASABIAJqEMOAgIAACxAAIABBAEHcABDMgICAABoLZwEBf0EAIQECQCAAKAIMDQACQAJAAkACQCAALQAvDgMBAAMCCyAAKAI4IgFFDQAgASgCLCIBRQ0AIAAgARGAgICAAAAiAQ0DC0EADwsQyoCAgAAACyAAQcOWgIAANgIQQQ4hAQsgAQseAAJAIAAoAgwNACAAQdGbgIAANgIQIABBFTYCDAsLFgACQCAAKAIMQRVHDQAgAEEANgIMCwsWAAJAIAAoAgxBFkcNACAAQQA2AgwLCwcAIAAoAgwLBwAgACgCEAsJACAAIAE2AhALBwAgACgCFAsiAAJAIABBJEkNABDKgICAAAALIABBAnRBoLOAgABqKAIACyIAAkAgAEEuSQ0AEMqAgIAAAAsgAEECdEGwtICAAGooAgAL7gsBAX9B66iAgAAhAQJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIABBnH9qDvQDY2IAAWFhYWFhYQIDBAVhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhBgcICQoLDA0OD2FhYWFhEGFhYWFhYWFhYWFhEWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYRITFBUWFxgZGhthYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2YTc4OTphYWFhYWFhYTthYWE8YWFhYT0+P2FhYWFhYWFhQGFhQWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYUJDREVGR0hJSktMTU5PUFFSU2FhYWFhYWFhVFVWV1hZWlthXF1hYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFeYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhX2BhC0Hhp4CAAA8LQaShgIAADwtBy6yAgAAPC0H+sYCAAA8LQcCkgIAADwtBq6SAgAAPC0GNqICAAA8LQeKmgIAADwtBgLCAgAAPC0G5r4CAAA8LQdekgIAADwtB75+AgAAPC0Hhn4CAAA8LQfqfgIAADwtB8qCAgAAPC0Gor4CAAA8LQa6ygIAADwtBiLCAgAAPC0Hsp4CAAA8LQYKigIAADwtBjp2AgAAPC0HQroCAAA8LQcqjgIAADwtBxbKAgAAPC0HfnICAAA8LQdKcgIAADwtBxKCAgAAPC0HXoICAAA8LQaKfgIAADwtB7a6AgAAPC0GrsICAAA8LQdSlgIAADwtBzK6AgAAPC0H6roCAAA8LQfyrgIAADwtB0rCAgAAPC0HxnYCAAA8LQbuggIAADwtB96uAgAAPC0GQsYCAAA8LQdexgIAADwtBoq2AgAAPC0HUp4CAAA8LQeCrgIAADwtBn6yAgAAPC0HrsYCAAA8LQdWfgIAADwtByrGAgAAPC0HepYCAAA8LQdSegIAADwtB9JyAgAAPC0GnsoCAAA8LQbGdgIAADwtBoJ2AgAAPC0G5sYCAAA8LQbywgIAADwtBkqGAgAAPC0GzpoCAAA8LQemsgIAADwtBrJ6AgAAPC0HUq4CAAA8LQfemgIAADwtBgKaAgAAPC0GwoYCAAA8LQf6egIAADwtBjaOAgAAPC0GJrYCAAA8LQfeigIAADwtBoLGAgAAPC0Gun4CAAA8LQcalgIAADwtB6J6AgAAPC0GTooCAAA8LQcKvgIAADwtBw52AgAAPC0GLrICAAA8LQeGdgIAADwtBja+AgAAPC0HqoYCAAA8LQbStgIAADwtB0q+AgAAPC0HfsoCAAA8LQdKygIAADwtB8LCAgAAPC0GpooCAAA8LQfmjgIAADwtBmZ6AgAAPC0G1rICAAA8LQZuwgIAADwtBkrKAgAAPC0G2q4CAAA8LQcKigIAADwtB+LKAgAAPC0GepYCAAA8LQdCigIAADwtBup6AgAAPC0GBnoCAAA8LEMqAgIAAAAtB1qGAgAAhAQsgAQsWACAAIAAtAC1B/gFxIAFBAEdyOgAtCxkAIAAgAC0ALUH9AXEgAUEAR0EBdHI6AC0LGQAgACAALQAtQfsBcSABQQBHQQJ0cjoALQsZACAAIAAtAC1B9wFxIAFBAEdBA3RyOgAtCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAgAiBEUNACAAIAQRgICAgAAAIQMLIAMLSQECf0EAIQMCQCAAKAI4IgRFDQAgBCgCBCIERQ0AIAAgASACIAFrIAQRgYCAgAAAIgNBf0cNACAAQcaRgIAANgIQQRghAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIwIgRFDQAgACAEEYCAgIAAACEDCyADC0kBAn9BACEDAkAgACgCOCIERQ0AIAQoAggiBEUNACAAIAEgAiABayAEEYGAgIAAACIDQX9HDQAgAEH2ioCAADYCEEEYIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCNCIERQ0AIAAgBBGAgICAAAAhAwsgAwtJAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIMIgRFDQAgACABIAIgAWsgBBGBgICAAAAiA0F/Rw0AIABB7ZqAgAA2AhBBGCEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAjgiBEUNACAAIAQRgICAgAAAIQMLIAMLSQECf0EAIQMCQCAAKAI4IgRFDQAgBCgCECIERQ0AIAAgASACIAFrIAQRgYCAgAAAIgNBf0cNACAAQZWQgIAANgIQQRghAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAI8IgRFDQAgACAEEYCAgIAAACEDCyADC0kBAn9BACEDAkAgACgCOCIERQ0AIAQoAhQiBEUNACAAIAEgAiABayAEEYGAgIAAACIDQX9HDQAgAEGqm4CAADYCEEEYIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCQCIERQ0AIAAgBBGAgICAAAAhAwsgAwtJAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIYIgRFDQAgACABIAIgAWsgBBGBgICAAAAiA0F/Rw0AIABB7ZOAgAA2AhBBGCEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAkQiBEUNACAAIAQRgICAgAAAIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCJCIERQ0AIAAgBBGAgICAAAAhAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIsIgRFDQAgACAEEYCAgIAAACEDCyADC0kBAn9BACEDAkAgACgCOCIERQ0AIAQoAigiBEUNACAAIAEgAiABayAEEYGAgIAAACIDQX9HDQAgAEH2iICAADYCEEEYIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCUCIERQ0AIAAgBBGAgICAAAAhAwsgAwtJAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIcIgRFDQAgACABIAIgAWsgBBGBgICAAAAiA0F/Rw0AIABBwpmAgAA2AhBBGCEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAkgiBEUNACAAIAQRgICAgAAAIQMLIAMLSQECf0EAIQMCQCAAKAI4IgRFDQAgBCgCICIERQ0AIAAgASACIAFrIAQRgYCAgAAAIgNBf0cNACAAQZSUgIAANgIQQRghAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAJMIgRFDQAgACAEEYCAgIAAACEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAlQiBEUNACAAIAQRgICAgAAAIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCWCIERQ0AIAAgBBGAgICAAAAhAwsgAwtFAQF/AkACQCAALwEwQRRxQRRHDQBBASEDIAAtAChBAUYNASAALwEyQeUARiEDDAELIAAtAClBBUYhAwsgACADOgAuQQAL/gEBA39BASEDAkAgAC8BMCIEQQhxDQAgACkDIEIAUiEDCwJAAkAgAC0ALkUNAEEBIQUgAC0AKUEFRg0BQQEhBSAEQcAAcUUgA3FBAUcNAQtBACEFIARBwABxDQBBAiEFIARB//8DcSIDQQhxDQACQCADQYAEcUUNAAJAIAAtAChBAUcNACAALQAtQQpxDQBBBQ8LQQQPCwJAIANBIHENAAJAIAAtAChBAUYNACAALwEyQf//A3EiAEGcf2pB5ABJDQAgAEHMAUYNACAAQbACRg0AQQQhBSAEQShxRQ0CIANBiARxQYAERg0CC0EADwtBAEEDIAApAyBQGyEFCyAFC2IBAn9BACEBAkAgAC0AKEEBRg0AIAAvATJB//8DcSICQZx/akHkAEkNACACQcwBRg0AIAJBsAJGDQAgAC8BMCIAQcAAcQ0AQQEhASAAQYgEcUGABEYNACAAQShxRSEBCyABC6cBAQN/AkACQAJAIAAtACpFDQAgAC0AK0UNAEEAIQMgAC8BMCIEQQJxRQ0BDAILQQAhAyAALwEwIgRBAXFFDQELQQEhAyAALQAoQQFGDQAgAC8BMkH//wNxIgVBnH9qQeQASQ0AIAVBzAFGDQAgBUGwAkYNACAEQcAAcQ0AQQAhAyAEQYgEcUGABEYNACAEQShxQQBHIQMLIABBADsBMCAAQQA6AC8gAwuZAQECfwJAAkACQCAALQAqRQ0AIAAtACtFDQBBACEBIAAvATAiAkECcUUNAQwCC0EAIQEgAC8BMCICQQFxRQ0BC0EBIQEgAC0AKEEBRg0AIAAvATJB//8DcSIAQZx/akHkAEkNACAAQcwBRg0AIABBsAJGDQAgAkHAAHENAEEAIQEgAkGIBHFBgARGDQAgAkEocUEARyEBCyABC0kBAXsgAEEQav0MAAAAAAAAAAAAAAAAAAAAACIB/QsDACAAIAH9CwMAIABBMGogAf0LAwAgAEEgaiAB/QsDACAAQd0BNgIcQQALewEBfwJAIAAoAgwiAw0AAkAgACgCBEUNACAAIAE2AgQLAkAgACABIAIQxICAgAAiAw0AIAAoAgwPCyAAIAM2AhxBACEDIAAoAgQiAUUNACAAIAEgAiAAKAIIEYGAgIAAACIBRQ0AIAAgAjYCFCAAIAE2AgwgASEDCyADC+TzAQMOfwN+BH8jgICAgABBEGsiAySAgICAACABIQQgASEFIAEhBiABIQcgASEIIAEhCSABIQogASELIAEhDCABIQ0gASEOIAEhDwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAAKAIcIhBBf2oO3QHaAQHZAQIDBAUGBwgJCgsMDQ7YAQ8Q1wEREtYBExQVFhcYGRob4AHfARwdHtUBHyAhIiMkJdQBJicoKSorLNMB0gEtLtEB0AEvMDEyMzQ1Njc4OTo7PD0+P0BBQkNERUbbAUdISUrPAc4BS80BTMwBTU5PUFFSU1RVVldYWVpbXF1eX2BhYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ent8fX5/gAGBAYIBgwGEAYUBhgGHAYgBiQGKAYsBjAGNAY4BjwGQAZEBkgGTAZQBlQGWAZcBmAGZAZoBmwGcAZ0BngGfAaABoQGiAaMBpAGlAaYBpwGoAakBqgGrAawBrQGuAa8BsAGxAbIBswG0AbUBtgG3AcsBygG4AckBuQHIAboBuwG8Ab0BvgG/AcABwQHCAcMBxAHFAcYBANwBC0EAIRAMxgELQQ4hEAzFAQtBDSEQDMQBC0EPIRAMwwELQRAhEAzCAQtBEyEQDMEBC0EUIRAMwAELQRUhEAy/AQtBFiEQDL4BC0EXIRAMvQELQRghEAy8AQtBGSEQDLsBC0EaIRAMugELQRshEAy5AQtBHCEQDLgBC0EIIRAMtwELQR0hEAy2AQtBICEQDLUBC0EfIRAMtAELQQchEAyzAQtBISEQDLIBC0EiIRAMsQELQR4hEAywAQtBIyEQDK8BC0ESIRAMrgELQREhEAytAQtBJCEQDKwBC0ElIRAMqwELQSYhEAyqAQtBJyEQDKkBC0HDASEQDKgBC0EpIRAMpwELQSshEAymAQtBLCEQDKUBC0EtIRAMpAELQS4hEAyjAQtBLyEQDKIBC0HEASEQDKEBC0EwIRAMoAELQTQhEAyfAQtBDCEQDJ4BC0ExIRAMnQELQTIhEAycAQtBMyEQDJsBC0E5IRAMmgELQTUhEAyZAQtBxQEhEAyYAQtBCyEQDJcBC0E6IRAMlgELQTYhEAyVAQtBCiEQDJQBC0E3IRAMkwELQTghEAySAQtBPCEQDJEBC0E7IRAMkAELQT0hEAyPAQtBCSEQDI4BC0EoIRAMjQELQT4hEAyMAQtBPyEQDIsBC0HAACEQDIoBC0HBACEQDIkBC0HCACEQDIgBC0HDACEQDIcBC0HEACEQDIYBC0HFACEQDIUBC0HGACEQDIQBC0EqIRAMgwELQccAIRAMggELQcgAIRAMgQELQckAIRAMgAELQcoAIRAMfwtBywAhEAx+C0HNACEQDH0LQcwAIRAMfAtBzgAhEAx7C0HPACEQDHoLQdAAIRAMeQtB0QAhEAx4C0HSACEQDHcLQdMAIRAMdgtB1AAhEAx1C0HWACEQDHQLQdUAIRAMcwtBBiEQDHILQdcAIRAMcQtBBSEQDHALQdgAIRAMbwtBBCEQDG4LQdkAIRAMbQtB2gAhEAxsC0HbACEQDGsLQdwAIRAMagtBAyEQDGkLQd0AIRAMaAtB3gAhEAxnC0HfACEQDGYLQeEAIRAMZQtB4AAhEAxkC0HiACEQDGMLQeMAIRAMYgtBAiEQDGELQeQAIRAMYAtB5QAhEAxfC0HmACEQDF4LQecAIRAMXQtB6AAhEAxcC0HpACEQDFsLQeoAIRAMWgtB6wAhEAxZC0HsACEQDFgLQe0AIRAMVwtB7gAhEAxWC0HvACEQDFULQfAAIRAMVAtB8QAhEAxTC0HyACEQDFILQfMAIRAMUQtB9AAhEAxQC0H1ACEQDE8LQfYAIRAMTgtB9wAhEAxNC0H4ACEQDEwLQfkAIRAMSwtB+gAhEAxKC0H7ACEQDEkLQfwAIRAMSAtB/QAhEAxHC0H+ACEQDEYLQf8AIRAMRQtBgAEhEAxEC0GBASEQDEMLQYIBIRAMQgtBgwEhEAxBC0GEASEQDEALQYUBIRAMPwtBhgEhEAw+C0GHASEQDD0LQYgBIRAMPAtBiQEhEAw7C0GKASEQDDoLQYsBIRAMOQtBjAEhEAw4C0GNASEQDDcLQY4BIRAMNgtBjwEhEAw1C0GQASEQDDQLQZEBIRAMMwtBkgEhEAwyC0GTASEQDDELQZQBIRAMMAtBlQEhEAwvC0GWASEQDC4LQZcBIRAMLQtBmAEhEAwsC0GZASEQDCsLQZoBIRAMKgtBmwEhEAwpC0GcASEQDCgLQZ0BIRAMJwtBngEhEAwmC0GfASEQDCULQaABIRAMJAtBoQEhEAwjC0GiASEQDCILQaMBIRAMIQtBpAEhEAwgC0GlASEQDB8LQaYBIRAMHgtBpwEhEAwdC0GoASEQDBwLQakBIRAMGwtBqgEhEAwaC0GrASEQDBkLQawBIRAMGAtBrQEhEAwXC0GuASEQDBYLQQEhEAwVC0GvASEQDBQLQbABIRAMEwtBsQEhEAwSC0GzASEQDBELQbIBIRAMEAtBtAEhEAwPC0G1ASEQDA4LQbYBIRAMDQtBtwEhEAwMC0G4ASEQDAsLQbkBIRAMCgtBugEhEAwJC0G7ASEQDAgLQcYBIRAMBwtBvAEhEAwGC0G9ASEQDAULQb4BIRAMBAtBvwEhEAwDC0HAASEQDAILQcIBIRAMAQtBwQEhEAsDQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIBAOxwEAAQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB4fICEjJSg/QEFERUZHSElKS0xNT1BRUlPeA1dZW1xdYGJlZmdoaWprbG1vcHFyc3R1dnd4eXp7fH1+gAGCAYUBhgGHAYkBiwGMAY0BjgGPAZABkQGUAZUBlgGXAZgBmQGaAZsBnAGdAZ4BnwGgAaEBogGjAaQBpQGmAacBqAGpAaoBqwGsAa0BrgGvAbABsQGyAbMBtAG1AbYBtwG4AbkBugG7AbwBvQG+Ab8BwAHBAcIBwwHEAcUBxgHHAcgByQHKAcsBzAHNAc4BzwHQAdEB0gHTAdQB1QHWAdcB2AHZAdoB2wHcAd0B3gHgAeEB4gHjAeQB5QHmAecB6AHpAeoB6wHsAe0B7gHvAfAB8QHyAfMBmQKkArAC/gL+AgsgASIEIAJHDfMBQd0BIRAM/wMLIAEiECACRw3dAUHDASEQDP4DCyABIgEgAkcNkAFB9wAhEAz9AwsgASIBIAJHDYYBQe8AIRAM/AMLIAEiASACRw1/QeoAIRAM+wMLIAEiASACRw17QegAIRAM+gMLIAEiASACRw14QeYAIRAM+QMLIAEiASACRw0aQRghEAz4AwsgASIBIAJHDRRBEiEQDPcDCyABIgEgAkcNWUHFACEQDPYDCyABIgEgAkcNSkE/IRAM9QMLIAEiASACRw1IQTwhEAz0AwsgASIBIAJHDUFBMSEQDPMDCyAALQAuQQFGDesDDIcCCyAAIAEiASACEMCAgIAAQQFHDeYBIABCADcDIAznAQsgACABIgEgAhC0gICAACIQDecBIAEhAQz1AgsCQCABIgEgAkcNAEEGIRAM8AMLIAAgAUEBaiIBIAIQu4CAgAAiEA3oASABIQEMMQsgAEIANwMgQRIhEAzVAwsgASIQIAJHDStBHSEQDO0DCwJAIAEiASACRg0AIAFBAWohAUEQIRAM1AMLQQchEAzsAwsgAEIAIAApAyAiESACIAEiEGutIhJ9IhMgEyARVhs3AyAgESASViIURQ3lAUEIIRAM6wMLAkAgASIBIAJGDQAgAEGJgICAADYCCCAAIAE2AgQgASEBQRQhEAzSAwtBCSEQDOoDCyABIQEgACkDIFAN5AEgASEBDPICCwJAIAEiASACRw0AQQshEAzpAwsgACABQQFqIgEgAhC2gICAACIQDeUBIAEhAQzyAgsgACABIgEgAhC4gICAACIQDeUBIAEhAQzyAgsgACABIgEgAhC4gICAACIQDeYBIAEhAQwNCyAAIAEiASACELqAgIAAIhAN5wEgASEBDPACCwJAIAEiASACRw0AQQ8hEAzlAwsgAS0AACIQQTtGDQggEEENRw3oASABQQFqIQEM7wILIAAgASIBIAIQuoCAgAAiEA3oASABIQEM8gILA0ACQCABLQAAQfC1gIAAai0AACIQQQFGDQAgEEECRw3rASAAKAIEIRAgAEEANgIEIAAgECABQQFqIgEQuYCAgAAiEA3qASABIQEM9AILIAFBAWoiASACRw0AC0ESIRAM4gMLIAAgASIBIAIQuoCAgAAiEA3pASABIQEMCgsgASIBIAJHDQZBGyEQDOADCwJAIAEiASACRw0AQRYhEAzgAwsgAEGKgICAADYCCCAAIAE2AgQgACABIAIQuICAgAAiEA3qASABIQFBICEQDMYDCwJAIAEiASACRg0AA0ACQCABLQAAQfC3gIAAai0AACIQQQJGDQACQCAQQX9qDgTlAewBAOsB7AELIAFBAWohAUEIIRAMyAMLIAFBAWoiASACRw0AC0EVIRAM3wMLQRUhEAzeAwsDQAJAIAEtAABB8LmAgABqLQAAIhBBAkYNACAQQX9qDgTeAewB4AHrAewBCyABQQFqIgEgAkcNAAtBGCEQDN0DCwJAIAEiASACRg0AIABBi4CAgAA2AgggACABNgIEIAEhAUEHIRAMxAMLQRkhEAzcAwsgAUEBaiEBDAILAkAgASIUIAJHDQBBGiEQDNsDCyAUIQECQCAULQAAQXNqDhTdAu4C7gLuAu4C7gLuAu4C7gLuAu4C7gLuAu4C7gLuAu4C7gLuAgDuAgtBACEQIABBADYCHCAAQa+LgIAANgIQIABBAjYCDCAAIBRBAWo2AhQM2gMLAkAgAS0AACIQQTtGDQAgEEENRw3oASABQQFqIQEM5QILIAFBAWohAQtBIiEQDL8DCwJAIAEiECACRw0AQRwhEAzYAwtCACERIBAhASAQLQAAQVBqDjfnAeYBAQIDBAUGBwgAAAAAAAAACQoLDA0OAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPEBESExQAC0EeIRAMvQMLQgIhEQzlAQtCAyERDOQBC0IEIREM4wELQgUhEQziAQtCBiERDOEBC0IHIREM4AELQgghEQzfAQtCCSERDN4BC0IKIREM3QELQgshEQzcAQtCDCERDNsBC0INIREM2gELQg4hEQzZAQtCDyERDNgBC0IKIREM1wELQgshEQzWAQtCDCERDNUBC0INIREM1AELQg4hEQzTAQtCDyERDNIBC0IAIRECQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIBAtAABBUGoON+UB5AEAAQIDBAUGB+YB5gHmAeYB5gHmAeYBCAkKCwwN5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAQ4PEBESE+YBC0ICIREM5AELQgMhEQzjAQtCBCERDOIBC0IFIREM4QELQgYhEQzgAQtCByERDN8BC0IIIREM3gELQgkhEQzdAQtCCiERDNwBC0ILIREM2wELQgwhEQzaAQtCDSERDNkBC0IOIREM2AELQg8hEQzXAQtCCiERDNYBC0ILIREM1QELQgwhEQzUAQtCDSERDNMBC0IOIREM0gELQg8hEQzRAQsgAEIAIAApAyAiESACIAEiEGutIhJ9IhMgEyARVhs3AyAgESASViIURQ3SAUEfIRAMwAMLAkAgASIBIAJGDQAgAEGJgICAADYCCCAAIAE2AgQgASEBQSQhEAynAwtBICEQDL8DCyAAIAEiECACEL6AgIAAQX9qDgW2AQDFAgHRAdIBC0ERIRAMpAMLIABBAToALyAQIQEMuwMLIAEiASACRw3SAUEkIRAMuwMLIAEiDSACRw0eQcYAIRAMugMLIAAgASIBIAIQsoCAgAAiEA3UASABIQEMtQELIAEiECACRw0mQdAAIRAMuAMLAkAgASIBIAJHDQBBKCEQDLgDCyAAQQA2AgQgAEGMgICAADYCCCAAIAEgARCxgICAACIQDdMBIAEhAQzYAQsCQCABIhAgAkcNAEEpIRAMtwMLIBAtAAAiAUEgRg0UIAFBCUcN0wEgEEEBaiEBDBULAkAgASIBIAJGDQAgAUEBaiEBDBcLQSohEAy1AwsCQCABIhAgAkcNAEErIRAMtQMLAkAgEC0AACIBQQlGDQAgAUEgRw3VAQsgAC0ALEEIRg3TASAQIQEMkQMLAkAgASIBIAJHDQBBLCEQDLQDCyABLQAAQQpHDdUBIAFBAWohAQzJAgsgASIOIAJHDdUBQS8hEAyyAwsDQAJAIAEtAAAiEEEgRg0AAkAgEEF2ag4EANwB3AEA2gELIAEhAQzgAQsgAUEBaiIBIAJHDQALQTEhEAyxAwtBMiEQIAEiFCACRg2wAyACIBRrIAAoAgAiAWohFSAUIAFrQQNqIRYCQANAIBQtAAAiF0EgciAXIBdBv39qQf8BcUEaSRtB/wFxIAFB8LuAgABqLQAARw0BAkAgAUEDRw0AQQYhAQyWAwsgAUEBaiEBIBRBAWoiFCACRw0ACyAAIBU2AgAMsQMLIABBADYCACAUIQEM2QELQTMhECABIhQgAkYNrwMgAiAUayAAKAIAIgFqIRUgFCABa0EIaiEWAkADQCAULQAAIhdBIHIgFyAXQb9/akH/AXFBGkkbQf8BcSABQfS7gIAAai0AAEcNAQJAIAFBCEcNAEEFIQEMlQMLIAFBAWohASAUQQFqIhQgAkcNAAsgACAVNgIADLADCyAAQQA2AgAgFCEBDNgBC0E0IRAgASIUIAJGDa4DIAIgFGsgACgCACIBaiEVIBQgAWtBBWohFgJAA0AgFC0AACIXQSByIBcgF0G/f2pB/wFxQRpJG0H/AXEgAUHQwoCAAGotAABHDQECQCABQQVHDQBBByEBDJQDCyABQQFqIQEgFEEBaiIUIAJHDQALIAAgFTYCAAyvAwsgAEEANgIAIBQhAQzXAQsCQCABIgEgAkYNAANAAkAgAS0AAEGAvoCAAGotAAAiEEEBRg0AIBBBAkYNCiABIQEM3QELIAFBAWoiASACRw0AC0EwIRAMrgMLQTAhEAytAwsCQCABIgEgAkYNAANAAkAgAS0AACIQQSBGDQAgEEF2ag4E2QHaAdoB2QHaAQsgAUEBaiIBIAJHDQALQTghEAytAwtBOCEQDKwDCwNAAkAgAS0AACIQQSBGDQAgEEEJRw0DCyABQQFqIgEgAkcNAAtBPCEQDKsDCwNAAkAgAS0AACIQQSBGDQACQAJAIBBBdmoOBNoBAQHaAQALIBBBLEYN2wELIAEhAQwECyABQQFqIgEgAkcNAAtBPyEQDKoDCyABIQEM2wELQcAAIRAgASIUIAJGDagDIAIgFGsgACgCACIBaiEWIBQgAWtBBmohFwJAA0AgFC0AAEEgciABQYDAgIAAai0AAEcNASABQQZGDY4DIAFBAWohASAUQQFqIhQgAkcNAAsgACAWNgIADKkDCyAAQQA2AgAgFCEBC0E2IRAMjgMLAkAgASIPIAJHDQBBwQAhEAynAwsgAEGMgICAADYCCCAAIA82AgQgDyEBIAAtACxBf2oOBM0B1QHXAdkBhwMLIAFBAWohAQzMAQsCQCABIgEgAkYNAANAAkAgAS0AACIQQSByIBAgEEG/f2pB/wFxQRpJG0H/AXEiEEEJRg0AIBBBIEYNAAJAAkACQAJAIBBBnX9qDhMAAwMDAwMDAwEDAwMDAwMDAwMCAwsgAUEBaiEBQTEhEAyRAwsgAUEBaiEBQTIhEAyQAwsgAUEBaiEBQTMhEAyPAwsgASEBDNABCyABQQFqIgEgAkcNAAtBNSEQDKUDC0E1IRAMpAMLAkAgASIBIAJGDQADQAJAIAEtAABBgLyAgABqLQAAQQFGDQAgASEBDNMBCyABQQFqIgEgAkcNAAtBPSEQDKQDC0E9IRAMowMLIAAgASIBIAIQsICAgAAiEA3WASABIQEMAQsgEEEBaiEBC0E8IRAMhwMLAkAgASIBIAJHDQBBwgAhEAygAwsCQANAAkAgAS0AAEF3ag4YAAL+Av4ChAP+Av4C/gL+Av4C/gL+Av4C/gL+Av4C/gL+Av4C/gL+Av4C/gIA/gILIAFBAWoiASACRw0AC0HCACEQDKADCyABQQFqIQEgAC0ALUEBcUUNvQEgASEBC0EsIRAMhQMLIAEiASACRw3TAUHEACEQDJ0DCwNAAkAgAS0AAEGQwICAAGotAABBAUYNACABIQEMtwILIAFBAWoiASACRw0AC0HFACEQDJwDCyANLQAAIhBBIEYNswEgEEE6Rw2BAyAAKAIEIQEgAEEANgIEIAAgASANEK+AgIAAIgEN0AEgDUEBaiEBDLMCC0HHACEQIAEiDSACRg2aAyACIA1rIAAoAgAiAWohFiANIAFrQQVqIRcDQCANLQAAIhRBIHIgFCAUQb9/akH/AXFBGkkbQf8BcSABQZDCgIAAai0AAEcNgAMgAUEFRg30AiABQQFqIQEgDUEBaiINIAJHDQALIAAgFjYCAAyaAwtByAAhECABIg0gAkYNmQMgAiANayAAKAIAIgFqIRYgDSABa0EJaiEXA0AgDS0AACIUQSByIBQgFEG/f2pB/wFxQRpJG0H/AXEgAUGWwoCAAGotAABHDf8CAkAgAUEJRw0AQQIhAQz1AgsgAUEBaiEBIA1BAWoiDSACRw0ACyAAIBY2AgAMmQMLAkAgASINIAJHDQBByQAhEAyZAwsCQAJAIA0tAAAiAUEgciABIAFBv39qQf8BcUEaSRtB/wFxQZJ/ag4HAIADgAOAA4ADgAMBgAMLIA1BAWohAUE+IRAMgAMLIA1BAWohAUE/IRAM/wILQcoAIRAgASINIAJGDZcDIAIgDWsgACgCACIBaiEWIA0gAWtBAWohFwNAIA0tAAAiFEEgciAUIBRBv39qQf8BcUEaSRtB/wFxIAFBoMKAgABqLQAARw39AiABQQFGDfACIAFBAWohASANQQFqIg0gAkcNAAsgACAWNgIADJcDC0HLACEQIAEiDSACRg2WAyACIA1rIAAoAgAiAWohFiANIAFrQQ5qIRcDQCANLQAAIhRBIHIgFCAUQb9/akH/AXFBGkkbQf8BcSABQaLCgIAAai0AAEcN/AIgAUEORg3wAiABQQFqIQEgDUEBaiINIAJHDQALIAAgFjYCAAyWAwtBzAAhECABIg0gAkYNlQMgAiANayAAKAIAIgFqIRYgDSABa0EPaiEXA0AgDS0AACIUQSByIBQgFEG/f2pB/wFxQRpJG0H/AXEgAUHAwoCAAGotAABHDfsCAkAgAUEPRw0AQQMhAQzxAgsgAUEBaiEBIA1BAWoiDSACRw0ACyAAIBY2AgAMlQMLQc0AIRAgASINIAJGDZQDIAIgDWsgACgCACIBaiEWIA0gAWtBBWohFwNAIA0tAAAiFEEgciAUIBRBv39qQf8BcUEaSRtB/wFxIAFB0MKAgABqLQAARw36AgJAIAFBBUcNAEEEIQEM8AILIAFBAWohASANQQFqIg0gAkcNAAsgACAWNgIADJQDCwJAIAEiDSACRw0AQc4AIRAMlAMLAkACQAJAAkAgDS0AACIBQSByIAEgAUG/f2pB/wFxQRpJG0H/AXFBnX9qDhMA/QL9Av0C/QL9Av0C/QL9Av0C/QL9Av0CAf0C/QL9AgID/QILIA1BAWohAUHBACEQDP0CCyANQQFqIQFBwgAhEAz8AgsgDUEBaiEBQcMAIRAM+wILIA1BAWohAUHEACEQDPoCCwJAIAEiASACRg0AIABBjYCAgAA2AgggACABNgIEIAEhAUHFACEQDPoCC0HPACEQDJIDCyAQIQECQAJAIBAtAABBdmoOBAGoAqgCAKgCCyAQQQFqIQELQSchEAz4AgsCQCABIgEgAkcNAEHRACEQDJEDCwJAIAEtAABBIEYNACABIQEMjQELIAFBAWohASAALQAtQQFxRQ3HASABIQEMjAELIAEiFyACRw3IAUHSACEQDI8DC0HTACEQIAEiFCACRg2OAyACIBRrIAAoAgAiAWohFiAUIAFrQQFqIRcDQCAULQAAIAFB1sKAgABqLQAARw3MASABQQFGDccBIAFBAWohASAUQQFqIhQgAkcNAAsgACAWNgIADI4DCwJAIAEiASACRw0AQdUAIRAMjgMLIAEtAABBCkcNzAEgAUEBaiEBDMcBCwJAIAEiASACRw0AQdYAIRAMjQMLAkACQCABLQAAQXZqDgQAzQHNAQHNAQsgAUEBaiEBDMcBCyABQQFqIQFBygAhEAzzAgsgACABIgEgAhCugICAACIQDcsBIAEhAUHNACEQDPICCyAALQApQSJGDYUDDKYCCwJAIAEiASACRw0AQdsAIRAMigMLQQAhFEEBIRdBASEWQQAhEAJAAkACQAJAAkACQAJAAkACQCABLQAAQVBqDgrUAdMBAAECAwQFBgjVAQtBAiEQDAYLQQMhEAwFC0EEIRAMBAtBBSEQDAMLQQYhEAwCC0EHIRAMAQtBCCEQC0EAIRdBACEWQQAhFAzMAQtBCSEQQQEhFEEAIRdBACEWDMsBCwJAIAEiASACRw0AQd0AIRAMiQMLIAEtAABBLkcNzAEgAUEBaiEBDKYCCyABIgEgAkcNzAFB3wAhEAyHAwsCQCABIgEgAkYNACAAQY6AgIAANgIIIAAgATYCBCABIQFB0AAhEAzuAgtB4AAhEAyGAwtB4QAhECABIgEgAkYNhQMgAiABayAAKAIAIhRqIRYgASAUa0EDaiEXA0AgAS0AACAUQeLCgIAAai0AAEcNzQEgFEEDRg3MASAUQQFqIRQgAUEBaiIBIAJHDQALIAAgFjYCAAyFAwtB4gAhECABIgEgAkYNhAMgAiABayAAKAIAIhRqIRYgASAUa0ECaiEXA0AgAS0AACAUQebCgIAAai0AAEcNzAEgFEECRg3OASAUQQFqIRQgAUEBaiIBIAJHDQALIAAgFjYCAAyEAwtB4wAhECABIgEgAkYNgwMgAiABayAAKAIAIhRqIRYgASAUa0EDaiEXA0AgAS0AACAUQenCgIAAai0AAEcNywEgFEEDRg3OASAUQQFqIRQgAUEBaiIBIAJHDQALIAAgFjYCAAyDAwsCQCABIgEgAkcNAEHlACEQDIMDCyAAIAFBAWoiASACEKiAgIAAIhANzQEgASEBQdYAIRAM6QILAkAgASIBIAJGDQADQAJAIAEtAAAiEEEgRg0AAkACQAJAIBBBuH9qDgsAAc8BzwHPAc8BzwHPAc8BzwECzwELIAFBAWohAUHSACEQDO0CCyABQQFqIQFB0wAhEAzsAgsgAUEBaiEBQdQAIRAM6wILIAFBAWoiASACRw0AC0HkACEQDIIDC0HkACEQDIEDCwNAAkAgAS0AAEHwwoCAAGotAAAiEEEBRg0AIBBBfmoOA88B0AHRAdIBCyABQQFqIgEgAkcNAAtB5gAhEAyAAwsCQCABIgEgAkYNACABQQFqIQEMAwtB5wAhEAz/AgsDQAJAIAEtAABB8MSAgABqLQAAIhBBAUYNAAJAIBBBfmoOBNIB0wHUAQDVAQsgASEBQdcAIRAM5wILIAFBAWoiASACRw0AC0HoACEQDP4CCwJAIAEiASACRw0AQekAIRAM/gILAkAgAS0AACIQQXZqDhq6AdUB1QG8AdUB1QHVAdUB1QHVAdUB1QHVAdUB1QHVAdUB1QHVAdUB1QHVAcoB1QHVAQDTAQsgAUEBaiEBC0EGIRAM4wILA0ACQCABLQAAQfDGgIAAai0AAEEBRg0AIAEhAQyeAgsgAUEBaiIBIAJHDQALQeoAIRAM+wILAkAgASIBIAJGDQAgAUEBaiEBDAMLQesAIRAM+gILAkAgASIBIAJHDQBB7AAhEAz6AgsgAUEBaiEBDAELAkAgASIBIAJHDQBB7QAhEAz5AgsgAUEBaiEBC0EEIRAM3gILAkAgASIUIAJHDQBB7gAhEAz3AgsgFCEBAkACQAJAIBQtAABB8MiAgABqLQAAQX9qDgfUAdUB1gEAnAIBAtcBCyAUQQFqIQEMCgsgFEEBaiEBDM0BC0EAIRAgAEEANgIcIABBm5KAgAA2AhAgAEEHNgIMIAAgFEEBajYCFAz2AgsCQANAAkAgAS0AAEHwyICAAGotAAAiEEEERg0AAkACQCAQQX9qDgfSAdMB1AHZAQAEAdkBCyABIQFB2gAhEAzgAgsgAUEBaiEBQdwAIRAM3wILIAFBAWoiASACRw0AC0HvACEQDPYCCyABQQFqIQEMywELAkAgASIUIAJHDQBB8AAhEAz1AgsgFC0AAEEvRw3UASAUQQFqIQEMBgsCQCABIhQgAkcNAEHxACEQDPQCCwJAIBQtAAAiAUEvRw0AIBRBAWohAUHdACEQDNsCCyABQXZqIgRBFksN0wFBASAEdEGJgIACcUUN0wEMygILAkAgASIBIAJGDQAgAUEBaiEBQd4AIRAM2gILQfIAIRAM8gILAkAgASIUIAJHDQBB9AAhEAzyAgsgFCEBAkAgFC0AAEHwzICAAGotAABBf2oOA8kClAIA1AELQeEAIRAM2AILAkAgASIUIAJGDQADQAJAIBQtAABB8MqAgABqLQAAIgFBA0YNAAJAIAFBf2oOAssCANUBCyAUIQFB3wAhEAzaAgsgFEEBaiIUIAJHDQALQfMAIRAM8QILQfMAIRAM8AILAkAgASIBIAJGDQAgAEGPgICAADYCCCAAIAE2AgQgASEBQeAAIRAM1wILQfUAIRAM7wILAkAgASIBIAJHDQBB9gAhEAzvAgsgAEGPgICAADYCCCAAIAE2AgQgASEBC0EDIRAM1AILA0AgAS0AAEEgRw3DAiABQQFqIgEgAkcNAAtB9wAhEAzsAgsCQCABIgEgAkcNAEH4ACEQDOwCCyABLQAAQSBHDc4BIAFBAWohAQzvAQsgACABIgEgAhCsgICAACIQDc4BIAEhAQyOAgsCQCABIgQgAkcNAEH6ACEQDOoCCyAELQAAQcwARw3RASAEQQFqIQFBEyEQDM8BCwJAIAEiBCACRw0AQfsAIRAM6QILIAIgBGsgACgCACIBaiEUIAQgAWtBBWohEANAIAQtAAAgAUHwzoCAAGotAABHDdABIAFBBUYNzgEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBB+wAhEAzoAgsCQCABIgQgAkcNAEH8ACEQDOgCCwJAAkAgBC0AAEG9f2oODADRAdEB0QHRAdEB0QHRAdEB0QHRAQHRAQsgBEEBaiEBQeYAIRAMzwILIARBAWohAUHnACEQDM4CCwJAIAEiBCACRw0AQf0AIRAM5wILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQe3PgIAAai0AAEcNzwEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQf0AIRAM5wILIABBADYCACAQQQFqIQFBECEQDMwBCwJAIAEiBCACRw0AQf4AIRAM5gILIAIgBGsgACgCACIBaiEUIAQgAWtBBWohEAJAA0AgBC0AACABQfbOgIAAai0AAEcNzgEgAUEFRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQf4AIRAM5gILIABBADYCACAQQQFqIQFBFiEQDMsBCwJAIAEiBCACRw0AQf8AIRAM5QILIAIgBGsgACgCACIBaiEUIAQgAWtBA2ohEAJAA0AgBC0AACABQfzOgIAAai0AAEcNzQEgAUEDRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQf8AIRAM5QILIABBADYCACAQQQFqIQFBBSEQDMoBCwJAIAEiBCACRw0AQYABIRAM5AILIAQtAABB2QBHDcsBIARBAWohAUEIIRAMyQELAkAgASIEIAJHDQBBgQEhEAzjAgsCQAJAIAQtAABBsn9qDgMAzAEBzAELIARBAWohAUHrACEQDMoCCyAEQQFqIQFB7AAhEAzJAgsCQCABIgQgAkcNAEGCASEQDOICCwJAAkAgBC0AAEG4f2oOCADLAcsBywHLAcsBywEBywELIARBAWohAUHqACEQDMkCCyAEQQFqIQFB7QAhEAzIAgsCQCABIgQgAkcNAEGDASEQDOECCyACIARrIAAoAgAiAWohECAEIAFrQQJqIRQCQANAIAQtAAAgAUGAz4CAAGotAABHDckBIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgEDYCAEGDASEQDOECC0EAIRAgAEEANgIAIBRBAWohAQzGAQsCQCABIgQgAkcNAEGEASEQDOACCyACIARrIAAoAgAiAWohFCAEIAFrQQRqIRACQANAIAQtAAAgAUGDz4CAAGotAABHDcgBIAFBBEYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGEASEQDOACCyAAQQA2AgAgEEEBaiEBQSMhEAzFAQsCQCABIgQgAkcNAEGFASEQDN8CCwJAAkAgBC0AAEG0f2oOCADIAcgByAHIAcgByAEByAELIARBAWohAUHvACEQDMYCCyAEQQFqIQFB8AAhEAzFAgsCQCABIgQgAkcNAEGGASEQDN4CCyAELQAAQcUARw3FASAEQQFqIQEMgwILAkAgASIEIAJHDQBBhwEhEAzdAgsgAiAEayAAKAIAIgFqIRQgBCABa0EDaiEQAkADQCAELQAAIAFBiM+AgABqLQAARw3FASABQQNGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBhwEhEAzdAgsgAEEANgIAIBBBAWohAUEtIRAMwgELAkAgASIEIAJHDQBBiAEhEAzcAgsgAiAEayAAKAIAIgFqIRQgBCABa0EIaiEQAkADQCAELQAAIAFB0M+AgABqLQAARw3EASABQQhGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBiAEhEAzcAgsgAEEANgIAIBBBAWohAUEpIRAMwQELAkAgASIBIAJHDQBBiQEhEAzbAgtBASEQIAEtAABB3wBHDcABIAFBAWohAQyBAgsCQCABIgQgAkcNAEGKASEQDNoCCyACIARrIAAoAgAiAWohFCAEIAFrQQFqIRADQCAELQAAIAFBjM+AgABqLQAARw3BASABQQFGDa8CIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQYoBIRAM2QILAkAgASIEIAJHDQBBiwEhEAzZAgsgAiAEayAAKAIAIgFqIRQgBCABa0ECaiEQAkADQCAELQAAIAFBjs+AgABqLQAARw3BASABQQJGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBiwEhEAzZAgsgAEEANgIAIBBBAWohAUECIRAMvgELAkAgASIEIAJHDQBBjAEhEAzYAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFB8M+AgABqLQAARw3AASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBjAEhEAzYAgsgAEEANgIAIBBBAWohAUEfIRAMvQELAkAgASIEIAJHDQBBjQEhEAzXAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFB8s+AgABqLQAARw2/ASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBjQEhEAzXAgsgAEEANgIAIBBBAWohAUEJIRAMvAELAkAgASIEIAJHDQBBjgEhEAzWAgsCQAJAIAQtAABBt39qDgcAvwG/Ab8BvwG/AQG/AQsgBEEBaiEBQfgAIRAMvQILIARBAWohAUH5ACEQDLwCCwJAIAEiBCACRw0AQY8BIRAM1QILIAIgBGsgACgCACIBaiEUIAQgAWtBBWohEAJAA0AgBC0AACABQZHPgIAAai0AAEcNvQEgAUEFRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQY8BIRAM1QILIABBADYCACAQQQFqIQFBGCEQDLoBCwJAIAEiBCACRw0AQZABIRAM1AILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQZfPgIAAai0AAEcNvAEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZABIRAM1AILIABBADYCACAQQQFqIQFBFyEQDLkBCwJAIAEiBCACRw0AQZEBIRAM0wILIAIgBGsgACgCACIBaiEUIAQgAWtBBmohEAJAA0AgBC0AACABQZrPgIAAai0AAEcNuwEgAUEGRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZEBIRAM0wILIABBADYCACAQQQFqIQFBFSEQDLgBCwJAIAEiBCACRw0AQZIBIRAM0gILIAIgBGsgACgCACIBaiEUIAQgAWtBBWohEAJAA0AgBC0AACABQaHPgIAAai0AAEcNugEgAUEFRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZIBIRAM0gILIABBADYCACAQQQFqIQFBHiEQDLcBCwJAIAEiBCACRw0AQZMBIRAM0QILIAQtAABBzABHDbgBIARBAWohAUEKIRAMtgELAkAgBCACRw0AQZQBIRAM0AILAkACQCAELQAAQb9/ag4PALkBuQG5AbkBuQG5AbkBuQG5AbkBuQG5AbkBAbkBCyAEQQFqIQFB/gAhEAy3AgsgBEEBaiEBQf8AIRAMtgILAkAgBCACRw0AQZUBIRAMzwILAkACQCAELQAAQb9/ag4DALgBAbgBCyAEQQFqIQFB/QAhEAy2AgsgBEEBaiEEQYABIRAMtQILAkAgBCACRw0AQZYBIRAMzgILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQafPgIAAai0AAEcNtgEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZYBIRAMzgILIABBADYCACAQQQFqIQFBCyEQDLMBCwJAIAQgAkcNAEGXASEQDM0CCwJAAkACQAJAIAQtAABBU2oOIwC4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBAbgBuAG4AbgBuAECuAG4AbgBA7gBCyAEQQFqIQFB+wAhEAy2AgsgBEEBaiEBQfwAIRAMtQILIARBAWohBEGBASEQDLQCCyAEQQFqIQRBggEhEAyzAgsCQCAEIAJHDQBBmAEhEAzMAgsgAiAEayAAKAIAIgFqIRQgBCABa0EEaiEQAkADQCAELQAAIAFBqc+AgABqLQAARw20ASABQQRGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBmAEhEAzMAgsgAEEANgIAIBBBAWohAUEZIRAMsQELAkAgBCACRw0AQZkBIRAMywILIAIgBGsgACgCACIBaiEUIAQgAWtBBWohEAJAA0AgBC0AACABQa7PgIAAai0AAEcNswEgAUEFRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZkBIRAMywILIABBADYCACAQQQFqIQFBBiEQDLABCwJAIAQgAkcNAEGaASEQDMoCCyACIARrIAAoAgAiAWohFCAEIAFrQQFqIRACQANAIAQtAAAgAUG0z4CAAGotAABHDbIBIAFBAUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGaASEQDMoCCyAAQQA2AgAgEEEBaiEBQRwhEAyvAQsCQCAEIAJHDQBBmwEhEAzJAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFBts+AgABqLQAARw2xASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBmwEhEAzJAgsgAEEANgIAIBBBAWohAUEnIRAMrgELAkAgBCACRw0AQZwBIRAMyAILAkACQCAELQAAQax/ag4CAAGxAQsgBEEBaiEEQYYBIRAMrwILIARBAWohBEGHASEQDK4CCwJAIAQgAkcNAEGdASEQDMcCCyACIARrIAAoAgAiAWohFCAEIAFrQQFqIRACQANAIAQtAAAgAUG4z4CAAGotAABHDa8BIAFBAUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGdASEQDMcCCyAAQQA2AgAgEEEBaiEBQSYhEAysAQsCQCAEIAJHDQBBngEhEAzGAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFBus+AgABqLQAARw2uASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBngEhEAzGAgsgAEEANgIAIBBBAWohAUEDIRAMqwELAkAgBCACRw0AQZ8BIRAMxQILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQe3PgIAAai0AAEcNrQEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZ8BIRAMxQILIABBADYCACAQQQFqIQFBDCEQDKoBCwJAIAQgAkcNAEGgASEQDMQCCyACIARrIAAoAgAiAWohFCAEIAFrQQNqIRACQANAIAQtAAAgAUG8z4CAAGotAABHDawBIAFBA0YNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGgASEQDMQCCyAAQQA2AgAgEEEBaiEBQQ0hEAypAQsCQCAEIAJHDQBBoQEhEAzDAgsCQAJAIAQtAABBun9qDgsArAGsAawBrAGsAawBrAGsAawBAawBCyAEQQFqIQRBiwEhEAyqAgsgBEEBaiEEQYwBIRAMqQILAkAgBCACRw0AQaIBIRAMwgILIAQtAABB0ABHDakBIARBAWohBAzpAQsCQCAEIAJHDQBBowEhEAzBAgsCQAJAIAQtAABBt39qDgcBqgGqAaoBqgGqAQCqAQsgBEEBaiEEQY4BIRAMqAILIARBAWohAUEiIRAMpgELAkAgBCACRw0AQaQBIRAMwAILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQcDPgIAAai0AAEcNqAEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQaQBIRAMwAILIABBADYCACAQQQFqIQFBHSEQDKUBCwJAIAQgAkcNAEGlASEQDL8CCwJAAkAgBC0AAEGuf2oOAwCoAQGoAQsgBEEBaiEEQZABIRAMpgILIARBAWohAUEEIRAMpAELAkAgBCACRw0AQaYBIRAMvgILAkACQAJAAkACQCAELQAAQb9/ag4VAKoBqgGqAaoBqgGqAaoBqgGqAaoBAaoBqgECqgGqAQOqAaoBBKoBCyAEQQFqIQRBiAEhEAyoAgsgBEEBaiEEQYkBIRAMpwILIARBAWohBEGKASEQDKYCCyAEQQFqIQRBjwEhEAylAgsgBEEBaiEEQZEBIRAMpAILAkAgBCACRw0AQacBIRAMvQILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQe3PgIAAai0AAEcNpQEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQacBIRAMvQILIABBADYCACAQQQFqIQFBESEQDKIBCwJAIAQgAkcNAEGoASEQDLwCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHCz4CAAGotAABHDaQBIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGoASEQDLwCCyAAQQA2AgAgEEEBaiEBQSwhEAyhAQsCQCAEIAJHDQBBqQEhEAy7AgsgAiAEayAAKAIAIgFqIRQgBCABa0EEaiEQAkADQCAELQAAIAFBxc+AgABqLQAARw2jASABQQRGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBqQEhEAy7AgsgAEEANgIAIBBBAWohAUErIRAMoAELAkAgBCACRw0AQaoBIRAMugILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQcrPgIAAai0AAEcNogEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQaoBIRAMugILIABBADYCACAQQQFqIQFBFCEQDJ8BCwJAIAQgAkcNAEGrASEQDLkCCwJAAkACQAJAIAQtAABBvn9qDg8AAQKkAaQBpAGkAaQBpAGkAaQBpAGkAaQBA6QBCyAEQQFqIQRBkwEhEAyiAgsgBEEBaiEEQZQBIRAMoQILIARBAWohBEGVASEQDKACCyAEQQFqIQRBlgEhEAyfAgsCQCAEIAJHDQBBrAEhEAy4AgsgBC0AAEHFAEcNnwEgBEEBaiEEDOABCwJAIAQgAkcNAEGtASEQDLcCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHNz4CAAGotAABHDZ8BIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGtASEQDLcCCyAAQQA2AgAgEEEBaiEBQQ4hEAycAQsCQCAEIAJHDQBBrgEhEAy2AgsgBC0AAEHQAEcNnQEgBEEBaiEBQSUhEAybAQsCQCAEIAJHDQBBrwEhEAy1AgsgAiAEayAAKAIAIgFqIRQgBCABa0EIaiEQAkADQCAELQAAIAFB0M+AgABqLQAARw2dASABQQhGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBrwEhEAy1AgsgAEEANgIAIBBBAWohAUEqIRAMmgELAkAgBCACRw0AQbABIRAMtAILAkACQCAELQAAQat/ag4LAJ0BnQGdAZ0BnQGdAZ0BnQGdAQGdAQsgBEEBaiEEQZoBIRAMmwILIARBAWohBEGbASEQDJoCCwJAIAQgAkcNAEGxASEQDLMCCwJAAkAgBC0AAEG/f2oOFACcAZwBnAGcAZwBnAGcAZwBnAGcAZwBnAGcAZwBnAGcAZwBnAEBnAELIARBAWohBEGZASEQDJoCCyAEQQFqIQRBnAEhEAyZAgsCQCAEIAJHDQBBsgEhEAyyAgsgAiAEayAAKAIAIgFqIRQgBCABa0EDaiEQAkADQCAELQAAIAFB2c+AgABqLQAARw2aASABQQNGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBsgEhEAyyAgsgAEEANgIAIBBBAWohAUEhIRAMlwELAkAgBCACRw0AQbMBIRAMsQILIAIgBGsgACgCACIBaiEUIAQgAWtBBmohEAJAA0AgBC0AACABQd3PgIAAai0AAEcNmQEgAUEGRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQbMBIRAMsQILIABBADYCACAQQQFqIQFBGiEQDJYBCwJAIAQgAkcNAEG0ASEQDLACCwJAAkACQCAELQAAQbt/ag4RAJoBmgGaAZoBmgGaAZoBmgGaAQGaAZoBmgGaAZoBApoBCyAEQQFqIQRBnQEhEAyYAgsgBEEBaiEEQZ4BIRAMlwILIARBAWohBEGfASEQDJYCCwJAIAQgAkcNAEG1ASEQDK8CCyACIARrIAAoAgAiAWohFCAEIAFrQQVqIRACQANAIAQtAAAgAUHkz4CAAGotAABHDZcBIAFBBUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEG1ASEQDK8CCyAAQQA2AgAgEEEBaiEBQSghEAyUAQsCQCAEIAJHDQBBtgEhEAyuAgsgAiAEayAAKAIAIgFqIRQgBCABa0ECaiEQAkADQCAELQAAIAFB6s+AgABqLQAARw2WASABQQJGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBtgEhEAyuAgsgAEEANgIAIBBBAWohAUEHIRAMkwELAkAgBCACRw0AQbcBIRAMrQILAkACQCAELQAAQbt/ag4OAJYBlgGWAZYBlgGWAZYBlgGWAZYBlgGWAQGWAQsgBEEBaiEEQaEBIRAMlAILIARBAWohBEGiASEQDJMCCwJAIAQgAkcNAEG4ASEQDKwCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHtz4CAAGotAABHDZQBIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEG4ASEQDKwCCyAAQQA2AgAgEEEBaiEBQRIhEAyRAQsCQCAEIAJHDQBBuQEhEAyrAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFB8M+AgABqLQAARw2TASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBuQEhEAyrAgsgAEEANgIAIBBBAWohAUEgIRAMkAELAkAgBCACRw0AQboBIRAMqgILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQfLPgIAAai0AAEcNkgEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQboBIRAMqgILIABBADYCACAQQQFqIQFBDyEQDI8BCwJAIAQgAkcNAEG7ASEQDKkCCwJAAkAgBC0AAEG3f2oOBwCSAZIBkgGSAZIBAZIBCyAEQQFqIQRBpQEhEAyQAgsgBEEBaiEEQaYBIRAMjwILAkAgBCACRw0AQbwBIRAMqAILIAIgBGsgACgCACIBaiEUIAQgAWtBB2ohEAJAA0AgBC0AACABQfTPgIAAai0AAEcNkAEgAUEHRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQbwBIRAMqAILIABBADYCACAQQQFqIQFBGyEQDI0BCwJAIAQgAkcNAEG9ASEQDKcCCwJAAkACQCAELQAAQb5/ag4SAJEBkQGRAZEBkQGRAZEBkQGRAQGRAZEBkQGRAZEBkQECkQELIARBAWohBEGkASEQDI8CCyAEQQFqIQRBpwEhEAyOAgsgBEEBaiEEQagBIRAMjQILAkAgBCACRw0AQb4BIRAMpgILIAQtAABBzgBHDY0BIARBAWohBAzPAQsCQCAEIAJHDQBBvwEhEAylAgsCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAELQAAQb9/ag4VAAECA5wBBAUGnAGcAZwBBwgJCgucAQwNDg+cAQsgBEEBaiEBQegAIRAMmgILIARBAWohAUHpACEQDJkCCyAEQQFqIQFB7gAhEAyYAgsgBEEBaiEBQfIAIRAMlwILIARBAWohAUHzACEQDJYCCyAEQQFqIQFB9gAhEAyVAgsgBEEBaiEBQfcAIRAMlAILIARBAWohAUH6ACEQDJMCCyAEQQFqIQRBgwEhEAySAgsgBEEBaiEEQYQBIRAMkQILIARBAWohBEGFASEQDJACCyAEQQFqIQRBkgEhEAyPAgsgBEEBaiEEQZgBIRAMjgILIARBAWohBEGgASEQDI0CCyAEQQFqIQRBowEhEAyMAgsgBEEBaiEEQaoBIRAMiwILAkAgBCACRg0AIABBkICAgAA2AgggACAENgIEQasBIRAMiwILQcABIRAMowILIAAgBSACEKqAgIAAIgENiwEgBSEBDFwLAkAgBiACRg0AIAZBAWohBQyNAQtBwgEhEAyhAgsDQAJAIBAtAABBdmoOBIwBAACPAQALIBBBAWoiECACRw0AC0HDASEQDKACCwJAIAcgAkYNACAAQZGAgIAANgIIIAAgBzYCBCAHIQFBASEQDIcCC0HEASEQDJ8CCwJAIAcgAkcNAEHFASEQDJ8CCwJAAkAgBy0AAEF2ag4EAc4BzgEAzgELIAdBAWohBgyNAQsgB0EBaiEFDIkBCwJAIAcgAkcNAEHGASEQDJ4CCwJAAkAgBy0AAEF2ag4XAY8BjwEBjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BAI8BCyAHQQFqIQcLQbABIRAMhAILAkAgCCACRw0AQcgBIRAMnQILIAgtAABBIEcNjQEgAEEAOwEyIAhBAWohAUGzASEQDIMCCyABIRcCQANAIBciByACRg0BIActAABBUGpB/wFxIhBBCk8NzAECQCAALwEyIhRBmTNLDQAgACAUQQpsIhQ7ATIgEEH//wNzIBRB/v8DcUkNACAHQQFqIRcgACAUIBBqIhA7ATIgEEH//wNxQegHSQ0BCwtBACEQIABBADYCHCAAQcGJgIAANgIQIABBDTYCDCAAIAdBAWo2AhQMnAILQccBIRAMmwILIAAgCCACEK6AgIAAIhBFDcoBIBBBFUcNjAEgAEHIATYCHCAAIAg2AhQgAEHJl4CAADYCECAAQRU2AgxBACEQDJoCCwJAIAkgAkcNAEHMASEQDJoCC0EAIRRBASEXQQEhFkEAIRACQAJAAkACQAJAAkACQAJAAkAgCS0AAEFQag4KlgGVAQABAgMEBQYIlwELQQIhEAwGC0EDIRAMBQtBBCEQDAQLQQUhEAwDC0EGIRAMAgtBByEQDAELQQghEAtBACEXQQAhFkEAIRQMjgELQQkhEEEBIRRBACEXQQAhFgyNAQsCQCAKIAJHDQBBzgEhEAyZAgsgCi0AAEEuRw2OASAKQQFqIQkMygELIAsgAkcNjgFB0AEhEAyXAgsCQCALIAJGDQAgAEGOgICAADYCCCAAIAs2AgRBtwEhEAz+AQtB0QEhEAyWAgsCQCAEIAJHDQBB0gEhEAyWAgsgAiAEayAAKAIAIhBqIRQgBCAQa0EEaiELA0AgBC0AACAQQfzPgIAAai0AAEcNjgEgEEEERg3pASAQQQFqIRAgBEEBaiIEIAJHDQALIAAgFDYCAEHSASEQDJUCCyAAIAwgAhCsgICAACIBDY0BIAwhAQy4AQsCQCAEIAJHDQBB1AEhEAyUAgsgAiAEayAAKAIAIhBqIRQgBCAQa0EBaiEMA0AgBC0AACAQQYHQgIAAai0AAEcNjwEgEEEBRg2OASAQQQFqIRAgBEEBaiIEIAJHDQALIAAgFDYCAEHUASEQDJMCCwJAIAQgAkcNAEHWASEQDJMCCyACIARrIAAoAgAiEGohFCAEIBBrQQJqIQsDQCAELQAAIBBBg9CAgABqLQAARw2OASAQQQJGDZABIBBBAWohECAEQQFqIgQgAkcNAAsgACAUNgIAQdYBIRAMkgILAkAgBCACRw0AQdcBIRAMkgILAkACQCAELQAAQbt/ag4QAI8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwEBjwELIARBAWohBEG7ASEQDPkBCyAEQQFqIQRBvAEhEAz4AQsCQCAEIAJHDQBB2AEhEAyRAgsgBC0AAEHIAEcNjAEgBEEBaiEEDMQBCwJAIAQgAkYNACAAQZCAgIAANgIIIAAgBDYCBEG+ASEQDPcBC0HZASEQDI8CCwJAIAQgAkcNAEHaASEQDI8CCyAELQAAQcgARg3DASAAQQE6ACgMuQELIABBAjoALyAAIAQgAhCmgICAACIQDY0BQcIBIRAM9AELIAAtAChBf2oOArcBuQG4AQsDQAJAIAQtAABBdmoOBACOAY4BAI4BCyAEQQFqIgQgAkcNAAtB3QEhEAyLAgsgAEEAOgAvIAAtAC1BBHFFDYQCCyAAQQA6AC8gAEEBOgA0IAEhAQyMAQsgEEEVRg3aASAAQQA2AhwgACABNgIUIABBp46AgAA2AhAgAEESNgIMQQAhEAyIAgsCQCAAIBAgAhC0gICAACIEDQAgECEBDIECCwJAIARBFUcNACAAQQM2AhwgACAQNgIUIABBsJiAgAA2AhAgAEEVNgIMQQAhEAyIAgsgAEEANgIcIAAgEDYCFCAAQaeOgIAANgIQIABBEjYCDEEAIRAMhwILIBBBFUYN1gEgAEEANgIcIAAgATYCFCAAQdqNgIAANgIQIABBFDYCDEEAIRAMhgILIAAoAgQhFyAAQQA2AgQgECARp2oiFiEBIAAgFyAQIBYgFBsiEBC1gICAACIURQ2NASAAQQc2AhwgACAQNgIUIAAgFDYCDEEAIRAMhQILIAAgAC8BMEGAAXI7ATAgASEBC0EqIRAM6gELIBBBFUYN0QEgAEEANgIcIAAgATYCFCAAQYOMgIAANgIQIABBEzYCDEEAIRAMggILIBBBFUYNzwEgAEEANgIcIAAgATYCFCAAQZqPgIAANgIQIABBIjYCDEEAIRAMgQILIAAoAgQhECAAQQA2AgQCQCAAIBAgARC3gICAACIQDQAgAUEBaiEBDI0BCyAAQQw2AhwgACAQNgIMIAAgAUEBajYCFEEAIRAMgAILIBBBFUYNzAEgAEEANgIcIAAgATYCFCAAQZqPgIAANgIQIABBIjYCDEEAIRAM/wELIAAoAgQhECAAQQA2AgQCQCAAIBAgARC3gICAACIQDQAgAUEBaiEBDIwBCyAAQQ02AhwgACAQNgIMIAAgAUEBajYCFEEAIRAM/gELIBBBFUYNyQEgAEEANgIcIAAgATYCFCAAQcaMgIAANgIQIABBIzYCDEEAIRAM/QELIAAoAgQhECAAQQA2AgQCQCAAIBAgARC5gICAACIQDQAgAUEBaiEBDIsBCyAAQQ42AhwgACAQNgIMIAAgAUEBajYCFEEAIRAM/AELIABBADYCHCAAIAE2AhQgAEHAlYCAADYCECAAQQI2AgxBACEQDPsBCyAQQRVGDcUBIABBADYCHCAAIAE2AhQgAEHGjICAADYCECAAQSM2AgxBACEQDPoBCyAAQRA2AhwgACABNgIUIAAgEDYCDEEAIRAM+QELIAAoAgQhBCAAQQA2AgQCQCAAIAQgARC5gICAACIEDQAgAUEBaiEBDPEBCyAAQRE2AhwgACAENgIMIAAgAUEBajYCFEEAIRAM+AELIBBBFUYNwQEgAEEANgIcIAAgATYCFCAAQcaMgIAANgIQIABBIzYCDEEAIRAM9wELIAAoAgQhECAAQQA2AgQCQCAAIBAgARC5gICAACIQDQAgAUEBaiEBDIgBCyAAQRM2AhwgACAQNgIMIAAgAUEBajYCFEEAIRAM9gELIAAoAgQhBCAAQQA2AgQCQCAAIAQgARC5gICAACIEDQAgAUEBaiEBDO0BCyAAQRQ2AhwgACAENgIMIAAgAUEBajYCFEEAIRAM9QELIBBBFUYNvQEgAEEANgIcIAAgATYCFCAAQZqPgIAANgIQIABBIjYCDEEAIRAM9AELIAAoAgQhECAAQQA2AgQCQCAAIBAgARC3gICAACIQDQAgAUEBaiEBDIYBCyAAQRY2AhwgACAQNgIMIAAgAUEBajYCFEEAIRAM8wELIAAoAgQhBCAAQQA2AgQCQCAAIAQgARC3gICAACIEDQAgAUEBaiEBDOkBCyAAQRc2AhwgACAENgIMIAAgAUEBajYCFEEAIRAM8gELIABBADYCHCAAIAE2AhQgAEHNk4CAADYCECAAQQw2AgxBACEQDPEBC0IBIRELIBBBAWohAQJAIAApAyAiEkL//////////w9WDQAgACASQgSGIBGENwMgIAEhAQyEAQsgAEEANgIcIAAgATYCFCAAQa2JgIAANgIQIABBDDYCDEEAIRAM7wELIABBADYCHCAAIBA2AhQgAEHNk4CAADYCECAAQQw2AgxBACEQDO4BCyAAKAIEIRcgAEEANgIEIBAgEadqIhYhASAAIBcgECAWIBQbIhAQtYCAgAAiFEUNcyAAQQU2AhwgACAQNgIUIAAgFDYCDEEAIRAM7QELIABBADYCHCAAIBA2AhQgAEGqnICAADYCECAAQQ82AgxBACEQDOwBCyAAIBAgAhC0gICAACIBDQEgECEBC0EOIRAM0QELAkAgAUEVRw0AIABBAjYCHCAAIBA2AhQgAEGwmICAADYCECAAQRU2AgxBACEQDOoBCyAAQQA2AhwgACAQNgIUIABBp46AgAA2AhAgAEESNgIMQQAhEAzpAQsgAUEBaiEQAkAgAC8BMCIBQYABcUUNAAJAIAAgECACELuAgIAAIgENACAQIQEMcAsgAUEVRw26ASAAQQU2AhwgACAQNgIUIABB+ZeAgAA2AhAgAEEVNgIMQQAhEAzpAQsCQCABQaAEcUGgBEcNACAALQAtQQJxDQAgAEEANgIcIAAgEDYCFCAAQZaTgIAANgIQIABBBDYCDEEAIRAM6QELIAAgECACEL2AgIAAGiAQIQECQAJAAkACQAJAIAAgECACELOAgIAADhYCAQAEBAQEBAQEBAQEBAQEBAQEBAQDBAsgAEEBOgAuCyAAIAAvATBBwAByOwEwIBAhAQtBJiEQDNEBCyAAQSM2AhwgACAQNgIUIABBpZaAgAA2AhAgAEEVNgIMQQAhEAzpAQsgAEEANgIcIAAgEDYCFCAAQdWLgIAANgIQIABBETYCDEEAIRAM6AELIAAtAC1BAXFFDQFBwwEhEAzOAQsCQCANIAJGDQADQAJAIA0tAABBIEYNACANIQEMxAELIA1BAWoiDSACRw0AC0ElIRAM5wELQSUhEAzmAQsgACgCBCEEIABBADYCBCAAIAQgDRCvgICAACIERQ2tASAAQSY2AhwgACAENgIMIAAgDUEBajYCFEEAIRAM5QELIBBBFUYNqwEgAEEANgIcIAAgATYCFCAAQf2NgIAANgIQIABBHTYCDEEAIRAM5AELIABBJzYCHCAAIAE2AhQgACAQNgIMQQAhEAzjAQsgECEBQQEhFAJAAkACQAJAAkACQAJAIAAtACxBfmoOBwYFBQMBAgAFCyAAIAAvATBBCHI7ATAMAwtBAiEUDAELQQQhFAsgAEEBOgAsIAAgAC8BMCAUcjsBMAsgECEBC0ErIRAMygELIABBADYCHCAAIBA2AhQgAEGrkoCAADYCECAAQQs2AgxBACEQDOIBCyAAQQA2AhwgACABNgIUIABB4Y+AgAA2AhAgAEEKNgIMQQAhEAzhAQsgAEEAOgAsIBAhAQy9AQsgECEBQQEhFAJAAkACQAJAAkAgAC0ALEF7ag4EAwECAAULIAAgAC8BMEEIcjsBMAwDC0ECIRQMAQtBBCEUCyAAQQE6ACwgACAALwEwIBRyOwEwCyAQIQELQSkhEAzFAQsgAEEANgIcIAAgATYCFCAAQfCUgIAANgIQIABBAzYCDEEAIRAM3QELAkAgDi0AAEENRw0AIAAoAgQhASAAQQA2AgQCQCAAIAEgDhCxgICAACIBDQAgDkEBaiEBDHULIABBLDYCHCAAIAE2AgwgACAOQQFqNgIUQQAhEAzdAQsgAC0ALUEBcUUNAUHEASEQDMMBCwJAIA4gAkcNAEEtIRAM3AELAkACQANAAkAgDi0AAEF2ag4EAgAAAwALIA5BAWoiDiACRw0AC0EtIRAM3QELIAAoAgQhASAAQQA2AgQCQCAAIAEgDhCxgICAACIBDQAgDiEBDHQLIABBLDYCHCAAIA42AhQgACABNgIMQQAhEAzcAQsgACgCBCEBIABBADYCBAJAIAAgASAOELGAgIAAIgENACAOQQFqIQEMcwsgAEEsNgIcIAAgATYCDCAAIA5BAWo2AhRBACEQDNsBCyAAKAIEIQQgAEEANgIEIAAgBCAOELGAgIAAIgQNoAEgDiEBDM4BCyAQQSxHDQEgAUEBaiEQQQEhAQJAAkACQAJAAkAgAC0ALEF7ag4EAwECBAALIBAhAQwEC0ECIQEMAQtBBCEBCyAAQQE6ACwgACAALwEwIAFyOwEwIBAhAQwBCyAAIAAvATBBCHI7ATAgECEBC0E5IRAMvwELIABBADoALCABIQELQTQhEAy9AQsgACAALwEwQSByOwEwIAEhAQwCCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQsYCAgAAiBA0AIAEhAQzHAQsgAEE3NgIcIAAgATYCFCAAIAQ2AgxBACEQDNQBCyAAQQg6ACwgASEBC0EwIRAMuQELAkAgAC0AKEEBRg0AIAEhAQwECyAALQAtQQhxRQ2TASABIQEMAwsgAC0AMEEgcQ2UAUHFASEQDLcBCwJAIA8gAkYNAAJAA0ACQCAPLQAAQVBqIgFB/wFxQQpJDQAgDyEBQTUhEAy6AQsgACkDICIRQpmz5syZs+bMGVYNASAAIBFCCn4iETcDICARIAGtQv8BgyISQn+FVg0BIAAgESASfDcDICAPQQFqIg8gAkcNAAtBOSEQDNEBCyAAKAIEIQIgAEEANgIEIAAgAiAPQQFqIgQQsYCAgAAiAg2VASAEIQEMwwELQTkhEAzPAQsCQCAALwEwIgFBCHFFDQAgAC0AKEEBRw0AIAAtAC1BCHFFDZABCyAAIAFB9/sDcUGABHI7ATAgDyEBC0E3IRAMtAELIAAgAC8BMEEQcjsBMAyrAQsgEEEVRg2LASAAQQA2AhwgACABNgIUIABB8I6AgAA2AhAgAEEcNgIMQQAhEAzLAQsgAEHDADYCHCAAIAE2AgwgACANQQFqNgIUQQAhEAzKAQsCQCABLQAAQTpHDQAgACgCBCEQIABBADYCBAJAIAAgECABEK+AgIAAIhANACABQQFqIQEMYwsgAEHDADYCHCAAIBA2AgwgACABQQFqNgIUQQAhEAzKAQsgAEEANgIcIAAgATYCFCAAQbGRgIAANgIQIABBCjYCDEEAIRAMyQELIABBADYCHCAAIAE2AhQgAEGgmYCAADYCECAAQR42AgxBACEQDMgBCyAAQQA2AgALIABBgBI7ASogACAXQQFqIgEgAhCogICAACIQDQEgASEBC0HHACEQDKwBCyAQQRVHDYMBIABB0QA2AhwgACABNgIUIABB45eAgAA2AhAgAEEVNgIMQQAhEAzEAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMXgsgAEHSADYCHCAAIAE2AhQgACAQNgIMQQAhEAzDAQsgAEEANgIcIAAgFDYCFCAAQcGogIAANgIQIABBBzYCDCAAQQA2AgBBACEQDMIBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxdCyAAQdMANgIcIAAgATYCFCAAIBA2AgxBACEQDMEBC0EAIRAgAEEANgIcIAAgATYCFCAAQYCRgIAANgIQIABBCTYCDAzAAQsgEEEVRg19IABBADYCHCAAIAE2AhQgAEGUjYCAADYCECAAQSE2AgxBACEQDL8BC0EBIRZBACEXQQAhFEEBIRALIAAgEDoAKyABQQFqIQECQAJAIAAtAC1BEHENAAJAAkACQCAALQAqDgMBAAIECyAWRQ0DDAILIBQNAQwCCyAXRQ0BCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQrYCAgAAiEA0AIAEhAQxcCyAAQdgANgIcIAAgATYCFCAAIBA2AgxBACEQDL4BCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQrYCAgAAiBA0AIAEhAQytAQsgAEHZADYCHCAAIAE2AhQgACAENgIMQQAhEAy9AQsgACgCBCEEIABBADYCBAJAIAAgBCABEK2AgIAAIgQNACABIQEMqwELIABB2gA2AhwgACABNgIUIAAgBDYCDEEAIRAMvAELIAAoAgQhBCAAQQA2AgQCQCAAIAQgARCtgICAACIEDQAgASEBDKkBCyAAQdwANgIcIAAgATYCFCAAIAQ2AgxBACEQDLsBCwJAIAEtAABBUGoiEEH/AXFBCk8NACAAIBA6ACogAUEBaiEBQc8AIRAMogELIAAoAgQhBCAAQQA2AgQCQCAAIAQgARCtgICAACIEDQAgASEBDKcBCyAAQd4ANgIcIAAgATYCFCAAIAQ2AgxBACEQDLoBCyAAQQA2AgAgF0EBaiEBAkAgAC0AKUEjTw0AIAEhAQxZCyAAQQA2AhwgACABNgIUIABB04mAgAA2AhAgAEEINgIMQQAhEAy5AQsgAEEANgIAC0EAIRAgAEEANgIcIAAgATYCFCAAQZCzgIAANgIQIABBCDYCDAy3AQsgAEEANgIAIBdBAWohAQJAIAAtAClBIUcNACABIQEMVgsgAEEANgIcIAAgATYCFCAAQZuKgIAANgIQIABBCDYCDEEAIRAMtgELIABBADYCACAXQQFqIQECQCAALQApIhBBXWpBC08NACABIQEMVQsCQCAQQQZLDQBBASAQdEHKAHFFDQAgASEBDFULQQAhECAAQQA2AhwgACABNgIUIABB94mAgAA2AhAgAEEINgIMDLUBCyAQQRVGDXEgAEEANgIcIAAgATYCFCAAQbmNgIAANgIQIABBGjYCDEEAIRAMtAELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDFQLIABB5QA2AhwgACABNgIUIAAgEDYCDEEAIRAMswELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDE0LIABB0gA2AhwgACABNgIUIAAgEDYCDEEAIRAMsgELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDE0LIABB0wA2AhwgACABNgIUIAAgEDYCDEEAIRAMsQELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDFELIABB5QA2AhwgACABNgIUIAAgEDYCDEEAIRAMsAELIABBADYCHCAAIAE2AhQgAEHGioCAADYCECAAQQc2AgxBACEQDK8BCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxJCyAAQdIANgIcIAAgATYCFCAAIBA2AgxBACEQDK4BCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxJCyAAQdMANgIcIAAgATYCFCAAIBA2AgxBACEQDK0BCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxNCyAAQeUANgIcIAAgATYCFCAAIBA2AgxBACEQDKwBCyAAQQA2AhwgACABNgIUIABB3IiAgAA2AhAgAEEHNgIMQQAhEAyrAQsgEEE/Rw0BIAFBAWohAQtBBSEQDJABC0EAIRAgAEEANgIcIAAgATYCFCAAQf2SgIAANgIQIABBBzYCDAyoAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMQgsgAEHSADYCHCAAIAE2AhQgACAQNgIMQQAhEAynAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMQgsgAEHTADYCHCAAIAE2AhQgACAQNgIMQQAhEAymAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMRgsgAEHlADYCHCAAIAE2AhQgACAQNgIMQQAhEAylAQsgACgCBCEBIABBADYCBAJAIAAgASAUEKeAgIAAIgENACAUIQEMPwsgAEHSADYCHCAAIBQ2AhQgACABNgIMQQAhEAykAQsgACgCBCEBIABBADYCBAJAIAAgASAUEKeAgIAAIgENACAUIQEMPwsgAEHTADYCHCAAIBQ2AhQgACABNgIMQQAhEAyjAQsgACgCBCEBIABBADYCBAJAIAAgASAUEKeAgIAAIgENACAUIQEMQwsgAEHlADYCHCAAIBQ2AhQgACABNgIMQQAhEAyiAQsgAEEANgIcIAAgFDYCFCAAQcOPgIAANgIQIABBBzYCDEEAIRAMoQELIABBADYCHCAAIAE2AhQgAEHDj4CAADYCECAAQQc2AgxBACEQDKABC0EAIRAgAEEANgIcIAAgFDYCFCAAQYycgIAANgIQIABBBzYCDAyfAQsgAEEANgIcIAAgFDYCFCAAQYycgIAANgIQIABBBzYCDEEAIRAMngELIABBADYCHCAAIBQ2AhQgAEH+kYCAADYCECAAQQc2AgxBACEQDJ0BCyAAQQA2AhwgACABNgIUIABBjpuAgAA2AhAgAEEGNgIMQQAhEAycAQsgEEEVRg1XIABBADYCHCAAIAE2AhQgAEHMjoCAADYCECAAQSA2AgxBACEQDJsBCyAAQQA2AgAgEEEBaiEBQSQhEAsgACAQOgApIAAoAgQhECAAQQA2AgQgACAQIAEQq4CAgAAiEA1UIAEhAQw+CyAAQQA2AgALQQAhECAAQQA2AhwgACAENgIUIABB8ZuAgAA2AhAgAEEGNgIMDJcBCyABQRVGDVAgAEEANgIcIAAgBTYCFCAAQfCMgIAANgIQIABBGzYCDEEAIRAMlgELIAAoAgQhBSAAQQA2AgQgACAFIBAQqYCAgAAiBQ0BIBBBAWohBQtBrQEhEAx7CyAAQcEBNgIcIAAgBTYCDCAAIBBBAWo2AhRBACEQDJMBCyAAKAIEIQYgAEEANgIEIAAgBiAQEKmAgIAAIgYNASAQQQFqIQYLQa4BIRAMeAsgAEHCATYCHCAAIAY2AgwgACAQQQFqNgIUQQAhEAyQAQsgAEEANgIcIAAgBzYCFCAAQZeLgIAANgIQIABBDTYCDEEAIRAMjwELIABBADYCHCAAIAg2AhQgAEHjkICAADYCECAAQQk2AgxBACEQDI4BCyAAQQA2AhwgACAINgIUIABBlI2AgAA2AhAgAEEhNgIMQQAhEAyNAQtBASEWQQAhF0EAIRRBASEQCyAAIBA6ACsgCUEBaiEIAkACQCAALQAtQRBxDQACQAJAAkAgAC0AKg4DAQACBAsgFkUNAwwCCyAUDQEMAgsgF0UNAQsgACgCBCEQIABBADYCBCAAIBAgCBCtgICAACIQRQ09IABByQE2AhwgACAINgIUIAAgEDYCDEEAIRAMjAELIAAoAgQhBCAAQQA2AgQgACAEIAgQrYCAgAAiBEUNdiAAQcoBNgIcIAAgCDYCFCAAIAQ2AgxBACEQDIsBCyAAKAIEIQQgAEEANgIEIAAgBCAJEK2AgIAAIgRFDXQgAEHLATYCHCAAIAk2AhQgACAENgIMQQAhEAyKAQsgACgCBCEEIABBADYCBCAAIAQgChCtgICAACIERQ1yIABBzQE2AhwgACAKNgIUIAAgBDYCDEEAIRAMiQELAkAgCy0AAEFQaiIQQf8BcUEKTw0AIAAgEDoAKiALQQFqIQpBtgEhEAxwCyAAKAIEIQQgAEEANgIEIAAgBCALEK2AgIAAIgRFDXAgAEHPATYCHCAAIAs2AhQgACAENgIMQQAhEAyIAQsgAEEANgIcIAAgBDYCFCAAQZCzgIAANgIQIABBCDYCDCAAQQA2AgBBACEQDIcBCyABQRVGDT8gAEEANgIcIAAgDDYCFCAAQcyOgIAANgIQIABBIDYCDEEAIRAMhgELIABBgQQ7ASggACgCBCEQIABCADcDACAAIBAgDEEBaiIMEKuAgIAAIhBFDTggAEHTATYCHCAAIAw2AhQgACAQNgIMQQAhEAyFAQsgAEEANgIAC0EAIRAgAEEANgIcIAAgBDYCFCAAQdibgIAANgIQIABBCDYCDAyDAQsgACgCBCEQIABCADcDACAAIBAgC0EBaiILEKuAgIAAIhANAUHGASEQDGkLIABBAjoAKAxVCyAAQdUBNgIcIAAgCzYCFCAAIBA2AgxBACEQDIABCyAQQRVGDTcgAEEANgIcIAAgBDYCFCAAQaSMgIAANgIQIABBEDYCDEEAIRAMfwsgAC0ANEEBRw00IAAgBCACELyAgIAAIhBFDTQgEEEVRw01IABB3AE2AhwgACAENgIUIABB1ZaAgAA2AhAgAEEVNgIMQQAhEAx+C0EAIRAgAEEANgIcIABBr4uAgAA2AhAgAEECNgIMIAAgFEEBajYCFAx9C0EAIRAMYwtBAiEQDGILQQ0hEAxhC0EPIRAMYAtBJSEQDF8LQRMhEAxeC0EVIRAMXQtBFiEQDFwLQRchEAxbC0EYIRAMWgtBGSEQDFkLQRohEAxYC0EbIRAMVwtBHCEQDFYLQR0hEAxVC0EfIRAMVAtBISEQDFMLQSMhEAxSC0HGACEQDFELQS4hEAxQC0EvIRAMTwtBOyEQDE4LQT0hEAxNC0HIACEQDEwLQckAIRAMSwtBywAhEAxKC0HMACEQDEkLQc4AIRAMSAtB0QAhEAxHC0HVACEQDEYLQdgAIRAMRQtB2QAhEAxEC0HbACEQDEMLQeQAIRAMQgtB5QAhEAxBC0HxACEQDEALQfQAIRAMPwtBjQEhEAw+C0GXASEQDD0LQakBIRAMPAtBrAEhEAw7C0HAASEQDDoLQbkBIRAMOQtBrwEhEAw4C0GxASEQDDcLQbIBIRAMNgtBtAEhEAw1C0G1ASEQDDQLQboBIRAMMwtBvQEhEAwyC0G/ASEQDDELQcEBIRAMMAsgAEEANgIcIAAgBDYCFCAAQemLgIAANgIQIABBHzYCDEEAIRAMSAsgAEHbATYCHCAAIAQ2AhQgAEH6loCAADYCECAAQRU2AgxBACEQDEcLIABB+AA2AhwgACAMNgIUIABBypiAgAA2AhAgAEEVNgIMQQAhEAxGCyAAQdEANgIcIAAgBTYCFCAAQbCXgIAANgIQIABBFTYCDEEAIRAMRQsgAEH5ADYCHCAAIAE2AhQgACAQNgIMQQAhEAxECyAAQfgANgIcIAAgATYCFCAAQcqYgIAANgIQIABBFTYCDEEAIRAMQwsgAEHkADYCHCAAIAE2AhQgAEHjl4CAADYCECAAQRU2AgxBACEQDEILIABB1wA2AhwgACABNgIUIABByZeAgAA2AhAgAEEVNgIMQQAhEAxBCyAAQQA2AhwgACABNgIUIABBuY2AgAA2AhAgAEEaNgIMQQAhEAxACyAAQcIANgIcIAAgATYCFCAAQeOYgIAANgIQIABBFTYCDEEAIRAMPwsgAEEANgIEIAAgDyAPELGAgIAAIgRFDQEgAEE6NgIcIAAgBDYCDCAAIA9BAWo2AhRBACEQDD4LIAAoAgQhBCAAQQA2AgQCQCAAIAQgARCxgICAACIERQ0AIABBOzYCHCAAIAQ2AgwgACABQQFqNgIUQQAhEAw+CyABQQFqIQEMLQsgD0EBaiEBDC0LIABBADYCHCAAIA82AhQgAEHkkoCAADYCECAAQQQ2AgxBACEQDDsLIABBNjYCHCAAIAQ2AhQgACACNgIMQQAhEAw6CyAAQS42AhwgACAONgIUIAAgBDYCDEEAIRAMOQsgAEHQADYCHCAAIAE2AhQgAEGRmICAADYCECAAQRU2AgxBACEQDDgLIA1BAWohAQwsCyAAQRU2AhwgACABNgIUIABBgpmAgAA2AhAgAEEVNgIMQQAhEAw2CyAAQRs2AhwgACABNgIUIABBkZeAgAA2AhAgAEEVNgIMQQAhEAw1CyAAQQ82AhwgACABNgIUIABBkZeAgAA2AhAgAEEVNgIMQQAhEAw0CyAAQQs2AhwgACABNgIUIABBkZeAgAA2AhAgAEEVNgIMQQAhEAwzCyAAQRo2AhwgACABNgIUIABBgpmAgAA2AhAgAEEVNgIMQQAhEAwyCyAAQQs2AhwgACABNgIUIABBgpmAgAA2AhAgAEEVNgIMQQAhEAwxCyAAQQo2AhwgACABNgIUIABB5JaAgAA2AhAgAEEVNgIMQQAhEAwwCyAAQR42AhwgACABNgIUIABB+ZeAgAA2AhAgAEEVNgIMQQAhEAwvCyAAQQA2AhwgACAQNgIUIABB2o2AgAA2AhAgAEEUNgIMQQAhEAwuCyAAQQQ2AhwgACABNgIUIABBsJiAgAA2AhAgAEEVNgIMQQAhEAwtCyAAQQA2AgAgC0EBaiELC0G4ASEQDBILIABBADYCACAQQQFqIQFB9QAhEAwRCyABIQECQCAALQApQQVHDQBB4wAhEAwRC0HiACEQDBALQQAhECAAQQA2AhwgAEHkkYCAADYCECAAQQc2AgwgACAUQQFqNgIUDCgLIABBADYCACAXQQFqIQFBwAAhEAwOC0EBIQELIAAgAToALCAAQQA2AgAgF0EBaiEBC0EoIRAMCwsgASEBC0E4IRAMCQsCQCABIg8gAkYNAANAAkAgDy0AAEGAvoCAAGotAAAiAUEBRg0AIAFBAkcNAyAPQQFqIQEMBAsgD0EBaiIPIAJHDQALQT4hEAwiC0E+IRAMIQsgAEEAOgAsIA8hAQwBC0ELIRAMBgtBOiEQDAULIAFBAWohAUEtIRAMBAsgACABOgAsIABBADYCACAWQQFqIQFBDCEQDAMLIABBADYCACAXQQFqIQFBCiEQDAILIABBADYCAAsgAEEAOgAsIA0hAUEJIRAMAAsLQQAhECAAQQA2AhwgACALNgIUIABBzZCAgAA2AhAgAEEJNgIMDBcLQQAhECAAQQA2AhwgACAKNgIUIABB6YqAgAA2AhAgAEEJNgIMDBYLQQAhECAAQQA2AhwgACAJNgIUIABBt5CAgAA2AhAgAEEJNgIMDBULQQAhECAAQQA2AhwgACAINgIUIABBnJGAgAA2AhAgAEEJNgIMDBQLQQAhECAAQQA2AhwgACABNgIUIABBzZCAgAA2AhAgAEEJNgIMDBMLQQAhECAAQQA2AhwgACABNgIUIABB6YqAgAA2AhAgAEEJNgIMDBILQQAhECAAQQA2AhwgACABNgIUIABBt5CAgAA2AhAgAEEJNgIMDBELQQAhECAAQQA2AhwgACABNgIUIABBnJGAgAA2AhAgAEEJNgIMDBALQQAhECAAQQA2AhwgACABNgIUIABBl5WAgAA2AhAgAEEPNgIMDA8LQQAhECAAQQA2AhwgACABNgIUIABBl5WAgAA2AhAgAEEPNgIMDA4LQQAhECAAQQA2AhwgACABNgIUIABBwJKAgAA2AhAgAEELNgIMDA0LQQAhECAAQQA2AhwgACABNgIUIABBlYmAgAA2AhAgAEELNgIMDAwLQQAhECAAQQA2AhwgACABNgIUIABB4Y+AgAA2AhAgAEEKNgIMDAsLQQAhECAAQQA2AhwgACABNgIUIABB+4+AgAA2AhAgAEEKNgIMDAoLQQAhECAAQQA2AhwgACABNgIUIABB8ZmAgAA2AhAgAEECNgIMDAkLQQAhECAAQQA2AhwgACABNgIUIABBxJSAgAA2AhAgAEECNgIMDAgLQQAhECAAQQA2AhwgACABNgIUIABB8pWAgAA2AhAgAEECNgIMDAcLIABBAjYCHCAAIAE2AhQgAEGcmoCAADYCECAAQRY2AgxBACEQDAYLQQEhEAwFC0HUACEQIAEiBCACRg0EIANBCGogACAEIAJB2MKAgABBChDFgICAACADKAIMIQQgAygCCA4DAQQCAAsQyoCAgAAACyAAQQA2AhwgAEG1moCAADYCECAAQRc2AgwgACAEQQFqNgIUQQAhEAwCCyAAQQA2AhwgACAENgIUIABBypqAgAA2AhAgAEEJNgIMQQAhEAwBCwJAIAEiBCACRw0AQSIhEAwBCyAAQYmAgIAANgIIIAAgBDYCBEEhIRALIANBEGokgICAgAAgEAuvAQECfyABKAIAIQYCQAJAIAIgA0YNACAEIAZqIQQgBiADaiACayEHIAIgBkF/cyAFaiIGaiEFA0ACQCACLQAAIAQtAABGDQBBAiEEDAMLAkAgBg0AQQAhBCAFIQIMAwsgBkF/aiEGIARBAWohBCACQQFqIgIgA0cNAAsgByEGIAMhAgsgAEEBNgIAIAEgBjYCACAAIAI2AgQPCyABQQA2AgAgACAENgIAIAAgAjYCBAsKACAAEMeAgIAAC/I2AQt/I4CAgIAAQRBrIgEkgICAgAACQEEAKAKg0ICAAA0AQQAQy4CAgABBgNSEgABrIgJB2QBJDQBBACEDAkBBACgC4NOAgAAiBA0AQQBCfzcC7NOAgABBAEKAgISAgIDAADcC5NOAgABBACABQQhqQXBxQdiq1aoFcyIENgLg04CAAEEAQQA2AvTTgIAAQQBBADYCxNOAgAALQQAgAjYCzNOAgABBAEGA1ISAADYCyNOAgABBAEGA1ISAADYCmNCAgABBACAENgKs0ICAAEEAQX82AqjQgIAAA0AgA0HE0ICAAGogA0G40ICAAGoiBDYCACAEIANBsNCAgABqIgU2AgAgA0G80ICAAGogBTYCACADQczQgIAAaiADQcDQgIAAaiIFNgIAIAUgBDYCACADQdTQgIAAaiADQcjQgIAAaiIENgIAIAQgBTYCACADQdDQgIAAaiAENgIAIANBIGoiA0GAAkcNAAtBgNSEgABBeEGA1ISAAGtBD3FBAEGA1ISAAEEIakEPcRsiA2oiBEEEaiACQUhqIgUgA2siA0EBcjYCAEEAQQAoAvDTgIAANgKk0ICAAEEAIAM2ApTQgIAAQQAgBDYCoNCAgABBgNSEgAAgBWpBODYCBAsCQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAEHsAUsNAAJAQQAoAojQgIAAIgZBECAAQRNqQXBxIABBC0kbIgJBA3YiBHYiA0EDcUUNAAJAAkAgA0EBcSAEckEBcyIFQQN0IgRBsNCAgABqIgMgBEG40ICAAGooAgAiBCgCCCICRw0AQQAgBkF+IAV3cTYCiNCAgAAMAQsgAyACNgIIIAIgAzYCDAsgBEEIaiEDIAQgBUEDdCIFQQNyNgIEIAQgBWoiBCAEKAIEQQFyNgIEDAwLIAJBACgCkNCAgAAiB00NAQJAIANFDQACQAJAIAMgBHRBAiAEdCIDQQAgA2tycSIDQQAgA2txQX9qIgMgA0EMdkEQcSIDdiIEQQV2QQhxIgUgA3IgBCAFdiIDQQJ2QQRxIgRyIAMgBHYiA0EBdkECcSIEciADIAR2IgNBAXZBAXEiBHIgAyAEdmoiBEEDdCIDQbDQgIAAaiIFIANBuNCAgABqKAIAIgMoAggiAEcNAEEAIAZBfiAEd3EiBjYCiNCAgAAMAQsgBSAANgIIIAAgBTYCDAsgAyACQQNyNgIEIAMgBEEDdCIEaiAEIAJrIgU2AgAgAyACaiIAIAVBAXI2AgQCQCAHRQ0AIAdBeHFBsNCAgABqIQJBACgCnNCAgAAhBAJAAkAgBkEBIAdBA3Z0IghxDQBBACAGIAhyNgKI0ICAACACIQgMAQsgAigCCCEICyAIIAQ2AgwgAiAENgIIIAQgAjYCDCAEIAg2AggLIANBCGohA0EAIAA2ApzQgIAAQQAgBTYCkNCAgAAMDAtBACgCjNCAgAAiCUUNASAJQQAgCWtxQX9qIgMgA0EMdkEQcSIDdiIEQQV2QQhxIgUgA3IgBCAFdiIDQQJ2QQRxIgRyIAMgBHYiA0EBdkECcSIEciADIAR2IgNBAXZBAXEiBHIgAyAEdmpBAnRBuNKAgABqKAIAIgAoAgRBeHEgAmshBCAAIQUCQANAAkAgBSgCECIDDQAgBUEUaigCACIDRQ0CCyADKAIEQXhxIAJrIgUgBCAFIARJIgUbIQQgAyAAIAUbIQAgAyEFDAALCyAAKAIYIQoCQCAAKAIMIgggAEYNACAAKAIIIgNBACgCmNCAgABJGiAIIAM2AgggAyAINgIMDAsLAkAgAEEUaiIFKAIAIgMNACAAKAIQIgNFDQMgAEEQaiEFCwNAIAUhCyADIghBFGoiBSgCACIDDQAgCEEQaiEFIAgoAhAiAw0ACyALQQA2AgAMCgtBfyECIABBv39LDQAgAEETaiIDQXBxIQJBACgCjNCAgAAiB0UNAEEAIQsCQCACQYACSQ0AQR8hCyACQf///wdLDQAgA0EIdiIDIANBgP4/akEQdkEIcSIDdCIEIARBgOAfakEQdkEEcSIEdCIFIAVBgIAPakEQdkECcSIFdEEPdiADIARyIAVyayIDQQF0IAIgA0EVanZBAXFyQRxqIQsLQQAgAmshBAJAAkACQAJAIAtBAnRBuNKAgABqKAIAIgUNAEEAIQNBACEIDAELQQAhAyACQQBBGSALQQF2ayALQR9GG3QhAEEAIQgDQAJAIAUoAgRBeHEgAmsiBiAETw0AIAYhBCAFIQggBg0AQQAhBCAFIQggBSEDDAMLIAMgBUEUaigCACIGIAYgBSAAQR12QQRxakEQaigCACIFRhsgAyAGGyEDIABBAXQhACAFDQALCwJAIAMgCHINAEEAIQhBAiALdCIDQQAgA2tyIAdxIgNFDQMgA0EAIANrcUF/aiIDIANBDHZBEHEiA3YiBUEFdkEIcSIAIANyIAUgAHYiA0ECdkEEcSIFciADIAV2IgNBAXZBAnEiBXIgAyAFdiIDQQF2QQFxIgVyIAMgBXZqQQJ0QbjSgIAAaigCACEDCyADRQ0BCwNAIAMoAgRBeHEgAmsiBiAESSEAAkAgAygCECIFDQAgA0EUaigCACEFCyAGIAQgABshBCADIAggABshCCAFIQMgBQ0ACwsgCEUNACAEQQAoApDQgIAAIAJrTw0AIAgoAhghCwJAIAgoAgwiACAIRg0AIAgoAggiA0EAKAKY0ICAAEkaIAAgAzYCCCADIAA2AgwMCQsCQCAIQRRqIgUoAgAiAw0AIAgoAhAiA0UNAyAIQRBqIQULA0AgBSEGIAMiAEEUaiIFKAIAIgMNACAAQRBqIQUgACgCECIDDQALIAZBADYCAAwICwJAQQAoApDQgIAAIgMgAkkNAEEAKAKc0ICAACEEAkACQCADIAJrIgVBEEkNACAEIAJqIgAgBUEBcjYCBEEAIAU2ApDQgIAAQQAgADYCnNCAgAAgBCADaiAFNgIAIAQgAkEDcjYCBAwBCyAEIANBA3I2AgQgBCADaiIDIAMoAgRBAXI2AgRBAEEANgKc0ICAAEEAQQA2ApDQgIAACyAEQQhqIQMMCgsCQEEAKAKU0ICAACIAIAJNDQBBACgCoNCAgAAiAyACaiIEIAAgAmsiBUEBcjYCBEEAIAU2ApTQgIAAQQAgBDYCoNCAgAAgAyACQQNyNgIEIANBCGohAwwKCwJAAkBBACgC4NOAgABFDQBBACgC6NOAgAAhBAwBC0EAQn83AuzTgIAAQQBCgICEgICAwAA3AuTTgIAAQQAgAUEMakFwcUHYqtWqBXM2AuDTgIAAQQBBADYC9NOAgABBAEEANgLE04CAAEGAgAQhBAtBACEDAkAgBCACQccAaiIHaiIGQQAgBGsiC3EiCCACSw0AQQBBMDYC+NOAgAAMCgsCQEEAKALA04CAACIDRQ0AAkBBACgCuNOAgAAiBCAIaiIFIARNDQAgBSADTQ0BC0EAIQNBAEEwNgL404CAAAwKC0EALQDE04CAAEEEcQ0EAkACQAJAQQAoAqDQgIAAIgRFDQBByNOAgAAhAwNAAkAgAygCACIFIARLDQAgBSADKAIEaiAESw0DCyADKAIIIgMNAAsLQQAQy4CAgAAiAEF/Rg0FIAghBgJAQQAoAuTTgIAAIgNBf2oiBCAAcUUNACAIIABrIAQgAGpBACADa3FqIQYLIAYgAk0NBSAGQf7///8HSw0FAkBBACgCwNOAgAAiA0UNAEEAKAK404CAACIEIAZqIgUgBE0NBiAFIANLDQYLIAYQy4CAgAAiAyAARw0BDAcLIAYgAGsgC3EiBkH+////B0sNBCAGEMuAgIAAIgAgAygCACADKAIEakYNAyAAIQMLAkAgA0F/Rg0AIAJByABqIAZNDQACQCAHIAZrQQAoAujTgIAAIgRqQQAgBGtxIgRB/v///wdNDQAgAyEADAcLAkAgBBDLgICAAEF/Rg0AIAQgBmohBiADIQAMBwtBACAGaxDLgICAABoMBAsgAyEAIANBf0cNBQwDC0EAIQgMBwtBACEADAULIABBf0cNAgtBAEEAKALE04CAAEEEcjYCxNOAgAALIAhB/v///wdLDQEgCBDLgICAACEAQQAQy4CAgAAhAyAAQX9GDQEgA0F/Rg0BIAAgA08NASADIABrIgYgAkE4ak0NAQtBAEEAKAK404CAACAGaiIDNgK404CAAAJAIANBACgCvNOAgABNDQBBACADNgK804CAAAsCQAJAAkACQEEAKAKg0ICAACIERQ0AQcjTgIAAIQMDQCAAIAMoAgAiBSADKAIEIghqRg0CIAMoAggiAw0ADAMLCwJAAkBBACgCmNCAgAAiA0UNACAAIANPDQELQQAgADYCmNCAgAALQQAhA0EAIAY2AszTgIAAQQAgADYCyNOAgABBAEF/NgKo0ICAAEEAQQAoAuDTgIAANgKs0ICAAEEAQQA2AtTTgIAAA0AgA0HE0ICAAGogA0G40ICAAGoiBDYCACAEIANBsNCAgABqIgU2AgAgA0G80ICAAGogBTYCACADQczQgIAAaiADQcDQgIAAaiIFNgIAIAUgBDYCACADQdTQgIAAaiADQcjQgIAAaiIENgIAIAQgBTYCACADQdDQgIAAaiAENgIAIANBIGoiA0GAAkcNAAsgAEF4IABrQQ9xQQAgAEEIakEPcRsiA2oiBCAGQUhqIgUgA2siA0EBcjYCBEEAQQAoAvDTgIAANgKk0ICAAEEAIAM2ApTQgIAAQQAgBDYCoNCAgAAgACAFakE4NgIEDAILIAMtAAxBCHENACAEIAVJDQAgBCAATw0AIARBeCAEa0EPcUEAIARBCGpBD3EbIgVqIgBBACgClNCAgAAgBmoiCyAFayIFQQFyNgIEIAMgCCAGajYCBEEAQQAoAvDTgIAANgKk0ICAAEEAIAU2ApTQgIAAQQAgADYCoNCAgAAgBCALakE4NgIEDAELAkAgAEEAKAKY0ICAACIITw0AQQAgADYCmNCAgAAgACEICyAAIAZqIQVByNOAgAAhAwJAAkACQAJAAkACQAJAA0AgAygCACAFRg0BIAMoAggiAw0ADAILCyADLQAMQQhxRQ0BC0HI04CAACEDA0ACQCADKAIAIgUgBEsNACAFIAMoAgRqIgUgBEsNAwsgAygCCCEDDAALCyADIAA2AgAgAyADKAIEIAZqNgIEIABBeCAAa0EPcUEAIABBCGpBD3EbaiILIAJBA3I2AgQgBUF4IAVrQQ9xQQAgBUEIakEPcRtqIgYgCyACaiICayEDAkAgBiAERw0AQQAgAjYCoNCAgABBAEEAKAKU0ICAACADaiIDNgKU0ICAACACIANBAXI2AgQMAwsCQCAGQQAoApzQgIAARw0AQQAgAjYCnNCAgABBAEEAKAKQ0ICAACADaiIDNgKQ0ICAACACIANBAXI2AgQgAiADaiADNgIADAMLAkAgBigCBCIEQQNxQQFHDQAgBEF4cSEHAkACQCAEQf8BSw0AIAYoAggiBSAEQQN2IghBA3RBsNCAgABqIgBGGgJAIAYoAgwiBCAFRw0AQQBBACgCiNCAgABBfiAId3E2AojQgIAADAILIAQgAEYaIAQgBTYCCCAFIAQ2AgwMAQsgBigCGCEJAkACQCAGKAIMIgAgBkYNACAGKAIIIgQgCEkaIAAgBDYCCCAEIAA2AgwMAQsCQCAGQRRqIgQoAgAiBQ0AIAZBEGoiBCgCACIFDQBBACEADAELA0AgBCEIIAUiAEEUaiIEKAIAIgUNACAAQRBqIQQgACgCECIFDQALIAhBADYCAAsgCUUNAAJAAkAgBiAGKAIcIgVBAnRBuNKAgABqIgQoAgBHDQAgBCAANgIAIAANAUEAQQAoAozQgIAAQX4gBXdxNgKM0ICAAAwCCyAJQRBBFCAJKAIQIAZGG2ogADYCACAARQ0BCyAAIAk2AhgCQCAGKAIQIgRFDQAgACAENgIQIAQgADYCGAsgBigCFCIERQ0AIABBFGogBDYCACAEIAA2AhgLIAcgA2ohAyAGIAdqIgYoAgQhBAsgBiAEQX5xNgIEIAIgA2ogAzYCACACIANBAXI2AgQCQCADQf8BSw0AIANBeHFBsNCAgABqIQQCQAJAQQAoAojQgIAAIgVBASADQQN2dCIDcQ0AQQAgBSADcjYCiNCAgAAgBCEDDAELIAQoAgghAwsgAyACNgIMIAQgAjYCCCACIAQ2AgwgAiADNgIIDAMLQR8hBAJAIANB////B0sNACADQQh2IgQgBEGA/j9qQRB2QQhxIgR0IgUgBUGA4B9qQRB2QQRxIgV0IgAgAEGAgA9qQRB2QQJxIgB0QQ92IAQgBXIgAHJrIgRBAXQgAyAEQRVqdkEBcXJBHGohBAsgAiAENgIcIAJCADcCECAEQQJ0QbjSgIAAaiEFAkBBACgCjNCAgAAiAEEBIAR0IghxDQAgBSACNgIAQQAgACAIcjYCjNCAgAAgAiAFNgIYIAIgAjYCCCACIAI2AgwMAwsgA0EAQRkgBEEBdmsgBEEfRht0IQQgBSgCACEAA0AgACIFKAIEQXhxIANGDQIgBEEddiEAIARBAXQhBCAFIABBBHFqQRBqIggoAgAiAA0ACyAIIAI2AgAgAiAFNgIYIAIgAjYCDCACIAI2AggMAgsgAEF4IABrQQ9xQQAgAEEIakEPcRsiA2oiCyAGQUhqIgggA2siA0EBcjYCBCAAIAhqQTg2AgQgBCAFQTcgBWtBD3FBACAFQUlqQQ9xG2pBQWoiCCAIIARBEGpJGyIIQSM2AgRBAEEAKALw04CAADYCpNCAgABBACADNgKU0ICAAEEAIAs2AqDQgIAAIAhBEGpBACkC0NOAgAA3AgAgCEEAKQLI04CAADcCCEEAIAhBCGo2AtDTgIAAQQAgBjYCzNOAgABBACAANgLI04CAAEEAQQA2AtTTgIAAIAhBJGohAwNAIANBBzYCACADQQRqIgMgBUkNAAsgCCAERg0DIAggCCgCBEF+cTYCBCAIIAggBGsiADYCACAEIABBAXI2AgQCQCAAQf8BSw0AIABBeHFBsNCAgABqIQMCQAJAQQAoAojQgIAAIgVBASAAQQN2dCIAcQ0AQQAgBSAAcjYCiNCAgAAgAyEFDAELIAMoAgghBQsgBSAENgIMIAMgBDYCCCAEIAM2AgwgBCAFNgIIDAQLQR8hAwJAIABB////B0sNACAAQQh2IgMgA0GA/j9qQRB2QQhxIgN0IgUgBUGA4B9qQRB2QQRxIgV0IgggCEGAgA9qQRB2QQJxIgh0QQ92IAMgBXIgCHJrIgNBAXQgACADQRVqdkEBcXJBHGohAwsgBCADNgIcIARCADcCECADQQJ0QbjSgIAAaiEFAkBBACgCjNCAgAAiCEEBIAN0IgZxDQAgBSAENgIAQQAgCCAGcjYCjNCAgAAgBCAFNgIYIAQgBDYCCCAEIAQ2AgwMBAsgAEEAQRkgA0EBdmsgA0EfRht0IQMgBSgCACEIA0AgCCIFKAIEQXhxIABGDQMgA0EddiEIIANBAXQhAyAFIAhBBHFqQRBqIgYoAgAiCA0ACyAGIAQ2AgAgBCAFNgIYIAQgBDYCDCAEIAQ2AggMAwsgBSgCCCIDIAI2AgwgBSACNgIIIAJBADYCGCACIAU2AgwgAiADNgIICyALQQhqIQMMBQsgBSgCCCIDIAQ2AgwgBSAENgIIIARBADYCGCAEIAU2AgwgBCADNgIIC0EAKAKU0ICAACIDIAJNDQBBACgCoNCAgAAiBCACaiIFIAMgAmsiA0EBcjYCBEEAIAM2ApTQgIAAQQAgBTYCoNCAgAAgBCACQQNyNgIEIARBCGohAwwDC0EAIQNBAEEwNgL404CAAAwCCwJAIAtFDQACQAJAIAggCCgCHCIFQQJ0QbjSgIAAaiIDKAIARw0AIAMgADYCACAADQFBACAHQX4gBXdxIgc2AozQgIAADAILIAtBEEEUIAsoAhAgCEYbaiAANgIAIABFDQELIAAgCzYCGAJAIAgoAhAiA0UNACAAIAM2AhAgAyAANgIYCyAIQRRqKAIAIgNFDQAgAEEUaiADNgIAIAMgADYCGAsCQAJAIARBD0sNACAIIAQgAmoiA0EDcjYCBCAIIANqIgMgAygCBEEBcjYCBAwBCyAIIAJqIgAgBEEBcjYCBCAIIAJBA3I2AgQgACAEaiAENgIAAkAgBEH/AUsNACAEQXhxQbDQgIAAaiEDAkACQEEAKAKI0ICAACIFQQEgBEEDdnQiBHENAEEAIAUgBHI2AojQgIAAIAMhBAwBCyADKAIIIQQLIAQgADYCDCADIAA2AgggACADNgIMIAAgBDYCCAwBC0EfIQMCQCAEQf///wdLDQAgBEEIdiIDIANBgP4/akEQdkEIcSIDdCIFIAVBgOAfakEQdkEEcSIFdCICIAJBgIAPakEQdkECcSICdEEPdiADIAVyIAJyayIDQQF0IAQgA0EVanZBAXFyQRxqIQMLIAAgAzYCHCAAQgA3AhAgA0ECdEG40oCAAGohBQJAIAdBASADdCICcQ0AIAUgADYCAEEAIAcgAnI2AozQgIAAIAAgBTYCGCAAIAA2AgggACAANgIMDAELIARBAEEZIANBAXZrIANBH0YbdCEDIAUoAgAhAgJAA0AgAiIFKAIEQXhxIARGDQEgA0EddiECIANBAXQhAyAFIAJBBHFqQRBqIgYoAgAiAg0ACyAGIAA2AgAgACAFNgIYIAAgADYCDCAAIAA2AggMAQsgBSgCCCIDIAA2AgwgBSAANgIIIABBADYCGCAAIAU2AgwgACADNgIICyAIQQhqIQMMAQsCQCAKRQ0AAkACQCAAIAAoAhwiBUECdEG40oCAAGoiAygCAEcNACADIAg2AgAgCA0BQQAgCUF+IAV3cTYCjNCAgAAMAgsgCkEQQRQgCigCECAARhtqIAg2AgAgCEUNAQsgCCAKNgIYAkAgACgCECIDRQ0AIAggAzYCECADIAg2AhgLIABBFGooAgAiA0UNACAIQRRqIAM2AgAgAyAINgIYCwJAAkAgBEEPSw0AIAAgBCACaiIDQQNyNgIEIAAgA2oiAyADKAIEQQFyNgIEDAELIAAgAmoiBSAEQQFyNgIEIAAgAkEDcjYCBCAFIARqIAQ2AgACQCAHRQ0AIAdBeHFBsNCAgABqIQJBACgCnNCAgAAhAwJAAkBBASAHQQN2dCIIIAZxDQBBACAIIAZyNgKI0ICAACACIQgMAQsgAigCCCEICyAIIAM2AgwgAiADNgIIIAMgAjYCDCADIAg2AggLQQAgBTYCnNCAgABBACAENgKQ0ICAAAsgAEEIaiEDCyABQRBqJICAgIAAIAMLCgAgABDJgICAAAviDQEHfwJAIABFDQAgAEF4aiIBIABBfGooAgAiAkF4cSIAaiEDAkAgAkEBcQ0AIAJBA3FFDQEgASABKAIAIgJrIgFBACgCmNCAgAAiBEkNASACIABqIQACQCABQQAoApzQgIAARg0AAkAgAkH/AUsNACABKAIIIgQgAkEDdiIFQQN0QbDQgIAAaiIGRhoCQCABKAIMIgIgBEcNAEEAQQAoAojQgIAAQX4gBXdxNgKI0ICAAAwDCyACIAZGGiACIAQ2AgggBCACNgIMDAILIAEoAhghBwJAAkAgASgCDCIGIAFGDQAgASgCCCICIARJGiAGIAI2AgggAiAGNgIMDAELAkAgAUEUaiICKAIAIgQNACABQRBqIgIoAgAiBA0AQQAhBgwBCwNAIAIhBSAEIgZBFGoiAigCACIEDQAgBkEQaiECIAYoAhAiBA0ACyAFQQA2AgALIAdFDQECQAJAIAEgASgCHCIEQQJ0QbjSgIAAaiICKAIARw0AIAIgBjYCACAGDQFBAEEAKAKM0ICAAEF+IAR3cTYCjNCAgAAMAwsgB0EQQRQgBygCECABRhtqIAY2AgAgBkUNAgsgBiAHNgIYAkAgASgCECICRQ0AIAYgAjYCECACIAY2AhgLIAEoAhQiAkUNASAGQRRqIAI2AgAgAiAGNgIYDAELIAMoAgQiAkEDcUEDRw0AIAMgAkF+cTYCBEEAIAA2ApDQgIAAIAEgAGogADYCACABIABBAXI2AgQPCyABIANPDQAgAygCBCICQQFxRQ0AAkACQCACQQJxDQACQCADQQAoAqDQgIAARw0AQQAgATYCoNCAgABBAEEAKAKU0ICAACAAaiIANgKU0ICAACABIABBAXI2AgQgAUEAKAKc0ICAAEcNA0EAQQA2ApDQgIAAQQBBADYCnNCAgAAPCwJAIANBACgCnNCAgABHDQBBACABNgKc0ICAAEEAQQAoApDQgIAAIABqIgA2ApDQgIAAIAEgAEEBcjYCBCABIABqIAA2AgAPCyACQXhxIABqIQACQAJAIAJB/wFLDQAgAygCCCIEIAJBA3YiBUEDdEGw0ICAAGoiBkYaAkAgAygCDCICIARHDQBBAEEAKAKI0ICAAEF+IAV3cTYCiNCAgAAMAgsgAiAGRhogAiAENgIIIAQgAjYCDAwBCyADKAIYIQcCQAJAIAMoAgwiBiADRg0AIAMoAggiAkEAKAKY0ICAAEkaIAYgAjYCCCACIAY2AgwMAQsCQCADQRRqIgIoAgAiBA0AIANBEGoiAigCACIEDQBBACEGDAELA0AgAiEFIAQiBkEUaiICKAIAIgQNACAGQRBqIQIgBigCECIEDQALIAVBADYCAAsgB0UNAAJAAkAgAyADKAIcIgRBAnRBuNKAgABqIgIoAgBHDQAgAiAGNgIAIAYNAUEAQQAoAozQgIAAQX4gBHdxNgKM0ICAAAwCCyAHQRBBFCAHKAIQIANGG2ogBjYCACAGRQ0BCyAGIAc2AhgCQCADKAIQIgJFDQAgBiACNgIQIAIgBjYCGAsgAygCFCICRQ0AIAZBFGogAjYCACACIAY2AhgLIAEgAGogADYCACABIABBAXI2AgQgAUEAKAKc0ICAAEcNAUEAIAA2ApDQgIAADwsgAyACQX5xNgIEIAEgAGogADYCACABIABBAXI2AgQLAkAgAEH/AUsNACAAQXhxQbDQgIAAaiECAkACQEEAKAKI0ICAACIEQQEgAEEDdnQiAHENAEEAIAQgAHI2AojQgIAAIAIhAAwBCyACKAIIIQALIAAgATYCDCACIAE2AgggASACNgIMIAEgADYCCA8LQR8hAgJAIABB////B0sNACAAQQh2IgIgAkGA/j9qQRB2QQhxIgJ0IgQgBEGA4B9qQRB2QQRxIgR0IgYgBkGAgA9qQRB2QQJxIgZ0QQ92IAIgBHIgBnJrIgJBAXQgACACQRVqdkEBcXJBHGohAgsgASACNgIcIAFCADcCECACQQJ0QbjSgIAAaiEEAkACQEEAKAKM0ICAACIGQQEgAnQiA3ENACAEIAE2AgBBACAGIANyNgKM0ICAACABIAQ2AhggASABNgIIIAEgATYCDAwBCyAAQQBBGSACQQF2ayACQR9GG3QhAiAEKAIAIQYCQANAIAYiBCgCBEF4cSAARg0BIAJBHXYhBiACQQF0IQIgBCAGQQRxakEQaiIDKAIAIgYNAAsgAyABNgIAIAEgBDYCGCABIAE2AgwgASABNgIIDAELIAQoAggiACABNgIMIAQgATYCCCABQQA2AhggASAENgIMIAEgADYCCAtBAEEAKAKo0ICAAEF/aiIBQX8gARs2AqjQgIAACwsEAAAAC04AAkAgAA0APwBBEHQPCwJAIABB//8DcQ0AIABBf0wNAAJAIABBEHZAACIAQX9HDQBBAEEwNgL404CAAEF/DwsgAEEQdA8LEMqAgIAAAAvyAgIDfwF+AkAgAkUNACAAIAE6AAAgAiAAaiIDQX9qIAE6AAAgAkEDSQ0AIAAgAToAAiAAIAE6AAEgA0F9aiABOgAAIANBfmogAToAACACQQdJDQAgACABOgADIANBfGogAToAACACQQlJDQAgAEEAIABrQQNxIgRqIgMgAUH/AXFBgYKECGwiATYCACADIAIgBGtBfHEiBGoiAkF8aiABNgIAIARBCUkNACADIAE2AgggAyABNgIEIAJBeGogATYCACACQXRqIAE2AgAgBEEZSQ0AIAMgATYCGCADIAE2AhQgAyABNgIQIAMgATYCDCACQXBqIAE2AgAgAkFsaiABNgIAIAJBaGogATYCACACQWRqIAE2AgAgBCADQQRxQRhyIgVrIgJBIEkNACABrUKBgICAEH4hBiADIAVqIQEDQCABIAY3AxggASAGNwMQIAEgBjcDCCABIAY3AwAgAUEgaiEBIAJBYGoiAkEfSw0ACwsgAAsLjkgBAEGACAuGSAEAAAACAAAAAwAAAAAAAAAAAAAABAAAAAUAAAAAAAAAAAAAAAYAAAAHAAAACAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAASW52YWxpZCBjaGFyIGluIHVybCBxdWVyeQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2JvZHkAQ29udGVudC1MZW5ndGggb3ZlcmZsb3cAQ2h1bmsgc2l6ZSBvdmVyZmxvdwBSZXNwb25zZSBvdmVyZmxvdwBJbnZhbGlkIG1ldGhvZCBmb3IgSFRUUC94LnggcmVxdWVzdABJbnZhbGlkIG1ldGhvZCBmb3IgUlRTUC94LnggcmVxdWVzdABFeHBlY3RlZCBTT1VSQ0UgbWV0aG9kIGZvciBJQ0UveC54IHJlcXVlc3QASW52YWxpZCBjaGFyIGluIHVybCBmcmFnbWVudCBzdGFydABFeHBlY3RlZCBkb3QAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9zdGF0dXMASW52YWxpZCByZXNwb25zZSBzdGF0dXMASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucwBVc2VyIGNhbGxiYWNrIGVycm9yAGBvbl9yZXNldGAgY2FsbGJhY2sgZXJyb3IAYG9uX2NodW5rX2hlYWRlcmAgY2FsbGJhY2sgZXJyb3IAYG9uX21lc3NhZ2VfYmVnaW5gIGNhbGxiYWNrIGVycm9yAGBvbl9jaHVua19leHRlbnNpb25fdmFsdWVgIGNhbGxiYWNrIGVycm9yAGBvbl9zdGF0dXNfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl92ZXJzaW9uX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fdXJsX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9oZWFkZXJfdmFsdWVfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9tZXNzYWdlX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fbWV0aG9kX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25faGVhZGVyX2ZpZWxkX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfZXh0ZW5zaW9uX25hbWVgIGNhbGxiYWNrIGVycm9yAFVuZXhwZWN0ZWQgY2hhciBpbiB1cmwgc2VydmVyAEludmFsaWQgaGVhZGVyIHZhbHVlIGNoYXIASW52YWxpZCBoZWFkZXIgZmllbGQgY2hhcgBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3ZlcnNpb24ASW52YWxpZCBtaW5vciB2ZXJzaW9uAEludmFsaWQgbWFqb3IgdmVyc2lvbgBFeHBlY3RlZCBzcGFjZSBhZnRlciB2ZXJzaW9uAEV4cGVjdGVkIENSTEYgYWZ0ZXIgdmVyc2lvbgBJbnZhbGlkIEhUVFAgdmVyc2lvbgBJbnZhbGlkIGhlYWRlciB0b2tlbgBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3VybABJbnZhbGlkIGNoYXJhY3RlcnMgaW4gdXJsAFVuZXhwZWN0ZWQgc3RhcnQgY2hhciBpbiB1cmwARG91YmxlIEAgaW4gdXJsAEVtcHR5IENvbnRlbnQtTGVuZ3RoAEludmFsaWQgY2hhcmFjdGVyIGluIENvbnRlbnQtTGVuZ3RoAER1cGxpY2F0ZSBDb250ZW50LUxlbmd0aABJbnZhbGlkIGNoYXIgaW4gdXJsIHBhdGgAQ29udGVudC1MZW5ndGggY2FuJ3QgYmUgcHJlc2VudCB3aXRoIFRyYW5zZmVyLUVuY29kaW5nAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIHNpemUAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9oZWFkZXJfdmFsdWUAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9jaHVua19leHRlbnNpb25fdmFsdWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyB2YWx1ZQBNaXNzaW5nIGV4cGVjdGVkIExGIGFmdGVyIGhlYWRlciB2YWx1ZQBJbnZhbGlkIGBUcmFuc2Zlci1FbmNvZGluZ2AgaGVhZGVyIHZhbHVlAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgcXVvdGUgdmFsdWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyBxdW90ZWQgdmFsdWUAUGF1c2VkIGJ5IG9uX2hlYWRlcnNfY29tcGxldGUASW52YWxpZCBFT0Ygc3RhdGUAb25fcmVzZXQgcGF1c2UAb25fY2h1bmtfaGVhZGVyIHBhdXNlAG9uX21lc3NhZ2VfYmVnaW4gcGF1c2UAb25fY2h1bmtfZXh0ZW5zaW9uX3ZhbHVlIHBhdXNlAG9uX3N0YXR1c19jb21wbGV0ZSBwYXVzZQBvbl92ZXJzaW9uX2NvbXBsZXRlIHBhdXNlAG9uX3VybF9jb21wbGV0ZSBwYXVzZQBvbl9jaHVua19jb21wbGV0ZSBwYXVzZQBvbl9oZWFkZXJfdmFsdWVfY29tcGxldGUgcGF1c2UAb25fbWVzc2FnZV9jb21wbGV0ZSBwYXVzZQBvbl9tZXRob2RfY29tcGxldGUgcGF1c2UAb25faGVhZGVyX2ZpZWxkX2NvbXBsZXRlIHBhdXNlAG9uX2NodW5rX2V4dGVuc2lvbl9uYW1lIHBhdXNlAFVuZXhwZWN0ZWQgc3BhY2UgYWZ0ZXIgc3RhcnQgbGluZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2NodW5rX2V4dGVuc2lvbl9uYW1lAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgbmFtZQBQYXVzZSBvbiBDT05ORUNUL1VwZ3JhZGUAUGF1c2Ugb24gUFJJL1VwZ3JhZGUARXhwZWN0ZWQgSFRUUC8yIENvbm5lY3Rpb24gUHJlZmFjZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX21ldGhvZABFeHBlY3RlZCBzcGFjZSBhZnRlciBtZXRob2QAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9oZWFkZXJfZmllbGQAUGF1c2VkAEludmFsaWQgd29yZCBlbmNvdW50ZXJlZABJbnZhbGlkIG1ldGhvZCBlbmNvdW50ZXJlZABVbmV4cGVjdGVkIGNoYXIgaW4gdXJsIHNjaGVtYQBSZXF1ZXN0IGhhcyBpbnZhbGlkIGBUcmFuc2Zlci1FbmNvZGluZ2AAU1dJVENIX1BST1hZAFVTRV9QUk9YWQBNS0FDVElWSVRZAFVOUFJPQ0VTU0FCTEVfRU5USVRZAENPUFkATU9WRURfUEVSTUFORU5UTFkAVE9PX0VBUkxZAE5PVElGWQBGQUlMRURfREVQRU5ERU5DWQBCQURfR0FURVdBWQBQTEFZAFBVVABDSEVDS09VVABHQVRFV0FZX1RJTUVPVVQAUkVRVUVTVF9USU1FT1VUAE5FVFdPUktfQ09OTkVDVF9USU1FT1VUAENPTk5FQ1RJT05fVElNRU9VVABMT0dJTl9USU1FT1VUAE5FVFdPUktfUkVBRF9USU1FT1VUAFBPU1QATUlTRElSRUNURURfUkVRVUVTVABDTElFTlRfQ0xPU0VEX1JFUVVFU1QAQ0xJRU5UX0NMT1NFRF9MT0FEX0JBTEFOQ0VEX1JFUVVFU1QAQkFEX1JFUVVFU1QASFRUUF9SRVFVRVNUX1NFTlRfVE9fSFRUUFNfUE9SVABSRVBPUlQASU1fQV9URUFQT1QAUkVTRVRfQ09OVEVOVABOT19DT05URU5UAFBBUlRJQUxfQ09OVEVOVABIUEVfSU5WQUxJRF9DT05TVEFOVABIUEVfQ0JfUkVTRVQAR0VUAEhQRV9TVFJJQ1QAQ09ORkxJQ1QAVEVNUE9SQVJZX1JFRElSRUNUAFBFUk1BTkVOVF9SRURJUkVDVABDT05ORUNUAE1VTFRJX1NUQVRVUwBIUEVfSU5WQUxJRF9TVEFUVVMAVE9PX01BTllfUkVRVUVTVFMARUFSTFlfSElOVFMAVU5BVkFJTEFCTEVfRk9SX0xFR0FMX1JFQVNPTlMAT1BUSU9OUwBTV0lUQ0hJTkdfUFJPVE9DT0xTAFZBUklBTlRfQUxTT19ORUdPVElBVEVTAE1VTFRJUExFX0NIT0lDRVMASU5URVJOQUxfU0VSVkVSX0VSUk9SAFdFQl9TRVJWRVJfVU5LTk9XTl9FUlJPUgBSQUlMR1VOX0VSUk9SAElERU5USVRZX1BST1ZJREVSX0FVVEhFTlRJQ0FUSU9OX0VSUk9SAFNTTF9DRVJUSUZJQ0FURV9FUlJPUgBJTlZBTElEX1hfRk9SV0FSREVEX0ZPUgBTRVRfUEFSQU1FVEVSAEdFVF9QQVJBTUVURVIASFBFX1VTRVIAU0VFX09USEVSAEhQRV9DQl9DSFVOS19IRUFERVIATUtDQUxFTkRBUgBTRVRVUABXRUJfU0VSVkVSX0lTX0RPV04AVEVBUkRPV04ASFBFX0NMT1NFRF9DT05ORUNUSU9OAEhFVVJJU1RJQ19FWFBJUkFUSU9OAERJU0NPTk5FQ1RFRF9PUEVSQVRJT04ATk9OX0FVVEhPUklUQVRJVkVfSU5GT1JNQVRJT04ASFBFX0lOVkFMSURfVkVSU0lPTgBIUEVfQ0JfTUVTU0FHRV9CRUdJTgBTSVRFX0lTX0ZST1pFTgBIUEVfSU5WQUxJRF9IRUFERVJfVE9LRU4ASU5WQUxJRF9UT0tFTgBGT1JCSURERU4ARU5IQU5DRV9ZT1VSX0NBTE0ASFBFX0lOVkFMSURfVVJMAEJMT0NLRURfQllfUEFSRU5UQUxfQ09OVFJPTABNS0NPTABBQ0wASFBFX0lOVEVSTkFMAFJFUVVFU1RfSEVBREVSX0ZJRUxEU19UT09fTEFSR0VfVU5PRkZJQ0lBTABIUEVfT0sAVU5MSU5LAFVOTE9DSwBQUkkAUkVUUllfV0lUSABIUEVfSU5WQUxJRF9DT05URU5UX0xFTkdUSABIUEVfVU5FWFBFQ1RFRF9DT05URU5UX0xFTkdUSABGTFVTSABQUk9QUEFUQ0gATS1TRUFSQ0gAVVJJX1RPT19MT05HAFBST0NFU1NJTkcATUlTQ0VMTEFORU9VU19QRVJTSVNURU5UX1dBUk5JTkcATUlTQ0VMTEFORU9VU19XQVJOSU5HAEhQRV9JTlZBTElEX1RSQU5TRkVSX0VOQ09ESU5HAEV4cGVjdGVkIENSTEYASFBFX0lOVkFMSURfQ0hVTktfU0laRQBNT1ZFAENPTlRJTlVFAEhQRV9DQl9TVEFUVVNfQ09NUExFVEUASFBFX0NCX0hFQURFUlNfQ09NUExFVEUASFBFX0NCX1ZFUlNJT05fQ09NUExFVEUASFBFX0NCX1VSTF9DT01QTEVURQBIUEVfQ0JfQ0hVTktfQ09NUExFVEUASFBFX0NCX0hFQURFUl9WQUxVRV9DT01QTEVURQBIUEVfQ0JfQ0hVTktfRVhURU5TSU9OX1ZBTFVFX0NPTVBMRVRFAEhQRV9DQl9DSFVOS19FWFRFTlNJT05fTkFNRV9DT01QTEVURQBIUEVfQ0JfTUVTU0FHRV9DT01QTEVURQBIUEVfQ0JfTUVUSE9EX0NPTVBMRVRFAEhQRV9DQl9IRUFERVJfRklFTERfQ09NUExFVEUAREVMRVRFAEhQRV9JTlZBTElEX0VPRl9TVEFURQBJTlZBTElEX1NTTF9DRVJUSUZJQ0FURQBQQVVTRQBOT19SRVNQT05TRQBVTlNVUFBPUlRFRF9NRURJQV9UWVBFAEdPTkUATk9UX0FDQ0VQVEFCTEUAU0VSVklDRV9VTkFWQUlMQUJMRQBSQU5HRV9OT1RfU0FUSVNGSUFCTEUAT1JJR0lOX0lTX1VOUkVBQ0hBQkxFAFJFU1BPTlNFX0lTX1NUQUxFAFBVUkdFAE1FUkdFAFJFUVVFU1RfSEVBREVSX0ZJRUxEU19UT09fTEFSR0UAUkVRVUVTVF9IRUFERVJfVE9PX0xBUkdFAFBBWUxPQURfVE9PX0xBUkdFAElOU1VGRklDSUVOVF9TVE9SQUdFAEhQRV9QQVVTRURfVVBHUkFERQBIUEVfUEFVU0VEX0gyX1VQR1JBREUAU09VUkNFAEFOTk9VTkNFAFRSQUNFAEhQRV9VTkVYUEVDVEVEX1NQQUNFAERFU0NSSUJFAFVOU1VCU0NSSUJFAFJFQ09SRABIUEVfSU5WQUxJRF9NRVRIT0QATk9UX0ZPVU5EAFBST1BGSU5EAFVOQklORABSRUJJTkQAVU5BVVRIT1JJWkVEAE1FVEhPRF9OT1RfQUxMT1dFRABIVFRQX1ZFUlNJT05fTk9UX1NVUFBPUlRFRABBTFJFQURZX1JFUE9SVEVEAEFDQ0VQVEVEAE5PVF9JTVBMRU1FTlRFRABMT09QX0RFVEVDVEVEAEhQRV9DUl9FWFBFQ1RFRABIUEVfTEZfRVhQRUNURUQAQ1JFQVRFRABJTV9VU0VEAEhQRV9QQVVTRUQAVElNRU9VVF9PQ0NVUkVEAFBBWU1FTlRfUkVRVUlSRUQAUFJFQ09ORElUSU9OX1JFUVVJUkVEAFBST1hZX0FVVEhFTlRJQ0FUSU9OX1JFUVVJUkVEAE5FVFdPUktfQVVUSEVOVElDQVRJT05fUkVRVUlSRUQATEVOR1RIX1JFUVVJUkVEAFNTTF9DRVJUSUZJQ0FURV9SRVFVSVJFRABVUEdSQURFX1JFUVVJUkVEAFBBR0VfRVhQSVJFRABQUkVDT05ESVRJT05fRkFJTEVEAEVYUEVDVEFUSU9OX0ZBSUxFRABSRVZBTElEQVRJT05fRkFJTEVEAFNTTF9IQU5EU0hBS0VfRkFJTEVEAExPQ0tFRABUUkFOU0ZPUk1BVElPTl9BUFBMSUVEAE5PVF9NT0RJRklFRABOT1RfRVhURU5ERUQAQkFORFdJRFRIX0xJTUlUX0VYQ0VFREVEAFNJVEVfSVNfT1ZFUkxPQURFRABIRUFEAEV4cGVjdGVkIEhUVFAvAABeEwAAJhMAADAQAADwFwAAnRMAABUSAAA5FwAA8BIAAAoQAAB1EgAArRIAAIITAABPFAAAfxAAAKAVAAAjFAAAiRIAAIsUAABNFQAA1BEAAM8UAAAQGAAAyRYAANwWAADBEQAA4BcAALsUAAB0FAAAfBUAAOUUAAAIFwAAHxAAAGUVAACjFAAAKBUAAAIVAACZFQAALBAAAIsZAABPDwAA1A4AAGoQAADOEAAAAhcAAIkOAABuEwAAHBMAAGYUAABWFwAAwRMAAM0TAABsEwAAaBcAAGYXAABfFwAAIhMAAM4PAABpDgAA2A4AAGMWAADLEwAAqg4AACgXAAAmFwAAxRMAAF0WAADoEQAAZxMAAGUTAADyFgAAcxMAAB0XAAD5FgAA8xEAAM8OAADOFQAADBIAALMRAAClEQAAYRAAADIXAAC7EwAAAAAAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEBAgEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAAAAAAAAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAgMCAgICAgAAAgIAAgIAAgICAgICAgICAgAEAAAAAAACAgICAgICAgICAgICAgICAgICAgICAgICAgAAAAICAgICAgICAgICAgICAgICAgICAgICAgICAgICAAIAAgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAIAAgICAgIAAAICAAICAAICAgICAgICAgIAAwAEAAAAAgICAgICAgICAgICAgICAgICAgICAgICAgIAAAACAgICAgICAgICAgICAgICAgICAgICAgICAgICAgACAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABsb3NlZWVwLWFsaXZlAAAAAAAAAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQEBAQEBAQEBAQEBAgEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQFjaHVua2VkAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAQABAQEBAQAAAQEAAQEAAQEBAQEBAQEBAQAAAAAAAAABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAGVjdGlvbmVudC1sZW5ndGhvbnJveHktY29ubmVjdGlvbgAAAAAAAAAAAAAAAAAAAHJhbnNmZXItZW5jb2RpbmdwZ3JhZGUNCg0KDQpTTQ0KDQpUVFAvQ0UvVFNQLwAAAAAAAAAAAAAAAAECAAEDAAAAAAAAAAAAAAAAAAAAAAAABAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAAAAAAAAAAABAgABAwAAAAAAAAAAAAAAAAAAAAAAAAQBAQUBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAAAAAAAAAAAQAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAAAAAAAAAABAAACAAAAAAAAAAAAAAAAAAAAAAAAAwQAAAQEBAQEBAQEBAQEBQQEBAQEBAQEBAQEBAAEAAYHBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQABAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAQAAAAAAAAAAAAAAAAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAAAAAAAAMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAAAAAAAAAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAEAAAAAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAgAAAAACAAAAAAAAAAAAAAAAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwAAAAAAAAMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE5PVU5DRUVDS09VVE5FQ1RFVEVDUklCRUxVU0hFVEVBRFNFQVJDSFJHRUNUSVZJVFlMRU5EQVJWRU9USUZZUFRJT05TQ0hTRUFZU1RBVENIR0VPUkRJUkVDVE9SVFJDSFBBUkFNRVRFUlVSQ0VCU0NSSUJFQVJET1dOQUNFSU5ETktDS1VCU0NSSUJFSFRUUC9BRFRQLw=='
@@ -53228,7 +53228,7 @@ module.exports = 'AGFzbQEAAAABMAhgAX8Bf2ADf39/AX9gBH9/f38Bf2AAAGADf39/AGABfwBgAn
 
 /***/ }),
 
-/***/ 172:
+/***/ 50172:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -53250,14 +53250,14 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 7501:
+/***/ 47501:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kClients } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(9965)
+const { kClients } = __nccwpck_require__(36443)
+const Agent = __nccwpck_require__(59965)
 const {
   kAgent,
   kMockAgentSet,
@@ -53268,14 +53268,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
-const MockPool = __nccwpck_require__(4004)
-const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const Dispatcher = __nccwpck_require__(992)
-const Pluralizer = __nccwpck_require__(1529)
-const PendingInterceptorsFormatter = __nccwpck_require__(6142)
+} = __nccwpck_require__(91117)
+const MockClient = __nccwpck_require__(47365)
+const MockPool = __nccwpck_require__(94004)
+const { matchValue, buildMockOptions } = __nccwpck_require__(53397)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(68707)
+const Dispatcher = __nccwpck_require__(28611)
+const Pluralizer = __nccwpck_require__(91529)
+const PendingInterceptorsFormatter = __nccwpck_require__(56142)
 
 class FakeWeakRef {
   constructor (value) {
@@ -53429,15 +53429,15 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7365:
+/***/ 47365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { promisify } = __nccwpck_require__(9023)
-const Client = __nccwpck_require__(6197)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const { promisify } = __nccwpck_require__(39023)
+const Client = __nccwpck_require__(86197)
+const { buildMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kMockAgent,
@@ -53446,10 +53446,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(91117)
+const { MockInterceptor } = __nccwpck_require__(31511)
+const Symbols = __nccwpck_require__(36443)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -53496,13 +53496,13 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 52429:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { UndiciError } = __nccwpck_require__(8707)
+const { UndiciError } = __nccwpck_require__(68707)
 
 class MockNotMatchedError extends UndiciError {
   constructor (message) {
@@ -53521,13 +53521,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 31511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kDispatchKey,
@@ -53535,8 +53535,8 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(91117)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 const { buildURL } = __nccwpck_require__(3440)
 
 /**
@@ -53735,15 +53735,15 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 94004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { promisify } = __nccwpck_require__(9023)
-const Pool = __nccwpck_require__(5076)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const { promisify } = __nccwpck_require__(39023)
+const Pool = __nccwpck_require__(35076)
+const { buildMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kMockAgent,
@@ -53752,10 +53752,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(91117)
+const { MockInterceptor } = __nccwpck_require__(31511)
+const Symbols = __nccwpck_require__(36443)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -53802,7 +53802,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 91117:
 /***/ ((module) => {
 
 "use strict";
@@ -53833,27 +53833,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 53397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { MockNotMatchedError } = __nccwpck_require__(2429)
+const { MockNotMatchedError } = __nccwpck_require__(52429)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(1117)
+} = __nccwpck_require__(91117)
 const { buildURL, nop } = __nccwpck_require__(3440)
-const { STATUS_CODES } = __nccwpck_require__(8611)
+const { STATUS_CODES } = __nccwpck_require__(58611)
 const {
   types: {
     isPromise
   }
-} = __nccwpck_require__(9023)
+} = __nccwpck_require__(39023)
 
 function matchValue (match, value) {
   if (typeof match === 'string') {
@@ -54192,14 +54192,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 56142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { Transform } = __nccwpck_require__(2203)
-const { Console } = __nccwpck_require__(4236)
+const { Console } = __nccwpck_require__(64236)
 
 /**
  * Gets the output of `console.table(…)` as a string.
@@ -54240,7 +54240,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 1529:
+/***/ 91529:
 /***/ ((module) => {
 
 "use strict";
@@ -54277,7 +54277,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 4869:
+/***/ 34869:
 /***/ ((module) => {
 
 "use strict";
@@ -54402,16 +54402,16 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 8640:
+/***/ 58640:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const DispatcherBase = __nccwpck_require__(1)
-const FixedQueue = __nccwpck_require__(4869)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
-const PoolStats = __nccwpck_require__(4622)
+const DispatcherBase = __nccwpck_require__(50001)
+const FixedQueue = __nccwpck_require__(34869)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(36443)
+const PoolStats = __nccwpck_require__(24622)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -54604,10 +54604,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4622:
+/***/ 24622:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(36443)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -54645,7 +54645,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 5076:
+/***/ 35076:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -54657,14 +54657,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(8640)
-const Client = __nccwpck_require__(6197)
+} = __nccwpck_require__(58640)
+const Client = __nccwpck_require__(86197)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+const { kUrl, kInterceptors } = __nccwpck_require__(36443)
+const buildConnector = __nccwpck_require__(59136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -54761,19 +54761,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 2720:
+/***/ 22720:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kProxy, kClose, kDestroy, kInterceptors } = __nccwpck_require__(6443)
-const { URL } = __nccwpck_require__(7016)
-const Agent = __nccwpck_require__(9965)
-const Pool = __nccwpck_require__(5076)
-const DispatcherBase = __nccwpck_require__(1)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+const { kProxy, kClose, kDestroy, kInterceptors } = __nccwpck_require__(36443)
+const { URL } = __nccwpck_require__(87016)
+const Agent = __nccwpck_require__(59965)
+const Pool = __nccwpck_require__(35076)
+const DispatcherBase = __nccwpck_require__(50001)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(68707)
+const buildConnector = __nccwpck_require__(59136)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -54958,7 +54958,7 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 8804:
+/***/ 28804:
 /***/ ((module) => {
 
 "use strict";
@@ -55063,27 +55063,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8550:
+/***/ 68550:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const diagnosticsChannel = __nccwpck_require__(1637)
-const { uid, states } = __nccwpck_require__(5913)
+const diagnosticsChannel = __nccwpck_require__(31637)
+const { uid, states } = __nccwpck_require__(45913)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose
-} = __nccwpck_require__(2933)
+} = __nccwpck_require__(62933)
 const { fireEvent, failWebsocketConnection } = __nccwpck_require__(3574)
-const { CloseEvent } = __nccwpck_require__(6255)
-const { makeRequest } = __nccwpck_require__(5194)
-const { fetching } = __nccwpck_require__(2315)
-const { Headers } = __nccwpck_require__(6349)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { kHeadersList } = __nccwpck_require__(6443)
+const { CloseEvent } = __nccwpck_require__(46255)
+const { makeRequest } = __nccwpck_require__(25194)
+const { fetching } = __nccwpck_require__(12315)
+const { Headers } = __nccwpck_require__(26349)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
+const { kHeadersList } = __nccwpck_require__(36443)
 
 const channels = {}
 channels.open = diagnosticsChannel.channel('undici:websocket:open')
@@ -55093,7 +55093,7 @@ channels.socketError = diagnosticsChannel.channel('undici:websocket:socket_error
 /** @type {import('crypto')} */
 let crypto
 try {
-  crypto = __nccwpck_require__(6982)
+  crypto = __nccwpck_require__(76982)
 } catch {
 
 }
@@ -55362,7 +55362,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5913:
+/***/ 45913:
 /***/ ((module) => {
 
 "use strict";
@@ -55421,15 +55421,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6255:
+/***/ 46255:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { webidl } = __nccwpck_require__(4222)
+const { webidl } = __nccwpck_require__(74222)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { MessagePort } = __nccwpck_require__(8167)
+const { MessagePort } = __nccwpck_require__(28167)
 
 /**
  * @see https://html.spec.whatwg.org/multipage/comms.html#messageevent
@@ -55732,18 +55732,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1237:
+/***/ 31237:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(5913)
+const { maxUnsigned16Bit } = __nccwpck_require__(45913)
 
 /** @type {import('crypto')} */
 let crypto
 try {
-  crypto = __nccwpck_require__(6982)
+  crypto = __nccwpck_require__(76982)
 } catch {
 
 }
@@ -55813,18 +55813,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3171:
+/***/ 43171:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { Writable } = __nccwpck_require__(2203)
-const diagnosticsChannel = __nccwpck_require__(1637)
-const { parserStates, opcodes, states, emptyBuffer } = __nccwpck_require__(5913)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(2933)
+const diagnosticsChannel = __nccwpck_require__(31637)
+const { parserStates, opcodes, states, emptyBuffer } = __nccwpck_require__(45913)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(62933)
 const { isValidStatusCode, failWebsocketConnection, websocketMessageReceived } = __nccwpck_require__(3574)
-const { WebsocketFrameSend } = __nccwpck_require__(1237)
+const { WebsocketFrameSend } = __nccwpck_require__(31237)
 
 // This code was influenced by ws released under the MIT license.
 // Copyright (c) 2011 Einar Otto Stangvik <einaros@gmail.com>
@@ -56165,7 +56165,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2933:
+/***/ 62933:
 /***/ ((module) => {
 
 "use strict";
@@ -56191,9 +56191,9 @@ module.exports = {
 "use strict";
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(2933)
-const { states, opcodes } = __nccwpck_require__(5913)
-const { MessageEvent, ErrorEvent } = __nccwpck_require__(6255)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(62933)
+const { states, opcodes } = __nccwpck_require__(45913)
+const { MessageEvent, ErrorEvent } = __nccwpck_require__(46255)
 
 /* globals Blob */
 
@@ -56393,17 +56393,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5171:
+/***/ 55171:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { webidl } = __nccwpck_require__(4222)
-const { DOMException } = __nccwpck_require__(7326)
-const { URLSerializer } = __nccwpck_require__(4322)
-const { getGlobalOrigin } = __nccwpck_require__(5628)
-const { staticPropertyDescriptors, states, opcodes, emptyBuffer } = __nccwpck_require__(5913)
+const { webidl } = __nccwpck_require__(74222)
+const { DOMException } = __nccwpck_require__(87326)
+const { URLSerializer } = __nccwpck_require__(94322)
+const { getGlobalOrigin } = __nccwpck_require__(75628)
+const { staticPropertyDescriptors, states, opcodes, emptyBuffer } = __nccwpck_require__(45913)
 const {
   kWebSocketURL,
   kReadyState,
@@ -56412,14 +56412,14 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(2933)
+} = __nccwpck_require__(62933)
 const { isEstablished, isClosing, isValidSubprotocol, failWebsocketConnection, fireEvent } = __nccwpck_require__(3574)
-const { establishWebSocketConnection } = __nccwpck_require__(8550)
-const { WebsocketFrameSend } = __nccwpck_require__(1237)
-const { ByteParser } = __nccwpck_require__(3171)
+const { establishWebSocketConnection } = __nccwpck_require__(68550)
+const { WebsocketFrameSend } = __nccwpck_require__(31237)
+const { ByteParser } = __nccwpck_require__(43171)
 const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { types } = __nccwpck_require__(9023)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
+const { types } = __nccwpck_require__(39023)
 
 let experimentalWarned = false
 
@@ -57042,7 +57042,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7171:
+/***/ 67171:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -57085,7 +57085,7 @@ function computeResourceId(subscriptionId, resourceGroup, workspace, compute) {
 
 /***/ }),
 
-/***/ 4159:
+/***/ 24159:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -57094,9 +57094,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.USER_AGENT = void 0;
 exports.createClients = createClients;
 /** SDK clients for one run, sharing one credential and one set of pipeline options. */
-const arm_containerservice_1 = __nccwpck_require__(5928);
-const arm_machinelearning_1 = __nccwpck_require__(4789);
-const core_rest_pipeline_1 = __nccwpck_require__(778);
+const arm_containerservice_1 = __nccwpck_require__(35928);
+const arm_machinelearning_1 = __nccwpck_require__(34789);
+const core_rest_pipeline_1 = __nccwpck_require__(20778);
 exports.USER_AGENT = 'aks-aml-attach/1';
 function createClients(credential, cloud, subscriptionId) {
     const common = {
@@ -57132,7 +57132,7 @@ async function sendGet(client, url, signal) {
 
 /***/ }),
 
-/***/ 3213:
+/***/ 23213:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -57141,7 +57141,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.systemClock = void 0;
 exports.createVirtualClock = createVirtualClock;
 /** Time, injectable so that waits of minutes can be tested in milliseconds. */
-const errors_1 = __nccwpck_require__(4296);
+const errors_1 = __nccwpck_require__(74296);
 /** setTimeout's largest delay; longer values would fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 exports.systemClock = {
@@ -57227,7 +57227,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.KNOWN_CLOUDS = void 0;
 exports.resolveCloud = resolveCloud;
 /** Azure clouds: the Resource Manager endpoint and the Microsoft Entra authority of each. */
-const errors_1 = __nccwpck_require__(4296);
+const errors_1 = __nccwpck_require__(74296);
 exports.KNOWN_CLOUDS = {
     AzureCloud: { armEndpoint: 'https://management.azure.com', authorityHost: 'https://login.microsoftonline.com' },
     AzureUSGovernment: { armEndpoint: 'https://management.usgovcloudapi.net', authorityHost: 'https://login.microsoftonline.us' },
@@ -57275,7 +57275,7 @@ function checkEndpoint(value, input, problems) {
 
 /***/ }),
 
-/***/ 3734:
+/***/ 73734:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -57283,7 +57283,7 @@ function checkEndpoint(value, input, problems) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CachingCredential = void 0;
 exports.createCredential = createCredential;
-const identity_1 = __nccwpck_require__(5261);
+const identity_1 = __nccwpck_require__(35261);
 const cloud_1 = __nccwpck_require__(2798);
 function createCredential(auth, cloud) {
     const knownAuthority = Object.values(cloud_1.KNOWN_CLOUDS).some((c) => c.authorityHost === cloud.authorityHost);
@@ -57350,7 +57350,7 @@ exports.isNotFound = isNotFound;
 exports.toProductError = toProductError;
 exports.describeForRecovery = describeForRecovery;
 /** Turns what the SDK throws into the product's typed AzureError, with secrets scrubbed. */
-const errors_1 = __nccwpck_require__(4296);
+const errors_1 = __nccwpck_require__(74296);
 const AUTH_ERRORS = ['AuthenticationError', 'AuthenticationRequiredError', 'CredentialUnavailableError', 'AggregateAuthenticationError'];
 function isNotFound(error) {
     return error?.statusCode === 404;
@@ -57387,7 +57387,7 @@ function describeForRecovery(error) {
 
 /***/ }),
 
-/***/ 9117:
+/***/ 99117:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -57395,8 +57395,8 @@ function describeForRecovery(error) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ArmGateway = void 0;
 const errors_1 = __nccwpck_require__(3116);
-const poller_1 = __nccwpck_require__(8633);
-const retry_1 = __nccwpck_require__(8401);
+const poller_1 = __nccwpck_require__(58633);
+const retry_1 = __nccwpck_require__(28401);
 class ArmGateway {
     clients;
     target;
@@ -57525,7 +57525,7 @@ function retryOnlyIfNotProcessed(error) {
 
 /***/ }),
 
-/***/ 8977:
+/***/ 58977:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -57583,7 +57583,7 @@ function toNumber(value) {
 
 /***/ }),
 
-/***/ 8633:
+/***/ 58633:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -57595,10 +57595,10 @@ exports.pollLongRunningOperation = pollLongRunningOperation;
  * Waits for an ARM long-running operation (PUT/DELETE answered 201/202) to finish, spending as
  * few requests as possible and adding as little time as possible to what Azure takes.
  */
-const errors_1 = __nccwpck_require__(4296);
-const clock_1 = __nccwpck_require__(3213);
-const http_exchange_1 = __nccwpck_require__(8977);
-const retry_1 = __nccwpck_require__(8401);
+const errors_1 = __nccwpck_require__(74296);
+const clock_1 = __nccwpck_require__(23213);
+const http_exchange_1 = __nccwpck_require__(58977);
+const retry_1 = __nccwpck_require__(28401);
 /** Never two status requests closer than this, whatever the schedule or a retry says. */
 const MIN_POLL_GAP_MS = 1_000;
 /** When the schedule would overshoot the deadline, look one last time this long before it. */
@@ -57792,7 +57792,7 @@ function resourcePath(url) {
 
 /***/ }),
 
-/***/ 8401:
+/***/ 28401:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -57801,9 +57801,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.withRetries = withRetries;
 exports.classifyAzureFailure = classifyAzureFailure;
 /** Retries of one Azure request: until it succeeds, fails for good, the deadline or cancellation. */
-const errors_1 = __nccwpck_require__(4296);
-const clock_1 = __nccwpck_require__(3213);
-const http_exchange_1 = __nccwpck_require__(8977);
+const errors_1 = __nccwpck_require__(74296);
+const clock_1 = __nccwpck_require__(23213);
+const http_exchange_1 = __nccwpck_require__(58977);
 const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_CAP_MS = 30_000;
@@ -57959,21 +57959,792 @@ function networkFailureOf(error) {
 
 /***/ }),
 
-/***/ 1183:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ 61183:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.checkTargetCluster = checkTargetCluster;
-async function checkTargetCluster(_ctx) {
-    // Filled in by the cluster-aware work: existence, access, purpose vs size, private FQDN, load balancer, version.
+const arm_id_1 = __nccwpck_require__(67171);
+const rules_1 = __nccwpck_require__(64705);
+const errors_1 = __nccwpck_require__(74296);
+const LABEL = { pass: 'ok', warning: 'warning', failure: 'FAILED' };
+/** Returns the findings (all printed already); throws StateError when any of them is a failure. */
+async function checkTargetCluster(ctx) {
+    const request = ctx.plan.attach;
+    if (!request?.clusterId)
+        return [];
+    const id = (0, arm_id_1.parseManagedClusterId)(request.clusterId);
+    if (!id)
+        throw new errors_1.StateError(`'${request.clusterId}' is not the ARM id of an AKS cluster; nothing was changed`);
+    const cluster = await readCluster(ctx.gateway, id);
+    const { versions, versionsUnavailable } = await readVersions(ctx.gateway, id, cluster);
+    const findings = (0, rules_1.evaluateCluster)(cluster, { purpose: request.purpose, loadBalancerType: request.loadBalancerType, versions, versionsUnavailable });
+    ctx.platform.info(`Cluster ${id.id}:`);
+    for (const f of findings) {
+        ctx.platform.info(`  [${LABEL[f.level]}] ${f.rule}: ${f.message}`);
+        if (f.level === 'warning')
+            ctx.platform.warning(f.hint ? `${f.message}. ${f.hint}` : f.message, { title: `Cluster check: ${f.rule}` });
+    }
+    const failures = findings.filter((f) => f.level === 'failure');
+    if (failures.length > 0)
+        throw failureError(id, failures);
+    return findings;
+}
+async function readCluster(gateway, id) {
+    let cluster;
+    try {
+        cluster = await gateway.getManagedCluster(id);
+    }
+    catch (error) {
+        if (error instanceof errors_1.AzureError && error.statusCode === 403) {
+            throw new errors_1.StateError(`the credential of this step may not read AKS cluster ${id.id} (${error.code}); nothing was changed`, 'Attaching a cluster from another subscription needs the Contributor role on the cluster (the how-to\'s limitation); ' +
+                `grant it to this step's identity (az role assignment create --role Contributor --assignee <client-id> --scope ${id.id}) and re-run.`);
+        }
+        throw error;
+    }
+    if (!cluster) {
+        throw new errors_1.StateError(`AKS cluster ${id.id} does not exist (no such cluster in subscription ${id.subscriptionId}, resource group ${id.resourceGroup}); nothing was changed`, 'Check aks-resource-id (az aks show -g <group> -n <name> --query id prints it). A compute whose cluster was deleted can only be detached (operation: detach).');
+    }
+    return cluster;
+}
+/** The version rule is advisory when the list cannot be read: Azure ML checks the version itself. */
+async function readVersions(gateway, id, cluster) {
+    try {
+        return { versions: await gateway.listKubernetesVersions(id.subscriptionId, cluster.location) };
+    }
+    catch (error) {
+        if (error instanceof errors_1.AzureError)
+            return { versionsUnavailable: error.code };
+        throw error;
+    }
+}
+function failureError(id, failures) {
+    const advice = (f) => (f.hint ? `${f.message}. ${f.hint}` : f.message);
+    if (failures.length === 1) {
+        return new errors_1.StateError(`AKS cluster ${id.name} cannot be attached: ${failures[0].message}; nothing was changed`, failures[0].hint);
+    }
+    return new errors_1.StateError(`AKS cluster ${id.name} cannot be attached (${failures.length} problems); nothing was changed`, failures.map((f) => `- ${f.rule}: ${advice(f)}`).join('\n'));
 }
 
 
 /***/ }),
 
-/***/ 9317:
+/***/ 61431:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.KubernetesApiError = void 0;
+exports.readSecretData = readSecretData;
+/**
+ * Reads one Kubernetes Secret: `GET {server}/api/v1/namespaces/{ns}/secrets/{name}`.
+ *
+ * Node's https module rather than @kubernetes/client-node: the product makes exactly one GET, and
+ * the client library would add several megabytes (and its own kubeconfig loading, which may
+ * write temp files or run exec plugins) to a bundle that must stay small and predictable.
+ * The request trusts only the kubeconfig's CA (as kubectl does) and never follows redirects.
+ */
+const https = __importStar(__nccwpck_require__(44708));
+class KubernetesApiError extends Error {
+    status;
+    reason;
+    constructor(
+    /** HTTP status; undefined when no answer came (connection, TLS or timeout). */
+    status, 
+    /** Kubernetes Status reason (NotFound, Forbidden …) or the network error code. */
+    reason, message) {
+        super(message);
+        this.status = status;
+        this.reason = reason;
+        this.name = 'KubernetesApiError';
+    }
+}
+exports.KubernetesApiError = KubernetesApiError;
+/** A Secret is at most 1 MiB; anything larger is not a Secret. */
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+/** Cancellation and certificate failures: a second try cannot succeed. */
+const FINAL_NETWORK_REASON = /^(ABORTED|ETOOLARGE|ERR_TLS_.*|.*CERT.*|UNABLE_TO_.*|ENOTFOUND)$/;
+/** The Secret's `data` (values still base64, as the API returns them). */
+async function readSecretData(access, namespace, name, options = {}) {
+    const attempts = options.attempts ?? 3;
+    const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await getOnce(access, `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`, options);
+        }
+        catch (error) {
+            const retryable = error instanceof KubernetesApiError && (error.status === undefined ? !FINAL_NETWORK_REASON.test(error.reason) : RETRYABLE_STATUS.has(error.status));
+            if (!retryable || attempt >= attempts)
+                throw error;
+            await sleep(1000 * attempt);
+        }
+    }
+}
+function getOnce(access, path, options) {
+    const url = new URL(access.server + path);
+    const headers = { accept: 'application/json', 'user-agent': 'aks-aml-attach/1' };
+    if (access.token)
+        headers.authorization = `Bearer ${access.token}`;
+    return new Promise((resolve, reject) => {
+        const request = https.request(url, {
+            method: 'GET',
+            headers,
+            ca: access.caPem,
+            cert: access.clientCertPem,
+            key: access.clientKeyPem,
+            timeout: options.timeoutMs ?? 30_000,
+            signal: options.signal,
+            // No connection reuse: one request, then the socket closes and the process can exit.
+            agent: false,
+        });
+        request.on('timeout', () => request.destroy(Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' })));
+        request.on('error', (error) => {
+            const reason = error.name === 'AbortError' ? 'ABORTED' : error.code ?? 'ECONNECTION';
+            reject(new KubernetesApiError(undefined, reason, `no answer from the Kubernetes API server ${url.host} (${reason})`));
+        });
+        request.on('response', (response) => {
+            const chunks = [];
+            let size = 0;
+            response.on('data', (chunk) => {
+                size += chunk.length;
+                if (size > MAX_BODY_BYTES) {
+                    request.destroy(Object.assign(new Error('answer too large'), { code: 'ETOOLARGE' }));
+                    return;
+                }
+                chunks.push(chunk);
+            });
+            response.on('end', () => {
+                const status = response.statusCode ?? 0;
+                const body = parseJson(Buffer.concat(chunks).toString('utf8'));
+                if (status === 200) {
+                    const data = body?.data;
+                    if (body?.kind !== 'Secret' || !data || typeof data !== 'object') {
+                        reject(new KubernetesApiError(status, 'InvalidResponse', `the Kubernetes API server ${url.host} did not answer with a Secret`));
+                        return;
+                    }
+                    resolve(data);
+                    return;
+                }
+                // Only a Status object's reason is repeated: it never carries secret material.
+                const reason = body?.kind === 'Status' && typeof body.reason === 'string' ? body.reason : `HttpStatus${status}`;
+                reject(new KubernetesApiError(status, reason, `the Kubernetes API server ${url.host} answered ${status} (${reason})`));
+            });
+        });
+        request.end();
+    });
+}
+function parseJson(text) {
+    try {
+        const value = JSON.parse(text);
+        return value && typeof value === 'object' ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 46175:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.KubeconfigError = void 0;
+exports.readKubeconfig = readKubeconfig;
+/**
+ * The few kubeconfig fields needed to call one cluster's API server: the current context's
+ * server, CA and credentials. Everything else in the file is ignored.
+ */
+const yaml_lite_1 = __nccwpck_require__(39804);
+class KubeconfigError extends Error {
+    problem;
+    constructor(problem, message) {
+        super(message);
+        this.problem = problem;
+        this.name = 'KubeconfigError';
+    }
+}
+exports.KubeconfigError = KubeconfigError;
+const isObj = (v) => !!v && typeof v === 'object' && !Array.isArray(v);
+const str = (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+function readKubeconfig(text) {
+    const doc = parse(text);
+    const contexts = named(doc.contexts, 'context');
+    const contextName = str(doc['current-context']) ?? contexts.keys().next().value;
+    if (contextName === undefined)
+        throw new KubeconfigError('incomplete', 'the kubeconfig has no context');
+    const context = contexts.get(contextName);
+    if (!context)
+        throw new KubeconfigError('incomplete', `the kubeconfig's current context '${contextName}' is not defined`);
+    const clusterName = str(context.cluster);
+    const cluster = clusterName === undefined ? undefined : named(doc.clusters, 'cluster').get(clusterName);
+    if (!cluster)
+        throw new KubeconfigError('incomplete', `context '${contextName}' names no defined cluster`);
+    const server = str(cluster.server)?.replace(/\/+$/, '');
+    if (!server)
+        throw new KubeconfigError('incomplete', `cluster '${clusterName}' of the kubeconfig has no server`);
+    if (!/^https:\/\//i.test(server))
+        throw new KubeconfigError('incomplete', `the API server ${server} is not an https URL; the product sends credentials over TLS only`);
+    if (cluster['insecure-skip-tls-verify'] === true) {
+        throw new KubeconfigError('incomplete', `cluster '${clusterName}' of the kubeconfig skips TLS verification; the product only talks to a verified API server`);
+    }
+    const userName = str(context.user);
+    const user = userName === undefined ? undefined : named(doc.users, 'user').get(userName);
+    if (!user)
+        throw new KubeconfigError('incomplete', `context '${contextName}' names no defined user`);
+    const token = str(user.token);
+    const clientCertPem = decodeData(user['client-certificate-data'], 'client-certificate-data');
+    const clientKeyPem = decodeData(user['client-key-data'], 'client-key-data');
+    if (!token && !(clientCertPem && clientKeyPem)) {
+        if (user.exec !== undefined || user['auth-provider'] !== undefined) {
+            throw new KubeconfigError('external-auth', 'the cluster signs users in with Microsoft Entra ID (kubelogin); its user kubeconfig holds no token or client certificate');
+        }
+        throw new KubeconfigError('incomplete', `user '${userName}' of the kubeconfig has neither a token nor a client certificate and key`);
+    }
+    return {
+        contextName,
+        server,
+        caPem: decodeData(cluster['certificate-authority-data'], 'certificate-authority-data'),
+        token,
+        clientCertPem: clientKeyPem ? clientCertPem : undefined,
+        clientKeyPem: clientCertPem ? clientKeyPem : undefined,
+    };
+}
+function parse(text) {
+    let doc;
+    try {
+        // JSON is YAML too, and kubectl accepts it; JSON.parse is exact for it.
+        doc = text.trimStart().startsWith('{') ? JSON.parse(text) : (0, yaml_lite_1.parseYamlSubset)(text);
+    }
+    catch (error) {
+        const where = error instanceof yaml_lite_1.YamlSubsetError ? ` at line ${error.line}` : '';
+        throw new KubeconfigError('syntax', `the kubeconfig could not be read${where} (${error instanceof yaml_lite_1.YamlSubsetError ? error.message.replace(/^line \d+: /, '') : 'invalid JSON'})`);
+    }
+    if (!isObj(doc))
+        throw new KubeconfigError('syntax', 'the kubeconfig is not a mapping');
+    return doc;
+}
+/** `[{name, <field>: {...}}]` → name → the inner mapping. */
+function named(list, field) {
+    const out = new Map();
+    if (!Array.isArray(list))
+        return out;
+    for (const entry of list) {
+        if (!isObj(entry))
+            continue;
+        const name = str(entry.name);
+        const inner = entry[field];
+        if (name !== undefined && isObj(inner))
+            out.set(name, inner);
+    }
+    return out;
+}
+function decodeData(value, field) {
+    const text = str(value);
+    if (text === undefined)
+        return undefined;
+    if (!/^[A-Za-z0-9+/=\s]+$/.test(text))
+        throw new KubeconfigError('syntax', `${field} of the kubeconfig is not base64`);
+    return Buffer.from(text, 'base64').toString('utf8');
+}
+
+
+/***/ }),
+
+/***/ 64705:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MIN_PRODUCTION_VCPUS = void 0;
+exports.evaluateCluster = evaluateCluster;
+exports.defaultPools = defaultPools;
+const desired_1 = __nccwpck_require__(39317);
+const vm_sizes_1 = __nccwpck_require__(83322);
+/** The how-to's attach example: "If the cluster has less than 12 virtual CPUs", use dev-test. */
+exports.MIN_PRODUCTION_VCPUS = 12;
+function evaluateCluster(cluster, input) {
+    return [
+        ...stateRule(cluster),
+        ...sizeRule(cluster, input.purpose),
+        ...nodePoolRule(cluster),
+        ...privateFqdnRule(cluster),
+        ...loadBalancerRules(cluster, input.loadBalancerType),
+        ...versionRule(cluster, input),
+        ...volumeDriverRule(cluster),
+    ];
+}
+/**
+ * The pools Azure ML deploys models to. The how-to: models cannot be deployed to a secondary node
+ * pool, so only the default pool counts; AKS marks it (and any other system pool) mode System.
+ * Without modes (older clusters) the first pool is the default one. Windows pools never count.
+ */
+function defaultPools(cluster) {
+    const pools = cluster.agentPoolProfiles ?? [];
+    const linux = (p) => (p.osType ?? 'Linux').toLowerCase() === 'linux';
+    const withModes = pools.some((p) => p.mode !== undefined);
+    const serving = withModes ? pools.filter((p) => linux(p) && p.mode?.toLowerCase() === 'system') : pools.filter(linux).slice(0, 1);
+    return { serving, secondary: pools.filter((p) => !serving.includes(p)) };
+}
+const poolText = (p) => `'${p.name ?? '?'}' (${p.count ?? 0} × ${p.vmSize ?? 'unknown size'})`;
+function stateRule(cluster) {
+    const name = cluster.name ?? 'the cluster';
+    if (cluster.powerState?.code?.toLowerCase() === 'stopped') {
+        return [{ rule: 'state', level: 'failure', message: `${name} is stopped; Azure ML installs its components through the cluster's API server, which a stopped cluster does not run`, hint: `Start it (az aks start -g ${resourceGroupOf(cluster)} -n ${name}) and re-run.` }];
+    }
+    const state = cluster.provisioningState ?? 'Unknown';
+    const lower = state.toLowerCase();
+    if (lower === 'succeeded')
+        return [{ rule: 'state', level: 'pass', message: `${name} is running (provisioning state Succeeded)` }];
+    if (lower === 'canceled') {
+        // A cancelled AKS operation leaves the cluster as it was before it; attaching is possible.
+        return [{ rule: 'state', level: 'warning', message: `the last AKS operation on ${name} was canceled (provisioning state Canceled); the attach goes ahead on the cluster as it is` }];
+    }
+    if (lower === 'failed') {
+        return [{ rule: 'state', level: 'failure', message: `${name} is in provisioning state Failed; Azure ML cannot install its components on a broken cluster`, hint: `Repair it first (az aks update -g ${resourceGroupOf(cluster)} -n ${name} reconciles it), then re-run.` }];
+    }
+    if (lower.endsWith('ing')) {
+        // A refresh detaches first: attaching to a cluster in mid-operation could leave the compute detached.
+        return [{ rule: 'state', level: 'failure', message: `${name} is ${state} (an AKS operation is in progress); only a settled cluster is attached, so that a failed attach cannot leave the compute detached`, hint: 'Re-run this step when the AKS operation has finished.' }];
+    }
+    return [{ rule: 'state', level: 'warning', message: `${name} reports provisioning state ${state}, which this tool does not know; the attach goes ahead` }];
+}
+function sizeRule(cluster, purpose) {
+    const { serving } = defaultPools(cluster);
+    const nodes = serving.reduce((n, p) => n + (p.count ?? 0), 0);
+    const minimum = desired_1.MIN_NODES[purpose];
+    const pools = serving.length > 0 ? serving.map(poolText).join(', ') : 'no Linux system pool';
+    const purposeText = purpose === 'FastProd' ? 'production' : 'dev-test';
+    if (nodes < minimum) {
+        return [{
+                rule: 'size',
+                level: 'failure',
+                message: `a ${purposeText} cluster needs at least ${minimum} node(s) in its default node pool; ${cluster.name} has ${nodes} (${pools})`,
+                hint: purpose === 'FastProd' ? 'Use cluster-purpose: dev-test, or scale the default node pool to 3 or more nodes (az aks scale).' : 'Scale the default node pool to at least 1 node (az aks scale).',
+            }];
+    }
+    if (purpose !== 'FastProd')
+        return [{ rule: 'size', level: 'pass', message: `${nodes} node(s) in ${pools}: enough for dev-test` }];
+    const unknown = serving.filter((p) => (0, vm_sizes_1.describeVmSize)(p.vmSize).vcpus === undefined);
+    if (unknown.length > 0) {
+        return [{
+                rule: 'size',
+                level: 'warning',
+                message: `the vCPUs of VM size ${unknown.map((p) => p.vmSize ?? '(none)').join(', ')} are not in this tool's table, so the production rule of ${exports.MIN_PRODUCTION_VCPUS} vCPUs was not checked (${nodes} nodes are enough); Azure ML checks it when attaching`,
+            }];
+    }
+    const vcpus = serving.reduce((n, p) => n + (p.count ?? 0) * (0, vm_sizes_1.describeVmSize)(p.vmSize).vcpus, 0);
+    if (vcpus < exports.MIN_PRODUCTION_VCPUS) {
+        return [{
+                rule: 'size',
+                level: 'failure',
+                message: `a production cluster needs at least ${exports.MIN_PRODUCTION_VCPUS} vCPUs in its default node pool; ${cluster.name} has ${vcpus} (${pools})`,
+                hint: 'Use cluster-purpose: dev-test, or scale the default node pool or give it a larger VM size.',
+            }];
+    }
+    return [{ rule: 'size', level: 'pass', message: `${nodes} nodes and ${vcpus} vCPUs in ${pools}: enough for production` }];
+}
+function nodePoolRule(cluster) {
+    return defaultPools(cluster).secondary.flatMap((p) => {
+        const accelerator = (0, vm_sizes_1.describeVmSize)(p.vmSize).accelerator;
+        if (!accelerator)
+            return [];
+        return [{
+                rule: 'node-pools',
+                level: 'warning',
+                message: `node pool ${poolText(p)} has ${accelerator} nodes but is a secondary pool: Azure ML does not deploy models to secondary node pools, so no model can use them`,
+                hint: `To serve models on ${accelerator} nodes, attach a cluster whose default node pool has that VM size.`,
+            }];
+    });
+}
+function privateFqdnRule(cluster) {
+    const access = cluster.apiServerAccessProfile;
+    if (!access?.enablePrivateCluster)
+        return [];
+    if (access.enablePrivateClusterPublicFqdn) {
+        return [{
+                rule: 'private-fqdn',
+                level: 'failure',
+                message: `${cluster.name} is a private cluster with a public FQDN, which Azure Machine Learning does not support`,
+                hint: `Remove the public FQDN (az aks update -g ${resourceGroupOf(cluster)} -n ${cluster.name} --disable-public-fqdn) or attach another cluster.`,
+            }];
+    }
+    return [{ rule: 'private-fqdn', level: 'pass', message: `${cluster.name} is a private cluster (Private Link, no public FQDN): supported` }];
+}
+function loadBalancerRules(cluster, loadBalancerType) {
+    const sku = cluster.networkProfile?.loadBalancerSku?.toLowerCase();
+    const ranges = cluster.apiServerAccessProfile?.authorizedIPRanges ?? [];
+    const out = [];
+    if (ranges.length > 0 && sku === 'basic') {
+        out.push({
+            rule: 'authorized-ip-ranges',
+            level: 'failure',
+            message: `${cluster.name} limits its API server to authorized IP ranges but has a Basic load balancer; authorized IP ranges only work with a Standard load balancer`,
+            hint: 'Attach a cluster with a Standard load balancer (az aks create --load-balancer-sku standard), or remove the authorized IP ranges.',
+        });
+    }
+    else if (ranges.length > 0) {
+        out.push({
+            rule: 'authorized-ip-ranges',
+            level: 'warning',
+            message: `${cluster.name} accepts API server calls only from ${ranges.length} authorized IP range(s): they must include the Azure Machine Learning control plane ranges of the workspace's region and its paired region, or Azure ML cannot deploy inference pods`,
+            hint: 'Take the ranges of the AzureMachineLearning service tag from "Azure IP Ranges and Service Tags" (https://www.microsoft.com/download/details.aspx?id=56519).',
+        });
+    }
+    // No rule ties an internal load balancer to a SKU: clusters that Azure ML creates have a Basic
+    // load balancer (the how-to's first limitation) and the how-to offers InternalLoadBalancer for them.
+    const scoring = loadBalancerType === 'InternalLoadBalancer' ? 'an internal load balancer (private IP) works with either SKU' : 'scoring uses a public IP';
+    out.push({ rule: 'load-balancer', level: 'pass', message: `load balancer SKU ${sku ?? 'not reported'}; ${scoring}` });
+    return out;
+}
+const MINOR = /^v?(\d+)\.(\d+)/;
+function minorOf(version) {
+    const m = MINOR.exec(version ?? '');
+    return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+const compareMinor = (a, b) => a[0] - b[0] || a[1] - b[1];
+function versionRule(cluster, input) {
+    const current = cluster.currentKubernetesVersion ?? cluster.kubernetesVersion;
+    const minor = minorOf(current);
+    const region = cluster.location;
+    if (!minor)
+        return [{ rule: 'kubernetes-version', level: 'warning', message: `${cluster.name} reports no Kubernetes version; the version check was skipped` }];
+    const listed = (input.versions?.values ?? [])
+        .map((v) => ({ version: v.version ?? '', minor: minorOf(v.version), preview: v.isPreview === true }))
+        .filter((v) => v.minor !== undefined)
+        .sort((a, b) => compareMinor(a.minor, b.minor));
+    if (listed.length === 0) {
+        const why = input.versionsUnavailable ? ` (${input.versionsUnavailable})` : '';
+        return [{ rule: 'kubernetes-version', level: 'warning', message: `could not read the Kubernetes versions AKS supports in ${region}${why}, so Kubernetes ${current} was not checked; Azure ML checks it when attaching` }];
+    }
+    const supported = listed.map((v) => (v.preview ? `${v.version} (preview)` : v.version)).join(', ');
+    const entry = listed.find((v) => compareMinor(v.minor, minor) === 0);
+    if (!entry && compareMinor(minor, listed[0].minor) < 0) {
+        return [{
+                rule: 'kubernetes-version',
+                level: 'failure',
+                message: `${cluster.name} runs Kubernetes ${current}, which AKS no longer supports in ${region}; Azure ML refuses to attach it. Supported versions: ${supported}`,
+                hint: `Upgrade the cluster (az aks upgrade -g ${resourceGroupOf(cluster)} -n ${cluster.name} --kubernetes-version <version>) and re-run.`,
+            }];
+    }
+    if (!entry) {
+        return [{ rule: 'kubernetes-version', level: 'warning', message: `Kubernetes ${current} is not among the versions AKS lists for ${region} (${supported}); Azure ML may refuse it` }];
+    }
+    if (entry.preview) {
+        return [{ rule: 'kubernetes-version', level: 'warning', message: `Kubernetes ${current} is a preview version: it can be attached, but previews have no SLA and are not advised for production workloads` }];
+    }
+    return [{ rule: 'kubernetes-version', level: 'pass', message: `Kubernetes ${current} is supported in ${region} (${supported})` }];
+}
+/**
+ * The how-to: AKS mounts blobs with the blobfuse FlexVolume driver up to 1.16 and the blob CSI
+ * driver from 1.17, and web services must be redeployed after an upgrade across that line.
+ * Warned when the cluster is upgrading across it (current ≠ target), or still runs ≤ 1.16.
+ */
+function volumeDriverRule(cluster) {
+    const current = minorOf(cluster.currentKubernetesVersion ?? cluster.kubernetesVersion);
+    const target = minorOf(cluster.kubernetesVersion);
+    if (!current)
+        return [];
+    const flexVolume = (v) => compareMinor(v, [1, 16]) <= 0;
+    if (target && flexVolume(current) !== flexVolume(target)) {
+        return [{
+                rule: 'volume-driver',
+                level: 'warning',
+                message: `${cluster.name} is moving from Kubernetes ${cluster.currentKubernetesVersion} to ${cluster.kubernetesVersion}, across 1.16 → 1.17, where AKS changes from the blobfuse FlexVolume driver to the blob CSI driver`,
+                hint: 'Redeploy (or update) the web services of this compute once the upgrade has finished.',
+            }];
+    }
+    if (flexVolume(current)) {
+        return [{
+                rule: 'volume-driver',
+                level: 'warning',
+                message: `${cluster.name} runs Kubernetes ${cluster.currentKubernetesVersion ?? cluster.kubernetesVersion} (blobfuse FlexVolume driver); from 1.17 on AKS uses the blob CSI driver`,
+                hint: 'After upgrading the cluster to 1.17 or later, redeploy (or update) the web services of this compute.',
+            }];
+    }
+    return [];
+}
+function resourceGroupOf(cluster) {
+    return /\/resourceGroups\/([^/]+)\//i.exec(cluster.id ?? '')?.[1] ?? '<resource-group>';
+}
+
+
+/***/ }),
+
+/***/ 83322:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * vCPUs of an Azure VM size, for the how-to's production rule ("at least 12 virtual CPUs"), and
+ * whether a size is a GPU or FPGA size (models on such nodes only work in the default pool).
+ *
+ * Sources of the figures:
+ * - Sizes whose names do not state their vCPUs (the Dv2/DSv2 generation and its v1
+ *   predecessors): the Microsoft Learn pages "Dv2 and DSv2-series" and "Previous generations of
+ *   virtual machine sizes" (learn.microsoft.com/azure/virtual-machines/sizes), copied into
+ *   LEGACY_VCPUS below.
+ * - Every other size of the families in NAMING_FAMILIES: the documented naming convention
+ *   "[Family] + [Sub-family]* + [# of vCPUs] + [Constrained vCPUs]* + [Additive Features] +
+ *   [Accelerator Type]* + [Version]" (learn.microsoft.com/azure/virtual-machines/vm-naming-conventions),
+ *   e.g. Standard_D4s_v5 → 4, Standard_E8-2ds_v5 → 2 active vCPUs, Standard_NC6s_v3 → 6.
+ * Anything else is unknown (undefined): the caller warns and skips the vCPU rule rather than guess.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.describeVmSize = describeVmSize;
+/** Dv2/DSv2 (and D/DS v1) sizes: the number in the name is an index, not a vCPU count. */
+const LEGACY_VCPUS = {
+    d1: 1, d2: 2, d3: 4, d4: 8, d5: 16,
+    d11: 2, d12: 4, d13: 8, d14: 16, d15: 20,
+};
+/**
+ * Families whose size names follow the naming convention (number = vCPUs) in every version that
+ * AKS offers. D and DS follow it from v3 on only (handled separately); basic A (A0-A11) and G/GS
+ * do not follow it and are left unknown.
+ */
+const NAMING_FAMILIES = new Set(['b', 'dc', 'e', 'ec', 'f', 'fx', 'h', 'hb', 'hc', 'l', 'm', 'nc', 'ncc', 'nd', 'ng', 'np', 'nv', 'pb']);
+const SIZE_NAME = /^standard_([a-z]+?)(\d+)(?:-(\d+))?([a-z]*)((?:_[a-z0-9]+)*?)(?:_v(\d+))?(?:_promo)?$/;
+function describeVmSize(vmSize) {
+    const m = SIZE_NAME.exec((vmSize ?? '').trim().toLowerCase());
+    if (!m)
+        return {};
+    const [, family, digits, constrained, , , versionText] = m;
+    const version = versionText === undefined ? 1 : Number(versionText);
+    const accelerator = family === 'np' || family === 'pb' ? 'FPGA' : family.startsWith('n') ? 'GPU' : undefined;
+    return { vcpus: vcpusOf(family, Number(digits), constrained === undefined ? undefined : Number(constrained), version), accelerator };
+}
+function vcpusOf(family, number, constrained, version) {
+    if (family === 'd' || family === 'ds') {
+        if (version <= 2)
+            return constrained === undefined ? LEGACY_VCPUS[`d${number}`] : undefined;
+        return constrained ?? number;
+    }
+    // Av2 (A2_v2, A4m_v2) follows the convention; the basic A0-A11 do not.
+    if (family === 'a' || family === 'am')
+        return version >= 2 ? constrained ?? number : undefined;
+    if (!NAMING_FAMILIES.has(family))
+        return undefined;
+    return constrained ?? number;
+}
+
+
+/***/ }),
+
+/***/ 39804:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * A reader for the small YAML subset that kubeconfig files use: block mappings, block sequences
+ * (also "compact" ones at their key's indentation), plain/quoted scalars, `{}`/`[]`, literal and
+ * folded block scalars, comments. The `yaml` package is a devDependency (not bundled); a
+ * kubeconfig from AKS needs none of YAML's harder parts, and this keeps the bundle unchanged.
+ * Anchors, aliases and tags are refused; non-empty flow collections are kept as their raw text
+ * (the product never reads a field written that way).
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.YamlSubsetError = void 0;
+exports.parseYamlSubset = parseYamlSubset;
+class YamlSubsetError extends Error {
+    line;
+    constructor(message, line) {
+        super(`line ${line}: ${message}`);
+        this.line = line;
+        this.name = 'YamlSubsetError';
+    }
+}
+exports.YamlSubsetError = YamlSubsetError;
+function parseYamlSubset(source) {
+    const lines = toLines(source);
+    if (lines.length === 0)
+        return null;
+    const parser = new Parser([...lines]);
+    const value = parser.block(lines[0].indent);
+    if (parser.pos < lines.length)
+        throw new YamlSubsetError('unexpected indentation', lines[parser.pos].number);
+    return value;
+}
+function toLines(source) {
+    const out = [];
+    source.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, i) => {
+        if (/^\s*(#.*)?$/.test(raw) || /^(---|\.\.\.)\s*$/.test(raw))
+            return;
+        if (/^\t/.test(raw))
+            throw new YamlSubsetError('tabs cannot indent YAML', i + 1);
+        const indent = raw.length - raw.trimStart().length;
+        out.push({ indent, text: raw.trimEnd().slice(indent), number: i + 1 });
+    });
+    return out;
+}
+const KEY_VALUE = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"][^:#]*?)\s*:(?:\s+(.*)|)$/;
+class Parser {
+    lines;
+    pos = 0;
+    /** Own copy: the rest of a "- key: value" line is re-read as a line at the column after the dash. */
+    constructor(lines) {
+        this.lines = lines;
+    }
+    block(indent) {
+        const first = this.lines[this.pos];
+        return isSequenceItem(first.text) ? this.sequence(indent) : this.mapping(indent);
+    }
+    mapping(indent) {
+        const out = {};
+        while (this.pos < this.lines.length && this.lines[this.pos].indent === indent && !isSequenceItem(this.lines[this.pos].text)) {
+            const line = this.lines[this.pos];
+            const m = KEY_VALUE.exec(line.text);
+            if (!m)
+                throw new YamlSubsetError('expected "key: value"', line.number);
+            const key = unquote(m[1], line.number);
+            this.pos++;
+            out[key] = this.valueAfterKey(m[2], indent, line.number);
+        }
+        return out;
+    }
+    sequence(indent) {
+        const out = [];
+        while (this.pos < this.lines.length && this.lines[this.pos].indent === indent && isSequenceItem(this.lines[this.pos].text)) {
+            const line = this.lines[this.pos];
+            const rest = line.text.slice(1).trimStart();
+            if (rest === '' || rest.startsWith('#')) {
+                this.pos++;
+                out.push(this.nested(indent));
+                continue;
+            }
+            // "- key: value" opens a mapping whose keys sit at the column after the dash.
+            const column = indent + (line.text.length - rest.length);
+            if (KEY_VALUE.test(rest) || isSequenceItem(rest)) {
+                this.lines[this.pos] = { indent: column, text: rest, number: line.number };
+                out.push(this.block(column));
+            }
+            else {
+                this.pos++;
+                out.push(scalar(rest, line.number));
+            }
+        }
+        return out;
+    }
+    valueAfterKey(text, indent, number) {
+        const value = stripComment(text ?? '');
+        if (value === '') {
+            const next = this.lines[this.pos];
+            // A compact sequence may sit at the key's own indentation.
+            if (next && next.indent === indent && isSequenceItem(next.text))
+                return this.sequence(indent);
+            return this.nested(indent);
+        }
+        if (/^[|>][-+]?$/.test(value))
+            return this.blockScalar(value, indent);
+        return scalar(value, number);
+    }
+    nested(indent) {
+        const next = this.lines[this.pos];
+        if (!next || next.indent <= indent)
+            return null;
+        return this.block(next.indent);
+    }
+    blockScalar(style, indent) {
+        const parts = [];
+        while (this.pos < this.lines.length && this.lines[this.pos].indent > indent) {
+            parts.push(this.lines[this.pos].text);
+            this.pos++;
+        }
+        const text = style.startsWith('|') ? parts.join('\n') : parts.join(' ');
+        return style.endsWith('-') ? text : `${text}\n`;
+    }
+}
+function isSequenceItem(text) {
+    return text === '-' || text.startsWith('- ');
+}
+function stripComment(text) {
+    if (text.startsWith('"') || text.startsWith("'"))
+        return text.trim();
+    return text.replace(/\s+#.*$/, '').trim();
+}
+function scalar(raw, number) {
+    const text = stripComment(raw);
+    if (/^[&*!]/.test(text))
+        throw new YamlSubsetError('anchors, aliases and tags are not supported', number);
+    if (text === '' || text === '~' || text === 'null')
+        return null;
+    if (text === '{}')
+        return {};
+    if (text === '[]')
+        return [];
+    if (text === 'true')
+        return true;
+    if (text === 'false')
+        return false;
+    if (text.startsWith('"') || text.startsWith("'"))
+        return unquote(text, number);
+    return text;
+}
+function unquote(text, number) {
+    if (text.startsWith('"')) {
+        if (!/^"(?:[^"\\]|\\.)*"$/.test(text))
+            throw new YamlSubsetError('unterminated double-quoted string', number);
+        try {
+            return JSON.parse(text.replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1'));
+        }
+        catch {
+            throw new YamlSubsetError('unsupported escape in a double-quoted string', number);
+        }
+    }
+    if (text.startsWith("'")) {
+        if (!/^'(?:[^']|'')*'$/.test(text))
+            throw new YamlSubsetError('unterminated single-quoted string', number);
+        return text.slice(1, -1).replace(/''/g, "'");
+    }
+    return text;
+}
+
+
+/***/ }),
+
+/***/ 39317:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -57985,12 +58756,12 @@ exports.readDesiredState = readDesiredState;
  * Inputs → desired state. Every input is checked here, before anything is read from or sent to
  * Azure, and every problem is reported at once, each naming the input and what is accepted.
  */
-const node_fs_1 = __nccwpck_require__(3024);
-const arm_id_1 = __nccwpck_require__(7171);
-const errors_1 = __nccwpck_require__(4296);
-const inputs_1 = __nccwpck_require__(9114);
-const network_1 = __nccwpck_require__(6042);
-const tls_1 = __nccwpck_require__(2694);
+const node_fs_1 = __nccwpck_require__(73024);
+const arm_id_1 = __nccwpck_require__(67171);
+const errors_1 = __nccwpck_require__(74296);
+const inputs_1 = __nccwpck_require__(89114);
+const network_1 = __nccwpck_require__(13661);
+const tls_1 = __nccwpck_require__(92694);
 exports.DEFAULT_AGENT_COUNT = 3;
 exports.DEFAULT_VM_SIZE = 'Standard_D3_v2';
 exports.MIN_NODES = { FastProd: 3, DevTest: 1 };
@@ -58257,7 +59028,7 @@ function readPem(c, options, textInput, fileInput, what) {
 
 /***/ }),
 
-/***/ 4296:
+/***/ 74296:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -58339,7 +59110,7 @@ exports.CancelledError = CancelledError;
 
 /***/ }),
 
-/***/ 4948:
+/***/ 34948:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -58347,12 +59118,12 @@ exports.CancelledError = CancelledError;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.executePlan = executePlan;
 exports.waitUntilSettled = waitUntilSettled;
-const arm_id_1 = __nccwpck_require__(7171);
-const poller_1 = __nccwpck_require__(8633);
-const errors_1 = __nccwpck_require__(4296);
-const observed_1 = __nccwpck_require__(2923);
-const progress_1 = __nccwpck_require__(4664);
-const requests_1 = __nccwpck_require__(4657);
+const arm_id_1 = __nccwpck_require__(67171);
+const poller_1 = __nccwpck_require__(58633);
+const errors_1 = __nccwpck_require__(74296);
+const observed_1 = __nccwpck_require__(42923);
+const progress_1 = __nccwpck_require__(34664);
+const requests_1 = __nccwpck_require__(64657);
 /** Operation failure codes that a second attempt may get past. */
 const TRANSIENT_CODE = /internal|timeout|timedout|unavailable|toomanyrequests|serverbusy|conflict|retry/i;
 async function executePlan(plan, ctx) {
@@ -58479,7 +59250,7 @@ function withRecoveryText(error, recovery) {
 
 /***/ }),
 
-/***/ 9114:
+/***/ 89114:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -58536,22 +59307,136 @@ function inputDefinition(name) {
 
 /***/ }),
 
-/***/ 7050:
+/***/ 37050:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.FRONTEND_SECRET = void 0;
 exports.resolveKeptTls = resolveKeptTls;
-const errors_1 = __nccwpck_require__(4296);
-async function resolveKeptTls(_ctx) {
-    throw new errors_1.StateError('tls: keep is not available yet');
+/**
+ * tls: keep — read the certificate and key the cluster serves now from its azuremlfessl secret,
+ * before anything is detached (the how-to's troubleshooting: "if you no longer have the
+ * certificate and key, or use a certificate generated by Azure ML, retrieve the azuremlfessl
+ * secret before detaching"). The material only lives in memory and is masked at once.
+ *
+ * A compute with tls: auto (an Azure-generated certificate) is kept the way the how-to suggests:
+ * reattached with that certificate as a custom one for the generated FQDN. Azure ML then no longer
+ * renews it, which the run says in a warning.
+ */
+const arm_id_1 = __nccwpck_require__(67171);
+const k8s_secret_1 = __nccwpck_require__(61431);
+const kubeconfig_1 = __nccwpck_require__(46175);
+const errors_1 = __nccwpck_require__(74296);
+const tls_1 = __nccwpck_require__(92694);
+exports.FRONTEND_SECRET = { namespace: 'default', name: 'azuremlfessl', cert: 'cert.pem', key: 'key.pem' };
+const NOTHING_CHANGED = 'nothing was changed';
+const USE_CUSTOM = 'Give the certificate and key yourself with tls: custom (kubectl get secret azuremlfessl -o yaml shows them, base64-encoded), or use tls: auto.';
+async function resolveKeptTls(ctx) {
+    const want = ctx.desired.compute;
+    if (!want)
+        throw new errors_1.StateError('tls: keep applies only to ensure and refresh');
+    if (want.tls.mode !== 'keep')
+        return want.tls;
+    const compute = ctx.observed.compute;
+    const name = ctx.desired.target.computeName;
+    if (!compute) {
+        throw new errors_1.StateError(`tls: keep needs the compute's current certificate, but compute '${name}' does not exist; ${NOTHING_CHANGED}`, USE_CUSTOM);
+    }
+    if (compute.tls.status === 'Disabled') {
+        throw new errors_1.StateError(`tls: keep: compute '${name}' has TLS disabled, so there is no certificate to keep; ${NOTHING_CHANGED}`, 'Use tls: disabled, custom or auto.');
+    }
+    const clusterId = compute.clusterId ? (0, arm_id_1.parseManagedClusterId)(compute.clusterId) : undefined;
+    if (!clusterId) {
+        throw new errors_1.StateError(`tls: keep: compute '${name}' is bound to no AKS cluster (resourceId ${compute.clusterId ?? 'empty'}), so its certificate cannot be read; ${NOTHING_CHANGED}`, USE_CUSTOM);
+    }
+    const cname = want.tls.cname ?? compute.tls.cname ?? (compute.tls.status === 'Auto' ? compute.clusterFqdn : undefined);
+    if (!cname) {
+        throw new errors_1.StateError(`tls: keep: compute '${name}' reports no cname for its certificate; ${NOTHING_CHANGED}`, 'Give the DNS name the certificate is for in tls-cname.');
+    }
+    const where = `secret ${exports.FRONTEND_SECRET.name} (namespace ${exports.FRONTEND_SECRET.namespace}) of cluster ${clusterId.name}`;
+    const access = await clusterAccess(ctx, clusterId, where);
+    const data = await fetchSecret(ctx, access, where);
+    const certPem = decodeEntry(data, exports.FRONTEND_SECRET.cert, where);
+    const keyPem = decodeEntry(data, exports.FRONTEND_SECRET.key, where);
+    // Masked before anything else can print them (the certificate too: no reason to log it).
+    ctx.redactor.add(keyPem);
+    ctx.redactor.add(certPem);
+    const check = (0, tls_1.checkTlsMaterial)(certPem, keyPem, cname, ctx.now);
+    if (!check.certificate || check.problems.length > 0) {
+        const what = { cert: 'the certificate', key: 'the private key', cname: `tls-cname` };
+        throw new errors_1.StateError(`tls: keep: the TLS material in ${where} cannot be reused; ${NOTHING_CHANGED}`, [...check.problems.map((p) => `- ${what[p.field]}: ${p.message}`), USE_CUSTOM].join('\n'));
+    }
+    const certificate = check.certificate;
+    ctx.platform?.info(`Keeping the certificate from ${where}: sha256 ${certificate.fingerprintSha256}, cname ${cname}, expires ${certificate.validTo.toISOString()}.`);
+    for (const warning of check.warnings)
+        ctx.platform?.warning(warning, { title: 'TLS certificate' });
+    if (compute.tls.status === 'Auto')
+        ctx.platform?.warning(autoWarning(compute, cname, certificate.validTo), { title: 'TLS certificate' });
+    return { mode: 'custom', certPem, keyPem, cname, certificate };
+}
+function autoWarning(compute, cname, validTo) {
+    return `compute '${compute.name}' uses a certificate generated by Azure ML (tls: auto). Whenever it is reattached, tls: keep sends that certificate as your own (cname ${cname}): ` +
+        `Azure ML stops renewing it, so replace it before ${validTo.toISOString()}, and keep ${cname} pointing at the endpoint. Use tls: auto to have Azure ML issue and renew certificates again.`;
+}
+async function clusterAccess(ctx, clusterId, where) {
+    let kubeconfig;
+    try {
+        kubeconfig = await ctx.gateway.getClusterUserKubeconfig(clusterId);
+    }
+    catch (error) {
+        if (!(error instanceof errors_1.AzureError))
+            throw error;
+        const hint = error.statusCode === 403
+            ? `Reading ${where} needs the cluster user credentials: grant this step's identity the "Azure Kubernetes Service Cluster User Role" on ${clusterId.id}, or ${USE_CUSTOM.charAt(0).toLowerCase()}${USE_CUSTOM.slice(1)}`
+            : error.statusCode === 404 ? `The cluster no longer exists. ${USE_CUSTOM}` : USE_CUSTOM;
+        throw new errors_1.StateError(`tls: keep: could not get the credentials of cluster ${clusterId.name} to read ${exports.FRONTEND_SECRET.name} (${error.code}); ${NOTHING_CHANGED}`, hint);
+    }
+    if (!kubeconfig)
+        throw new errors_1.StateError(`tls: keep: Azure returned no kubeconfig for cluster ${clusterId.name}; ${NOTHING_CHANGED}`, USE_CUSTOM);
+    try {
+        const access = (0, kubeconfig_1.readKubeconfig)(kubeconfig);
+        ctx.redactor.add(access.token);
+        ctx.redactor.add(access.clientKeyPem);
+        return access;
+    }
+    catch (error) {
+        if (!(error instanceof kubeconfig_1.KubeconfigError))
+            throw error;
+        const hint = error.problem === 'external-auth'
+            ? `tls: keep reads the secret with the cluster's local user credentials, which Entra-only clusters do not hand out. ${USE_CUSTOM}`
+            : USE_CUSTOM;
+        throw new errors_1.StateError(`tls: keep: cannot use the kubeconfig of cluster ${clusterId.name}: ${error.message}; ${NOTHING_CHANGED}`, hint);
+    }
+}
+async function fetchSecret(ctx, access, where) {
+    try {
+        return await (ctx.readSecret ?? k8s_secret_1.readSecretData)(access, exports.FRONTEND_SECRET.namespace, exports.FRONTEND_SECRET.name, { signal: ctx.signal });
+    }
+    catch (error) {
+        if (!(error instanceof k8s_secret_1.KubernetesApiError))
+            throw error;
+        const hint = error.status === 404 ? `Azure ML keeps the scoring certificate there while TLS is enabled; without it there is nothing to keep. ${USE_CUSTOM}`
+            : error.status === 401 || error.status === 403 ? `The cluster's Kubernetes RBAC must let the cluster user read secrets in namespace ${exports.FRONTEND_SECRET.namespace}. ${USE_CUSTOM}`
+                : error.status === undefined ? `The API server ${new URL(access.server).host} must be reachable from this agent (a private cluster only from its virtual network: use a self-hosted agent there). ${USE_CUSTOM}`
+                    : USE_CUSTOM;
+        const what = error.status === 404 ? 'does not exist' : `could not be read: ${error.message}`;
+        throw new errors_1.StateError(`tls: keep: ${where} ${what}; ${NOTHING_CHANGED}`, hint);
+    }
+}
+function decodeEntry(data, key, where) {
+    const value = data[key];
+    if (typeof value !== 'string' || value.trim() === '') {
+        throw new errors_1.StateError(`tls: keep: ${where} has no ${key}; ${NOTHING_CHANGED}`, USE_CUSTOM);
+    }
+    return Buffer.from(value, 'base64').toString('utf8');
 }
 
 
 /***/ }),
 
-/***/ 6042:
+/***/ 13661:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -58594,14 +59479,14 @@ function cidrsOverlap(a, b) {
 
 /***/ }),
 
-/***/ 7611:
+/***/ 67611:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.toObservedCompute = toObservedCompute;
-const observed_1 = __nccwpck_require__(2923);
+const observed_1 = __nccwpck_require__(42923);
 function toObservedCompute(resource) {
     const props = resource.properties;
     const aks = props?.computeType === 'AKS' ? props.properties : undefined;
@@ -58650,7 +59535,7 @@ function normaliseTlsStatus(status) {
 
 /***/ }),
 
-/***/ 2923:
+/***/ 42923:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -58674,7 +59559,7 @@ function isTransitional(state) {
 
 /***/ }),
 
-/***/ 4166:
+/***/ 54166:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -58741,9 +59626,9 @@ exports.planChange = planChange;
  * The product's judgement, as a pure function: (desired, observed) → plan. No I/O here; most
  * tests live at this level, as tables that read like the how-to's rules.
  */
-const arm_id_1 = __nccwpck_require__(7171);
-const errors_1 = __nccwpck_require__(4296);
-const observed_1 = __nccwpck_require__(2923);
+const arm_id_1 = __nccwpck_require__(67171);
+const errors_1 = __nccwpck_require__(74296);
+const observed_1 = __nccwpck_require__(42923);
 function planChange(desired, observed, resolvedTls) {
     const compute = observed.compute;
     const name = desired.target.computeName;
@@ -58823,6 +59708,14 @@ function settingDrift(compute, want, tls) {
     if (want.loadBalancerType === 'InternalLoadBalancer' && want.loadBalancerSubnet !== undefined && (compute.loadBalancerSubnet ?? '') !== want.loadBalancerSubnet) {
         drift.push({ setting: 'load-balancer-subnet', from: show(compute.loadBalancerSubnet), to: want.loadBalancerSubnet });
     }
+    if (want.tls.mode === 'keep') {
+        // The certificate is the one the cluster serves now (also an Azure-generated one under Auto):
+        // only a new cname is a change. Fingerprint tags are not compared; keep means "as served".
+        const cname = tls.mode === 'custom' ? tls.cname : '';
+        if (want.tls.cname !== undefined && (compute.tls.cname ?? '').toLowerCase() !== cname.toLowerCase())
+            drift.push({ setting: 'tls-cname', from: show(compute.tls.cname), to: cname });
+        return drift;
+    }
     const wantStatus = tls.mode === 'disabled' ? 'Disabled' : tls.mode === 'auto' ? 'Auto' : 'Enabled';
     if (compute.tls.status !== wantStatus) {
         drift.push({ setting: 'tls', from: compute.tls.status, to: wantStatus });
@@ -58894,7 +59787,7 @@ function reattachConsequences(tls, compute) {
 
 /***/ }),
 
-/***/ 4664:
+/***/ 34664:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -58937,7 +59830,7 @@ exports.ProgressReporter = ProgressReporter;
 
 /***/ }),
 
-/***/ 8557:
+/***/ 88557:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -58947,8 +59840,8 @@ exports.endpointOf = endpointOf;
 exports.outputsOf = outputsOf;
 exports.failureMarkdown = failureMarkdown;
 exports.summaryMarkdown = summaryMarkdown;
-const progress_1 = __nccwpck_require__(4664);
-const tls_1 = __nccwpck_require__(2694);
+const progress_1 = __nccwpck_require__(34664);
+const tls_1 = __nccwpck_require__(92694);
 /** The endpoint a DNS record must point at: the Azure-generated FQDN with tls: auto, else the scoring IP. */
 function endpointOf(compute) {
     if (!compute)
@@ -59027,7 +59920,7 @@ function summaryMarkdown(report, now = new Date()) {
 
 /***/ }),
 
-/***/ 4657:
+/***/ 64657:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -59077,7 +59970,7 @@ function toSslConfiguration(request) {
 
 /***/ }),
 
-/***/ 8638:
+/***/ 28638:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -59087,19 +59980,19 @@ exports.runOnce = runOnce;
 /**
  * One run, whatever CI system drives it: inputs → desired → observed → plan → execution → report.
  */
-const arm_id_1 = __nccwpck_require__(7171);
-const clock_1 = __nccwpck_require__(3213);
-const clients_1 = __nccwpck_require__(4159);
-const credential_1 = __nccwpck_require__(3734);
-const gateway_1 = __nccwpck_require__(9117);
-const cluster_checks_1 = __nccwpck_require__(1183);
-const desired_1 = __nccwpck_require__(9317);
-const execute_1 = __nccwpck_require__(4948);
-const keep_tls_1 = __nccwpck_require__(7050);
-const observed_1 = __nccwpck_require__(2923);
-const observe_1 = __nccwpck_require__(7611);
+const arm_id_1 = __nccwpck_require__(67171);
+const clock_1 = __nccwpck_require__(23213);
+const clients_1 = __nccwpck_require__(24159);
+const credential_1 = __nccwpck_require__(73734);
+const gateway_1 = __nccwpck_require__(99117);
+const cluster_checks_1 = __nccwpck_require__(61183);
+const desired_1 = __nccwpck_require__(39317);
+const execute_1 = __nccwpck_require__(34948);
+const keep_tls_1 = __nccwpck_require__(37050);
+const observed_1 = __nccwpck_require__(42923);
+const observe_1 = __nccwpck_require__(67611);
 const plan_1 = __nccwpck_require__(4620);
-const plan_text_1 = __nccwpck_require__(4166);
+const plan_text_1 = __nccwpck_require__(54166);
 const RESULT_OF_ACTION = {
     none: 'unchanged',
     attach: 'attached',
@@ -59127,7 +60020,7 @@ async function runOnce(platform, ctx, options) {
     const execution = { gateway, platform, clock, computeName: target.computeName, deadline, signal: options.signal };
     const observed = await platform.group('Read the current state', () => observe(gateway, desired, execution));
     const resolvedTls = desired.compute?.tls.mode === 'keep'
-        ? await (0, keep_tls_1.resolveKeptTls)({ gateway, desired, observed, redactor: options.redactor, now: options.now ?? new Date() })
+        ? await platform.group('Read the TLS certificate to keep', () => (0, keep_tls_1.resolveKeptTls)({ gateway, desired, observed, redactor: options.redactor, now: options.now ?? new Date(), platform, signal: options.signal }))
         : desired.compute?.tls;
     const plan = (0, plan_1.planChange)(desired, observed, resolvedTls);
     for (const line of (0, plan_text_1.describePlan)(desired, observed, plan))
@@ -59184,7 +60077,7 @@ async function observe(gateway, desired, execution) {
 
 /***/ }),
 
-/***/ 8198:
+/***/ 58198:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -59252,7 +60145,7 @@ exports.SecretRedactor = SecretRedactor;
 
 /***/ }),
 
-/***/ 1757:
+/***/ 11757:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -59263,12 +60156,12 @@ exports.runStep = runStep;
  * The whole step as both adapters run it: prepare the context, run, publish outputs and the
  * summary, and turn every failure into clear, secret-free messages. Adapters only map.
  */
-const clock_1 = __nccwpck_require__(3213);
-const http_exchange_1 = __nccwpck_require__(8977);
-const errors_1 = __nccwpck_require__(4296);
-const report_1 = __nccwpck_require__(8557);
-const run_1 = __nccwpck_require__(8638);
-const secrets_1 = __nccwpck_require__(8198);
+const clock_1 = __nccwpck_require__(23213);
+const http_exchange_1 = __nccwpck_require__(58977);
+const errors_1 = __nccwpck_require__(74296);
+const report_1 = __nccwpck_require__(88557);
+const run_1 = __nccwpck_require__(28638);
+const secrets_1 = __nccwpck_require__(58198);
 /** The runners give a cancelled step a few seconds before killing it; we finish well inside that. */
 const CANCEL_GRACE_MS = 4_000;
 async function runStep(platform, prepare, options = {}) {
@@ -59346,7 +60239,7 @@ async function writeSummarySafely(platform, markdown) {
 
 /***/ }),
 
-/***/ 2694:
+/***/ 92694:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -59361,7 +60254,7 @@ exports.checkTlsMaterial = checkTlsMaterial;
  * it is valid now (and says so when it expires soon), and it covers the cname. Private key text
  * never appears in a message.
  */
-const node_crypto_1 = __nccwpck_require__(7598);
+const node_crypto_1 = __nccwpck_require__(77598);
 exports.EXPIRY_WARNING_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
@@ -59477,7 +60370,7 @@ function parsePrivateKey(keyPem, problems) {
 
 /***/ }),
 
-/***/ 4921:
+/***/ 54921:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -59522,8 +60415,8 @@ exports.readGithubAuth = readGithubAuth;
  * GitHub inputs → AuthSpec: `creds` JSON (as azure/login takes it), client id + tenant id with a
  * secret, the runner's OIDC token (workload identity federation), or an earlier azure/login.
  */
-const core = __importStar(__nccwpck_require__(7484));
-const errors_1 = __nccwpck_require__(4296);
+const core = __importStar(__nccwpck_require__(37484));
+const errors_1 = __nccwpck_require__(74296);
 /** The audience Microsoft Entra expects for federated credentials of GitHub. */
 exports.OIDC_AUDIENCE = 'api://AzureADTokenExchange';
 const read = (name) => core.getInput(name).trim() || undefined;
@@ -59583,7 +60476,7 @@ function readGithubAuth(redactor) {
 
 /***/ }),
 
-/***/ 9154:
+/***/ 39154:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -59623,11 +60516,11 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 /** GitHub Action entry point: maps inputs, credentials and cloud to the core, which does the rest. */
-const core = __importStar(__nccwpck_require__(7484));
+const core = __importStar(__nccwpck_require__(37484));
 const cloud_1 = __nccwpck_require__(2798);
-const step_1 = __nccwpck_require__(1757);
-const auth_1 = __nccwpck_require__(4921);
-const platform_1 = __nccwpck_require__(1376);
+const step_1 = __nccwpck_require__(11757);
+const auth_1 = __nccwpck_require__(54921);
+const platform_1 = __nccwpck_require__(41376);
 const readInput = (name) => core.getInput(name).trim() || undefined;
 void (0, step_1.runStep)((0, platform_1.githubPlatform)(), (redactor) => {
     const { auth, defaultSubscriptionId } = (0, auth_1.readGithubAuth)(redactor);
@@ -59638,7 +60531,7 @@ void (0, step_1.runStep)((0, platform_1.githubPlatform)(), (redactor) => {
 
 /***/ }),
 
-/***/ 1376:
+/***/ 41376:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -59679,7 +60572,7 @@ var __importStar = (this && this.__importStar) || (function () {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.githubPlatform = githubPlatform;
 /** Platform over @actions/core: annotations, groups, masks, step outputs and the job summary. */
-const core = __importStar(__nccwpck_require__(7484));
+const core = __importStar(__nccwpck_require__(37484));
 function githubPlatform() {
     return {
         name: 'github',
@@ -59703,7 +60596,7 @@ function githubPlatform() {
 
 /***/ }),
 
-/***/ 2613:
+/***/ 42613:
 /***/ ((module) => {
 
 "use strict";
@@ -59711,7 +60604,7 @@ module.exports = require("assert");
 
 /***/ }),
 
-/***/ 290:
+/***/ 90290:
 /***/ ((module) => {
 
 "use strict";
@@ -59719,7 +60612,7 @@ module.exports = require("async_hooks");
 
 /***/ }),
 
-/***/ 181:
+/***/ 20181:
 /***/ ((module) => {
 
 "use strict";
@@ -59727,7 +60620,7 @@ module.exports = require("buffer");
 
 /***/ }),
 
-/***/ 5317:
+/***/ 35317:
 /***/ ((module) => {
 
 "use strict";
@@ -59735,7 +60628,7 @@ module.exports = require("child_process");
 
 /***/ }),
 
-/***/ 4236:
+/***/ 64236:
 /***/ ((module) => {
 
 "use strict";
@@ -59743,7 +60636,7 @@ module.exports = require("console");
 
 /***/ }),
 
-/***/ 6982:
+/***/ 76982:
 /***/ ((module) => {
 
 "use strict";
@@ -59751,7 +60644,7 @@ module.exports = require("crypto");
 
 /***/ }),
 
-/***/ 1637:
+/***/ 31637:
 /***/ ((module) => {
 
 "use strict";
@@ -59759,7 +60652,7 @@ module.exports = require("diagnostics_channel");
 
 /***/ }),
 
-/***/ 4434:
+/***/ 24434:
 /***/ ((module) => {
 
 "use strict";
@@ -59767,7 +60660,7 @@ module.exports = require("events");
 
 /***/ }),
 
-/***/ 9896:
+/***/ 79896:
 /***/ ((module) => {
 
 "use strict";
@@ -59775,7 +60668,7 @@ module.exports = require("fs");
 
 /***/ }),
 
-/***/ 8611:
+/***/ 58611:
 /***/ ((module) => {
 
 "use strict";
@@ -59783,7 +60676,7 @@ module.exports = require("http");
 
 /***/ }),
 
-/***/ 5675:
+/***/ 85675:
 /***/ ((module) => {
 
 "use strict";
@@ -59791,7 +60684,7 @@ module.exports = require("http2");
 
 /***/ }),
 
-/***/ 5692:
+/***/ 65692:
 /***/ ((module) => {
 
 "use strict";
@@ -59799,7 +60692,7 @@ module.exports = require("https");
 
 /***/ }),
 
-/***/ 9278:
+/***/ 69278:
 /***/ ((module) => {
 
 "use strict";
@@ -59815,7 +60708,7 @@ module.exports = require("node:buffer");
 
 /***/ }),
 
-/***/ 1421:
+/***/ 31421:
 /***/ ((module) => {
 
 "use strict";
@@ -59823,7 +60716,7 @@ module.exports = require("node:child_process");
 
 /***/ }),
 
-/***/ 7598:
+/***/ 77598:
 /***/ ((module) => {
 
 "use strict";
@@ -59831,7 +60724,7 @@ module.exports = require("node:crypto");
 
 /***/ }),
 
-/***/ 8474:
+/***/ 78474:
 /***/ ((module) => {
 
 "use strict";
@@ -59839,7 +60732,7 @@ module.exports = require("node:events");
 
 /***/ }),
 
-/***/ 3024:
+/***/ 73024:
 /***/ ((module) => {
 
 "use strict";
@@ -59847,7 +60740,7 @@ module.exports = require("node:fs");
 
 /***/ }),
 
-/***/ 1455:
+/***/ 51455:
 /***/ ((module) => {
 
 "use strict";
@@ -59855,7 +60748,7 @@ module.exports = require("node:fs/promises");
 
 /***/ }),
 
-/***/ 7067:
+/***/ 37067:
 /***/ ((module) => {
 
 "use strict";
@@ -59863,7 +60756,7 @@ module.exports = require("node:http");
 
 /***/ }),
 
-/***/ 4708:
+/***/ 44708:
 /***/ ((module) => {
 
 "use strict";
@@ -59871,7 +60764,7 @@ module.exports = require("node:https");
 
 /***/ }),
 
-/***/ 8161:
+/***/ 48161:
 /***/ ((module) => {
 
 "use strict";
@@ -59879,7 +60772,7 @@ module.exports = require("node:os");
 
 /***/ }),
 
-/***/ 6760:
+/***/ 76760:
 /***/ ((module) => {
 
 "use strict";
@@ -59895,7 +60788,7 @@ module.exports = require("node:process");
 
 /***/ }),
 
-/***/ 7075:
+/***/ 57075:
 /***/ ((module) => {
 
 "use strict";
@@ -59903,7 +60796,7 @@ module.exports = require("node:stream");
 
 /***/ }),
 
-/***/ 3136:
+/***/ 73136:
 /***/ ((module) => {
 
 "use strict";
@@ -59911,7 +60804,7 @@ module.exports = require("node:url");
 
 /***/ }),
 
-/***/ 7975:
+/***/ 57975:
 /***/ ((module) => {
 
 "use strict";
@@ -59919,7 +60812,7 @@ module.exports = require("node:util");
 
 /***/ }),
 
-/***/ 8522:
+/***/ 38522:
 /***/ ((module) => {
 
 "use strict";
@@ -59927,7 +60820,7 @@ module.exports = require("node:zlib");
 
 /***/ }),
 
-/***/ 857:
+/***/ 70857:
 /***/ ((module) => {
 
 "use strict";
@@ -59935,7 +60828,7 @@ module.exports = require("os");
 
 /***/ }),
 
-/***/ 6928:
+/***/ 16928:
 /***/ ((module) => {
 
 "use strict";
@@ -59943,7 +60836,7 @@ module.exports = require("path");
 
 /***/ }),
 
-/***/ 2987:
+/***/ 82987:
 /***/ ((module) => {
 
 "use strict";
@@ -59951,7 +60844,7 @@ module.exports = require("perf_hooks");
 
 /***/ }),
 
-/***/ 3480:
+/***/ 83480:
 /***/ ((module) => {
 
 "use strict";
@@ -59967,7 +60860,7 @@ module.exports = require("stream");
 
 /***/ }),
 
-/***/ 3774:
+/***/ 63774:
 /***/ ((module) => {
 
 "use strict";
@@ -59975,7 +60868,7 @@ module.exports = require("stream/web");
 
 /***/ }),
 
-/***/ 3193:
+/***/ 13193:
 /***/ ((module) => {
 
 "use strict";
@@ -59983,7 +60876,7 @@ module.exports = require("string_decoder");
 
 /***/ }),
 
-/***/ 3557:
+/***/ 53557:
 /***/ ((module) => {
 
 "use strict";
@@ -59991,7 +60884,7 @@ module.exports = require("timers");
 
 /***/ }),
 
-/***/ 4756:
+/***/ 64756:
 /***/ ((module) => {
 
 "use strict";
@@ -59999,7 +60892,7 @@ module.exports = require("tls");
 
 /***/ }),
 
-/***/ 2018:
+/***/ 52018:
 /***/ ((module) => {
 
 "use strict";
@@ -60007,7 +60900,7 @@ module.exports = require("tty");
 
 /***/ }),
 
-/***/ 7016:
+/***/ 87016:
 /***/ ((module) => {
 
 "use strict";
@@ -60015,7 +60908,7 @@ module.exports = require("url");
 
 /***/ }),
 
-/***/ 9023:
+/***/ 39023:
 /***/ ((module) => {
 
 "use strict";
@@ -60023,7 +60916,7 @@ module.exports = require("util");
 
 /***/ }),
 
-/***/ 8253:
+/***/ 98253:
 /***/ ((module) => {
 
 "use strict";
@@ -60031,7 +60924,7 @@ module.exports = require("util/types");
 
 /***/ }),
 
-/***/ 8167:
+/***/ 28167:
 /***/ ((module) => {
 
 "use strict";
@@ -60039,7 +60932,7 @@ module.exports = require("worker_threads");
 
 /***/ }),
 
-/***/ 3106:
+/***/ 43106:
 /***/ ((module) => {
 
 "use strict";
@@ -60047,7 +60940,7 @@ module.exports = require("zlib");
 
 /***/ }),
 
-/***/ 9192:
+/***/ 59192:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -60085,7 +60978,7 @@ exports.AbortError = AbortError;
 
 /***/ }),
 
-/***/ 3134:
+/***/ 83134:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -60094,7 +60987,7 @@ exports.AbortError = AbortError;
 // Licensed under the MIT license.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AbortError = void 0;
-var AbortError_js_1 = __nccwpck_require__(9192);
+var AbortError_js_1 = __nccwpck_require__(59192);
 Object.defineProperty(exports, "AbortError", ({ enumerable: true, get: function () { return AbortError_js_1.AbortError; } }));
 //# sourceMappingURL=index.js.map
 
@@ -60109,12 +61002,12 @@ Object.defineProperty(exports, "AbortError", ({ enumerable: true, get: function 
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ContainerServiceClient = void 0;
-const tslib_1 = __nccwpck_require__(1860);
+const tslib_1 = __nccwpck_require__(61860);
 // Code generated by Microsoft (R) AutoRest Code Generator.
 // Changes may cause incorrect behavior and will be lost if the code is regenerated.
-const coreClient = tslib_1.__importStar(__nccwpck_require__(160));
-const coreRestPipeline = tslib_1.__importStar(__nccwpck_require__(778));
-const index_js_1 = __nccwpck_require__(6019);
+const coreClient = tslib_1.__importStar(__nccwpck_require__(60160));
+const coreRestPipeline = tslib_1.__importStar(__nccwpck_require__(20778));
+const index_js_1 = __nccwpck_require__(76019);
 class ContainerServiceClient extends coreClient.ServiceClient {
     $host;
     apiVersion;
@@ -60235,7 +61128,7 @@ exports.ContainerServiceClient = ContainerServiceClient;
 
 /***/ }),
 
-/***/ 5928:
+/***/ 35928:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -60244,21 +61137,21 @@ exports.ContainerServiceClient = ContainerServiceClient;
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ContainerServiceClient = exports.getContinuationToken = void 0;
-const tslib_1 = __nccwpck_require__(1860);
+const tslib_1 = __nccwpck_require__(61860);
 // Code generated by Microsoft (R) AutoRest Code Generator.
 // Changes may cause incorrect behavior and will be lost if the code is regenerated.
 /// <reference lib="esnext.asynciterable" />
-var pagingHelper_js_1 = __nccwpck_require__(3714);
+var pagingHelper_js_1 = __nccwpck_require__(33714);
 Object.defineProperty(exports, "getContinuationToken", ({ enumerable: true, get: function () { return pagingHelper_js_1.getContinuationToken; } }));
-tslib_1.__exportStar(__nccwpck_require__(3127), exports);
+tslib_1.__exportStar(__nccwpck_require__(33127), exports);
 var containerServiceClient_js_1 = __nccwpck_require__(1899);
 Object.defineProperty(exports, "ContainerServiceClient", ({ enumerable: true, get: function () { return containerServiceClient_js_1.ContainerServiceClient; } }));
-tslib_1.__exportStar(__nccwpck_require__(7283), exports);
+tslib_1.__exportStar(__nccwpck_require__(97283), exports);
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 4861:
+/***/ 84861:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -60288,7 +61181,7 @@ function createLroSpec(inputs) {
 
 /***/ }),
 
-/***/ 3127:
+/***/ 33127:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -60928,7 +61821,7 @@ var KnownTrustedAccessRoleBindingProvisioningState;
 
 /***/ }),
 
-/***/ 4521:
+/***/ 44521:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -67478,7 +68371,7 @@ exports.TrustedAccessRoleBindingsDeleteHeaders = {
 
 /***/ }),
 
-/***/ 9615:
+/***/ 89615:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -67487,7 +68380,7 @@ exports.TrustedAccessRoleBindingsDeleteHeaders = {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.machineName = exports.trustedAccessRoleBinding = exports.trustedAccessRoleBindingName = exports.parameters9 = exports.parameters8 = exports.parameters7 = exports.privateEndpointConnectionName = exports.machines = exports.ignorePodDisruptionBudget = exports.parameters6 = exports.agentPoolName = exports.parameters5 = exports.managedNamespaceName = exports.parameters4 = exports.configName = exports.nextLink = exports.mode = exports.commandId = exports.requestPayload = exports.parameters3 = exports.parameters2 = exports.parameters1 = exports.ifNoneMatch = exports.ifMatch = exports.parameters = exports.contentType = exports.format = exports.serverFqdn = exports.roleName = exports.resourceName = exports.resourceGroupName = exports.location = exports.subscriptionId = exports.apiVersion = exports.$host = exports.accept = void 0;
-const mappers_js_1 = __nccwpck_require__(4521);
+const mappers_js_1 = __nccwpck_require__(44521);
 exports.accept = {
     parameterPath: "accept",
     mapper: {
@@ -67809,7 +68702,7 @@ exports.machineName = {
 
 /***/ }),
 
-/***/ 3371:
+/***/ 33371:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -67818,13 +68711,13 @@ exports.machineName = {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AgentPoolsImpl = void 0;
-const tslib_1 = __nccwpck_require__(1860);
-const pagingHelper_js_1 = __nccwpck_require__(3714);
-const coreClient = tslib_1.__importStar(__nccwpck_require__(160));
-const Mappers = tslib_1.__importStar(__nccwpck_require__(4521));
-const Parameters = tslib_1.__importStar(__nccwpck_require__(9615));
-const core_lro_1 = __nccwpck_require__(1754);
-const lroImpl_js_1 = __nccwpck_require__(4861);
+const tslib_1 = __nccwpck_require__(61860);
+const pagingHelper_js_1 = __nccwpck_require__(33714);
+const coreClient = tslib_1.__importStar(__nccwpck_require__(60160));
+const Mappers = tslib_1.__importStar(__nccwpck_require__(44521));
+const Parameters = tslib_1.__importStar(__nccwpck_require__(89615));
+const core_lro_1 = __nccwpck_require__(91754);
+const lroImpl_js_1 = __nccwpck_require__(84861);
 /// <reference lib="esnext.asynciterable" />
 /** Class containing AgentPools operations. */
 class AgentPoolsImpl {
@@ -68519,7 +69412,7 @@ const listNextOperationSpec = {
 
 /***/ }),
 
-/***/ 6019:
+/***/ 76019:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -68527,26 +69420,26 @@ const listNextOperationSpec = {
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(1860);
+const tslib_1 = __nccwpck_require__(61860);
 // Code generated by Microsoft (R) AutoRest Code Generator.
 // Changes may cause incorrect behavior and will be lost if the code is regenerated.
-tslib_1.__exportStar(__nccwpck_require__(8145), exports);
-tslib_1.__exportStar(__nccwpck_require__(3177), exports);
-tslib_1.__exportStar(__nccwpck_require__(4755), exports);
-tslib_1.__exportStar(__nccwpck_require__(8190), exports);
-tslib_1.__exportStar(__nccwpck_require__(3371), exports);
-tslib_1.__exportStar(__nccwpck_require__(9872), exports);
-tslib_1.__exportStar(__nccwpck_require__(2687), exports);
-tslib_1.__exportStar(__nccwpck_require__(320), exports);
-tslib_1.__exportStar(__nccwpck_require__(7270), exports);
+tslib_1.__exportStar(__nccwpck_require__(28145), exports);
+tslib_1.__exportStar(__nccwpck_require__(43177), exports);
+tslib_1.__exportStar(__nccwpck_require__(54755), exports);
+tslib_1.__exportStar(__nccwpck_require__(38190), exports);
+tslib_1.__exportStar(__nccwpck_require__(33371), exports);
+tslib_1.__exportStar(__nccwpck_require__(19872), exports);
+tslib_1.__exportStar(__nccwpck_require__(52687), exports);
+tslib_1.__exportStar(__nccwpck_require__(90320), exports);
+tslib_1.__exportStar(__nccwpck_require__(17270), exports);
 tslib_1.__exportStar(__nccwpck_require__(7312), exports);
-tslib_1.__exportStar(__nccwpck_require__(7269), exports);
-tslib_1.__exportStar(__nccwpck_require__(2813), exports);
+tslib_1.__exportStar(__nccwpck_require__(57269), exports);
+tslib_1.__exportStar(__nccwpck_require__(62813), exports);
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 2813:
+/***/ 62813:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -68555,11 +69448,11 @@ tslib_1.__exportStar(__nccwpck_require__(2813), exports);
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MachinesImpl = void 0;
-const tslib_1 = __nccwpck_require__(1860);
-const pagingHelper_js_1 = __nccwpck_require__(3714);
-const coreClient = tslib_1.__importStar(__nccwpck_require__(160));
-const Mappers = tslib_1.__importStar(__nccwpck_require__(4521));
-const Parameters = tslib_1.__importStar(__nccwpck_require__(9615));
+const tslib_1 = __nccwpck_require__(61860);
+const pagingHelper_js_1 = __nccwpck_require__(33714);
+const coreClient = tslib_1.__importStar(__nccwpck_require__(60160));
+const Mappers = tslib_1.__importStar(__nccwpck_require__(44521));
+const Parameters = tslib_1.__importStar(__nccwpck_require__(89615));
 /// <reference lib="esnext.asynciterable" />
 /** Class containing Machines operations. */
 class MachinesImpl {
@@ -68725,7 +69618,7 @@ const listNextOperationSpec = {
 
 /***/ }),
 
-/***/ 4755:
+/***/ 54755:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -68734,11 +69627,11 @@ const listNextOperationSpec = {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MaintenanceConfigurationsImpl = void 0;
-const tslib_1 = __nccwpck_require__(1860);
-const pagingHelper_js_1 = __nccwpck_require__(3714);
-const coreClient = tslib_1.__importStar(__nccwpck_require__(160));
-const Mappers = tslib_1.__importStar(__nccwpck_require__(4521));
-const Parameters = tslib_1.__importStar(__nccwpck_require__(9615));
+const tslib_1 = __nccwpck_require__(61860);
+const pagingHelper_js_1 = __nccwpck_require__(33714);
+const coreClient = tslib_1.__importStar(__nccwpck_require__(60160));
+const Mappers = tslib_1.__importStar(__nccwpck_require__(44521));
+const Parameters = tslib_1.__importStar(__nccwpck_require__(89615));
 /// <reference lib="esnext.asynciterable" />
 /** Class containing MaintenanceConfigurations operations. */
 class MaintenanceConfigurationsImpl {
@@ -68969,7 +69862,7 @@ const listByManagedClusterNextOperationSpec = {
 
 /***/ }),
 
-/***/ 3177:
+/***/ 43177:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -68978,13 +69871,13 @@ const listByManagedClusterNextOperationSpec = {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ManagedClustersImpl = void 0;
-const tslib_1 = __nccwpck_require__(1860);
-const pagingHelper_js_1 = __nccwpck_require__(3714);
-const coreClient = tslib_1.__importStar(__nccwpck_require__(160));
-const Mappers = tslib_1.__importStar(__nccwpck_require__(4521));
-const Parameters = tslib_1.__importStar(__nccwpck_require__(9615));
-const core_lro_1 = __nccwpck_require__(1754);
-const lroImpl_js_1 = __nccwpck_require__(4861);
+const tslib_1 = __nccwpck_require__(61860);
+const pagingHelper_js_1 = __nccwpck_require__(33714);
+const coreClient = tslib_1.__importStar(__nccwpck_require__(60160));
+const Mappers = tslib_1.__importStar(__nccwpck_require__(44521));
+const Parameters = tslib_1.__importStar(__nccwpck_require__(89615));
+const core_lro_1 = __nccwpck_require__(91754);
+const lroImpl_js_1 = __nccwpck_require__(84861);
 /// <reference lib="esnext.asynciterable" />
 /** Class containing ManagedClusters operations. */
 class ManagedClustersImpl {
@@ -70805,7 +71698,7 @@ const listMeshUpgradeProfilesNextOperationSpec = {
 
 /***/ }),
 
-/***/ 8190:
+/***/ 38190:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -70814,13 +71707,13 @@ const listMeshUpgradeProfilesNextOperationSpec = {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ManagedNamespacesImpl = void 0;
-const tslib_1 = __nccwpck_require__(1860);
-const pagingHelper_js_1 = __nccwpck_require__(3714);
-const coreClient = tslib_1.__importStar(__nccwpck_require__(160));
-const Mappers = tslib_1.__importStar(__nccwpck_require__(4521));
-const Parameters = tslib_1.__importStar(__nccwpck_require__(9615));
-const core_lro_1 = __nccwpck_require__(1754);
-const lroImpl_js_1 = __nccwpck_require__(4861);
+const tslib_1 = __nccwpck_require__(61860);
+const pagingHelper_js_1 = __nccwpck_require__(33714);
+const coreClient = tslib_1.__importStar(__nccwpck_require__(60160));
+const Mappers = tslib_1.__importStar(__nccwpck_require__(44521));
+const Parameters = tslib_1.__importStar(__nccwpck_require__(89615));
+const core_lro_1 = __nccwpck_require__(91754);
+const lroImpl_js_1 = __nccwpck_require__(84861);
 /// <reference lib="esnext.asynciterable" />
 /** Class containing ManagedNamespaces operations. */
 class ManagedNamespacesImpl {
@@ -71251,7 +72144,7 @@ const listByManagedClusterNextOperationSpec = {
 
 /***/ }),
 
-/***/ 8145:
+/***/ 28145:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71260,10 +72153,10 @@ const listByManagedClusterNextOperationSpec = {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OperationsImpl = void 0;
-const tslib_1 = __nccwpck_require__(1860);
-const coreClient = tslib_1.__importStar(__nccwpck_require__(160));
-const Mappers = tslib_1.__importStar(__nccwpck_require__(4521));
-const Parameters = tslib_1.__importStar(__nccwpck_require__(9615));
+const tslib_1 = __nccwpck_require__(61860);
+const coreClient = tslib_1.__importStar(__nccwpck_require__(60160));
+const Mappers = tslib_1.__importStar(__nccwpck_require__(44521));
+const Parameters = tslib_1.__importStar(__nccwpck_require__(89615));
 /// <reference lib="esnext.asynciterable" />
 /** Class containing Operations operations. */
 class OperationsImpl {
@@ -71337,7 +72230,7 @@ const listOperationSpec = {
 
 /***/ }),
 
-/***/ 9872:
+/***/ 19872:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71346,12 +72239,12 @@ const listOperationSpec = {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PrivateEndpointConnectionsImpl = void 0;
-const tslib_1 = __nccwpck_require__(1860);
-const coreClient = tslib_1.__importStar(__nccwpck_require__(160));
-const Mappers = tslib_1.__importStar(__nccwpck_require__(4521));
-const Parameters = tslib_1.__importStar(__nccwpck_require__(9615));
-const core_lro_1 = __nccwpck_require__(1754);
-const lroImpl_js_1 = __nccwpck_require__(4861);
+const tslib_1 = __nccwpck_require__(61860);
+const coreClient = tslib_1.__importStar(__nccwpck_require__(60160));
+const Mappers = tslib_1.__importStar(__nccwpck_require__(44521));
+const Parameters = tslib_1.__importStar(__nccwpck_require__(89615));
+const core_lro_1 = __nccwpck_require__(91754);
+const lroImpl_js_1 = __nccwpck_require__(84861);
 /** Class containing PrivateEndpointConnections operations. */
 class PrivateEndpointConnectionsImpl {
     client;
@@ -71567,7 +72460,7 @@ const deleteOperationSpec = {
 
 /***/ }),
 
-/***/ 2687:
+/***/ 52687:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71576,10 +72469,10 @@ const deleteOperationSpec = {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PrivateLinkResourcesImpl = void 0;
-const tslib_1 = __nccwpck_require__(1860);
-const coreClient = tslib_1.__importStar(__nccwpck_require__(160));
-const Mappers = tslib_1.__importStar(__nccwpck_require__(4521));
-const Parameters = tslib_1.__importStar(__nccwpck_require__(9615));
+const tslib_1 = __nccwpck_require__(61860);
+const coreClient = tslib_1.__importStar(__nccwpck_require__(60160));
+const Mappers = tslib_1.__importStar(__nccwpck_require__(44521));
+const Parameters = tslib_1.__importStar(__nccwpck_require__(89615));
 /** Class containing PrivateLinkResources operations. */
 class PrivateLinkResourcesImpl {
     client;
@@ -71628,7 +72521,7 @@ const listOperationSpec = {
 
 /***/ }),
 
-/***/ 320:
+/***/ 90320:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71637,10 +72530,10 @@ const listOperationSpec = {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ResolvePrivateLinkServiceIdImpl = void 0;
-const tslib_1 = __nccwpck_require__(1860);
-const coreClient = tslib_1.__importStar(__nccwpck_require__(160));
-const Mappers = tslib_1.__importStar(__nccwpck_require__(4521));
-const Parameters = tslib_1.__importStar(__nccwpck_require__(9615));
+const tslib_1 = __nccwpck_require__(61860);
+const coreClient = tslib_1.__importStar(__nccwpck_require__(60160));
+const Mappers = tslib_1.__importStar(__nccwpck_require__(44521));
+const Parameters = tslib_1.__importStar(__nccwpck_require__(89615));
 /** Class containing ResolvePrivateLinkServiceId operations. */
 class ResolvePrivateLinkServiceIdImpl {
     client;
@@ -71692,7 +72585,7 @@ const postOperationSpec = {
 
 /***/ }),
 
-/***/ 7270:
+/***/ 17270:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71701,11 +72594,11 @@ const postOperationSpec = {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SnapshotsImpl = void 0;
-const tslib_1 = __nccwpck_require__(1860);
-const pagingHelper_js_1 = __nccwpck_require__(3714);
-const coreClient = tslib_1.__importStar(__nccwpck_require__(160));
-const Mappers = tslib_1.__importStar(__nccwpck_require__(4521));
-const Parameters = tslib_1.__importStar(__nccwpck_require__(9615));
+const tslib_1 = __nccwpck_require__(61860);
+const pagingHelper_js_1 = __nccwpck_require__(33714);
+const coreClient = tslib_1.__importStar(__nccwpck_require__(60160));
+const Mappers = tslib_1.__importStar(__nccwpck_require__(44521));
+const Parameters = tslib_1.__importStar(__nccwpck_require__(89615));
 /// <reference lib="esnext.asynciterable" />
 /** Class containing Snapshots operations. */
 class SnapshotsImpl {
@@ -72050,13 +72943,13 @@ const listByResourceGroupNextOperationSpec = {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.TrustedAccessRoleBindingsImpl = void 0;
-const tslib_1 = __nccwpck_require__(1860);
-const pagingHelper_js_1 = __nccwpck_require__(3714);
-const coreClient = tslib_1.__importStar(__nccwpck_require__(160));
-const Mappers = tslib_1.__importStar(__nccwpck_require__(4521));
-const Parameters = tslib_1.__importStar(__nccwpck_require__(9615));
-const core_lro_1 = __nccwpck_require__(1754);
-const lroImpl_js_1 = __nccwpck_require__(4861);
+const tslib_1 = __nccwpck_require__(61860);
+const pagingHelper_js_1 = __nccwpck_require__(33714);
+const coreClient = tslib_1.__importStar(__nccwpck_require__(60160));
+const Mappers = tslib_1.__importStar(__nccwpck_require__(44521));
+const Parameters = tslib_1.__importStar(__nccwpck_require__(89615));
+const core_lro_1 = __nccwpck_require__(91754);
+const lroImpl_js_1 = __nccwpck_require__(84861);
 /// <reference lib="esnext.asynciterable" />
 /** Class containing TrustedAccessRoleBindings operations. */
 class TrustedAccessRoleBindingsImpl {
@@ -72413,7 +73306,7 @@ const listNextOperationSpec = {
 
 /***/ }),
 
-/***/ 7269:
+/***/ 57269:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -72422,11 +73315,11 @@ const listNextOperationSpec = {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.TrustedAccessRolesImpl = void 0;
-const tslib_1 = __nccwpck_require__(1860);
-const pagingHelper_js_1 = __nccwpck_require__(3714);
-const coreClient = tslib_1.__importStar(__nccwpck_require__(160));
-const Mappers = tslib_1.__importStar(__nccwpck_require__(4521));
-const Parameters = tslib_1.__importStar(__nccwpck_require__(9615));
+const tslib_1 = __nccwpck_require__(61860);
+const pagingHelper_js_1 = __nccwpck_require__(33714);
+const coreClient = tslib_1.__importStar(__nccwpck_require__(60160));
+const Mappers = tslib_1.__importStar(__nccwpck_require__(44521));
+const Parameters = tslib_1.__importStar(__nccwpck_require__(89615));
 /// <reference lib="esnext.asynciterable" />
 /** Class containing TrustedAccessRoles operations. */
 class TrustedAccessRolesImpl {
@@ -72544,7 +73437,7 @@ const listNextOperationSpec = {
 
 /***/ }),
 
-/***/ 5195:
+/***/ 25195:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -72556,7 +73449,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 
 /***/ }),
 
-/***/ 7283:
+/***/ 97283:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -72564,26 +73457,26 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(1860);
+const tslib_1 = __nccwpck_require__(61860);
 // Code generated by Microsoft (R) AutoRest Code Generator.
 // Changes may cause incorrect behavior and will be lost if the code is regenerated.
-tslib_1.__exportStar(__nccwpck_require__(3409), exports);
-tslib_1.__exportStar(__nccwpck_require__(649), exports);
+tslib_1.__exportStar(__nccwpck_require__(13409), exports);
+tslib_1.__exportStar(__nccwpck_require__(10649), exports);
 tslib_1.__exportStar(__nccwpck_require__(6195), exports);
-tslib_1.__exportStar(__nccwpck_require__(2078), exports);
-tslib_1.__exportStar(__nccwpck_require__(5195), exports);
-tslib_1.__exportStar(__nccwpck_require__(5904), exports);
-tslib_1.__exportStar(__nccwpck_require__(6367), exports);
-tslib_1.__exportStar(__nccwpck_require__(4720), exports);
-tslib_1.__exportStar(__nccwpck_require__(1878), exports);
-tslib_1.__exportStar(__nccwpck_require__(6400), exports);
-tslib_1.__exportStar(__nccwpck_require__(7189), exports);
-tslib_1.__exportStar(__nccwpck_require__(7453), exports);
+tslib_1.__exportStar(__nccwpck_require__(22078), exports);
+tslib_1.__exportStar(__nccwpck_require__(25195), exports);
+tslib_1.__exportStar(__nccwpck_require__(45904), exports);
+tslib_1.__exportStar(__nccwpck_require__(66367), exports);
+tslib_1.__exportStar(__nccwpck_require__(74720), exports);
+tslib_1.__exportStar(__nccwpck_require__(71878), exports);
+tslib_1.__exportStar(__nccwpck_require__(26400), exports);
+tslib_1.__exportStar(__nccwpck_require__(77189), exports);
+tslib_1.__exportStar(__nccwpck_require__(77453), exports);
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 7453:
+/***/ 77453:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -72607,7 +73500,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 
 /***/ }),
 
-/***/ 649:
+/***/ 10649:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -72619,7 +73512,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 
 /***/ }),
 
-/***/ 2078:
+/***/ 22078:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -72631,7 +73524,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 
 /***/ }),
 
-/***/ 3409:
+/***/ 13409:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -72643,7 +73536,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 
 /***/ }),
 
-/***/ 5904:
+/***/ 45904:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -72655,7 +73548,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 
 /***/ }),
 
-/***/ 6367:
+/***/ 66367:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -72667,7 +73560,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 
 /***/ }),
 
-/***/ 4720:
+/***/ 74720:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -72679,7 +73572,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 
 /***/ }),
 
-/***/ 1878:
+/***/ 71878:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -72691,7 +73584,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 
 /***/ }),
 
-/***/ 6400:
+/***/ 26400:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -72703,7 +73596,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 
 /***/ }),
 
-/***/ 7189:
+/***/ 77189:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -72715,7 +73608,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 
 /***/ }),
 
-/***/ 3714:
+/***/ 33714:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -72751,7 +73644,7 @@ function setContinuationToken(page, continuationToken) {
 
 /***/ }),
 
-/***/ 7698:
+/***/ 17698:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -72761,8 +73654,8 @@ function setContinuationToken(page, continuationToken) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.parseCAEChallenge = parseCAEChallenge;
 exports.authorizeRequestOnClaimChallenge = authorizeRequestOnClaimChallenge;
-const log_js_1 = __nccwpck_require__(9994);
-const base64_js_1 = __nccwpck_require__(741);
+const log_js_1 = __nccwpck_require__(89994);
+const base64_js_1 = __nccwpck_require__(20741);
 /**
  * Converts: `Bearer a="b", c="d", Bearer d="e", f="g"`.
  * Into: `[ { a: 'b', c: 'd' }, { d: 'e', f: 'g' } ]`.
@@ -72834,7 +73727,7 @@ async function authorizeRequestOnClaimChallenge(onChallengeOptions) {
 
 /***/ }),
 
-/***/ 7454:
+/***/ 97454:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -72960,7 +73853,7 @@ function requestToOptions(request) {
 
 /***/ }),
 
-/***/ 741:
+/***/ 20741:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -72972,7 +73865,7 @@ exports.encodeString = encodeString;
 exports.encodeByteArray = encodeByteArray;
 exports.decodeString = decodeString;
 exports.decodeStringToString = decodeStringToString;
-const core_util_1 = __nccwpck_require__(7779);
+const core_util_1 = __nccwpck_require__(87779);
 /**
  * Encodes a string in base64 format.
  * @param value - the string to encode
@@ -73009,7 +73902,7 @@ function decodeStringToString(value) {
 
 /***/ }),
 
-/***/ 111:
+/***/ 90111:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73019,10 +73912,10 @@ function decodeStringToString(value) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.deserializationPolicyName = void 0;
 exports.deserializationPolicy = deserializationPolicy;
-const interfaces_js_1 = __nccwpck_require__(6058);
-const core_rest_pipeline_1 = __nccwpck_require__(778);
-const serializer_js_1 = __nccwpck_require__(1530);
-const operationHelpers_js_1 = __nccwpck_require__(9688);
+const interfaces_js_1 = __nccwpck_require__(56058);
+const core_rest_pipeline_1 = __nccwpck_require__(20778);
+const serializer_js_1 = __nccwpck_require__(31530);
+const operationHelpers_js_1 = __nccwpck_require__(19688);
 const defaultJsonContentTypes = ["application/json", "text/json"];
 const defaultXmlContentTypes = ["application/xml", "application/atom+xml"];
 /**
@@ -73250,7 +74143,7 @@ async function parse(jsonContentTypes, xmlContentTypes, operationResponse, opts,
 
 /***/ }),
 
-/***/ 6323:
+/***/ 26323:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73259,7 +74152,7 @@ async function parse(jsonContentTypes, xmlContentTypes, operationResponse, opts,
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getCachedDefaultHttpClient = getCachedDefaultHttpClient;
-const core_rest_pipeline_1 = __nccwpck_require__(778);
+const core_rest_pipeline_1 = __nccwpck_require__(20778);
 let cachedHttpClient;
 function getCachedDefaultHttpClient() {
     if (!cachedHttpClient) {
@@ -73271,7 +74164,7 @@ function getCachedDefaultHttpClient() {
 
 /***/ }),
 
-/***/ 160:
+/***/ 60160:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73280,31 +74173,31 @@ function getCachedDefaultHttpClient() {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.authorizeRequestOnTenantChallenge = exports.authorizeRequestOnClaimChallenge = exports.serializationPolicyName = exports.serializationPolicy = exports.deserializationPolicyName = exports.deserializationPolicy = exports.XML_CHARKEY = exports.XML_ATTRKEY = exports.createClientPipeline = exports.ServiceClient = exports.MapperTypeNames = exports.createSerializer = void 0;
-var serializer_js_1 = __nccwpck_require__(1530);
+var serializer_js_1 = __nccwpck_require__(31530);
 Object.defineProperty(exports, "createSerializer", ({ enumerable: true, get: function () { return serializer_js_1.createSerializer; } }));
 Object.defineProperty(exports, "MapperTypeNames", ({ enumerable: true, get: function () { return serializer_js_1.MapperTypeNames; } }));
-var serviceClient_js_1 = __nccwpck_require__(9544);
+var serviceClient_js_1 = __nccwpck_require__(89544);
 Object.defineProperty(exports, "ServiceClient", ({ enumerable: true, get: function () { return serviceClient_js_1.ServiceClient; } }));
-var pipeline_js_1 = __nccwpck_require__(1755);
+var pipeline_js_1 = __nccwpck_require__(74136);
 Object.defineProperty(exports, "createClientPipeline", ({ enumerable: true, get: function () { return pipeline_js_1.createClientPipeline; } }));
-var interfaces_js_1 = __nccwpck_require__(6058);
+var interfaces_js_1 = __nccwpck_require__(56058);
 Object.defineProperty(exports, "XML_ATTRKEY", ({ enumerable: true, get: function () { return interfaces_js_1.XML_ATTRKEY; } }));
 Object.defineProperty(exports, "XML_CHARKEY", ({ enumerable: true, get: function () { return interfaces_js_1.XML_CHARKEY; } }));
-var deserializationPolicy_js_1 = __nccwpck_require__(111);
+var deserializationPolicy_js_1 = __nccwpck_require__(90111);
 Object.defineProperty(exports, "deserializationPolicy", ({ enumerable: true, get: function () { return deserializationPolicy_js_1.deserializationPolicy; } }));
 Object.defineProperty(exports, "deserializationPolicyName", ({ enumerable: true, get: function () { return deserializationPolicy_js_1.deserializationPolicyName; } }));
-var serializationPolicy_js_1 = __nccwpck_require__(6234);
+var serializationPolicy_js_1 = __nccwpck_require__(56234);
 Object.defineProperty(exports, "serializationPolicy", ({ enumerable: true, get: function () { return serializationPolicy_js_1.serializationPolicy; } }));
 Object.defineProperty(exports, "serializationPolicyName", ({ enumerable: true, get: function () { return serializationPolicy_js_1.serializationPolicyName; } }));
-var authorizeRequestOnClaimChallenge_js_1 = __nccwpck_require__(7698);
+var authorizeRequestOnClaimChallenge_js_1 = __nccwpck_require__(17698);
 Object.defineProperty(exports, "authorizeRequestOnClaimChallenge", ({ enumerable: true, get: function () { return authorizeRequestOnClaimChallenge_js_1.authorizeRequestOnClaimChallenge; } }));
-var authorizeRequestOnTenantChallenge_js_1 = __nccwpck_require__(7454);
+var authorizeRequestOnTenantChallenge_js_1 = __nccwpck_require__(97454);
 Object.defineProperty(exports, "authorizeRequestOnTenantChallenge", ({ enumerable: true, get: function () { return authorizeRequestOnTenantChallenge_js_1.authorizeRequestOnTenantChallenge; } }));
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 2066:
+/***/ 92066:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73314,7 +74207,7 @@ Object.defineProperty(exports, "authorizeRequestOnTenantChallenge", ({ enumerabl
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getStreamingResponseStatusCodes = getStreamingResponseStatusCodes;
 exports.getPathStringFromParameter = getPathStringFromParameter;
-const serializer_js_1 = __nccwpck_require__(1530);
+const serializer_js_1 = __nccwpck_require__(31530);
 /**
  * Gets the list of status codes for streaming responses.
  * @internal
@@ -73353,7 +74246,7 @@ function getPathStringFromParameter(parameter) {
 
 /***/ }),
 
-/***/ 6058:
+/***/ 56058:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -73374,7 +74267,7 @@ exports.XML_CHARKEY = "_";
 
 /***/ }),
 
-/***/ 9994:
+/***/ 89994:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73383,13 +74276,13 @@ exports.XML_CHARKEY = "_";
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.logger = void 0;
-const logger_1 = __nccwpck_require__(6515);
+const logger_1 = __nccwpck_require__(26515);
 exports.logger = (0, logger_1.createClientLogger)("core-client");
 //# sourceMappingURL=log.js.map
 
 /***/ }),
 
-/***/ 9688:
+/***/ 19688:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73399,7 +74292,7 @@ exports.logger = (0, logger_1.createClientLogger)("core-client");
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getOperationArgumentValueFromParameter = getOperationArgumentValueFromParameter;
 exports.getOperationRequestInfo = getOperationRequestInfo;
-const state_1 = __nccwpck_require__(30);
+const state_1 = __nccwpck_require__(70030);
 /**
  * @internal
  * Retrieves the value to use for a given operation argument
@@ -73498,7 +74391,7 @@ function getOperationRequestInfo(request) {
 
 /***/ }),
 
-/***/ 1755:
+/***/ 74136:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73507,9 +74400,9 @@ function getOperationRequestInfo(request) {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.createClientPipeline = createClientPipeline;
-const deserializationPolicy_js_1 = __nccwpck_require__(111);
-const core_rest_pipeline_1 = __nccwpck_require__(778);
-const serializationPolicy_js_1 = __nccwpck_require__(6234);
+const deserializationPolicy_js_1 = __nccwpck_require__(90111);
+const core_rest_pipeline_1 = __nccwpck_require__(20778);
+const serializationPolicy_js_1 = __nccwpck_require__(56234);
 /**
  * Creates a new Pipeline for use with a Service Client.
  * Adds in deserializationPolicy by default.
@@ -73534,7 +74427,7 @@ function createClientPipeline(options = {}) {
 
 /***/ }),
 
-/***/ 6234:
+/***/ 56234:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73546,10 +74439,10 @@ exports.serializationPolicyName = void 0;
 exports.serializationPolicy = serializationPolicy;
 exports.serializeHeaders = serializeHeaders;
 exports.serializeRequestBody = serializeRequestBody;
-const interfaces_js_1 = __nccwpck_require__(6058);
-const operationHelpers_js_1 = __nccwpck_require__(9688);
-const serializer_js_1 = __nccwpck_require__(1530);
-const interfaceHelpers_js_1 = __nccwpck_require__(2066);
+const interfaces_js_1 = __nccwpck_require__(56058);
+const operationHelpers_js_1 = __nccwpck_require__(19688);
+const serializer_js_1 = __nccwpck_require__(31530);
+const interfaceHelpers_js_1 = __nccwpck_require__(92066);
 /**
  * The programmatic identifier of the serializationPolicy.
  */
@@ -73698,7 +74591,7 @@ function prepareXMLRootList(obj, elementName, xmlNamespaceKey, xmlNamespace) {
 
 /***/ }),
 
-/***/ 1530:
+/***/ 31530:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73708,10 +74601,10 @@ function prepareXMLRootList(obj, elementName, xmlNamespaceKey, xmlNamespace) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MapperTypeNames = void 0;
 exports.createSerializer = createSerializer;
-const tslib_1 = __nccwpck_require__(1860);
-const base64 = tslib_1.__importStar(__nccwpck_require__(741));
-const interfaces_js_1 = __nccwpck_require__(6058);
-const utils_js_1 = __nccwpck_require__(1193);
+const tslib_1 = __nccwpck_require__(61860);
+const base64 = tslib_1.__importStar(__nccwpck_require__(20741));
+const interfaces_js_1 = __nccwpck_require__(56058);
+const utils_js_1 = __nccwpck_require__(31193);
 class SerializerImpl {
     modelMappers;
     isXML;
@@ -74652,7 +75545,7 @@ exports.MapperTypeNames = {
 
 /***/ }),
 
-/***/ 9544:
+/***/ 89544:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -74661,14 +75554,14 @@ exports.MapperTypeNames = {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ServiceClient = void 0;
-const core_rest_pipeline_1 = __nccwpck_require__(778);
-const pipeline_js_1 = __nccwpck_require__(1755);
-const utils_js_1 = __nccwpck_require__(1193);
-const httpClientCache_js_1 = __nccwpck_require__(6323);
-const operationHelpers_js_1 = __nccwpck_require__(9688);
-const urlHelpers_js_1 = __nccwpck_require__(1752);
-const interfaceHelpers_js_1 = __nccwpck_require__(2066);
-const log_js_1 = __nccwpck_require__(9994);
+const core_rest_pipeline_1 = __nccwpck_require__(20778);
+const pipeline_js_1 = __nccwpck_require__(74136);
+const utils_js_1 = __nccwpck_require__(31193);
+const httpClientCache_js_1 = __nccwpck_require__(26323);
+const operationHelpers_js_1 = __nccwpck_require__(19688);
+const urlHelpers_js_1 = __nccwpck_require__(61752);
+const interfaceHelpers_js_1 = __nccwpck_require__(92066);
+const log_js_1 = __nccwpck_require__(89994);
 /**
  * Initializes a new instance of the ServiceClient.
  */
@@ -74835,7 +75728,7 @@ function getCredentialScopes(options) {
 
 /***/ }),
 
-/***/ 30:
+/***/ 70030:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -74854,7 +75747,7 @@ exports.state = {
 
 /***/ }),
 
-/***/ 1752:
+/***/ 61752:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -74864,8 +75757,8 @@ exports.state = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getRequestUrl = getRequestUrl;
 exports.appendQueryParams = appendQueryParams;
-const operationHelpers_js_1 = __nccwpck_require__(9688);
-const interfaceHelpers_js_1 = __nccwpck_require__(2066);
+const operationHelpers_js_1 = __nccwpck_require__(19688);
+const interfaceHelpers_js_1 = __nccwpck_require__(92066);
 const CollectionFormatToDelimiterMap = {
     CSV: ",",
     SSV: " ",
@@ -75099,7 +75992,7 @@ function appendQueryParams(url, queryParams, sequenceParams, noOverwrite = false
 
 /***/ }),
 
-/***/ 1193:
+/***/ 31193:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -75240,7 +76133,7 @@ function flattenResponse(fullResponse, responseSpec) {
 
 /***/ }),
 
-/***/ 3878:
+/***/ 93878:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -75249,8 +76142,8 @@ function flattenResponse(fullResponse, responseSpec) {
 // Licensed under the MIT license.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.pollHttpOperation = exports.isOperationError = exports.getResourceLocation = exports.getOperationStatus = exports.getOperationLocation = exports.initHttpOperation = exports.getStatusFromInitialResponse = exports.getErrorFromResponse = exports.parseRetryAfter = exports.inferLroMode = void 0;
-const operation_js_1 = __nccwpck_require__(736);
-const logger_js_1 = __nccwpck_require__(480);
+const operation_js_1 = __nccwpck_require__(30736);
+const logger_js_1 = __nccwpck_require__(50480);
 function getOperationLocationPollingUrl(inputs) {
     const { azureAsyncOperation, operationLocation } = inputs;
     return operationLocation !== null && operationLocation !== void 0 ? operationLocation : azureAsyncOperation;
@@ -75542,7 +76435,7 @@ exports.pollHttpOperation = pollHttpOperation;
 
 /***/ }),
 
-/***/ 7421:
+/***/ 57421:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -75551,8 +76444,8 @@ exports.pollHttpOperation = pollHttpOperation;
 // Licensed under the MIT license.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.createHttpPoller = void 0;
-const operation_js_1 = __nccwpck_require__(3878);
-const poller_js_1 = __nccwpck_require__(8835);
+const operation_js_1 = __nccwpck_require__(93878);
+const poller_js_1 = __nccwpck_require__(18835);
 /**
  * Creates a poller that can be used to poll a long-running operation.
  * @param lro - Description of the long-running operation
@@ -75597,7 +76490,7 @@ exports.createHttpPoller = createHttpPoller;
 
 /***/ }),
 
-/***/ 1754:
+/***/ 91754:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -75606,8 +76499,8 @@ exports.createHttpPoller = createHttpPoller;
 // Licensed under the MIT license.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.createHttpPoller = void 0;
-const tslib_1 = __nccwpck_require__(1860);
-var poller_js_1 = __nccwpck_require__(7421);
+const tslib_1 = __nccwpck_require__(61860);
+var poller_js_1 = __nccwpck_require__(57421);
 Object.defineProperty(exports, "createHttpPoller", ({ enumerable: true, get: function () { return poller_js_1.createHttpPoller; } }));
 /**
  * This can be uncommented to expose the protocol-agnostic poller
@@ -75621,14 +76514,14 @@ Object.defineProperty(exports, "createHttpPoller", ({ enumerable: true, get: fun
 // } from "./poller/models";
 // export { buildCreatePoller } from "./poller/poller";
 /** legacy */
-tslib_1.__exportStar(__nccwpck_require__(5454), exports);
-tslib_1.__exportStar(__nccwpck_require__(6272), exports);
-tslib_1.__exportStar(__nccwpck_require__(2670), exports);
+tslib_1.__exportStar(__nccwpck_require__(55454), exports);
+tslib_1.__exportStar(__nccwpck_require__(36272), exports);
+tslib_1.__exportStar(__nccwpck_require__(82670), exports);
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 5454:
+/***/ 55454:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -75637,13 +76530,13 @@ tslib_1.__exportStar(__nccwpck_require__(2670), exports);
 // Licensed under the MIT license.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.LroEngine = void 0;
-var lroEngine_js_1 = __nccwpck_require__(1607);
+var lroEngine_js_1 = __nccwpck_require__(91607);
 Object.defineProperty(exports, "LroEngine", ({ enumerable: true, get: function () { return lroEngine_js_1.LroEngine; } }));
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 1607:
+/***/ 91607:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -75652,10 +76545,10 @@ Object.defineProperty(exports, "LroEngine", ({ enumerable: true, get: function (
 // Licensed under the MIT license.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.LroEngine = void 0;
-const operation_js_1 = __nccwpck_require__(4267);
-const constants_js_1 = __nccwpck_require__(5044);
-const poller_js_1 = __nccwpck_require__(6272);
-const operation_js_2 = __nccwpck_require__(736);
+const operation_js_1 = __nccwpck_require__(54267);
+const constants_js_1 = __nccwpck_require__(55044);
+const poller_js_1 = __nccwpck_require__(36272);
+const operation_js_2 = __nccwpck_require__(30736);
 /**
  * The LRO Engine, a class that performs polling.
  */
@@ -75683,7 +76576,7 @@ exports.LroEngine = LroEngine;
 
 /***/ }),
 
-/***/ 4267:
+/***/ 54267:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -75692,8 +76585,8 @@ exports.LroEngine = LroEngine;
 // Licensed under the MIT license.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GenericPollOperation = void 0;
-const operation_js_1 = __nccwpck_require__(3878);
-const logger_js_1 = __nccwpck_require__(480);
+const operation_js_1 = __nccwpck_require__(93878);
+const logger_js_1 = __nccwpck_require__(50480);
 const createStateProxy = () => ({
     initState: (config) => ({ config, isStarted: true }),
     setCanceled: (state) => (state.isCancelled = true),
@@ -75778,7 +76671,7 @@ exports.GenericPollOperation = GenericPollOperation;
 
 /***/ }),
 
-/***/ 2670:
+/***/ 82670:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -75790,7 +76683,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 
 /***/ }),
 
-/***/ 6272:
+/***/ 36272:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -76200,7 +77093,7 @@ exports.Poller = Poller;
 
 /***/ }),
 
-/***/ 480:
+/***/ 50480:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -76209,7 +77102,7 @@ exports.Poller = Poller;
 // Licensed under the MIT license.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.logger = void 0;
-const logger_1 = __nccwpck_require__(6515);
+const logger_1 = __nccwpck_require__(26515);
 /**
  * The `@azure/logger` configuration for this package.
  * @internal
@@ -76219,7 +77112,7 @@ exports.logger = (0, logger_1.createClientLogger)("core-lro");
 
 /***/ }),
 
-/***/ 5044:
+/***/ 55044:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -76240,7 +77133,7 @@ exports.terminalStates = ["succeeded", "canceled", "failed"];
 
 /***/ }),
 
-/***/ 736:
+/***/ 30736:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -76249,8 +77142,8 @@ exports.terminalStates = ["succeeded", "canceled", "failed"];
 // Licensed under the MIT license.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.pollOperation = exports.initOperation = exports.deserializeState = void 0;
-const logger_js_1 = __nccwpck_require__(480);
-const constants_js_1 = __nccwpck_require__(5044);
+const logger_js_1 = __nccwpck_require__(50480);
+const constants_js_1 = __nccwpck_require__(55044);
 /**
  * Deserializes the state
  */
@@ -76419,7 +77312,7 @@ exports.pollOperation = pollOperation;
 
 /***/ }),
 
-/***/ 8835:
+/***/ 18835:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -76428,9 +77321,9 @@ exports.pollOperation = pollOperation;
 // Licensed under the MIT license.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.buildCreatePoller = void 0;
-const operation_js_1 = __nccwpck_require__(736);
-const constants_js_1 = __nccwpck_require__(5044);
-const core_util_1 = __nccwpck_require__(7779);
+const operation_js_1 = __nccwpck_require__(30736);
+const constants_js_1 = __nccwpck_require__(55044);
+const core_util_1 = __nccwpck_require__(87779);
 const createStateProxy = () => ({
     /**
      * The state at this point is created to be of type OperationState<TResult>.
@@ -76600,7 +77493,7 @@ exports.buildCreatePoller = buildCreatePoller;
 
 /***/ }),
 
-/***/ 6427:
+/***/ 66427:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -76635,7 +77528,7 @@ const DEFAULT_RETRY_POLICY_COUNT = 3;
 
 /***/ }),
 
-/***/ 862:
+/***/ 90862:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -76660,21 +77553,21 @@ __export(createPipelineFromOptions_exports, {
   createPipelineFromOptions: () => createPipelineFromOptions
 });
 module.exports = __toCommonJS(createPipelineFromOptions_exports);
-var import_logPolicy = __nccwpck_require__(3253);
-var import_pipeline = __nccwpck_require__(9590);
-var import_redirectPolicy = __nccwpck_require__(4087);
-var import_userAgentPolicy = __nccwpck_require__(2799);
-var import_multipartPolicy = __nccwpck_require__(5807);
-var import_decompressResponsePolicy = __nccwpck_require__(9295);
-var import_defaultRetryPolicy = __nccwpck_require__(8170);
-var import_formDataPolicy = __nccwpck_require__(5497);
-var import_core_util = __nccwpck_require__(7779);
-var import_proxyPolicy = __nccwpck_require__(2815);
-var import_setClientRequestIdPolicy = __nccwpck_require__(5686);
-var import_agentPolicy = __nccwpck_require__(8554);
-var import_tlsPolicy = __nccwpck_require__(5798);
-var import_tracingPolicy = __nccwpck_require__(3237);
-var import_wrapAbortSignalLikePolicy = __nccwpck_require__(7466);
+var import_logPolicy = __nccwpck_require__(53253);
+var import_pipeline = __nccwpck_require__(29590);
+var import_redirectPolicy = __nccwpck_require__(64087);
+var import_userAgentPolicy = __nccwpck_require__(32799);
+var import_multipartPolicy = __nccwpck_require__(45807);
+var import_decompressResponsePolicy = __nccwpck_require__(39295);
+var import_defaultRetryPolicy = __nccwpck_require__(48170);
+var import_formDataPolicy = __nccwpck_require__(75497);
+var import_core_util = __nccwpck_require__(87779);
+var import_proxyPolicy = __nccwpck_require__(32815);
+var import_setClientRequestIdPolicy = __nccwpck_require__(95686);
+var import_agentPolicy = __nccwpck_require__(18554);
+var import_tlsPolicy = __nccwpck_require__(75798);
+var import_tracingPolicy = __nccwpck_require__(93237);
+var import_wrapAbortSignalLikePolicy = __nccwpck_require__(37466);
 function createPipelineFromOptions(options) {
   const pipeline = (0, import_pipeline.createEmptyPipeline)();
   if (import_core_util.isNodeLike) {
@@ -76734,8 +77627,8 @@ __export(defaultHttpClient_exports, {
   createDefaultHttpClient: () => createDefaultHttpClient
 });
 module.exports = __toCommonJS(defaultHttpClient_exports);
-var import_ts_http_runtime = __nccwpck_require__(1958);
-var import_wrapAbortSignal = __nccwpck_require__(1297);
+var import_ts_http_runtime = __nccwpck_require__(41958);
+var import_wrapAbortSignal = __nccwpck_require__(91297);
 function createDefaultHttpClient() {
   const client = (0, import_ts_http_runtime.createDefaultHttpClient)();
   return {
@@ -76782,7 +77675,7 @@ __export(httpHeaders_exports, {
   createHttpHeaders: () => createHttpHeaders
 });
 module.exports = __toCommonJS(httpHeaders_exports);
-var import_ts_http_runtime = __nccwpck_require__(1958);
+var import_ts_http_runtime = __nccwpck_require__(41958);
 function createHttpHeaders(rawHeaders) {
   return (0, import_ts_http_runtime.createHttpHeaders)(rawHeaders);
 }
@@ -76793,7 +77686,7 @@ function createHttpHeaders(rawHeaders) {
 
 /***/ }),
 
-/***/ 778:
+/***/ 20778:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -76863,32 +77756,32 @@ __export(src_exports, {
   userAgentPolicyName: () => import_userAgentPolicy.userAgentPolicyName
 });
 module.exports = __toCommonJS(src_exports);
-var import_pipeline = __nccwpck_require__(9590);
-var import_createPipelineFromOptions = __nccwpck_require__(862);
+var import_pipeline = __nccwpck_require__(29590);
+var import_createPipelineFromOptions = __nccwpck_require__(90862);
 var import_defaultHttpClient = __nccwpck_require__(7960);
 var import_httpHeaders = __nccwpck_require__(192);
-var import_pipelineRequest = __nccwpck_require__(5709);
+var import_pipelineRequest = __nccwpck_require__(95709);
 var import_restError = __nccwpck_require__(8666);
-var import_decompressResponsePolicy = __nccwpck_require__(9295);
-var import_exponentialRetryPolicy = __nccwpck_require__(6708);
-var import_setClientRequestIdPolicy = __nccwpck_require__(5686);
-var import_logPolicy = __nccwpck_require__(3253);
-var import_multipartPolicy = __nccwpck_require__(5807);
-var import_proxyPolicy = __nccwpck_require__(2815);
-var import_redirectPolicy = __nccwpck_require__(4087);
-var import_systemErrorRetryPolicy = __nccwpck_require__(6518);
-var import_throttlingRetryPolicy = __nccwpck_require__(7540);
-var import_retryPolicy = __nccwpck_require__(6085);
-var import_tracingPolicy = __nccwpck_require__(3237);
-var import_defaultRetryPolicy = __nccwpck_require__(8170);
-var import_userAgentPolicy = __nccwpck_require__(2799);
-var import_tlsPolicy = __nccwpck_require__(5798);
-var import_formDataPolicy = __nccwpck_require__(5497);
-var import_bearerTokenAuthenticationPolicy = __nccwpck_require__(6925);
-var import_ndJsonPolicy = __nccwpck_require__(6827);
-var import_auxiliaryAuthenticationHeaderPolicy = __nccwpck_require__(2262);
-var import_agentPolicy = __nccwpck_require__(8554);
-var import_file = __nccwpck_require__(7073);
+var import_decompressResponsePolicy = __nccwpck_require__(39295);
+var import_exponentialRetryPolicy = __nccwpck_require__(16708);
+var import_setClientRequestIdPolicy = __nccwpck_require__(95686);
+var import_logPolicy = __nccwpck_require__(53253);
+var import_multipartPolicy = __nccwpck_require__(45807);
+var import_proxyPolicy = __nccwpck_require__(32815);
+var import_redirectPolicy = __nccwpck_require__(64087);
+var import_systemErrorRetryPolicy = __nccwpck_require__(96518);
+var import_throttlingRetryPolicy = __nccwpck_require__(97540);
+var import_retryPolicy = __nccwpck_require__(56085);
+var import_tracingPolicy = __nccwpck_require__(93237);
+var import_defaultRetryPolicy = __nccwpck_require__(48170);
+var import_userAgentPolicy = __nccwpck_require__(32799);
+var import_tlsPolicy = __nccwpck_require__(75798);
+var import_formDataPolicy = __nccwpck_require__(75497);
+var import_bearerTokenAuthenticationPolicy = __nccwpck_require__(26925);
+var import_ndJsonPolicy = __nccwpck_require__(36827);
+var import_auxiliaryAuthenticationHeaderPolicy = __nccwpck_require__(42262);
+var import_agentPolicy = __nccwpck_require__(18554);
+var import_file = __nccwpck_require__(97073);
 // Annotate the CommonJS export names for ESM import in node:
 0 && (0);
 //# sourceMappingURL=index.js.map
@@ -76896,7 +77789,7 @@ var import_file = __nccwpck_require__(7073);
 
 /***/ }),
 
-/***/ 544:
+/***/ 80544:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -76921,7 +77814,7 @@ __export(log_exports, {
   logger: () => logger
 });
 module.exports = __toCommonJS(log_exports);
-var import_logger = __nccwpck_require__(6515);
+var import_logger = __nccwpck_require__(26515);
 const logger = (0, import_logger.createClientLogger)("core-rest-pipeline");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (0);
@@ -76930,7 +77823,7 @@ const logger = (0, import_logger.createClientLogger)("core-rest-pipeline");
 
 /***/ }),
 
-/***/ 9590:
+/***/ 29590:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -76955,7 +77848,7 @@ __export(pipeline_exports, {
   createEmptyPipeline: () => createEmptyPipeline
 });
 module.exports = __toCommonJS(pipeline_exports);
-var import_ts_http_runtime = __nccwpck_require__(1958);
+var import_ts_http_runtime = __nccwpck_require__(41958);
 function createEmptyPipeline() {
   return (0, import_ts_http_runtime.createEmptyPipeline)();
 }
@@ -76966,7 +77859,7 @@ function createEmptyPipeline() {
 
 /***/ }),
 
-/***/ 5709:
+/***/ 95709:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -76991,7 +77884,7 @@ __export(pipelineRequest_exports, {
   createPipelineRequest: () => createPipelineRequest
 });
 module.exports = __toCommonJS(pipelineRequest_exports);
-var import_ts_http_runtime = __nccwpck_require__(1958);
+var import_ts_http_runtime = __nccwpck_require__(41958);
 function createPipelineRequest(options) {
   return (0, import_ts_http_runtime.createPipelineRequest)(options);
 }
@@ -77002,7 +77895,7 @@ function createPipelineRequest(options) {
 
 /***/ }),
 
-/***/ 8554:
+/***/ 18554:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -77028,7 +77921,7 @@ __export(agentPolicy_exports, {
   agentPolicyName: () => agentPolicyName
 });
 module.exports = __toCommonJS(agentPolicy_exports);
-var import_policies = __nccwpck_require__(4960);
+var import_policies = __nccwpck_require__(44960);
 const agentPolicyName = import_policies.agentPolicyName;
 function agentPolicy(agent) {
   return (0, import_policies.agentPolicy)(agent);
@@ -77040,7 +77933,7 @@ function agentPolicy(agent) {
 
 /***/ }),
 
-/***/ 2262:
+/***/ 42262:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -77066,8 +77959,8 @@ __export(auxiliaryAuthenticationHeaderPolicy_exports, {
   auxiliaryAuthenticationHeaderPolicyName: () => auxiliaryAuthenticationHeaderPolicyName
 });
 module.exports = __toCommonJS(auxiliaryAuthenticationHeaderPolicy_exports);
-var import_tokenCycler = __nccwpck_require__(9202);
-var import_log = __nccwpck_require__(544);
+var import_tokenCycler = __nccwpck_require__(39202);
+var import_log = __nccwpck_require__(80544);
 const auxiliaryAuthenticationHeaderPolicyName = "auxiliaryAuthenticationHeaderPolicy";
 const AUTHORIZATION_AUXILIARY_HEADER = "x-ms-authorization-auxiliary";
 async function sendAuthorizeRequest(options) {
@@ -77134,7 +78027,7 @@ function auxiliaryAuthenticationHeaderPolicy(options) {
 
 /***/ }),
 
-/***/ 6925:
+/***/ 26925:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -77161,8 +78054,8 @@ __export(bearerTokenAuthenticationPolicy_exports, {
   parseChallenges: () => parseChallenges
 });
 module.exports = __toCommonJS(bearerTokenAuthenticationPolicy_exports);
-var import_tokenCycler = __nccwpck_require__(9202);
-var import_log = __nccwpck_require__(544);
+var import_tokenCycler = __nccwpck_require__(39202);
+var import_log = __nccwpck_require__(80544);
 var import_restError = __nccwpck_require__(8666);
 const bearerTokenAuthenticationPolicyName = "bearerTokenAuthenticationPolicy";
 async function trySendRequest(request, next) {
@@ -77354,7 +78247,7 @@ function getCaeChallengeClaims(challenges) {
 
 /***/ }),
 
-/***/ 9295:
+/***/ 39295:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -77380,7 +78273,7 @@ __export(decompressResponsePolicy_exports, {
   decompressResponsePolicyName: () => decompressResponsePolicyName
 });
 module.exports = __toCommonJS(decompressResponsePolicy_exports);
-var import_policies = __nccwpck_require__(4960);
+var import_policies = __nccwpck_require__(44960);
 const decompressResponsePolicyName = import_policies.decompressResponsePolicyName;
 function decompressResponsePolicy() {
   return (0, import_policies.decompressResponsePolicy)();
@@ -77392,7 +78285,7 @@ function decompressResponsePolicy() {
 
 /***/ }),
 
-/***/ 8170:
+/***/ 48170:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -77418,7 +78311,7 @@ __export(defaultRetryPolicy_exports, {
   defaultRetryPolicyName: () => defaultRetryPolicyName
 });
 module.exports = __toCommonJS(defaultRetryPolicy_exports);
-var import_policies = __nccwpck_require__(4960);
+var import_policies = __nccwpck_require__(44960);
 const defaultRetryPolicyName = import_policies.defaultRetryPolicyName;
 function defaultRetryPolicy(options = {}) {
   return (0, import_policies.defaultRetryPolicy)(options);
@@ -77430,7 +78323,7 @@ function defaultRetryPolicy(options = {}) {
 
 /***/ }),
 
-/***/ 6708:
+/***/ 16708:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -77456,7 +78349,7 @@ __export(exponentialRetryPolicy_exports, {
   exponentialRetryPolicyName: () => exponentialRetryPolicyName
 });
 module.exports = __toCommonJS(exponentialRetryPolicy_exports);
-var import_policies = __nccwpck_require__(4960);
+var import_policies = __nccwpck_require__(44960);
 const exponentialRetryPolicyName = import_policies.exponentialRetryPolicyName;
 function exponentialRetryPolicy(options = {}) {
   return (0, import_policies.exponentialRetryPolicy)(options);
@@ -77468,7 +78361,7 @@ function exponentialRetryPolicy(options = {}) {
 
 /***/ }),
 
-/***/ 5497:
+/***/ 75497:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -77494,7 +78387,7 @@ __export(formDataPolicy_exports, {
   formDataPolicyName: () => formDataPolicyName
 });
 module.exports = __toCommonJS(formDataPolicy_exports);
-var import_policies = __nccwpck_require__(4960);
+var import_policies = __nccwpck_require__(44960);
 const formDataPolicyName = import_policies.formDataPolicyName;
 function formDataPolicy() {
   return (0, import_policies.formDataPolicy)();
@@ -77506,7 +78399,7 @@ function formDataPolicy() {
 
 /***/ }),
 
-/***/ 3253:
+/***/ 53253:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -77532,8 +78425,8 @@ __export(logPolicy_exports, {
   logPolicyName: () => logPolicyName
 });
 module.exports = __toCommonJS(logPolicy_exports);
-var import_log = __nccwpck_require__(544);
-var import_policies = __nccwpck_require__(4960);
+var import_log = __nccwpck_require__(80544);
+var import_policies = __nccwpck_require__(44960);
 const logPolicyName = import_policies.logPolicyName;
 function logPolicy(options = {}) {
   return (0, import_policies.logPolicy)({
@@ -77548,7 +78441,7 @@ function logPolicy(options = {}) {
 
 /***/ }),
 
-/***/ 5807:
+/***/ 45807:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -77574,8 +78467,8 @@ __export(multipartPolicy_exports, {
   multipartPolicyName: () => multipartPolicyName
 });
 module.exports = __toCommonJS(multipartPolicy_exports);
-var import_policies = __nccwpck_require__(4960);
-var import_file = __nccwpck_require__(7073);
+var import_policies = __nccwpck_require__(44960);
+var import_file = __nccwpck_require__(97073);
 const multipartPolicyName = import_policies.multipartPolicyName;
 function multipartPolicy() {
   const tspPolicy = (0, import_policies.multipartPolicy)();
@@ -77600,7 +78493,7 @@ function multipartPolicy() {
 
 /***/ }),
 
-/***/ 6827:
+/***/ 36827:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -77646,7 +78539,7 @@ function ndJsonPolicy() {
 
 /***/ }),
 
-/***/ 2815:
+/***/ 32815:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -77673,7 +78566,7 @@ __export(proxyPolicy_exports, {
   proxyPolicyName: () => proxyPolicyName
 });
 module.exports = __toCommonJS(proxyPolicy_exports);
-var import_policies = __nccwpck_require__(4960);
+var import_policies = __nccwpck_require__(44960);
 const proxyPolicyName = import_policies.proxyPolicyName;
 function getDefaultProxySettings(proxyUrl) {
   return (0, import_policies.getDefaultProxySettings)(proxyUrl);
@@ -77688,7 +78581,7 @@ function proxyPolicy(proxySettings, options) {
 
 /***/ }),
 
-/***/ 4087:
+/***/ 64087:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -77714,7 +78607,7 @@ __export(redirectPolicy_exports, {
   redirectPolicyName: () => redirectPolicyName
 });
 module.exports = __toCommonJS(redirectPolicy_exports);
-var import_policies = __nccwpck_require__(4960);
+var import_policies = __nccwpck_require__(44960);
 const redirectPolicyName = import_policies.redirectPolicyName;
 function redirectPolicy(options = {}) {
   return (0, import_policies.redirectPolicy)(options);
@@ -77726,7 +78619,7 @@ function redirectPolicy(options = {}) {
 
 /***/ }),
 
-/***/ 6085:
+/***/ 56085:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -77751,9 +78644,9 @@ __export(retryPolicy_exports, {
   retryPolicy: () => retryPolicy
 });
 module.exports = __toCommonJS(retryPolicy_exports);
-var import_logger = __nccwpck_require__(6515);
-var import_constants = __nccwpck_require__(6427);
-var import_policies = __nccwpck_require__(4960);
+var import_logger = __nccwpck_require__(26515);
+var import_constants = __nccwpck_require__(66427);
+var import_policies = __nccwpck_require__(44960);
 const retryPolicyLogger = (0, import_logger.createClientLogger)("core-rest-pipeline retryPolicy");
 function retryPolicy(strategies, options = { maxRetries: import_constants.DEFAULT_RETRY_POLICY_COUNT }) {
   return (0, import_policies.retryPolicy)(strategies, {
@@ -77768,7 +78661,7 @@ function retryPolicy(strategies, options = { maxRetries: import_constants.DEFAUL
 
 /***/ }),
 
-/***/ 5686:
+/***/ 95686:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -77813,7 +78706,7 @@ function setClientRequestIdPolicy(requestIdHeaderName = "x-ms-client-request-id"
 
 /***/ }),
 
-/***/ 6518:
+/***/ 96518:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -77839,7 +78732,7 @@ __export(systemErrorRetryPolicy_exports, {
   systemErrorRetryPolicyName: () => systemErrorRetryPolicyName
 });
 module.exports = __toCommonJS(systemErrorRetryPolicy_exports);
-var import_policies = __nccwpck_require__(4960);
+var import_policies = __nccwpck_require__(44960);
 const systemErrorRetryPolicyName = import_policies.systemErrorRetryPolicyName;
 function systemErrorRetryPolicy(options = {}) {
   return (0, import_policies.systemErrorRetryPolicy)(options);
@@ -77851,7 +78744,7 @@ function systemErrorRetryPolicy(options = {}) {
 
 /***/ }),
 
-/***/ 7540:
+/***/ 97540:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -77877,7 +78770,7 @@ __export(throttlingRetryPolicy_exports, {
   throttlingRetryPolicyName: () => throttlingRetryPolicyName
 });
 module.exports = __toCommonJS(throttlingRetryPolicy_exports);
-var import_policies = __nccwpck_require__(4960);
+var import_policies = __nccwpck_require__(44960);
 const throttlingRetryPolicyName = import_policies.throttlingRetryPolicyName;
 function throttlingRetryPolicy(options = {}) {
   return (0, import_policies.throttlingRetryPolicy)(options);
@@ -77889,7 +78782,7 @@ function throttlingRetryPolicy(options = {}) {
 
 /***/ }),
 
-/***/ 5798:
+/***/ 75798:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -77915,7 +78808,7 @@ __export(tlsPolicy_exports, {
   tlsPolicyName: () => tlsPolicyName
 });
 module.exports = __toCommonJS(tlsPolicy_exports);
-var import_policies = __nccwpck_require__(4960);
+var import_policies = __nccwpck_require__(44960);
 const tlsPolicyName = import_policies.tlsPolicyName;
 function tlsPolicy(tlsSettings) {
   return (0, import_policies.tlsPolicy)(tlsSettings);
@@ -77927,7 +78820,7 @@ function tlsPolicy(tlsSettings) {
 
 /***/ }),
 
-/***/ 3237:
+/***/ 93237:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -77953,13 +78846,13 @@ __export(tracingPolicy_exports, {
   tracingPolicyName: () => tracingPolicyName
 });
 module.exports = __toCommonJS(tracingPolicy_exports);
-var import_core_tracing = __nccwpck_require__(623);
-var import_constants = __nccwpck_require__(6427);
-var import_userAgent = __nccwpck_require__(8431);
-var import_log = __nccwpck_require__(544);
-var import_core_util = __nccwpck_require__(7779);
+var import_core_tracing = __nccwpck_require__(20623);
+var import_constants = __nccwpck_require__(66427);
+var import_userAgent = __nccwpck_require__(28431);
+var import_log = __nccwpck_require__(80544);
+var import_core_util = __nccwpck_require__(87779);
 var import_restError = __nccwpck_require__(8666);
-var import_util = __nccwpck_require__(5750);
+var import_util = __nccwpck_require__(95750);
 const tracingPolicyName = "tracingPolicy";
 function tracingPolicy(options = {}) {
   const userAgentPromise = (0, import_userAgent.getUserAgentValue)(options.userAgentPrefix);
@@ -78074,7 +78967,7 @@ function tryProcessResponse(span, response) {
 
 /***/ }),
 
-/***/ 2799:
+/***/ 32799:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -78100,7 +78993,7 @@ __export(userAgentPolicy_exports, {
   userAgentPolicyName: () => userAgentPolicyName
 });
 module.exports = __toCommonJS(userAgentPolicy_exports);
-var import_userAgent = __nccwpck_require__(8431);
+var import_userAgent = __nccwpck_require__(28431);
 const UserAgentHeaderName = (0, import_userAgent.getUserAgentHeaderName)();
 const userAgentPolicyName = "userAgentPolicy";
 function userAgentPolicy(options = {}) {
@@ -78122,7 +79015,7 @@ function userAgentPolicy(options = {}) {
 
 /***/ }),
 
-/***/ 7466:
+/***/ 37466:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -78148,7 +79041,7 @@ __export(wrapAbortSignalLikePolicy_exports, {
   wrapAbortSignalLikePolicyName: () => wrapAbortSignalLikePolicyName
 });
 module.exports = __toCommonJS(wrapAbortSignalLikePolicy_exports);
-var import_wrapAbortSignal = __nccwpck_require__(1297);
+var import_wrapAbortSignal = __nccwpck_require__(91297);
 const wrapAbortSignalLikePolicyName = "wrapAbortSignalLikePolicy";
 function wrapAbortSignalLikePolicy() {
   return {
@@ -78200,7 +79093,7 @@ __export(restError_exports, {
   isRestError: () => isRestError
 });
 module.exports = __toCommonJS(restError_exports);
-var import_ts_http_runtime = __nccwpck_require__(1958);
+var import_ts_http_runtime = __nccwpck_require__(41958);
 const RestError = import_ts_http_runtime.RestError;
 function isRestError(e) {
   return (0, import_ts_http_runtime.isRestError)(e);
@@ -78212,7 +79105,7 @@ function isRestError(e) {
 
 /***/ }),
 
-/***/ 6141:
+/***/ 36141:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -78237,7 +79130,7 @@ __export(createFile_exports, {
   createFile: () => createFile
 });
 module.exports = __toCommonJS(createFile_exports);
-var import_file = __nccwpck_require__(7073);
+var import_file = __nccwpck_require__(97073);
 function createFile(content, name, options = {}) {
   return (0, import_file.createRawFile)(content, name, options);
 }
@@ -78248,7 +79141,7 @@ function createFile(content, name, options = {}) {
 
 /***/ }),
 
-/***/ 7073:
+/***/ 97073:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -78277,7 +79170,7 @@ __export(file_exports, {
   hasRawContent: () => hasRawContent
 });
 module.exports = __toCommonJS(file_exports);
-var import_createFile = __nccwpck_require__(6141);
+var import_createFile = __nccwpck_require__(36141);
 function isNodeReadableStream(x) {
   return typeof x === "object" && x !== null && "pipe" in x && typeof x.pipe === "function";
 }
@@ -78358,7 +79251,7 @@ function toArrayBuffer(source) {
 
 /***/ }),
 
-/***/ 9202:
+/***/ 39202:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -78384,7 +79277,7 @@ __export(tokenCycler_exports, {
   createTokenCycler: () => createTokenCycler
 });
 module.exports = __toCommonJS(tokenCycler_exports);
-var import_core_util = __nccwpck_require__(7779);
+var import_core_util = __nccwpck_require__(87779);
 const DEFAULT_CYCLER_OPTIONS = {
   forcedRefreshWindowInMs: 1e3,
   // Force waiting for a refresh 1s before the token expires
@@ -78500,7 +79393,7 @@ function createTokenCycler(credential, tokenCyclerOptions) {
 
 /***/ }),
 
-/***/ 8431:
+/***/ 28431:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -78526,8 +79419,8 @@ __export(userAgent_exports, {
   getUserAgentValue: () => getUserAgentValue
 });
 module.exports = __toCommonJS(userAgent_exports);
-var import_userAgent = __nccwpck_require__(1848);
-var import_constants = __nccwpck_require__(6427);
+var import_userAgent = __nccwpck_require__(31848);
+var import_constants = __nccwpck_require__(66427);
 function getUserAgentString(telemetryInfo) {
   const parts = [];
   for (const [key, value] of telemetryInfo) {
@@ -78554,7 +79447,7 @@ async function getUserAgentValue(prefix) {
 
 /***/ }),
 
-/***/ 1848:
+/***/ 31848:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __create = Object.create;
@@ -78590,7 +79483,7 @@ __export(userAgentPlatform_exports, {
   setPlatformSpecificData: () => setPlatformSpecificData
 });
 module.exports = __toCommonJS(userAgentPlatform_exports);
-var import_node_os = __toESM(__nccwpck_require__(8161));
+var import_node_os = __toESM(__nccwpck_require__(48161));
 var import_node_process = __toESM(__nccwpck_require__(1708));
 function getHeaderName() {
   return "User-Agent";
@@ -78614,7 +79507,7 @@ async function setPlatformSpecificData(map) {
 
 /***/ }),
 
-/***/ 1297:
+/***/ 91297:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -78672,7 +79565,7 @@ function wrapAbortSignalLike(abortSignalLike) {
 
 /***/ }),
 
-/***/ 623:
+/***/ 20623:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -78681,15 +79574,15 @@ function wrapAbortSignalLike(abortSignalLike) {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.createTracingClient = exports.useInstrumenter = void 0;
-var instrumenter_js_1 = __nccwpck_require__(8729);
+var instrumenter_js_1 = __nccwpck_require__(48729);
 Object.defineProperty(exports, "useInstrumenter", ({ enumerable: true, get: function () { return instrumenter_js_1.useInstrumenter; } }));
-var tracingClient_js_1 = __nccwpck_require__(3438);
+var tracingClient_js_1 = __nccwpck_require__(93438);
 Object.defineProperty(exports, "createTracingClient", ({ enumerable: true, get: function () { return tracingClient_js_1.createTracingClient; } }));
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 8729:
+/***/ 48729:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -78701,8 +79594,8 @@ exports.createDefaultTracingSpan = createDefaultTracingSpan;
 exports.createDefaultInstrumenter = createDefaultInstrumenter;
 exports.useInstrumenter = useInstrumenter;
 exports.getInstrumenter = getInstrumenter;
-const tracingContext_js_1 = __nccwpck_require__(9186);
-const state_js_1 = __nccwpck_require__(8914);
+const tracingContext_js_1 = __nccwpck_require__(79186);
+const state_js_1 = __nccwpck_require__(38914);
 function createDefaultTracingSpan() {
     return {
         end: () => {
@@ -78765,7 +79658,7 @@ function getInstrumenter() {
 
 /***/ }),
 
-/***/ 8914:
+/***/ 38914:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -78786,7 +79679,7 @@ exports.state = {
 
 /***/ }),
 
-/***/ 3438:
+/***/ 93438:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -78795,8 +79688,8 @@ exports.state = {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.createTracingClient = createTracingClient;
-const instrumenter_js_1 = __nccwpck_require__(8729);
-const tracingContext_js_1 = __nccwpck_require__(9186);
+const instrumenter_js_1 = __nccwpck_require__(48729);
+const tracingContext_js_1 = __nccwpck_require__(79186);
 /**
  * Creates a new tracing client.
  *
@@ -78874,7 +79767,7 @@ function createTracingClient(options) {
 
 /***/ }),
 
-/***/ 9186:
+/***/ 79186:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -78934,7 +79827,7 @@ exports.TracingContextImpl = TracingContextImpl;
 
 /***/ }),
 
-/***/ 5209:
+/***/ 95209:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -78964,7 +79857,7 @@ async function cancelablePromiseRace(abortablePromiseBuilders, options) {
 
 /***/ }),
 
-/***/ 3128:
+/***/ 63128:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -78973,7 +79866,7 @@ async function cancelablePromiseRace(abortablePromiseBuilders, options) {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.createAbortablePromise = createAbortablePromise;
-const abort_controller_1 = __nccwpck_require__(3134);
+const abort_controller_1 = __nccwpck_require__(83134);
 /**
  * Creates an abortable promise.
  * @param buildPromise - A function that takes the resolve and reject functions as parameters.
@@ -79016,7 +79909,7 @@ function createAbortablePromise(buildPromise, options) {
 
 /***/ }),
 
-/***/ 636:
+/***/ 90636:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -79026,8 +79919,8 @@ function createAbortablePromise(buildPromise, options) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.delay = delay;
 exports.calculateRetryDelay = calculateRetryDelay;
-const createAbortablePromise_js_1 = __nccwpck_require__(3128);
-const util_1 = __nccwpck_require__(5750);
+const createAbortablePromise_js_1 = __nccwpck_require__(63128);
+const util_1 = __nccwpck_require__(95750);
 const StandardAbortMessage = "The delay was aborted.";
 /**
  * A wrapper for setTimeout that resolves a promise after timeInMs milliseconds.
@@ -79066,7 +79959,7 @@ function calculateRetryDelay(retryAttempt, config) {
 
 /***/ }),
 
-/***/ 9945:
+/***/ 99945:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -79075,7 +79968,7 @@ function calculateRetryDelay(retryAttempt, config) {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getErrorMessage = getErrorMessage;
-const util_1 = __nccwpck_require__(5750);
+const util_1 = __nccwpck_require__(95750);
 /**
  * Given what is thought to be an error object, return the message if possible.
  * If the message is missing, returns a stringified version of the input.
@@ -79106,7 +79999,7 @@ function getErrorMessage(e) {
 
 /***/ }),
 
-/***/ 7779:
+/***/ 87779:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -79124,17 +80017,17 @@ exports.isObject = isObject;
 exports.randomUUID = randomUUID;
 exports.uint8ArrayToString = uint8ArrayToString;
 exports.stringToUint8Array = stringToUint8Array;
-const tslib_1 = __nccwpck_require__(1860);
-const tspRuntime = tslib_1.__importStar(__nccwpck_require__(5750));
-var aborterUtils_js_1 = __nccwpck_require__(5209);
+const tslib_1 = __nccwpck_require__(61860);
+const tspRuntime = tslib_1.__importStar(__nccwpck_require__(95750));
+var aborterUtils_js_1 = __nccwpck_require__(95209);
 Object.defineProperty(exports, "cancelablePromiseRace", ({ enumerable: true, get: function () { return aborterUtils_js_1.cancelablePromiseRace; } }));
-var createAbortablePromise_js_1 = __nccwpck_require__(3128);
+var createAbortablePromise_js_1 = __nccwpck_require__(63128);
 Object.defineProperty(exports, "createAbortablePromise", ({ enumerable: true, get: function () { return createAbortablePromise_js_1.createAbortablePromise; } }));
-var delay_js_1 = __nccwpck_require__(636);
+var delay_js_1 = __nccwpck_require__(90636);
 Object.defineProperty(exports, "delay", ({ enumerable: true, get: function () { return delay_js_1.delay; } }));
-var error_js_1 = __nccwpck_require__(9945);
+var error_js_1 = __nccwpck_require__(99945);
 Object.defineProperty(exports, "getErrorMessage", ({ enumerable: true, get: function () { return error_js_1.getErrorMessage; } }));
-var typeGuards_js_1 = __nccwpck_require__(6277);
+var typeGuards_js_1 = __nccwpck_require__(66277);
 Object.defineProperty(exports, "isDefined", ({ enumerable: true, get: function () { return typeGuards_js_1.isDefined; } }));
 Object.defineProperty(exports, "isObjectWithProperties", ({ enumerable: true, get: function () { return typeGuards_js_1.isObjectWithProperties; } }));
 Object.defineProperty(exports, "objectHasProperty", ({ enumerable: true, get: function () { return typeGuards_js_1.objectHasProperty; } }));
@@ -79264,7 +80157,7 @@ function stringToUint8Array(value, format) {
 
 /***/ }),
 
-/***/ 6277:
+/***/ 66277:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -79310,7 +80203,7 @@ function objectHasProperty(thing, property) {
 
 /***/ }),
 
-/***/ 7608:
+/***/ 27608:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -79320,15 +80213,15 @@ function objectHasProperty(thing, property) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.IdentityClient = void 0;
 exports.getIdentityClientAuthorityHost = getIdentityClientAuthorityHost;
-const core_client_1 = __nccwpck_require__(160);
-const core_util_1 = __nccwpck_require__(7779);
-const core_rest_pipeline_1 = __nccwpck_require__(778);
-const errors_js_1 = __nccwpck_require__(6242);
-const identityTokenEndpoint_js_1 = __nccwpck_require__(240);
-const constants_js_1 = __nccwpck_require__(516);
-const tracing_js_1 = __nccwpck_require__(9180);
-const logging_js_1 = __nccwpck_require__(2615);
-const utils_js_1 = __nccwpck_require__(4312);
+const core_client_1 = __nccwpck_require__(60160);
+const core_util_1 = __nccwpck_require__(87779);
+const core_rest_pipeline_1 = __nccwpck_require__(20778);
+const errors_js_1 = __nccwpck_require__(16242);
+const identityTokenEndpoint_js_1 = __nccwpck_require__(70240);
+const constants_js_1 = __nccwpck_require__(30516);
+const tracing_js_1 = __nccwpck_require__(79180);
+const logging_js_1 = __nccwpck_require__(72615);
+const utils_js_1 = __nccwpck_require__(14312);
 const noCorrelationId = "noCorrelationId";
 /**
  * @internal
@@ -79582,7 +80475,7 @@ exports.IdentityClient = IdentityClient;
 
 /***/ }),
 
-/***/ 516:
+/***/ 30516:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -79667,7 +80560,7 @@ exports.DEFAULT_TOKEN_CACHE_NAME = "msal.cache";
 
 /***/ }),
 
-/***/ 8317:
+/***/ 78317:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -79676,12 +80569,12 @@ exports.DEFAULT_TOKEN_CACHE_NAME = "msal.cache";
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AuthorizationCodeCredential = void 0;
-const tenantIdUtils_js_1 = __nccwpck_require__(4700);
-const tenantIdUtils_js_2 = __nccwpck_require__(4700);
-const logging_js_1 = __nccwpck_require__(2615);
-const scopeUtils_js_1 = __nccwpck_require__(8185);
-const tracing_js_1 = __nccwpck_require__(9180);
-const msalClient_js_1 = __nccwpck_require__(7359);
+const tenantIdUtils_js_1 = __nccwpck_require__(74700);
+const tenantIdUtils_js_2 = __nccwpck_require__(74700);
+const logging_js_1 = __nccwpck_require__(72615);
+const scopeUtils_js_1 = __nccwpck_require__(38185);
+const tracing_js_1 = __nccwpck_require__(79180);
+const msalClient_js_1 = __nccwpck_require__(67359);
 const logger = (0, logging_js_1.credentialLogger)("AuthorizationCodeCredential");
 /**
  * Enables authentication to Microsoft Entra ID using an authorization code
@@ -79752,7 +80645,7 @@ exports.AuthorizationCodeCredential = AuthorizationCodeCredential;
 
 /***/ }),
 
-/***/ 7204:
+/***/ 37204:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -79761,14 +80654,14 @@ exports.AuthorizationCodeCredential = AuthorizationCodeCredential;
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AzureCliCredential = exports.cliCredentialInternals = exports.azureCliPublicErrorMessages = void 0;
-const tslib_1 = __nccwpck_require__(1860);
-const tenantIdUtils_js_1 = __nccwpck_require__(4700);
-const logging_js_1 = __nccwpck_require__(2615);
-const scopeUtils_js_1 = __nccwpck_require__(8185);
-const errors_js_1 = __nccwpck_require__(6242);
-const child_process_1 = tslib_1.__importDefault(__nccwpck_require__(5317));
-const tracing_js_1 = __nccwpck_require__(9180);
-const subscriptionUtils_js_1 = __nccwpck_require__(4860);
+const tslib_1 = __nccwpck_require__(61860);
+const tenantIdUtils_js_1 = __nccwpck_require__(74700);
+const logging_js_1 = __nccwpck_require__(72615);
+const scopeUtils_js_1 = __nccwpck_require__(38185);
+const errors_js_1 = __nccwpck_require__(16242);
+const child_process_1 = tslib_1.__importDefault(__nccwpck_require__(35317));
+const tracing_js_1 = __nccwpck_require__(79180);
+const subscriptionUtils_js_1 = __nccwpck_require__(84860);
 const logger = (0, logging_js_1.credentialLogger)("AzureCliCredential");
 /**
  * Messages to use when throwing in this credential.
@@ -79983,7 +80876,7 @@ exports.AzureCliCredential = AzureCliCredential;
 
 /***/ }),
 
-/***/ 9190:
+/***/ 79190:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -79992,13 +80885,13 @@ exports.AzureCliCredential = AzureCliCredential;
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AzureDeveloperCliCredential = exports.developerCliCredentialInternals = exports.azureDeveloperCliPublicErrorMessages = void 0;
-const tslib_1 = __nccwpck_require__(1860);
-const logging_js_1 = __nccwpck_require__(2615);
-const errors_js_1 = __nccwpck_require__(6242);
-const child_process_1 = tslib_1.__importDefault(__nccwpck_require__(5317));
-const tenantIdUtils_js_1 = __nccwpck_require__(4700);
-const tracing_js_1 = __nccwpck_require__(9180);
-const scopeUtils_js_1 = __nccwpck_require__(8185);
+const tslib_1 = __nccwpck_require__(61860);
+const logging_js_1 = __nccwpck_require__(72615);
+const errors_js_1 = __nccwpck_require__(16242);
+const child_process_1 = tslib_1.__importDefault(__nccwpck_require__(35317));
+const tenantIdUtils_js_1 = __nccwpck_require__(74700);
+const tracing_js_1 = __nccwpck_require__(79180);
+const scopeUtils_js_1 = __nccwpck_require__(38185);
 const logger = (0, logging_js_1.credentialLogger)("AzureDeveloperCliCredential");
 /**
  * Messages to use when throwing in this credential.
@@ -80200,7 +81093,7 @@ exports.AzureDeveloperCliCredential = AzureDeveloperCliCredential;
 
 /***/ }),
 
-/***/ 4473:
+/***/ 54473:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -80210,12 +81103,12 @@ exports.AzureDeveloperCliCredential = AzureDeveloperCliCredential;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AzurePipelinesCredential = void 0;
 exports.handleOidcResponse = handleOidcResponse;
-const errors_js_1 = __nccwpck_require__(6242);
-const core_rest_pipeline_1 = __nccwpck_require__(778);
-const clientAssertionCredential_js_1 = __nccwpck_require__(644);
-const identityClient_js_1 = __nccwpck_require__(7608);
-const tenantIdUtils_js_1 = __nccwpck_require__(4700);
-const logging_js_1 = __nccwpck_require__(2615);
+const errors_js_1 = __nccwpck_require__(16242);
+const core_rest_pipeline_1 = __nccwpck_require__(20778);
+const clientAssertionCredential_js_1 = __nccwpck_require__(80644);
+const identityClient_js_1 = __nccwpck_require__(27608);
+const tenantIdUtils_js_1 = __nccwpck_require__(74700);
+const logging_js_1 = __nccwpck_require__(72615);
 const credentialName = "AzurePipelinesCredential";
 const logger = (0, logging_js_1.credentialLogger)(credentialName);
 const OIDC_API_VERSION = "7.1";
@@ -80357,7 +81250,7 @@ function handleOidcResponse(response) {
 
 /***/ }),
 
-/***/ 8223:
+/***/ 68223:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -80368,12 +81261,12 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AzurePowerShellCredential = exports.commandStack = exports.powerShellPublicErrorMessages = exports.powerShellErrors = void 0;
 exports.formatCommand = formatCommand;
 exports.parseJsonToken = parseJsonToken;
-const tenantIdUtils_js_1 = __nccwpck_require__(4700);
-const logging_js_1 = __nccwpck_require__(2615);
-const scopeUtils_js_1 = __nccwpck_require__(8185);
-const errors_js_1 = __nccwpck_require__(6242);
-const processUtils_js_1 = __nccwpck_require__(3853);
-const tracing_js_1 = __nccwpck_require__(9180);
+const tenantIdUtils_js_1 = __nccwpck_require__(74700);
+const logging_js_1 = __nccwpck_require__(72615);
+const scopeUtils_js_1 = __nccwpck_require__(38185);
+const errors_js_1 = __nccwpck_require__(16242);
+const processUtils_js_1 = __nccwpck_require__(86234);
+const tracing_js_1 = __nccwpck_require__(79180);
 const logger = (0, logging_js_1.credentialLogger)("AzurePowerShellCredential");
 const isWindows = process.platform === "win32";
 /**
@@ -80628,7 +81521,7 @@ async function parseJsonToken(result) {
 
 /***/ }),
 
-/***/ 8502:
+/***/ 68502:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -80637,13 +81530,13 @@ async function parseJsonToken(result) {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.BrokerCredential = void 0;
-const tenantIdUtils_js_1 = __nccwpck_require__(4700);
-const logging_js_1 = __nccwpck_require__(2615);
-const scopeUtils_js_1 = __nccwpck_require__(8185);
-const tracing_js_1 = __nccwpck_require__(9180);
-const msalClient_js_1 = __nccwpck_require__(7359);
-const constants_js_1 = __nccwpck_require__(516);
-const errors_js_1 = __nccwpck_require__(6242);
+const tenantIdUtils_js_1 = __nccwpck_require__(74700);
+const logging_js_1 = __nccwpck_require__(72615);
+const scopeUtils_js_1 = __nccwpck_require__(38185);
+const tracing_js_1 = __nccwpck_require__(79180);
+const msalClient_js_1 = __nccwpck_require__(67359);
+const constants_js_1 = __nccwpck_require__(30516);
+const errors_js_1 = __nccwpck_require__(16242);
 const logger = (0, logging_js_1.credentialLogger)("BrokerCredential");
 /**
  * Enables authentication to Microsoft Entra ID using WAM (Web Account Manager) broker.
@@ -80708,7 +81601,7 @@ exports.BrokerCredential = BrokerCredential;
 
 /***/ }),
 
-/***/ 2342:
+/***/ 12342:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -80717,9 +81610,9 @@ exports.BrokerCredential = BrokerCredential;
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ChainedTokenCredential = exports.logger = void 0;
-const errors_js_1 = __nccwpck_require__(6242);
-const logging_js_1 = __nccwpck_require__(2615);
-const tracing_js_1 = __nccwpck_require__(9180);
+const errors_js_1 = __nccwpck_require__(16242);
+const logging_js_1 = __nccwpck_require__(72615);
+const tracing_js_1 = __nccwpck_require__(79180);
 /**
  * @internal
  */
@@ -80811,7 +81704,7 @@ exports.ChainedTokenCredential = ChainedTokenCredential;
 
 /***/ }),
 
-/***/ 644:
+/***/ 80644:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -80820,11 +81713,11 @@ exports.ChainedTokenCredential = ChainedTokenCredential;
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ClientAssertionCredential = void 0;
-const msalClient_js_1 = __nccwpck_require__(7359);
-const tenantIdUtils_js_1 = __nccwpck_require__(4700);
-const errors_js_1 = __nccwpck_require__(6242);
-const logging_js_1 = __nccwpck_require__(2615);
-const tracing_js_1 = __nccwpck_require__(9180);
+const msalClient_js_1 = __nccwpck_require__(67359);
+const tenantIdUtils_js_1 = __nccwpck_require__(74700);
+const errors_js_1 = __nccwpck_require__(16242);
+const logging_js_1 = __nccwpck_require__(72615);
+const tracing_js_1 = __nccwpck_require__(79180);
 const logger = (0, logging_js_1.credentialLogger)("ClientAssertionCredential");
 /**
  * Authenticates a service principal with a JWT assertion.
@@ -80886,7 +81779,7 @@ exports.ClientAssertionCredential = ClientAssertionCredential;
 
 /***/ }),
 
-/***/ 339:
+/***/ 40339:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -80896,12 +81789,12 @@ exports.ClientAssertionCredential = ClientAssertionCredential;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ClientCertificateCredential = void 0;
 exports.parseCertificate = parseCertificate;
-const msalClient_js_1 = __nccwpck_require__(7359);
-const node_crypto_1 = __nccwpck_require__(7598);
-const tenantIdUtils_js_1 = __nccwpck_require__(4700);
-const logging_js_1 = __nccwpck_require__(2615);
-const promises_1 = __nccwpck_require__(1455);
-const tracing_js_1 = __nccwpck_require__(9180);
+const msalClient_js_1 = __nccwpck_require__(67359);
+const node_crypto_1 = __nccwpck_require__(77598);
+const tenantIdUtils_js_1 = __nccwpck_require__(74700);
+const logging_js_1 = __nccwpck_require__(72615);
+const promises_1 = __nccwpck_require__(51455);
+const tracing_js_1 = __nccwpck_require__(79180);
 const credentialName = "ClientCertificateCredential";
 const logger = (0, logging_js_1.credentialLogger)(credentialName);
 /**
@@ -81036,7 +81929,7 @@ async function parseCertificate(certificateConfiguration, sendCertificateChain) 
 
 /***/ }),
 
-/***/ 9424:
+/***/ 49424:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -81045,12 +81938,12 @@ async function parseCertificate(certificateConfiguration, sendCertificateChain) 
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ClientSecretCredential = void 0;
-const msalClient_js_1 = __nccwpck_require__(7359);
-const tenantIdUtils_js_1 = __nccwpck_require__(4700);
-const errors_js_1 = __nccwpck_require__(6242);
-const logging_js_1 = __nccwpck_require__(2615);
-const scopeUtils_js_1 = __nccwpck_require__(8185);
-const tracing_js_1 = __nccwpck_require__(9180);
+const msalClient_js_1 = __nccwpck_require__(67359);
+const tenantIdUtils_js_1 = __nccwpck_require__(74700);
+const errors_js_1 = __nccwpck_require__(16242);
+const logging_js_1 = __nccwpck_require__(72615);
+const scopeUtils_js_1 = __nccwpck_require__(38185);
+const tracing_js_1 = __nccwpck_require__(79180);
 const logger = (0, logging_js_1.credentialLogger)("ClientSecretCredential");
 /**
  * Enables authentication to Microsoft Entra ID using a client secret
@@ -81115,7 +82008,7 @@ exports.ClientSecretCredential = ClientSecretCredential;
 
 /***/ }),
 
-/***/ 2451:
+/***/ 72451:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -81124,9 +82017,9 @@ exports.ClientSecretCredential = ClientSecretCredential;
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DefaultAzureCredential = exports.UnavailableDefaultCredential = void 0;
-const chainedTokenCredential_js_1 = __nccwpck_require__(2342);
-const logging_js_1 = __nccwpck_require__(2615);
-const defaultAzureCredentialFunctions_js_1 = __nccwpck_require__(4318);
+const chainedTokenCredential_js_1 = __nccwpck_require__(12342);
+const logging_js_1 = __nccwpck_require__(72615);
+const defaultAzureCredentialFunctions_js_1 = __nccwpck_require__(84318);
 const logger = (0, logging_js_1.credentialLogger)("DefaultAzureCredential");
 /**
  * A no-op credential that logs the reason it was skipped if getToken is called.
@@ -81289,7 +82182,7 @@ function validateRequiredEnvVars(options) {
 
 /***/ }),
 
-/***/ 4318:
+/***/ 84318:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -81305,14 +82198,14 @@ exports.createDefaultAzureDeveloperCliCredential = createDefaultAzureDeveloperCl
 exports.createDefaultAzureCliCredential = createDefaultAzureCliCredential;
 exports.createDefaultAzurePowershellCredential = createDefaultAzurePowershellCredential;
 exports.createDefaultEnvironmentCredential = createDefaultEnvironmentCredential;
-const environmentCredential_js_1 = __nccwpck_require__(6660);
-const index_js_1 = __nccwpck_require__(3661);
-const workloadIdentityCredential_js_1 = __nccwpck_require__(6712);
-const azureDeveloperCliCredential_js_1 = __nccwpck_require__(9190);
-const azureCliCredential_js_1 = __nccwpck_require__(7204);
-const azurePowerShellCredential_js_1 = __nccwpck_require__(8223);
-const visualStudioCodeCredential_js_1 = __nccwpck_require__(8088);
-const brokerCredential_js_1 = __nccwpck_require__(8502);
+const environmentCredential_js_1 = __nccwpck_require__(36660);
+const index_js_1 = __nccwpck_require__(93661);
+const workloadIdentityCredential_js_1 = __nccwpck_require__(76712);
+const azureDeveloperCliCredential_js_1 = __nccwpck_require__(79190);
+const azureCliCredential_js_1 = __nccwpck_require__(37204);
+const azurePowerShellCredential_js_1 = __nccwpck_require__(68223);
+const visualStudioCodeCredential_js_1 = __nccwpck_require__(78088);
+const brokerCredential_js_1 = __nccwpck_require__(68502);
 /**
  * Creates a {@link BrokerCredential} instance with the provided options.
  * This credential uses the Windows Authentication Manager (WAM) broker for authentication.
@@ -81453,7 +82346,7 @@ function createDefaultEnvironmentCredential(options = {}) {
 
 /***/ }),
 
-/***/ 5164:
+/***/ 35164:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -81463,12 +82356,12 @@ function createDefaultEnvironmentCredential(options = {}) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DeviceCodeCredential = void 0;
 exports.defaultDeviceCodePromptCallback = defaultDeviceCodePromptCallback;
-const tenantIdUtils_js_1 = __nccwpck_require__(4700);
-const logging_js_1 = __nccwpck_require__(2615);
-const scopeUtils_js_1 = __nccwpck_require__(8185);
-const tracing_js_1 = __nccwpck_require__(9180);
-const msalClient_js_1 = __nccwpck_require__(7359);
-const constants_js_1 = __nccwpck_require__(516);
+const tenantIdUtils_js_1 = __nccwpck_require__(74700);
+const logging_js_1 = __nccwpck_require__(72615);
+const scopeUtils_js_1 = __nccwpck_require__(38185);
+const tracing_js_1 = __nccwpck_require__(79180);
+const msalClient_js_1 = __nccwpck_require__(67359);
+const constants_js_1 = __nccwpck_require__(30516);
 const logger = (0, logging_js_1.credentialLogger)("DeviceCodeCredential");
 /**
  * Method that logs the user code from the DeviceCodeCredential.
@@ -81570,7 +82463,7 @@ exports.DeviceCodeCredential = DeviceCodeCredential;
 
 /***/ }),
 
-/***/ 6660:
+/***/ 36660:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -81580,13 +82473,13 @@ exports.DeviceCodeCredential = DeviceCodeCredential;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.EnvironmentCredential = exports.AllSupportedEnvironmentVariables = void 0;
 exports.getSendCertificateChain = getSendCertificateChain;
-const errors_js_1 = __nccwpck_require__(6242);
-const logging_js_1 = __nccwpck_require__(2615);
-const clientCertificateCredential_js_1 = __nccwpck_require__(339);
-const clientSecretCredential_js_1 = __nccwpck_require__(9424);
-const usernamePasswordCredential_js_1 = __nccwpck_require__(6678);
-const tenantIdUtils_js_1 = __nccwpck_require__(4700);
-const tracing_js_1 = __nccwpck_require__(9180);
+const errors_js_1 = __nccwpck_require__(16242);
+const logging_js_1 = __nccwpck_require__(72615);
+const clientCertificateCredential_js_1 = __nccwpck_require__(40339);
+const clientSecretCredential_js_1 = __nccwpck_require__(49424);
+const usernamePasswordCredential_js_1 = __nccwpck_require__(96678);
+const tenantIdUtils_js_1 = __nccwpck_require__(74700);
+const tracing_js_1 = __nccwpck_require__(79180);
 /**
  * Contains the list of all supported environment variable names so that an
  * appropriate error message can be generated when no credentials can be
@@ -81710,7 +82603,7 @@ exports.EnvironmentCredential = EnvironmentCredential;
 
 /***/ }),
 
-/***/ 6115:
+/***/ 16115:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -81719,12 +82612,12 @@ exports.EnvironmentCredential = EnvironmentCredential;
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.InteractiveBrowserCredential = void 0;
-const tenantIdUtils_js_1 = __nccwpck_require__(4700);
-const logging_js_1 = __nccwpck_require__(2615);
-const scopeUtils_js_1 = __nccwpck_require__(8185);
-const tracing_js_1 = __nccwpck_require__(9180);
-const msalClient_js_1 = __nccwpck_require__(7359);
-const constants_js_1 = __nccwpck_require__(516);
+const tenantIdUtils_js_1 = __nccwpck_require__(74700);
+const logging_js_1 = __nccwpck_require__(72615);
+const scopeUtils_js_1 = __nccwpck_require__(38185);
+const tracing_js_1 = __nccwpck_require__(79180);
+const msalClient_js_1 = __nccwpck_require__(67359);
+const constants_js_1 = __nccwpck_require__(30516);
 const logger = (0, logging_js_1.credentialLogger)("InteractiveBrowserCredential");
 /**
  * Enables authentication to Microsoft Entra ID inside of the web browser
@@ -81831,7 +82724,7 @@ exports.InteractiveBrowserCredential = InteractiveBrowserCredential;
 
 /***/ }),
 
-/***/ 527:
+/***/ 50527:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -81840,11 +82733,11 @@ exports.InteractiveBrowserCredential = InteractiveBrowserCredential;
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.imdsMsi = void 0;
-const core_rest_pipeline_1 = __nccwpck_require__(778);
-const core_util_1 = __nccwpck_require__(7779);
-const logging_js_1 = __nccwpck_require__(2615);
-const utils_js_1 = __nccwpck_require__(4312);
-const tracing_js_1 = __nccwpck_require__(9180);
+const core_rest_pipeline_1 = __nccwpck_require__(20778);
+const core_util_1 = __nccwpck_require__(87779);
+const logging_js_1 = __nccwpck_require__(72615);
+const utils_js_1 = __nccwpck_require__(14312);
+const tracing_js_1 = __nccwpck_require__(79180);
 const msiName = "ManagedIdentityCredential - IMDS";
 const logger = (0, logging_js_1.credentialLogger)(msiName);
 const imdsHost = "http://169.254.169.254";
@@ -81938,7 +82831,7 @@ exports.imdsMsi = {
 
 /***/ }),
 
-/***/ 968:
+/***/ 30968:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -81947,8 +82840,8 @@ exports.imdsMsi = {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.imdsRetryPolicy = imdsRetryPolicy;
-const core_rest_pipeline_1 = __nccwpck_require__(778);
-const core_util_1 = __nccwpck_require__(7779);
+const core_rest_pipeline_1 = __nccwpck_require__(20778);
+const core_util_1 = __nccwpck_require__(87779);
 // Matches the default retry configuration in expontentialRetryStrategy.ts
 const DEFAULT_CLIENT_MAX_RETRY_INTERVAL = 1000 * 64;
 // For 410 responses, we need at least 70 seconds total retry duration
@@ -81991,7 +82884,7 @@ function imdsRetryPolicy(msiRetryConfig) {
 
 /***/ }),
 
-/***/ 3661:
+/***/ 93661:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -82000,17 +82893,17 @@ function imdsRetryPolicy(msiRetryConfig) {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ManagedIdentityCredential = void 0;
-const logger_1 = __nccwpck_require__(6515);
-const msal_node_1 = __nccwpck_require__(7);
-const identityClient_js_1 = __nccwpck_require__(7608);
-const errors_js_1 = __nccwpck_require__(6242);
-const utils_js_1 = __nccwpck_require__(2357);
-const imdsRetryPolicy_js_1 = __nccwpck_require__(968);
-const logging_js_1 = __nccwpck_require__(2615);
-const tracing_js_1 = __nccwpck_require__(9180);
-const imdsMsi_js_1 = __nccwpck_require__(527);
-const tokenExchangeMsi_js_1 = __nccwpck_require__(1618);
-const utils_js_2 = __nccwpck_require__(4312);
+const logger_1 = __nccwpck_require__(26515);
+const msal_node_1 = __nccwpck_require__(50007);
+const identityClient_js_1 = __nccwpck_require__(27608);
+const errors_js_1 = __nccwpck_require__(16242);
+const utils_js_1 = __nccwpck_require__(22357);
+const imdsRetryPolicy_js_1 = __nccwpck_require__(30968);
+const logging_js_1 = __nccwpck_require__(72615);
+const tracing_js_1 = __nccwpck_require__(79180);
+const imdsMsi_js_1 = __nccwpck_require__(50527);
+const tokenExchangeMsi_js_1 = __nccwpck_require__(51618);
+const utils_js_2 = __nccwpck_require__(14312);
 const logger = (0, logging_js_1.credentialLogger)("ManagedIdentityCredential");
 /**
  * Attempts authentication using a managed identity available at the deployment environment.
@@ -82255,7 +83148,7 @@ function isNetworkError(err) {
 
 /***/ }),
 
-/***/ 1618:
+/***/ 51618:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -82264,8 +83157,8 @@ function isNetworkError(err) {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.tokenExchangeMsi = void 0;
-const workloadIdentityCredential_js_1 = __nccwpck_require__(6712);
-const logging_js_1 = __nccwpck_require__(2615);
+const workloadIdentityCredential_js_1 = __nccwpck_require__(76712);
+const logging_js_1 = __nccwpck_require__(72615);
 const msiName = "ManagedIdentityCredential - Token Exchange";
 const logger = (0, logging_js_1.credentialLogger)(msiName);
 /**
@@ -82303,7 +83196,7 @@ exports.tokenExchangeMsi = {
 
 /***/ }),
 
-/***/ 4312:
+/***/ 14312:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -82397,7 +83290,7 @@ function parseRefreshTimestamp(body) {
 
 /***/ }),
 
-/***/ 6347:
+/***/ 76347:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -82406,14 +83299,14 @@ function parseRefreshTimestamp(body) {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OnBehalfOfCredential = void 0;
-const msalClient_js_1 = __nccwpck_require__(7359);
-const logging_js_1 = __nccwpck_require__(2615);
-const tenantIdUtils_js_1 = __nccwpck_require__(4700);
-const errors_js_1 = __nccwpck_require__(6242);
-const node_crypto_1 = __nccwpck_require__(7598);
-const scopeUtils_js_1 = __nccwpck_require__(8185);
-const promises_1 = __nccwpck_require__(1455);
-const tracing_js_1 = __nccwpck_require__(9180);
+const msalClient_js_1 = __nccwpck_require__(67359);
+const logging_js_1 = __nccwpck_require__(72615);
+const tenantIdUtils_js_1 = __nccwpck_require__(74700);
+const errors_js_1 = __nccwpck_require__(16242);
+const node_crypto_1 = __nccwpck_require__(77598);
+const scopeUtils_js_1 = __nccwpck_require__(38185);
+const promises_1 = __nccwpck_require__(51455);
+const tracing_js_1 = __nccwpck_require__(79180);
 const credentialName = "OnBehalfOfCredential";
 const logger = (0, logging_js_1.credentialLogger)(credentialName);
 /**
@@ -82538,7 +83431,7 @@ exports.OnBehalfOfCredential = OnBehalfOfCredential;
 
 /***/ }),
 
-/***/ 6678:
+/***/ 96678:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -82547,12 +83440,12 @@ exports.OnBehalfOfCredential = OnBehalfOfCredential;
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.UsernamePasswordCredential = void 0;
-const msalClient_js_1 = __nccwpck_require__(7359);
-const tenantIdUtils_js_1 = __nccwpck_require__(4700);
-const errors_js_1 = __nccwpck_require__(6242);
-const logging_js_1 = __nccwpck_require__(2615);
-const scopeUtils_js_1 = __nccwpck_require__(8185);
-const tracing_js_1 = __nccwpck_require__(9180);
+const msalClient_js_1 = __nccwpck_require__(67359);
+const tenantIdUtils_js_1 = __nccwpck_require__(74700);
+const errors_js_1 = __nccwpck_require__(16242);
+const logging_js_1 = __nccwpck_require__(72615);
+const scopeUtils_js_1 = __nccwpck_require__(38185);
+const tracing_js_1 = __nccwpck_require__(79180);
 const logger = (0, logging_js_1.credentialLogger)("UsernamePasswordCredential");
 /**
  * Enables authentication to Microsoft Entra ID with a user's
@@ -82625,7 +83518,7 @@ exports.UsernamePasswordCredential = UsernamePasswordCredential;
 
 /***/ }),
 
-/***/ 8088:
+/***/ 78088:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -82634,15 +83527,15 @@ exports.UsernamePasswordCredential = UsernamePasswordCredential;
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.VisualStudioCodeCredential = void 0;
-const logging_js_1 = __nccwpck_require__(2615);
-const tenantIdUtils_js_1 = __nccwpck_require__(4700);
-const errors_js_1 = __nccwpck_require__(6242);
-const tenantIdUtils_js_2 = __nccwpck_require__(4700);
-const msalClient_js_1 = __nccwpck_require__(7359);
-const scopeUtils_js_1 = __nccwpck_require__(8185);
-const msalPlugins_js_1 = __nccwpck_require__(4945);
-const utils_js_1 = __nccwpck_require__(2357);
-const promises_1 = __nccwpck_require__(1455);
+const logging_js_1 = __nccwpck_require__(72615);
+const tenantIdUtils_js_1 = __nccwpck_require__(74700);
+const errors_js_1 = __nccwpck_require__(16242);
+const tenantIdUtils_js_2 = __nccwpck_require__(74700);
+const msalClient_js_1 = __nccwpck_require__(67359);
+const scopeUtils_js_1 = __nccwpck_require__(38185);
+const msalPlugins_js_1 = __nccwpck_require__(97326);
+const utils_js_1 = __nccwpck_require__(22357);
+const promises_1 = __nccwpck_require__(51455);
 const CommonTenantId = "common";
 const VSCodeClientId = "aebc6443-996d-45c2-90f0-388ff96faa56";
 const logger = (0, logging_js_1.credentialLogger)("VisualStudioCodeCredential");
@@ -82777,7 +83670,7 @@ exports.VisualStudioCodeCredential = VisualStudioCodeCredential;
 
 /***/ }),
 
-/***/ 6712:
+/***/ 76712:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -82786,11 +83679,11 @@ exports.VisualStudioCodeCredential = VisualStudioCodeCredential;
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.WorkloadIdentityCredential = exports.SupportedWorkloadEnvironmentVariables = void 0;
-const logging_js_1 = __nccwpck_require__(2615);
-const clientAssertionCredential_js_1 = __nccwpck_require__(644);
-const errors_js_1 = __nccwpck_require__(6242);
-const tenantIdUtils_js_1 = __nccwpck_require__(4700);
-const promises_1 = __nccwpck_require__(1455);
+const logging_js_1 = __nccwpck_require__(72615);
+const clientAssertionCredential_js_1 = __nccwpck_require__(80644);
+const errors_js_1 = __nccwpck_require__(16242);
+const tenantIdUtils_js_1 = __nccwpck_require__(74700);
+const promises_1 = __nccwpck_require__(51455);
 const credentialName = "WorkloadIdentityCredential";
 /**
  * Contains the list of all supported environment variable names so that an
@@ -82904,7 +83797,7 @@ exports.WorkloadIdentityCredential = WorkloadIdentityCredential;
 
 /***/ }),
 
-/***/ 6242:
+/***/ 16242:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -83057,7 +83950,7 @@ exports.AuthenticationRequiredError = AuthenticationRequiredError;
 
 /***/ }),
 
-/***/ 5261:
+/***/ 35261:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -83067,10 +83960,10 @@ exports.AuthenticationRequiredError = AuthenticationRequiredError;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getBearerTokenProvider = exports.AzureAuthorityHosts = exports.logger = exports.WorkloadIdentityCredential = exports.OnBehalfOfCredential = exports.VisualStudioCodeCredential = exports.UsernamePasswordCredential = exports.AzurePowerShellCredential = exports.AuthorizationCodeCredential = exports.AzurePipelinesCredential = exports.DeviceCodeCredential = exports.ManagedIdentityCredential = exports.InteractiveBrowserCredential = exports.AzureDeveloperCliCredential = exports.AzureCliCredential = exports.ClientAssertionCredential = exports.ClientCertificateCredential = exports.EnvironmentCredential = exports.DefaultAzureCredential = exports.ClientSecretCredential = exports.ChainedTokenCredential = exports.deserializeAuthenticationRecord = exports.serializeAuthenticationRecord = exports.AuthenticationRequiredError = exports.CredentialUnavailableErrorName = exports.CredentialUnavailableError = exports.AggregateAuthenticationErrorName = exports.AuthenticationErrorName = exports.AggregateAuthenticationError = exports.AuthenticationError = void 0;
 exports.getDefaultAzureCredential = getDefaultAzureCredential;
-const tslib_1 = __nccwpck_require__(1860);
-tslib_1.__exportStar(__nccwpck_require__(6496), exports);
-const defaultAzureCredential_js_1 = __nccwpck_require__(2451);
-var errors_js_1 = __nccwpck_require__(6242);
+const tslib_1 = __nccwpck_require__(61860);
+tslib_1.__exportStar(__nccwpck_require__(36496), exports);
+const defaultAzureCredential_js_1 = __nccwpck_require__(72451);
+var errors_js_1 = __nccwpck_require__(16242);
 Object.defineProperty(exports, "AuthenticationError", ({ enumerable: true, get: function () { return errors_js_1.AuthenticationError; } }));
 Object.defineProperty(exports, "AggregateAuthenticationError", ({ enumerable: true, get: function () { return errors_js_1.AggregateAuthenticationError; } }));
 Object.defineProperty(exports, "AuthenticationErrorName", ({ enumerable: true, get: function () { return errors_js_1.AuthenticationErrorName; } }));
@@ -83078,48 +83971,48 @@ Object.defineProperty(exports, "AggregateAuthenticationErrorName", ({ enumerable
 Object.defineProperty(exports, "CredentialUnavailableError", ({ enumerable: true, get: function () { return errors_js_1.CredentialUnavailableError; } }));
 Object.defineProperty(exports, "CredentialUnavailableErrorName", ({ enumerable: true, get: function () { return errors_js_1.CredentialUnavailableErrorName; } }));
 Object.defineProperty(exports, "AuthenticationRequiredError", ({ enumerable: true, get: function () { return errors_js_1.AuthenticationRequiredError; } }));
-var utils_js_1 = __nccwpck_require__(2357);
+var utils_js_1 = __nccwpck_require__(22357);
 Object.defineProperty(exports, "serializeAuthenticationRecord", ({ enumerable: true, get: function () { return utils_js_1.serializeAuthenticationRecord; } }));
 Object.defineProperty(exports, "deserializeAuthenticationRecord", ({ enumerable: true, get: function () { return utils_js_1.deserializeAuthenticationRecord; } }));
-var chainedTokenCredential_js_1 = __nccwpck_require__(2342);
+var chainedTokenCredential_js_1 = __nccwpck_require__(12342);
 Object.defineProperty(exports, "ChainedTokenCredential", ({ enumerable: true, get: function () { return chainedTokenCredential_js_1.ChainedTokenCredential; } }));
-var clientSecretCredential_js_1 = __nccwpck_require__(9424);
+var clientSecretCredential_js_1 = __nccwpck_require__(49424);
 Object.defineProperty(exports, "ClientSecretCredential", ({ enumerable: true, get: function () { return clientSecretCredential_js_1.ClientSecretCredential; } }));
-var defaultAzureCredential_js_2 = __nccwpck_require__(2451);
+var defaultAzureCredential_js_2 = __nccwpck_require__(72451);
 Object.defineProperty(exports, "DefaultAzureCredential", ({ enumerable: true, get: function () { return defaultAzureCredential_js_2.DefaultAzureCredential; } }));
-var environmentCredential_js_1 = __nccwpck_require__(6660);
+var environmentCredential_js_1 = __nccwpck_require__(36660);
 Object.defineProperty(exports, "EnvironmentCredential", ({ enumerable: true, get: function () { return environmentCredential_js_1.EnvironmentCredential; } }));
-var clientCertificateCredential_js_1 = __nccwpck_require__(339);
+var clientCertificateCredential_js_1 = __nccwpck_require__(40339);
 Object.defineProperty(exports, "ClientCertificateCredential", ({ enumerable: true, get: function () { return clientCertificateCredential_js_1.ClientCertificateCredential; } }));
-var clientAssertionCredential_js_1 = __nccwpck_require__(644);
+var clientAssertionCredential_js_1 = __nccwpck_require__(80644);
 Object.defineProperty(exports, "ClientAssertionCredential", ({ enumerable: true, get: function () { return clientAssertionCredential_js_1.ClientAssertionCredential; } }));
-var azureCliCredential_js_1 = __nccwpck_require__(7204);
+var azureCliCredential_js_1 = __nccwpck_require__(37204);
 Object.defineProperty(exports, "AzureCliCredential", ({ enumerable: true, get: function () { return azureCliCredential_js_1.AzureCliCredential; } }));
-var azureDeveloperCliCredential_js_1 = __nccwpck_require__(9190);
+var azureDeveloperCliCredential_js_1 = __nccwpck_require__(79190);
 Object.defineProperty(exports, "AzureDeveloperCliCredential", ({ enumerable: true, get: function () { return azureDeveloperCliCredential_js_1.AzureDeveloperCliCredential; } }));
-var interactiveBrowserCredential_js_1 = __nccwpck_require__(6115);
+var interactiveBrowserCredential_js_1 = __nccwpck_require__(16115);
 Object.defineProperty(exports, "InteractiveBrowserCredential", ({ enumerable: true, get: function () { return interactiveBrowserCredential_js_1.InteractiveBrowserCredential; } }));
-var index_js_1 = __nccwpck_require__(3661);
+var index_js_1 = __nccwpck_require__(93661);
 Object.defineProperty(exports, "ManagedIdentityCredential", ({ enumerable: true, get: function () { return index_js_1.ManagedIdentityCredential; } }));
-var deviceCodeCredential_js_1 = __nccwpck_require__(5164);
+var deviceCodeCredential_js_1 = __nccwpck_require__(35164);
 Object.defineProperty(exports, "DeviceCodeCredential", ({ enumerable: true, get: function () { return deviceCodeCredential_js_1.DeviceCodeCredential; } }));
-var azurePipelinesCredential_js_1 = __nccwpck_require__(4473);
+var azurePipelinesCredential_js_1 = __nccwpck_require__(54473);
 Object.defineProperty(exports, "AzurePipelinesCredential", ({ enumerable: true, get: function () { return azurePipelinesCredential_js_1.AzurePipelinesCredential; } }));
-var authorizationCodeCredential_js_1 = __nccwpck_require__(8317);
+var authorizationCodeCredential_js_1 = __nccwpck_require__(78317);
 Object.defineProperty(exports, "AuthorizationCodeCredential", ({ enumerable: true, get: function () { return authorizationCodeCredential_js_1.AuthorizationCodeCredential; } }));
-var azurePowerShellCredential_js_1 = __nccwpck_require__(8223);
+var azurePowerShellCredential_js_1 = __nccwpck_require__(68223);
 Object.defineProperty(exports, "AzurePowerShellCredential", ({ enumerable: true, get: function () { return azurePowerShellCredential_js_1.AzurePowerShellCredential; } }));
-var usernamePasswordCredential_js_1 = __nccwpck_require__(6678);
+var usernamePasswordCredential_js_1 = __nccwpck_require__(96678);
 Object.defineProperty(exports, "UsernamePasswordCredential", ({ enumerable: true, get: function () { return usernamePasswordCredential_js_1.UsernamePasswordCredential; } }));
-var visualStudioCodeCredential_js_1 = __nccwpck_require__(8088);
+var visualStudioCodeCredential_js_1 = __nccwpck_require__(78088);
 Object.defineProperty(exports, "VisualStudioCodeCredential", ({ enumerable: true, get: function () { return visualStudioCodeCredential_js_1.VisualStudioCodeCredential; } }));
-var onBehalfOfCredential_js_1 = __nccwpck_require__(6347);
+var onBehalfOfCredential_js_1 = __nccwpck_require__(76347);
 Object.defineProperty(exports, "OnBehalfOfCredential", ({ enumerable: true, get: function () { return onBehalfOfCredential_js_1.OnBehalfOfCredential; } }));
-var workloadIdentityCredential_js_1 = __nccwpck_require__(6712);
+var workloadIdentityCredential_js_1 = __nccwpck_require__(76712);
 Object.defineProperty(exports, "WorkloadIdentityCredential", ({ enumerable: true, get: function () { return workloadIdentityCredential_js_1.WorkloadIdentityCredential; } }));
-var logging_js_1 = __nccwpck_require__(2615);
+var logging_js_1 = __nccwpck_require__(72615);
 Object.defineProperty(exports, "logger", ({ enumerable: true, get: function () { return logging_js_1.logger; } }));
-var constants_js_1 = __nccwpck_require__(516);
+var constants_js_1 = __nccwpck_require__(30516);
 Object.defineProperty(exports, "AzureAuthorityHosts", ({ enumerable: true, get: function () { return constants_js_1.AzureAuthorityHosts; } }));
 /**
  * Returns a new instance of the {@link DefaultAzureCredential}.
@@ -83127,13 +84020,13 @@ Object.defineProperty(exports, "AzureAuthorityHosts", ({ enumerable: true, get: 
 function getDefaultAzureCredential() {
     return new defaultAzureCredential_js_1.DefaultAzureCredential();
 }
-var tokenProvider_js_1 = __nccwpck_require__(349);
+var tokenProvider_js_1 = __nccwpck_require__(50349);
 Object.defineProperty(exports, "getBearerTokenProvider", ({ enumerable: true, get: function () { return tokenProvider_js_1.getBearerTokenProvider; } }));
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 4062:
+/***/ 94062:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -83142,14 +84035,14 @@ Object.defineProperty(exports, "getBearerTokenProvider", ({ enumerable: true, ge
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.msalCommon = void 0;
-const tslib_1 = __nccwpck_require__(1860);
-const msalCommon = tslib_1.__importStar(__nccwpck_require__(7));
+const tslib_1 = __nccwpck_require__(61860);
+const msalCommon = tslib_1.__importStar(__nccwpck_require__(50007));
 exports.msalCommon = msalCommon;
 //# sourceMappingURL=msal.js.map
 
 /***/ }),
 
-/***/ 7359:
+/***/ 67359:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -83159,16 +84052,16 @@ exports.msalCommon = msalCommon;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.generateMsalConfiguration = generateMsalConfiguration;
 exports.createMsalClient = createMsalClient;
-const tslib_1 = __nccwpck_require__(1860);
-const msal = tslib_1.__importStar(__nccwpck_require__(7));
-const logging_js_1 = __nccwpck_require__(2615);
-const msalPlugins_js_1 = __nccwpck_require__(4945);
-const utils_js_1 = __nccwpck_require__(2357);
-const errors_js_1 = __nccwpck_require__(6242);
-const identityClient_js_1 = __nccwpck_require__(7608);
-const regionalAuthority_js_1 = __nccwpck_require__(1747);
-const logger_1 = __nccwpck_require__(6515);
-const tenantIdUtils_js_1 = __nccwpck_require__(4700);
+const tslib_1 = __nccwpck_require__(61860);
+const msal = tslib_1.__importStar(__nccwpck_require__(50007));
+const logging_js_1 = __nccwpck_require__(72615);
+const msalPlugins_js_1 = __nccwpck_require__(97326);
+const utils_js_1 = __nccwpck_require__(22357);
+const errors_js_1 = __nccwpck_require__(16242);
+const identityClient_js_1 = __nccwpck_require__(27608);
+const regionalAuthority_js_1 = __nccwpck_require__(41747);
+const logger_1 = __nccwpck_require__(26515);
+const tenantIdUtils_js_1 = __nccwpck_require__(74700);
 /**
  * The default logger used if no logger was passed in by the credential.
  */
@@ -83541,7 +84434,7 @@ function createMsalClient(clientId, tenantId, createMsalClientOptions = {}) {
     function createBaseInteractiveRequest(scopes, options) {
         return {
             openBrowser: async (url) => {
-                const open = await __nccwpck_require__.e(/* import() */ 935).then(__nccwpck_require__.bind(__nccwpck_require__, 6935));
+                const open = await __nccwpck_require__.e(/* import() */ 935).then(__nccwpck_require__.bind(__nccwpck_require__, 36935));
                 await open.default(url, { newInstance: true });
             },
             scopes,
@@ -83660,7 +84553,7 @@ function createMsalClient(clientId, tenantId, createMsalClientOptions = {}) {
 
 /***/ }),
 
-/***/ 4945:
+/***/ 97326:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -83671,7 +84564,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.msalPlugins = exports.msalNodeFlowVSCodeCredentialControl = exports.msalNodeFlowNativeBrokerControl = exports.vsCodeBrokerInfo = exports.vsCodeAuthRecordPath = exports.nativeBrokerInfo = exports.msalNodeFlowCacheControl = exports.persistenceProvider = void 0;
 exports.hasNativeBroker = hasNativeBroker;
 exports.hasVSCodePlugin = hasVSCodePlugin;
-const constants_js_1 = __nccwpck_require__(516);
+const constants_js_1 = __nccwpck_require__(30516);
 /**
  * The current persistence provider, undefined by default.
  * @internal
@@ -83832,7 +84725,7 @@ exports.msalPlugins = {
 
 /***/ }),
 
-/***/ 2357:
+/***/ 22357:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -83852,12 +84745,12 @@ exports.publicToMsal = publicToMsal;
 exports.msalToPublic = msalToPublic;
 exports.serializeAuthenticationRecord = serializeAuthenticationRecord;
 exports.deserializeAuthenticationRecord = deserializeAuthenticationRecord;
-const errors_js_1 = __nccwpck_require__(6242);
-const logging_js_1 = __nccwpck_require__(2615);
-const constants_js_1 = __nccwpck_require__(516);
-const core_util_1 = __nccwpck_require__(7779);
-const abort_controller_1 = __nccwpck_require__(3134);
-const msal_js_1 = __nccwpck_require__(4062);
+const errors_js_1 = __nccwpck_require__(16242);
+const logging_js_1 = __nccwpck_require__(72615);
+const constants_js_1 = __nccwpck_require__(30516);
+const core_util_1 = __nccwpck_require__(87779);
+const abort_controller_1 = __nccwpck_require__(83134);
+const msal_js_1 = __nccwpck_require__(94062);
 const logger = (0, logging_js_1.credentialLogger)("IdentityUtils");
 /**
  * Latest AuthenticationRecord version
@@ -84087,7 +84980,7 @@ function deserializeAuthenticationRecord(serializedRecord) {
 
 /***/ }),
 
-/***/ 6496:
+/***/ 36496:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -84096,7 +84989,7 @@ function deserializeAuthenticationRecord(serializedRecord) {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.useIdentityPlugin = useIdentityPlugin;
-const msalPlugins_js_1 = __nccwpck_require__(4945);
+const msalPlugins_js_1 = __nccwpck_require__(97326);
 /**
  * The context passed to an Identity plugin. This contains objects that
  * plugins can use to set backend implementations.
@@ -84138,7 +85031,7 @@ function useIdentityPlugin(plugin) {
 
 /***/ }),
 
-/***/ 1747:
+/***/ 41747:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -84288,7 +85181,7 @@ function calculateRegionalAuthority(regionalAuthority) {
 
 /***/ }),
 
-/***/ 349:
+/***/ 50349:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -84297,7 +85190,7 @@ function calculateRegionalAuthority(regionalAuthority) {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getBearerTokenProvider = getBearerTokenProvider;
-const core_rest_pipeline_1 = __nccwpck_require__(778);
+const core_rest_pipeline_1 = __nccwpck_require__(20778);
 /**
  * Returns a callback that provides a bearer token.
  * For example, the bearer token can be used to authenticate a request as follows:
@@ -84350,7 +85243,7 @@ function getBearerTokenProvider(credential, scopes, options) {
 
 /***/ }),
 
-/***/ 240:
+/***/ 70240:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -84371,7 +85264,7 @@ function getIdentityTokenEndpointSuffix(tenantId) {
 
 /***/ }),
 
-/***/ 2615:
+/***/ 72615:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -84386,7 +85279,7 @@ exports.formatSuccess = formatSuccess;
 exports.formatError = formatError;
 exports.credentialLoggerInstance = credentialLoggerInstance;
 exports.credentialLogger = credentialLogger;
-const logger_1 = __nccwpck_require__(6515);
+const logger_1 = __nccwpck_require__(26515);
 /**
  * The AzureLogger used for all clients within the identity package
  */
@@ -84485,7 +85378,7 @@ function credentialLogger(title, log = exports.logger) {
 
 /***/ }),
 
-/***/ 9313:
+/***/ 89313:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -84494,7 +85387,7 @@ function credentialLogger(title, log = exports.logger) {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.processMultiTenantRequest = processMultiTenantRequest;
-const errors_js_1 = __nccwpck_require__(6242);
+const errors_js_1 = __nccwpck_require__(16242);
 function createConfigurationErrorMessage(tenantId) {
     return `The current credential is not configured to acquire tokens for tenant ${tenantId}. To enable acquiring tokens for this tenant add it to the AdditionallyAllowedTenants on the credential options, or add "*" to AdditionallyAllowedTenants to allow acquiring tokens for any tenant.`;
 }
@@ -84529,7 +85422,7 @@ function processMultiTenantRequest(tenantId, getTokenOptions, additionallyAllowe
 
 /***/ }),
 
-/***/ 3853:
+/***/ 86234:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -84538,8 +85431,8 @@ function processMultiTenantRequest(tenantId, getTokenOptions, additionallyAllowe
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.processUtils = void 0;
-const tslib_1 = __nccwpck_require__(1860);
-const node_child_process_1 = tslib_1.__importDefault(__nccwpck_require__(1421));
+const tslib_1 = __nccwpck_require__(61860);
+const node_child_process_1 = tslib_1.__importDefault(__nccwpck_require__(31421));
 /**
  * Easy to mock childProcess utils.
  * @internal
@@ -84572,7 +85465,7 @@ exports.processUtils = {
 
 /***/ }),
 
-/***/ 8185:
+/***/ 38185:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -84583,7 +85476,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ensureScopes = ensureScopes;
 exports.ensureValidScopeForDevTimeCreds = ensureValidScopeForDevTimeCreds;
 exports.getScopeResource = getScopeResource;
-const logging_js_1 = __nccwpck_require__(2615);
+const logging_js_1 = __nccwpck_require__(72615);
 /**
  * Ensures the scopes value is an array.
  * @internal
@@ -84613,7 +85506,7 @@ function getScopeResource(scope) {
 
 /***/ }),
 
-/***/ 4860:
+/***/ 84860:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -84622,7 +85515,7 @@ function getScopeResource(scope) {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.checkSubscription = checkSubscription;
-const logging_js_1 = __nccwpck_require__(2615);
+const logging_js_1 = __nccwpck_require__(72615);
 /**
  * @internal
  */
@@ -84639,7 +85532,7 @@ function checkSubscription(logger, subscription) {
 
 /***/ }),
 
-/***/ 4700:
+/***/ 74700:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -84651,9 +85544,9 @@ exports.processMultiTenantRequest = void 0;
 exports.checkTenantId = checkTenantId;
 exports.resolveTenantId = resolveTenantId;
 exports.resolveAdditionallyAllowedTenantIds = resolveAdditionallyAllowedTenantIds;
-const constants_js_1 = __nccwpck_require__(516);
-const logging_js_1 = __nccwpck_require__(2615);
-var processMultiTenantRequest_js_1 = __nccwpck_require__(9313);
+const constants_js_1 = __nccwpck_require__(30516);
+const logging_js_1 = __nccwpck_require__(72615);
+var processMultiTenantRequest_js_1 = __nccwpck_require__(89313);
 Object.defineProperty(exports, "processMultiTenantRequest", ({ enumerable: true, get: function () { return processMultiTenantRequest_js_1.processMultiTenantRequest; } }));
 /**
  * @internal
@@ -84697,7 +85590,7 @@ function resolveAdditionallyAllowedTenantIds(additionallyAllowedTenants) {
 
 /***/ }),
 
-/***/ 9180:
+/***/ 79180:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -84706,8 +85599,8 @@ function resolveAdditionallyAllowedTenantIds(additionallyAllowedTenants) {
 // Licensed under the MIT License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.tracingClient = void 0;
-const constants_js_1 = __nccwpck_require__(516);
-const core_tracing_1 = __nccwpck_require__(623);
+const constants_js_1 = __nccwpck_require__(30516);
+const core_tracing_1 = __nccwpck_require__(20623);
 /**
  * Creates a span using the global tracer.
  * @internal
@@ -84721,7 +85614,7 @@ exports.tracingClient = (0, core_tracing_1.createTracingClient)({
 
 /***/ }),
 
-/***/ 6515:
+/***/ 26515:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -84733,7 +85626,7 @@ exports.AzureLogger = void 0;
 exports.setLogLevel = setLogLevel;
 exports.getLogLevel = getLogLevel;
 exports.createClientLogger = createClientLogger;
-const logger_1 = __nccwpck_require__(2490);
+const logger_1 = __nccwpck_require__(82490);
 const context = (0, logger_1.createLoggerContext)({
     logLevelEnvVarName: "AZURE_LOG_LEVEL",
     namespace: "azure",
@@ -84774,19 +85667,19 @@ function createClientLogger(namespace) {
 
 /***/ }),
 
-/***/ 7182:
+/***/ 27182:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const WritableStream = (__nccwpck_require__(7075).Writable)
-const inherits = (__nccwpck_require__(7975).inherits)
+const WritableStream = (__nccwpck_require__(57075).Writable)
+const inherits = (__nccwpck_require__(57975).inherits)
 
-const StreamSearch = __nccwpck_require__(4136)
+const StreamSearch = __nccwpck_require__(84136)
 
-const PartStream = __nccwpck_require__(612)
-const HeaderParser = __nccwpck_require__(2271)
+const PartStream = __nccwpck_require__(50612)
+const HeaderParser = __nccwpck_require__(62271)
 
 const DASH = 45
 const B_ONEDASH = Buffer.from('-')
@@ -84995,17 +85888,17 @@ module.exports = Dicer
 
 /***/ }),
 
-/***/ 2271:
+/***/ 62271:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const EventEmitter = (__nccwpck_require__(8474).EventEmitter)
-const inherits = (__nccwpck_require__(7975).inherits)
-const getLimit = __nccwpck_require__(2393)
+const EventEmitter = (__nccwpck_require__(78474).EventEmitter)
+const inherits = (__nccwpck_require__(57975).inherits)
+const getLimit = __nccwpck_require__(22393)
 
-const StreamSearch = __nccwpck_require__(4136)
+const StreamSearch = __nccwpck_require__(84136)
 
 const B_DCRLF = Buffer.from('\r\n\r\n')
 const RE_CRLF = /\r\n/g
@@ -85103,14 +85996,14 @@ module.exports = HeaderParser
 
 /***/ }),
 
-/***/ 612:
+/***/ 50612:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const inherits = (__nccwpck_require__(7975).inherits)
-const ReadableStream = (__nccwpck_require__(7075).Readable)
+const inherits = (__nccwpck_require__(57975).inherits)
+const ReadableStream = (__nccwpck_require__(57075).Readable)
 
 function PartStream (opts) {
   ReadableStream.call(this, opts)
@@ -85124,7 +86017,7 @@ module.exports = PartStream
 
 /***/ }),
 
-/***/ 4136:
+/***/ 84136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -85156,8 +86049,8 @@ module.exports = PartStream
  * Based heavily on the Streaming Boyer-Moore-Horspool C++ implementation
  * by Hongli Lai at: https://github.com/FooBarWidget/boyer-moore-horspool
  */
-const EventEmitter = (__nccwpck_require__(8474).EventEmitter)
-const inherits = (__nccwpck_require__(7975).inherits)
+const EventEmitter = (__nccwpck_require__(78474).EventEmitter)
+const inherits = (__nccwpck_require__(57975).inherits)
 
 function SBMH (needle) {
   if (typeof needle === 'string') {
@@ -85360,18 +86253,18 @@ module.exports = SBMH
 
 /***/ }),
 
-/***/ 9581:
+/***/ 89581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const WritableStream = (__nccwpck_require__(7075).Writable)
-const { inherits } = __nccwpck_require__(7975)
-const Dicer = __nccwpck_require__(7182)
+const WritableStream = (__nccwpck_require__(57075).Writable)
+const { inherits } = __nccwpck_require__(57975)
+const Dicer = __nccwpck_require__(27182)
 
-const MultipartParser = __nccwpck_require__(1192)
-const UrlencodedParser = __nccwpck_require__(855)
+const MultipartParser = __nccwpck_require__(41192)
+const UrlencodedParser = __nccwpck_require__(80855)
 const parseParams = __nccwpck_require__(8929)
 
 function Busboy (opts) {
@@ -85453,7 +86346,7 @@ module.exports.Dicer = Dicer
 
 /***/ }),
 
-/***/ 1192:
+/***/ 41192:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -85466,15 +86359,15 @@ module.exports.Dicer = Dicer
 //  * support limits.fieldNameSize
 //     -- this will require modifications to utils.parseParams
 
-const { Readable } = __nccwpck_require__(7075)
-const { inherits } = __nccwpck_require__(7975)
+const { Readable } = __nccwpck_require__(57075)
+const { inherits } = __nccwpck_require__(57975)
 
-const Dicer = __nccwpck_require__(7182)
+const Dicer = __nccwpck_require__(27182)
 
 const parseParams = __nccwpck_require__(8929)
-const decodeText = __nccwpck_require__(2747)
-const basename = __nccwpck_require__(692)
-const getLimit = __nccwpck_require__(2393)
+const decodeText = __nccwpck_require__(72747)
+const basename = __nccwpck_require__(20692)
+const getLimit = __nccwpck_require__(22393)
 
 const RE_BOUNDARY = /^boundary$/i
 const RE_FIELD = /^form-data$/i
@@ -85767,15 +86660,15 @@ module.exports = Multipart
 
 /***/ }),
 
-/***/ 855:
+/***/ 80855:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Decoder = __nccwpck_require__(1496)
-const decodeText = __nccwpck_require__(2747)
-const getLimit = __nccwpck_require__(2393)
+const Decoder = __nccwpck_require__(11496)
+const decodeText = __nccwpck_require__(72747)
+const getLimit = __nccwpck_require__(22393)
 
 const RE_CHARSET = /^charset$/i
 
@@ -85965,7 +86858,7 @@ module.exports = UrlEncoded
 
 /***/ }),
 
-/***/ 1496:
+/***/ 11496:
 /***/ ((module) => {
 
 "use strict";
@@ -86027,7 +86920,7 @@ module.exports = Decoder
 
 /***/ }),
 
-/***/ 692:
+/***/ 20692:
 /***/ ((module) => {
 
 "use strict";
@@ -86049,7 +86942,7 @@ module.exports = function basename (path) {
 
 /***/ }),
 
-/***/ 2747:
+/***/ 72747:
 /***/ (function(module) {
 
 "use strict";
@@ -86171,7 +87064,7 @@ module.exports = decodeText
 
 /***/ }),
 
-/***/ 2393:
+/***/ 22393:
 /***/ ((module) => {
 
 "use strict";
@@ -86202,7 +87095,7 @@ module.exports = function getLimit (limits, name, defaultLimit) {
 /* eslint-disable object-property-newline */
 
 
-const decodeText = __nccwpck_require__(2747)
+const decodeText = __nccwpck_require__(72747)
 
 const RE_ENCODED = /%[a-fA-F0-9][a-fA-F0-9]/g
 
@@ -86399,7 +87292,7 @@ module.exports = parseParams
 
 /***/ }),
 
-/***/ 9992:
+/***/ 99992:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -86437,7 +87330,7 @@ class AbortError extends Error {
 
 /***/ }),
 
-/***/ 6227:
+/***/ 36227:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -86484,7 +87377,7 @@ function isApiKeyCredential(credential) {
 
 /***/ }),
 
-/***/ 1408:
+/***/ 71408:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -86530,7 +87423,7 @@ function apiVersionPolicy(options) {
 
 /***/ }),
 
-/***/ 8728:
+/***/ 88728:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -86556,14 +87449,14 @@ __export(clientHelpers_exports, {
   getCachedDefaultHttpsClient: () => getCachedDefaultHttpsClient
 });
 module.exports = __toCommonJS(clientHelpers_exports);
-var import_httpClient = __nccwpck_require__(9468);
-var import_createPipelineFromOptions = __nccwpck_require__(1810);
-var import_apiVersionPolicy = __nccwpck_require__(1408);
-var import_credentials = __nccwpck_require__(6227);
-var import_apiKeyAuthenticationPolicy = __nccwpck_require__(2095);
-var import_basicAuthenticationPolicy = __nccwpck_require__(5756);
-var import_bearerAuthenticationPolicy = __nccwpck_require__(9709);
-var import_oauth2AuthenticationPolicy = __nccwpck_require__(219);
+var import_httpClient = __nccwpck_require__(69468);
+var import_createPipelineFromOptions = __nccwpck_require__(91810);
+var import_apiVersionPolicy = __nccwpck_require__(71408);
+var import_credentials = __nccwpck_require__(36227);
+var import_apiKeyAuthenticationPolicy = __nccwpck_require__(42095);
+var import_basicAuthenticationPolicy = __nccwpck_require__(15756);
+var import_bearerAuthenticationPolicy = __nccwpck_require__(89709);
+var import_oauth2AuthenticationPolicy = __nccwpck_require__(20219);
 let cachedHttpClient;
 function createDefaultPipeline(options = {}) {
   const pipeline = (0, import_createPipelineFromOptions.createPipelineFromOptions)(options);
@@ -86603,7 +87496,7 @@ function getCachedDefaultHttpsClient() {
 
 /***/ }),
 
-/***/ 6191:
+/***/ 86191:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -86628,10 +87521,10 @@ __export(getClient_exports, {
   getClient: () => getClient
 });
 module.exports = __toCommonJS(getClient_exports);
-var import_clientHelpers = __nccwpck_require__(8728);
-var import_sendRequest = __nccwpck_require__(6311);
-var import_urlHelpers = __nccwpck_require__(7088);
-var import_env = __nccwpck_require__(1573);
+var import_clientHelpers = __nccwpck_require__(88728);
+var import_sendRequest = __nccwpck_require__(16311);
+var import_urlHelpers = __nccwpck_require__(37088);
+var import_env = __nccwpck_require__(41573);
 function getClient(endpoint, clientOptions = {}) {
   const pipeline = clientOptions.pipeline ?? (0, import_clientHelpers.createDefaultPipeline)(clientOptions);
   if (clientOptions.additionalPolicies?.length) {
@@ -86795,7 +87688,7 @@ function buildOperation(method, url, pipeline, options, allowInsecureConnection,
 
 /***/ }),
 
-/***/ 8240:
+/***/ 18240:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -86823,8 +87716,8 @@ __export(multipart_exports, {
 module.exports = __toCommonJS(multipart_exports);
 var import_restError = __nccwpck_require__(9758);
 var import_httpHeaders = __nccwpck_require__(4220);
-var import_bytesEncoding = __nccwpck_require__(2921);
-var import_typeGuards = __nccwpck_require__(8505);
+var import_bytesEncoding = __nccwpck_require__(82921);
+var import_typeGuards = __nccwpck_require__(48505);
 function getHeaderValue(descriptor, headerName) {
   if (descriptor.headers) {
     const actualHeaderName = Object.keys(descriptor.headers).find(
@@ -86933,7 +87826,7 @@ function buildMultipartBody(parts) {
 
 /***/ }),
 
-/***/ 9635:
+/***/ 19635:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -86977,7 +87870,7 @@ function operationOptionsToRequestParameters(options) {
 
 /***/ }),
 
-/***/ 7332:
+/***/ 97332:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -87034,7 +87927,7 @@ function statusCodeToNumber(statusCode) {
 
 /***/ }),
 
-/***/ 6311:
+/***/ 16311:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -87062,10 +87955,10 @@ __export(sendRequest_exports, {
 module.exports = __toCommonJS(sendRequest_exports);
 var import_restError = __nccwpck_require__(9758);
 var import_httpHeaders = __nccwpck_require__(4220);
-var import_pipelineRequest = __nccwpck_require__(2305);
-var import_clientHelpers = __nccwpck_require__(8728);
-var import_typeGuards = __nccwpck_require__(8505);
-var import_multipart = __nccwpck_require__(8240);
+var import_pipelineRequest = __nccwpck_require__(72305);
+var import_clientHelpers = __nccwpck_require__(88728);
+var import_typeGuards = __nccwpck_require__(48505);
+var import_multipart = __nccwpck_require__(18240);
 async function sendRequest(method, url, pipeline, options = {}, customHttpClient) {
   const httpClient = customHttpClient ?? (0, import_clientHelpers.getCachedDefaultHttpsClient)();
   const request = buildPipelineRequest(method, url, options);
@@ -87232,7 +88125,7 @@ function createParseError(response, err) {
 
 /***/ }),
 
-/***/ 7088:
+/***/ 37088:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -87461,7 +88354,7 @@ function replaceAll(value, searchValue, replaceValue) {
 
 /***/ }),
 
-/***/ 1255:
+/***/ 31255:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -87496,7 +88389,7 @@ const DEFAULT_RETRY_POLICY_COUNT = 3;
 
 /***/ }),
 
-/***/ 1810:
+/***/ 91810:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -87521,13 +88414,13 @@ __export(createPipelineFromOptions_exports, {
   createPipelineFromOptions: () => createPipelineFromOptions
 });
 module.exports = __toCommonJS(createPipelineFromOptions_exports);
-var import_logPolicy = __nccwpck_require__(7129);
-var import_pipeline = __nccwpck_require__(2338);
-var import_userAgentPolicy = __nccwpck_require__(1691);
-var import_defaultRetryPolicy = __nccwpck_require__(2462);
-var import_formDataPolicy = __nccwpck_require__(4197);
-var import_policies = __nccwpck_require__(6316);
-var import_multipartPolicy = __nccwpck_require__(7427);
+var import_logPolicy = __nccwpck_require__(47129);
+var import_pipeline = __nccwpck_require__(22338);
+var import_userAgentPolicy = __nccwpck_require__(91691);
+var import_defaultRetryPolicy = __nccwpck_require__(32462);
+var import_formDataPolicy = __nccwpck_require__(14197);
+var import_policies = __nccwpck_require__(66316);
+var import_multipartPolicy = __nccwpck_require__(27427);
 function createPipelineFromOptions(options) {
   const pipeline = (0, import_pipeline.createEmptyPipeline)();
   (0, import_policies.addPlatformPolicies)(pipeline, options);
@@ -87545,7 +88438,7 @@ function createPipelineFromOptions(options) {
 
 /***/ }),
 
-/***/ 9468:
+/***/ 69468:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -87570,7 +88463,7 @@ __export(defaultHttpClient_exports, {
   createDefaultHttpClient: () => createDefaultHttpClient
 });
 module.exports = __toCommonJS(defaultHttpClient_exports);
-var import_nodeHttpClient = __nccwpck_require__(1167);
+var import_nodeHttpClient = __nccwpck_require__(21167);
 function createDefaultHttpClient() {
   return (0, import_nodeHttpClient.createNodeHttpClient)();
 }
@@ -87581,7 +88474,7 @@ function createDefaultHttpClient() {
 
 /***/ }),
 
-/***/ 1573:
+/***/ 41573:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __create = Object.create;
@@ -87645,7 +88538,7 @@ const isReactNative = false;
 
 /***/ }),
 
-/***/ 9182:
+/***/ 59182:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -87808,7 +88701,7 @@ function createHttpHeaders(rawHeaders) {
 
 /***/ }),
 
-/***/ 1958:
+/***/ 41958:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -87848,17 +88741,17 @@ __export(src_exports, {
   uint8ArrayToString: () => import_bytesEncoding.uint8ArrayToString
 });
 module.exports = __toCommonJS(src_exports);
-var import_AbortError = __nccwpck_require__(9992);
-var import_logger = __nccwpck_require__(8459);
+var import_AbortError = __nccwpck_require__(99992);
+var import_logger = __nccwpck_require__(18459);
 var import_httpHeaders = __nccwpck_require__(4220);
-var import_pipelineRequest = __nccwpck_require__(2305);
-var import_pipeline = __nccwpck_require__(2338);
+var import_pipelineRequest = __nccwpck_require__(72305);
+var import_pipeline = __nccwpck_require__(22338);
 var import_restError = __nccwpck_require__(9758);
-var import_bytesEncoding = __nccwpck_require__(2921);
-var import_httpClient = __nccwpck_require__(9468);
-var import_getClient = __nccwpck_require__(6191);
-var import_operationOptionHelpers = __nccwpck_require__(9635);
-var import_restError2 = __nccwpck_require__(7332);
+var import_bytesEncoding = __nccwpck_require__(82921);
+var import_httpClient = __nccwpck_require__(69468);
+var import_getClient = __nccwpck_require__(86191);
+var import_operationOptionHelpers = __nccwpck_require__(19635);
+var import_restError2 = __nccwpck_require__(97332);
 // Annotate the CommonJS export names for ESM import in node:
 0 && (0);
 //# sourceMappingURL=index.js.map
@@ -87891,7 +88784,7 @@ __export(log_exports, {
   logger: () => logger
 });
 module.exports = __toCommonJS(log_exports);
-var import_logger = __nccwpck_require__(8459);
+var import_logger = __nccwpck_require__(18459);
 const logger = (0, import_logger.createClientLogger)("ts-http-runtime");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (0);
@@ -87900,7 +88793,7 @@ const logger = (0, import_logger.createClientLogger)("ts-http-runtime");
 
 /***/ }),
 
-/***/ 6836:
+/***/ 36836:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -87925,8 +88818,8 @@ __export(debug_exports, {
   default: () => debug_default
 });
 module.exports = __toCommonJS(debug_exports);
-var import_log = __nccwpck_require__(8029);
-var import_env = __nccwpck_require__(1573);
+var import_log = __nccwpck_require__(38029);
+var import_env = __nccwpck_require__(41573);
 const debugEnvVariable = (0, import_env.getEnvironmentVariable)("DEBUG");
 let enabledString;
 let enabledNamespaces = [];
@@ -88091,7 +88984,7 @@ var debug_default = debugObj;
 
 /***/ }),
 
-/***/ 2490:
+/***/ 82490:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -88116,7 +89009,7 @@ __export(internal_exports, {
   createLoggerContext: () => import_logger.createLoggerContext
 });
 module.exports = __toCommonJS(internal_exports);
-var import_logger = __nccwpck_require__(8459);
+var import_logger = __nccwpck_require__(18459);
 // Annotate the CommonJS export names for ESM import in node:
 0 && (0);
 //# sourceMappingURL=internal.js.map
@@ -88124,7 +89017,7 @@ var import_logger = __nccwpck_require__(8459);
 
 /***/ }),
 
-/***/ 8029:
+/***/ 38029:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __create = Object.create;
@@ -88159,8 +89052,8 @@ __export(log_exports, {
   log: () => log
 });
 module.exports = __toCommonJS(log_exports);
-var import_node_os = __nccwpck_require__(8161);
-var import_node_util = __toESM(__nccwpck_require__(7975));
+var import_node_os = __nccwpck_require__(48161);
+var import_node_util = __toESM(__nccwpck_require__(57975));
 var import_node_process = __toESM(__nccwpck_require__(1708));
 function log(message, ...args) {
   import_node_process.default.stderr.write(`${import_node_util.default.format(message, ...args)}${import_node_os.EOL}`);
@@ -88172,7 +89065,7 @@ function log(message, ...args) {
 
 /***/ }),
 
-/***/ 8459:
+/***/ 18459:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __create = Object.create;
@@ -88211,8 +89104,8 @@ __export(logger_exports, {
   setLogLevel: () => setLogLevel
 });
 module.exports = __toCommonJS(logger_exports);
-var import_debug = __toESM(__nccwpck_require__(6836));
-var import_env = __nccwpck_require__(1573);
+var import_debug = __toESM(__nccwpck_require__(36836));
+var import_env = __nccwpck_require__(41573);
 const TYPESPEC_RUNTIME_LOG_LEVELS = ["verbose", "info", "warning", "error"];
 const levelMap = {
   verbose: 400,
@@ -88318,7 +89211,7 @@ function createClientLogger(namespace) {
 
 /***/ }),
 
-/***/ 1167:
+/***/ 21167:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __create = Object.create;
@@ -88354,19 +89247,19 @@ __export(nodeHttpClient_exports, {
   getBodyLength: () => getBodyLength
 });
 module.exports = __toCommonJS(nodeHttpClient_exports);
-var import_node_http = __toESM(__nccwpck_require__(7067));
-var import_node_https = __toESM(__nccwpck_require__(4708));
-var import_node_zlib = __toESM(__nccwpck_require__(8522));
-var import_node_stream = __nccwpck_require__(7075);
-var import_node_util = __nccwpck_require__(7975);
-var import_AbortError = __nccwpck_require__(9992);
+var import_node_http = __toESM(__nccwpck_require__(37067));
+var import_node_https = __toESM(__nccwpck_require__(44708));
+var import_node_zlib = __toESM(__nccwpck_require__(38522));
+var import_node_stream = __nccwpck_require__(57075);
+var import_node_util = __nccwpck_require__(57975);
+var import_AbortError = __nccwpck_require__(99992);
 var import_httpHeaders = __nccwpck_require__(4220);
 var import_restError = __nccwpck_require__(9758);
 var import_log = __nccwpck_require__(3644);
 var import_sanitizer = __nccwpck_require__(7784);
-var import_requestBodyHeaders = __nccwpck_require__(5634);
-var import_nodeExpectContinue = __nccwpck_require__(6463);
-var import_responseBody = __nccwpck_require__(3008);
+var import_requestBodyHeaders = __nccwpck_require__(75634);
+var import_nodeExpectContinue = __nccwpck_require__(96463);
+var import_responseBody = __nccwpck_require__(83008);
 const DEFAULT_TLS_SETTINGS = {};
 function isReadableStream(body) {
   return typeof body === "object" && body !== null && "pipe" in body && typeof body.pipe === "function";
@@ -88854,7 +89747,7 @@ function createNodeHttpClient() {
 
 /***/ }),
 
-/***/ 2338:
+/***/ 22338:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -89068,7 +89961,7 @@ function createEmptyPipeline() {
 
 /***/ }),
 
-/***/ 2305:
+/***/ 72305:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -89147,7 +90040,7 @@ function createPipelineRequest(options) {
 
 /***/ }),
 
-/***/ 5366:
+/***/ 85366:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -89192,7 +90085,7 @@ function agentPolicy(agent) {
 
 /***/ }),
 
-/***/ 2095:
+/***/ 42095:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -89218,7 +90111,7 @@ __export(apiKeyAuthenticationPolicy_exports, {
   apiKeyAuthenticationPolicyName: () => apiKeyAuthenticationPolicyName
 });
 module.exports = __toCommonJS(apiKeyAuthenticationPolicy_exports);
-var import_checkInsecureConnection = __nccwpck_require__(2302);
+var import_checkInsecureConnection = __nccwpck_require__(42302);
 const apiKeyAuthenticationPolicyName = "apiKeyAuthenticationPolicy";
 function apiKeyAuthenticationPolicy(options) {
   return {
@@ -89244,7 +90137,7 @@ function apiKeyAuthenticationPolicy(options) {
 
 /***/ }),
 
-/***/ 5756:
+/***/ 15756:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -89270,8 +90163,8 @@ __export(basicAuthenticationPolicy_exports, {
   basicAuthenticationPolicyName: () => basicAuthenticationPolicyName
 });
 module.exports = __toCommonJS(basicAuthenticationPolicy_exports);
-var import_bytesEncoding = __nccwpck_require__(2921);
-var import_checkInsecureConnection = __nccwpck_require__(2302);
+var import_bytesEncoding = __nccwpck_require__(82921);
+var import_checkInsecureConnection = __nccwpck_require__(42302);
 const basicAuthenticationPolicyName = "bearerAuthenticationPolicy";
 function basicAuthenticationPolicy(options) {
   return {
@@ -89301,7 +90194,7 @@ function basicAuthenticationPolicy(options) {
 
 /***/ }),
 
-/***/ 9709:
+/***/ 89709:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -89327,7 +90220,7 @@ __export(bearerAuthenticationPolicy_exports, {
   bearerAuthenticationPolicyName: () => bearerAuthenticationPolicyName
 });
 module.exports = __toCommonJS(bearerAuthenticationPolicy_exports);
-var import_checkInsecureConnection = __nccwpck_require__(2302);
+var import_checkInsecureConnection = __nccwpck_require__(42302);
 const bearerAuthenticationPolicyName = "bearerAuthenticationPolicy";
 function bearerAuthenticationPolicy(options) {
   return {
@@ -89355,7 +90248,7 @@ function bearerAuthenticationPolicy(options) {
 
 /***/ }),
 
-/***/ 2302:
+/***/ 42302:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -89381,7 +90274,7 @@ __export(checkInsecureConnection_exports, {
 });
 module.exports = __toCommonJS(checkInsecureConnection_exports);
 var import_log = __nccwpck_require__(3644);
-var import_env = __nccwpck_require__(1573);
+var import_env = __nccwpck_require__(41573);
 let insecureConnectionWarningEmmitted = false;
 function allowInsecureConnection(request, options) {
   if (options.allowInsecureConnection && request.allowInsecureConnection) {
@@ -89418,7 +90311,7 @@ function ensureSecureConnection(request, options) {
 
 /***/ }),
 
-/***/ 219:
+/***/ 20219:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -89444,7 +90337,7 @@ __export(oauth2AuthenticationPolicy_exports, {
   oauth2AuthenticationPolicyName: () => oauth2AuthenticationPolicyName
 });
 module.exports = __toCommonJS(oauth2AuthenticationPolicy_exports);
-var import_checkInsecureConnection = __nccwpck_require__(2302);
+var import_checkInsecureConnection = __nccwpck_require__(42302);
 const oauth2AuthenticationPolicyName = "oauth2AuthenticationPolicy";
 function oauth2AuthenticationPolicy(options) {
   return {
@@ -89470,7 +90363,7 @@ function oauth2AuthenticationPolicy(options) {
 
 /***/ }),
 
-/***/ 5035:
+/***/ 35035:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -89515,7 +90408,7 @@ function decompressResponsePolicy() {
 
 /***/ }),
 
-/***/ 2462:
+/***/ 32462:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -89541,10 +90434,10 @@ __export(defaultRetryPolicy_exports, {
   defaultRetryPolicyName: () => defaultRetryPolicyName
 });
 module.exports = __toCommonJS(defaultRetryPolicy_exports);
-var import_exponentialRetryStrategy = __nccwpck_require__(8102);
-var import_throttlingRetryStrategy = __nccwpck_require__(1112);
-var import_retryPolicy = __nccwpck_require__(3345);
-var import_constants = __nccwpck_require__(1255);
+var import_exponentialRetryStrategy = __nccwpck_require__(98102);
+var import_throttlingRetryStrategy = __nccwpck_require__(21112);
+var import_retryPolicy = __nccwpck_require__(43345);
+var import_constants = __nccwpck_require__(31255);
 const defaultRetryPolicyName = "defaultRetryPolicy";
 function defaultRetryPolicy(options = {}) {
   return {
@@ -89561,7 +90454,7 @@ function defaultRetryPolicy(options = {}) {
 
 /***/ }),
 
-/***/ 4656:
+/***/ 74656:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -89587,9 +90480,9 @@ __export(exponentialRetryPolicy_exports, {
   exponentialRetryPolicyName: () => exponentialRetryPolicyName
 });
 module.exports = __toCommonJS(exponentialRetryPolicy_exports);
-var import_exponentialRetryStrategy = __nccwpck_require__(8102);
-var import_retryPolicy = __nccwpck_require__(3345);
-var import_constants = __nccwpck_require__(1255);
+var import_exponentialRetryStrategy = __nccwpck_require__(98102);
+var import_retryPolicy = __nccwpck_require__(43345);
+var import_constants = __nccwpck_require__(31255);
 const exponentialRetryPolicyName = "exponentialRetryPolicy";
 function exponentialRetryPolicy(options = {}) {
   return (0, import_retryPolicy.retryPolicy)(
@@ -89611,7 +90504,7 @@ function exponentialRetryPolicy(options = {}) {
 
 /***/ }),
 
-/***/ 4197:
+/***/ 14197:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -89637,8 +90530,8 @@ __export(formDataPolicy_exports, {
   formDataPolicyName: () => formDataPolicyName
 });
 module.exports = __toCommonJS(formDataPolicy_exports);
-var import_bytesEncoding = __nccwpck_require__(2921);
-var import_formData = __nccwpck_require__(9182);
+var import_bytesEncoding = __nccwpck_require__(82921);
+var import_formData = __nccwpck_require__(59182);
 var import_httpHeaders = __nccwpck_require__(4220);
 const formDataPolicyName = "formDataPolicy";
 function formDataPolicy() {
@@ -89720,7 +90613,7 @@ async function prepareFormData(formData, request) {
 
 /***/ }),
 
-/***/ 4960:
+/***/ 44960:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -89772,20 +90665,20 @@ __export(internal_exports, {
   userAgentPolicyName: () => import_userAgentPolicy.userAgentPolicyName
 });
 module.exports = __toCommonJS(internal_exports);
-var import_agentPolicy = __nccwpck_require__(5366);
-var import_decompress = __nccwpck_require__(5035);
-var import_defaultRetryPolicy = __nccwpck_require__(2462);
-var import_exponentialRetryPolicy = __nccwpck_require__(4656);
-var import_retryPolicy = __nccwpck_require__(3345);
-var import_systemErrorRetryPolicy = __nccwpck_require__(2418);
-var import_throttlingRetryPolicy = __nccwpck_require__(4728);
-var import_formDataPolicy = __nccwpck_require__(4197);
-var import_logPolicy = __nccwpck_require__(7129);
-var import_multipartPolicy = __nccwpck_require__(7427);
-var import_proxy = __nccwpck_require__(67);
-var import_redirectPolicy = __nccwpck_require__(2187);
-var import_tlsPolicy = __nccwpck_require__(6690);
-var import_userAgentPolicy = __nccwpck_require__(1691);
+var import_agentPolicy = __nccwpck_require__(85366);
+var import_decompress = __nccwpck_require__(35035);
+var import_defaultRetryPolicy = __nccwpck_require__(32462);
+var import_exponentialRetryPolicy = __nccwpck_require__(74656);
+var import_retryPolicy = __nccwpck_require__(43345);
+var import_systemErrorRetryPolicy = __nccwpck_require__(92418);
+var import_throttlingRetryPolicy = __nccwpck_require__(24728);
+var import_formDataPolicy = __nccwpck_require__(14197);
+var import_logPolicy = __nccwpck_require__(47129);
+var import_multipartPolicy = __nccwpck_require__(27427);
+var import_proxy = __nccwpck_require__(80067);
+var import_redirectPolicy = __nccwpck_require__(92187);
+var import_tlsPolicy = __nccwpck_require__(96690);
+var import_userAgentPolicy = __nccwpck_require__(91691);
 // Annotate the CommonJS export names for ESM import in node:
 0 && (0);
 //# sourceMappingURL=internal.js.map
@@ -89793,7 +90686,7 @@ var import_userAgentPolicy = __nccwpck_require__(1691);
 
 /***/ }),
 
-/***/ 7129:
+/***/ 47129:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -89849,7 +90742,7 @@ function logPolicy(options = {}) {
 
 /***/ }),
 
-/***/ 7427:
+/***/ 27427:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -89875,10 +90768,10 @@ __export(multipartPolicy_exports, {
   multipartPolicyName: () => multipartPolicyName
 });
 module.exports = __toCommonJS(multipartPolicy_exports);
-var import_bytesEncoding = __nccwpck_require__(2921);
-var import_typeGuards = __nccwpck_require__(8505);
+var import_bytesEncoding = __nccwpck_require__(82921);
+var import_typeGuards = __nccwpck_require__(48505);
 var import_uuid = __nccwpck_require__(5023);
-var import_concat = __nccwpck_require__(547);
+var import_concat = __nccwpck_require__(20547);
 function generateBoundary() {
   return `----AzSDKFormBoundary${(0, import_uuid.randomUUID)()}`;
 }
@@ -89987,7 +90880,7 @@ function multipartPolicy() {
 
 /***/ }),
 
-/***/ 6316:
+/***/ 66316:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -90012,11 +90905,11 @@ __export(platformPolicies_exports, {
   addPlatformPolicies: () => addPlatformPolicies
 });
 module.exports = __toCommonJS(platformPolicies_exports);
-var import_agentPolicy = __nccwpck_require__(5366);
-var import_tlsPolicy = __nccwpck_require__(6690);
-var import_proxy = __nccwpck_require__(67);
-var import_decompress = __nccwpck_require__(5035);
-var import_redirectPolicy = __nccwpck_require__(2187);
+var import_agentPolicy = __nccwpck_require__(85366);
+var import_tlsPolicy = __nccwpck_require__(96690);
+var import_proxy = __nccwpck_require__(80067);
+var import_decompress = __nccwpck_require__(35035);
+var import_redirectPolicy = __nccwpck_require__(92187);
 function addPlatformPolicies(pipeline, options) {
   if (options.agent) {
     pipeline.addPolicy((0, import_agentPolicy.agentPolicy)(options.agent));
@@ -90035,7 +90928,7 @@ function addPlatformPolicies(pipeline, options) {
 
 /***/ }),
 
-/***/ 67:
+/***/ 80067:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -90065,7 +90958,7 @@ __export(proxyPolicy_exports, {
 });
 module.exports = __toCommonJS(proxyPolicy_exports);
 var import_https_proxy_agent = __nccwpck_require__(3669);
-var import_http_proxy_agent = __nccwpck_require__(1970);
+var import_http_proxy_agent = __nccwpck_require__(81970);
 var import_log = __nccwpck_require__(3644);
 const HTTPS_PROXY = "HTTPS_PROXY";
 const HTTP_PROXY = "HTTP_PROXY";
@@ -90221,7 +91114,7 @@ function proxyPolicy(proxySettings, options) {
 
 /***/ }),
 
-/***/ 2187:
+/***/ 92187:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -90248,8 +91141,8 @@ __export(redirectPolicy_exports, {
 });
 module.exports = __toCommonJS(redirectPolicy_exports);
 var import_log = __nccwpck_require__(3644);
-var import_responseBody = __nccwpck_require__(3008);
-var import_requestBodyHeaders = __nccwpck_require__(5634);
+var import_responseBody = __nccwpck_require__(83008);
+var import_requestBodyHeaders = __nccwpck_require__(75634);
 const redirectPolicyName = "redirectPolicy";
 const allowedRedirect = ["GET", "HEAD"];
 function redirectPolicy(options = {}) {
@@ -90299,7 +91192,7 @@ async function handleRedirect(next, response, maxRetries, allowCrossOriginRedire
 
 /***/ }),
 
-/***/ 3345:
+/***/ 43345:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -90324,12 +91217,12 @@ __export(retryPolicy_exports, {
   retryPolicy: () => retryPolicy
 });
 module.exports = __toCommonJS(retryPolicy_exports);
-var import_helpers = __nccwpck_require__(7566);
+var import_helpers = __nccwpck_require__(77566);
 var import_restError = __nccwpck_require__(9758);
-var import_AbortError = __nccwpck_require__(9992);
-var import_logger = __nccwpck_require__(8459);
-var import_constants = __nccwpck_require__(1255);
-var import_responseBody = __nccwpck_require__(3008);
+var import_AbortError = __nccwpck_require__(99992);
+var import_logger = __nccwpck_require__(18459);
+var import_constants = __nccwpck_require__(31255);
+var import_responseBody = __nccwpck_require__(83008);
 const retryPolicyLogger = (0, import_logger.createClientLogger)("ts-http-runtime retryPolicy");
 const retryPolicyName = "retryPolicy";
 function retryPolicy(strategies, options = { maxRetries: import_constants.DEFAULT_RETRY_POLICY_COUNT }) {
@@ -90437,7 +91330,7 @@ function retryPolicy(strategies, options = { maxRetries: import_constants.DEFAUL
 
 /***/ }),
 
-/***/ 2418:
+/***/ 92418:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -90463,9 +91356,9 @@ __export(systemErrorRetryPolicy_exports, {
   systemErrorRetryPolicyName: () => systemErrorRetryPolicyName
 });
 module.exports = __toCommonJS(systemErrorRetryPolicy_exports);
-var import_exponentialRetryStrategy = __nccwpck_require__(8102);
-var import_retryPolicy = __nccwpck_require__(3345);
-var import_constants = __nccwpck_require__(1255);
+var import_exponentialRetryStrategy = __nccwpck_require__(98102);
+var import_retryPolicy = __nccwpck_require__(43345);
+var import_constants = __nccwpck_require__(31255);
 const systemErrorRetryPolicyName = "systemErrorRetryPolicy";
 function systemErrorRetryPolicy(options = {}) {
   return {
@@ -90490,7 +91383,7 @@ function systemErrorRetryPolicy(options = {}) {
 
 /***/ }),
 
-/***/ 4728:
+/***/ 24728:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -90516,9 +91409,9 @@ __export(throttlingRetryPolicy_exports, {
   throttlingRetryPolicyName: () => throttlingRetryPolicyName
 });
 module.exports = __toCommonJS(throttlingRetryPolicy_exports);
-var import_throttlingRetryStrategy = __nccwpck_require__(1112);
-var import_retryPolicy = __nccwpck_require__(3345);
-var import_constants = __nccwpck_require__(1255);
+var import_throttlingRetryStrategy = __nccwpck_require__(21112);
+var import_retryPolicy = __nccwpck_require__(43345);
+var import_constants = __nccwpck_require__(31255);
 const throttlingRetryPolicyName = "throttlingRetryPolicy";
 function throttlingRetryPolicy(options = {}) {
   return {
@@ -90535,7 +91428,7 @@ function throttlingRetryPolicy(options = {}) {
 
 /***/ }),
 
-/***/ 6690:
+/***/ 96690:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -90580,7 +91473,7 @@ function tlsPolicy(tlsSettings) {
 
 /***/ }),
 
-/***/ 1691:
+/***/ 91691:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -90606,7 +91499,7 @@ __export(userAgentPolicy_exports, {
   userAgentPolicyName: () => userAgentPolicyName
 });
 module.exports = __toCommonJS(userAgentPolicy_exports);
-var import_userAgent = __nccwpck_require__(2731);
+var import_userAgent = __nccwpck_require__(62731);
 const UserAgentHeaderName = (0, import_userAgent.getUserAgentHeaderName)();
 const userAgentPolicyName = "userAgentPolicy";
 function userAgentPolicy(options = {}) {
@@ -90654,8 +91547,8 @@ __export(restError_exports, {
   isRestError: () => isRestError
 });
 module.exports = __toCommonJS(restError_exports);
-var import_error = __nccwpck_require__(2573);
-var import_inspect = __nccwpck_require__(7639);
+var import_error = __nccwpck_require__(52573);
+var import_inspect = __nccwpck_require__(37639);
 var import_sanitizer = __nccwpck_require__(7784);
 const errorSanitizer = new import_sanitizer.Sanitizer();
 class RestError extends Error {
@@ -90730,7 +91623,7 @@ function isRestError(e) {
 
 /***/ }),
 
-/***/ 8102:
+/***/ 98102:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -90757,8 +91650,8 @@ __export(exponentialRetryStrategy_exports, {
   isSystemError: () => isSystemError
 });
 module.exports = __toCommonJS(exponentialRetryStrategy_exports);
-var import_delay = __nccwpck_require__(6776);
-var import_throttlingRetryStrategy = __nccwpck_require__(1112);
+var import_delay = __nccwpck_require__(66776);
+var import_throttlingRetryStrategy = __nccwpck_require__(21112);
 const DEFAULT_CLIENT_RETRY_INTERVAL = 1e3;
 const DEFAULT_CLIENT_MAX_RETRY_INTERVAL = 1e3 * 64;
 function exponentialRetryStrategy(options = {}) {
@@ -90803,7 +91696,7 @@ function isSystemError(err) {
 
 /***/ }),
 
-/***/ 1112:
+/***/ 21112:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -90829,7 +91722,7 @@ __export(throttlingRetryStrategy_exports, {
   throttlingRetryStrategy: () => throttlingRetryStrategy
 });
 module.exports = __toCommonJS(throttlingRetryStrategy_exports);
-var import_helpers = __nccwpck_require__(7566);
+var import_helpers = __nccwpck_require__(77566);
 const RetryAfterHeader = "Retry-After";
 const AllRetryAfterHeaders = ["retry-after-ms", "x-ms-retry-after-ms", RetryAfterHeader];
 function getRetryAfterInMs(response) {
@@ -90875,7 +91768,7 @@ function throttlingRetryStrategy() {
 
 /***/ }),
 
-/***/ 2921:
+/***/ 82921:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -90914,7 +91807,7 @@ function stringToUint8Array(value, format) {
 
 /***/ }),
 
-/***/ 547:
+/***/ 20547:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -90940,7 +91833,7 @@ __export(concat_exports, {
 });
 module.exports = __toCommonJS(concat_exports);
 var import_stream = __nccwpck_require__(2203);
-var import_typeGuards = __nccwpck_require__(8505);
+var import_typeGuards = __nccwpck_require__(48505);
 async function* streamAsyncIterator() {
   const reader = this.getReader();
   try {
@@ -91001,7 +91894,7 @@ async function concat(sources) {
 
 /***/ }),
 
-/***/ 6776:
+/***/ 66776:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -91026,7 +91919,7 @@ __export(delay_exports, {
   calculateRetryDelay: () => calculateRetryDelay
 });
 module.exports = __toCommonJS(delay_exports);
-var import_random = __nccwpck_require__(6259);
+var import_random = __nccwpck_require__(78640);
 function calculateRetryDelay(retryAttempt, config) {
   const exponentialDelay = config.retryDelayInMs * Math.pow(2, retryAttempt);
   const clampedDelay = Math.min(config.maxRetryDelayInMs, exponentialDelay);
@@ -91040,7 +91933,7 @@ function calculateRetryDelay(retryAttempt, config) {
 
 /***/ }),
 
-/***/ 2573:
+/***/ 52573:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -91065,7 +91958,7 @@ __export(error_exports, {
   isError: () => isError
 });
 module.exports = __toCommonJS(error_exports);
-var import_object = __nccwpck_require__(3632);
+var import_object = __nccwpck_require__(53632);
 function isError(e) {
   if ((0, import_object.isObject)(e)) {
     const hasName = typeof e.name === "string";
@@ -91081,7 +91974,7 @@ function isError(e) {
 
 /***/ }),
 
-/***/ 7566:
+/***/ 77566:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -91107,7 +92000,7 @@ __export(helpers_exports, {
   parseHeaderValueAsNumber: () => parseHeaderValueAsNumber
 });
 module.exports = __toCommonJS(helpers_exports);
-var import_AbortError = __nccwpck_require__(9992);
+var import_AbortError = __nccwpck_require__(99992);
 const StandardAbortMessage = "The operation was aborted.";
 function delay(delayInMs, value, options) {
   return new Promise((resolve, reject) => {
@@ -91156,7 +92049,7 @@ function parseHeaderValueAsNumber(response, headerName) {
 
 /***/ }),
 
-/***/ 7639:
+/***/ 37639:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -91181,7 +92074,7 @@ __export(inspect_exports, {
   custom: () => custom
 });
 module.exports = __toCommonJS(inspect_exports);
-var import_node_util = __nccwpck_require__(7975);
+var import_node_util = __nccwpck_require__(57975);
 const custom = import_node_util.inspect.custom;
 // Annotate the CommonJS export names for ESM import in node:
 0 && (0);
@@ -91190,7 +92083,7 @@ const custom = import_node_util.inspect.custom;
 
 /***/ }),
 
-/***/ 5750:
+/***/ 95750:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -91234,16 +92127,16 @@ __export(internal_exports, {
   uint8ArrayToString: () => import_bytesEncoding.uint8ArrayToString
 });
 module.exports = __toCommonJS(internal_exports);
-var import_delay = __nccwpck_require__(6776);
-var import_random = __nccwpck_require__(6259);
-var import_object = __nccwpck_require__(3632);
-var import_error = __nccwpck_require__(2573);
+var import_delay = __nccwpck_require__(66776);
+var import_random = __nccwpck_require__(78640);
+var import_object = __nccwpck_require__(53632);
+var import_error = __nccwpck_require__(52573);
 var import_sha256 = __nccwpck_require__(2016);
 var import_uuid = __nccwpck_require__(5023);
-var import_env = __nccwpck_require__(1573);
-var import_bytesEncoding = __nccwpck_require__(2921);
+var import_env = __nccwpck_require__(41573);
+var import_bytesEncoding = __nccwpck_require__(82921);
 var import_sanitizer = __nccwpck_require__(7784);
-var import_responseBody = __nccwpck_require__(3008);
+var import_responseBody = __nccwpck_require__(83008);
 // Annotate the CommonJS export names for ESM import in node:
 0 && (0);
 //# sourceMappingURL=internal.js.map
@@ -91251,7 +92144,7 @@ var import_responseBody = __nccwpck_require__(3008);
 
 /***/ }),
 
-/***/ 6463:
+/***/ 96463:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -91279,7 +92172,7 @@ __export(nodeExpectContinue_exports, {
   hasExpectContinue: () => hasExpectContinue
 });
 module.exports = __toCommonJS(nodeExpectContinue_exports);
-var import_requestBodyHeaders = __nccwpck_require__(5634);
+var import_requestBodyHeaders = __nccwpck_require__(75634);
 const EXPECT_CONTINUE_TIMEOUT_IN_MS = 1e3;
 function getHeaderValues(headers, name) {
   if (Array.isArray(headers)) {
@@ -91469,7 +92362,7 @@ function createExpectContinueRequest(options) {
 
 /***/ }),
 
-/***/ 3632:
+/***/ 53632:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -91504,7 +92397,7 @@ function isObject(input) {
 
 /***/ }),
 
-/***/ 6259:
+/***/ 78640:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -91542,7 +92435,7 @@ function getRandomIntegerInclusive(min, max) {
 
 /***/ }),
 
-/***/ 5634:
+/***/ 75634:
 /***/ ((module) => {
 
 var __defProp = Object.defineProperty;
@@ -91656,7 +92549,7 @@ function removeRequestBodyHeaders(request) {
 
 /***/ }),
 
-/***/ 3008:
+/***/ 83008:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -91833,7 +92726,7 @@ __export(sanitizer_exports, {
   Sanitizer: () => Sanitizer
 });
 module.exports = __toCommonJS(sanitizer_exports);
-var import_object = __nccwpck_require__(3632);
+var import_object = __nccwpck_require__(53632);
 const RedactedString = "REDACTED";
 const defaultAllowedHeaderNames = [
   "x-ms-client-request-id",
@@ -92009,7 +92902,7 @@ __export(sha256_exports, {
   computeSha256Hmac: () => computeSha256Hmac
 });
 module.exports = __toCommonJS(sha256_exports);
-var import_node_crypto = __nccwpck_require__(7598);
+var import_node_crypto = __nccwpck_require__(77598);
 async function computeSha256Hmac(key, stringToSign, encoding) {
   const decodedKey = Buffer.from(key, "base64");
   return (0, import_node_crypto.createHmac)("sha256", decodedKey).update(stringToSign).digest(encoding);
@@ -92024,7 +92917,7 @@ async function computeSha256Hash(content, encoding) {
 
 /***/ }),
 
-/***/ 2250:
+/***/ 72250:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -92064,7 +92957,7 @@ function isWebReadableStream(x) {
 
 /***/ }),
 
-/***/ 8505:
+/***/ 48505:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -92093,7 +92986,7 @@ __export(typeGuards_exports, {
   isWebReadableStream: () => import_typeGuards.isWebReadableStream
 });
 module.exports = __toCommonJS(typeGuards_exports);
-var import_typeGuards = __nccwpck_require__(2250);
+var import_typeGuards = __nccwpck_require__(72250);
 function isBinaryBody(body) {
   return body !== void 0 && (body instanceof Uint8Array || isReadableStream(body) || typeof body === "function" || body instanceof Blob);
 }
@@ -92110,7 +93003,7 @@ function isBlob(x) {
 
 /***/ }),
 
-/***/ 2731:
+/***/ 62731:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __defProp = Object.defineProperty;
@@ -92137,8 +93030,8 @@ __export(userAgent_exports, {
   setPlatformSpecificData: () => import_userAgent.setPlatformSpecificData
 });
 module.exports = __toCommonJS(userAgent_exports);
-var import_userAgent = __nccwpck_require__(3196);
-var import_constants = __nccwpck_require__(1255);
+var import_userAgent = __nccwpck_require__(83196);
+var import_constants = __nccwpck_require__(31255);
 function getUserAgentString(telemetryInfo) {
   const parts = [];
   for (const [key, value] of telemetryInfo) {
@@ -92165,7 +93058,7 @@ async function getUserAgentValue(prefix) {
 
 /***/ }),
 
-/***/ 3196:
+/***/ 83196:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __create = Object.create;
@@ -92201,7 +93094,7 @@ __export(userAgentPlatform_exports, {
   setPlatformSpecificData: () => setPlatformSpecificData
 });
 module.exports = __toCommonJS(userAgentPlatform_exports);
-var import_node_os = __toESM(__nccwpck_require__(8161));
+var import_node_os = __toESM(__nccwpck_require__(48161));
 var import_node_process = __toESM(__nccwpck_require__(1708));
 function getHeaderName() {
   return "User-Agent";
@@ -92260,7 +93153,7 @@ function randomUUID() {
 
 /***/ }),
 
-/***/ 7:
+/***/ 50007:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -92268,12 +93161,12 @@ function randomUUID() {
 
 'use strict';
 
-var node_crypto = __nccwpck_require__(7598);
-var crypto = __nccwpck_require__(6982);
-var jwt = __nccwpck_require__(9653);
-var http = __nccwpck_require__(8611);
-var fs = __nccwpck_require__(9896);
-var path = __nccwpck_require__(6928);
+var node_crypto = __nccwpck_require__(77598);
+var crypto = __nccwpck_require__(76982);
+var jwt = __nccwpck_require__(69653);
+var http = __nccwpck_require__(58611);
+var fs = __nccwpck_require__(79896);
+var path = __nccwpck_require__(16928);
 
 /*
  * Copyright (c) Microsoft Corporation. All rights reserved.
@@ -105899,7 +106792,7 @@ exports.version = version;
 /******/ 	// startup
 /******/ 	// Load entry module and return exports
 /******/ 	// This entry module is referenced by other modules so it can't be inlined
-/******/ 	var __webpack_exports__ = __nccwpck_require__(9154);
+/******/ 	var __webpack_exports__ = __nccwpck_require__(39154);
 /******/ 	module.exports = __webpack_exports__;
 /******/ 	
 /******/ })()

@@ -27,6 +27,8 @@ export interface RunActionOptions {
   /** Called with the child once spawned (to send signals). */
   onSpawn?: (child: import('node:child_process').ChildProcess) => void;
   timeoutMs?: number;
+  /** Node binary to run the bundle with (default: this process's). */
+  nodePath?: string;
 }
 
 /** Parses the file-command format of GITHUB_OUTPUT: `name<<DELIM\nvalue\nDELIM`. */
@@ -66,7 +68,7 @@ export function runAction(options: RunActionOptions): Promise<ActionRun> {
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [GITHUB_BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(options.nodePath ?? process.execPath, [GITHUB_BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';

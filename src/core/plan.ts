@@ -137,6 +137,14 @@ function settingDrift(compute: ObservedCompute, want: DesiredCompute, tls: Resol
     drift.push({ setting: 'load-balancer-subnet', from: show(compute.loadBalancerSubnet), to: want.loadBalancerSubnet });
   }
 
+  if (want.tls.mode === 'keep') {
+    // The certificate is the one the cluster serves now (also an Azure-generated one under Auto):
+    // only a new cname is a change. Fingerprint tags are not compared; keep means "as served".
+    const cname = tls.mode === 'custom' ? tls.cname : '';
+    if (want.tls.cname !== undefined && (compute.tls.cname ?? '').toLowerCase() !== cname.toLowerCase()) drift.push({ setting: 'tls-cname', from: show(compute.tls.cname), to: cname });
+    return drift;
+  }
+
   const wantStatus = tls.mode === 'disabled' ? 'Disabled' : tls.mode === 'auto' ? 'Auto' : 'Enabled';
   if (compute.tls.status !== wantStatus) {
     drift.push({ setting: 'tls', from: compute.tls.status, to: wantStatus });

@@ -71,7 +71,7 @@ export async function runOnce(platform: Platform, ctx: RunContext, options: RunO
 
   const observed = await platform.group('Read the current state', () => observe(gateway, desired, execution));
   const resolvedTls = desired.compute?.tls.mode === 'keep'
-    ? await resolveKeptTls({ gateway, desired, observed, redactor: options.redactor, now: options.now ?? new Date() })
+    ? await platform.group('Read the TLS certificate to keep', () => resolveKeptTls({ gateway, desired, observed, redactor: options.redactor, now: options.now ?? new Date(), platform, signal: options.signal }))
     : (desired.compute?.tls as ResolvedTls | undefined);
   const plan = planChange(desired, observed, resolvedTls);
   for (const line of describePlan(desired, observed, plan)) platform.info(line);

