@@ -25,17 +25,41 @@ export function maskSecret(platform: Pick<Platform, 'maskLine'>, value: string |
   for (const line of secretLines(trimmed)) platform.maskLine(line);
 }
 
+/**
+ * Shapes of secret material that a service might echo back although nobody registered the value
+ * (an error quoting the request body, a URL with a SAS signature, a bearer header in a message).
+ * Applied before the registered values, to any text the product writes.
+ */
 const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g;
-/** Bearer tokens and JWTs that a service might echo back. */
+/** JWTs (access tokens, ID tokens, client assertions). */
 const JWT = /\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g;
-const SIGNED_QUERY = /([?&](?:sig|se|st|sp|skoid|sktid|skt|ske|sks|skv|token|code)=)[^&\s"']+/gi;
+/** Signed-URL parameters (Azure SAS, signed operation URLs) and OAuth form fields, as `name=value`. */
+const SIGNED_PARAMETER =
+  /((?:^|[?&\s"'(;,])(?:sig|signature|se|st|sp|spr|sv|sr|srt|ss|skoid|sktid|skt|ske|sks|skv|saoid|suoid|scid|token|client_secret|client_assertion|assertion|access_token|refresh_token|id_token|password)=)[^&\s"'<>]+/gim;
+/** The same fields as JSON members, e.g. a token response or azure/login's creds quoted in an error. */
+const JSON_SECRET_MEMBER =
+  /("(?:access_token|refresh_token|id_token|client_secret|clientSecret|client_assertion|password|serviceprincipalkey|accessToken|oidcToken)"\s*:\s*")(?:[^"\\]|\\.)*"/g;
+/** Authorization header values (opaque tokens such as the Azure DevOps job token have no JWT shape). */
+const AUTHORIZATION = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
+
+/** Scrubs the secret shapes above from a text, without knowing any secret value. */
+export function redactSecretShapes(text: string): string {
+  return text
+    .replace(PEM_BLOCK, '[redacted PEM]')
+    .replace(JWT, '[redacted token]')
+    .replace(JSON_SECRET_MEMBER, '$1[redacted]"')
+    .replace(SIGNED_PARAMETER, '$1[redacted]')
+    .replace(AUTHORIZATION, '$1 [redacted]');
+}
 
 /**
  * Keeps the secrets of a run and scrubs text the product itself writes (errors from Azure,
- * summaries, outputs): the CI masker covers logs, this covers what is built from service replies.
+ * summaries, outputs, SDK log lines): the CI masker covers logs, this covers what is built from
+ * service replies, and what the CI masker would only catch after the fact.
  */
 export class SecretRedactor {
   private readonly lines = new Set<string>();
+  private sorted: string[] = [];
 
   constructor(private readonly platform?: Pick<Platform, 'maskLine'>) {}
 
@@ -43,14 +67,21 @@ export class SecretRedactor {
     if (!value) return;
     if (this.platform) maskSecret(this.platform, value);
     const trimmed = value.trim();
+    const before = this.lines.size;
     if (!trimmed.includes('\n') && trimmed.length >= 4) this.lines.add(trimmed);
     for (const line of secretLines(trimmed)) this.lines.add(line);
+    if (this.lines.size !== before) this.sorted = [...this.lines].sort((a, b) => b.length - a.length);
+  }
+
+  /** How many distinct values (whole secrets and PEM lines) are known. */
+  get size(): number {
+    return this.lines.size;
   }
 
   redact(text: string): string {
-    let out = text.replace(PEM_BLOCK, '[redacted PEM]').replace(JWT, '[redacted token]').replace(SIGNED_QUERY, '$1[redacted]');
-    for (const line of [...this.lines].sort((a, b) => b.length - a.length)) {
-      out = out.split(line).join('***');
+    let out = redactSecretShapes(text);
+    for (const line of this.sorted) {
+      if (out.includes(line)) out = out.split(line).join('***');
     }
     return out;
   }

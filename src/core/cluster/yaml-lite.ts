@@ -123,9 +123,12 @@ function isSequenceItem(text: string): boolean {
   return text === '-' || text.startsWith('- ');
 }
 
+const QUOTED_PREFIX = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')(\s+#.*|\s*)$/;
+
 function stripComment(text: string): string {
-  if (text.startsWith('"') || text.startsWith("'")) return text.trim();
-  return text.replace(/\s+#.*$/, '').trim();
+  const trimmed = text.trim();
+  if (trimmed.startsWith('"') || trimmed.startsWith("'")) return QUOTED_PREFIX.exec(trimmed)?.[1] ?? trimmed;
+  return trimmed.replace(/\s+#.*$/, '');
 }
 
 function scalar(raw: string, number: number): YamlValue {
