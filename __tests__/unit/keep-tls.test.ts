@@ -2,7 +2,7 @@
 import type { ArmGateway } from '../../src/core/azure/gateway';
 import { KubernetesApiError } from '../../src/core/cluster/k8s-secret';
 import { readDesiredState, type DesiredState } from '../../src/core/desired';
-import { AzureError, StateError } from '../../src/core/errors';
+import { AzureError, CancelledError, StateError } from '../../src/core/errors';
 import type { InputName } from '../../src/core/inputs';
 import { resolveKeptTls, type KeepTlsContext } from '../../src/core/keep-tls';
 import type { ObservedCompute, ObservedState } from '../../src/core/observed';
@@ -156,6 +156,11 @@ describe('resolveKeptTls', () => {
     expect(error.message).not.toContain(other.keyPem.split('\n')[1]);
     expect(error.message).not.toContain(cert.keyPem.split('\n')[1]);
   });
+});
+
+test('a cancelled read is a cancellation, not a failure of the secret', async () => {
+  const h = harness({ secret: async () => { throw new KubernetesApiError(undefined, 'ABORTED', 'x'); } });
+  await expect(resolveKeptTls(h.ctx)).rejects.toBeInstanceOf(CancelledError);
 });
 
 describe('the plan with tls: keep', () => {

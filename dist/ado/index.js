@@ -43289,8 +43289,6 @@ function computeResourceId(subscriptionId, resourceGroup, workspace, compute) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.USER_AGENT = void 0;
 exports.createClients = createClients;
-/** SDK clients for one run, sharing one credential and one set of pipeline options. */
-const arm_containerservice_1 = __nccwpck_require__(5928);
 const arm_machinelearning_1 = __nccwpck_require__(4789);
 const core_rest_pipeline_1 = __nccwpck_require__(778);
 exports.USER_AGENT = 'aks-aml-attach/1';
@@ -43305,6 +43303,9 @@ function createClients(credential, cloud, subscriptionId) {
         userAgentOptions: { userAgentPrefix: exports.USER_AGENT },
     };
     const ml = new arm_machinelearning_1.AzureMachineLearningWorkspaces(credential, subscriptionId, common);
+    // Polling is ours too (poller.ts); see withoutSdkFirstPoll.
+    const ownPolls = new WeakSet();
+    ml.pipeline.addPolicy(withoutSdkFirstPoll(ownPolls), { phase: 'Retry' });
     const clusterClients = new Map();
     return {
         ml,
@@ -43312,17 +43313,84 @@ function createClients(credential, cloud, subscriptionId) {
             const key = sub.toLowerCase();
             let client = clusterClients.get(key);
             if (!client) {
-                client = new arm_containerservice_1.ContainerServiceClient(credential, sub, common);
+                // Loaded on first use: only runs that attach a cluster read it, and the module is a
+                // tenth of the bundle, so an unchanged ensure does not pay for evaluating it at start.
+                const { ContainerServiceClient: Client } = __nccwpck_require__(5928);
+                client = new Client(credential, sub, common);
                 clusterClients.set(key, client);
             }
             return client;
         },
-        sendGet: (url, signal) => sendGet(ml, url, signal),
+        sendGet: (url, signal) => sendGet(ml, ownPolls, url, signal),
     };
 }
-async function sendGet(client, url, signal) {
-    const response = await client.sendRequest((0, core_rest_pipeline_1.createPipelineRequest)({ url, method: 'GET', abortSignal: signal }));
+async function sendGet(client, ownPolls, url, signal) {
+    const request = (0, core_rest_pipeline_1.createPipelineRequest)({ url, method: 'GET', abortSignal: signal });
+    ownPolls.add(request);
+    const response = await client.sendRequest(request);
     return { status: response.status, header: (name) => response.headers.get(name), bodyText: response.bodyAsText ?? undefined };
+}
+/**
+ * The generated begin* methods (beginCreateOrUpdate, beginDelete) hand the request to core-lro's
+ * LroEngine and await its first poll(), which sends the PUT/DELETE and then, at once, a status
+ * GET: a request with no information in it (the operation started milliseconds ago), sent before
+ * any Retry-After, and one that can itself be throttled (429) and fail the begin* call although
+ * the PUT was accepted. The gateway keeps only the initial response and polls with its own
+ * poller, so that first GET is answered here, locally, as "in progress": after a PUT/DELETE that
+ * started an operation, the next GET of its status URL is not sent, unless it is one of ours
+ * (sendGet). One-shot per operation: an SDK poller used on purpose would still poll Azure after
+ * its own interval.
+ */
+function withoutSdkFirstPoll(ownPolls) {
+    // Status URL → how to answer it; both URLs of one operation share the same entry.
+    const pending = new Map();
+    return {
+        name: 'aksAmlAttachWithoutSdkFirstPoll',
+        async sendRequest(request, next) {
+            if (request.method === 'GET' && pending.size > 0) {
+                const key = normalise(request.url);
+                const entry = key === undefined ? undefined : pending.get(key);
+                if (entry) {
+                    for (const url of entry.urls)
+                        pending.delete(url);
+                    if (!ownPolls.has(request))
+                        return inProgress(request, key === entry.urls[0] ? entry.mode : 'location');
+                }
+            }
+            const response = await next(request);
+            if ((request.method === 'PUT' || request.method === 'DELETE') && (response.status === 201 || response.status === 202)) {
+                const asyncUrl = normalise(response.headers.get('azure-asyncoperation'), request.url);
+                const locationUrl = normalise(response.headers.get('location'), request.url);
+                const urls = [asyncUrl, locationUrl].filter((u) => u !== undefined);
+                if (urls.length > 0) {
+                    const entry = { mode: asyncUrl ? 'async' : 'location', urls };
+                    for (const url of urls)
+                        pending.set(url, entry);
+                }
+            }
+            return response;
+        },
+    };
+}
+function inProgress(request, mode) {
+    return mode === 'async'
+        ? { request, status: 200, headers: (0, core_rest_pipeline_1.createHttpHeaders)({ 'content-type': 'application/json' }), bodyAsText: '{"status":"InProgress"}' }
+        : { request, status: 202, headers: (0, core_rest_pipeline_1.createHttpHeaders)({}) };
+}
+/**
+ * A status URL without its query: the SDK appends the operation's own query parameters to it
+ * (e.g. underlyingResourceAction=Detach after a DELETE), and the path names the operation anyway.
+ */
+function normalise(url, base) {
+    if (!url)
+        return undefined;
+    try {
+        const parsed = new URL(url, base);
+        return `${parsed.origin}${parsed.pathname}`.toLowerCase();
+    }
+    catch {
+        return undefined;
+    }
 }
 
 
@@ -43543,13 +43611,89 @@ exports.CachingCredential = CachingCredential;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isNotFound = isNotFound;
+exports.isConflict = isConflict;
+exports.isTransientFailure = isTransientFailure;
+exports.isTransientAuthFailure = isTransientAuthFailure;
+exports.isNetworkFailure = isNetworkFailure;
 exports.toProductError = toProductError;
 exports.describeForRecovery = describeForRecovery;
 /** Turns what the SDK throws into the product's typed AzureError, with secrets scrubbed. */
 const errors_1 = __nccwpck_require__(4296);
 const AUTH_ERRORS = ['AuthenticationError', 'AuthenticationRequiredError', 'CredentialUnavailableError', 'AggregateAuthenticationError'];
+/** Transport failures: the request may never have reached Azure, or its answer was lost. */
+const NETWORK_CODES = /^(ECONNRESET|ECONNREFUSED|ECONNABORTED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_\w+|REQUEST_SEND_ERROR)$/;
+const NETWORK_MESSAGES = /socket hang up|fetch failed|network error|\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN)\b/i;
+/**
+ * Azure (ARM error codes, operation error codes) and Entra (OAuth `error` values) codes that say
+ * "try again later", not "this request is wrong".
+ */
+const TRANSIENT_CODE = /internal|timeout|timedout|unavailable|toomanyrequests|throttl|serverbusy|server_?error|badgateway|retry|connectionfailed/i;
+const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/** What MSAL / identity say when the token endpoint failed for a passing reason (5xx, 429, network). */
+const TRANSIENT_AUTH_TEXT = /temporarily_unavailable|server_error|network_error|ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|\b(HTTP status:? )?(429|50[0234])\b|throttl|Too ?Many ?Requests/i;
 function isNotFound(error) {
     return error?.statusCode === 404;
+}
+/** A 409 from ARM: the compute has an operation in progress, or exists already (another run got there first). */
+function isConflict(error) {
+    return (error instanceof errors_1.AzureError || typeof error === 'object') && error?.statusCode === 409;
+}
+/**
+ * A failure worth another attempt later in the same run: throttling, server errors, timeouts,
+ * dropped connections, and operations that ended with such a code. Bad requests, refusals
+ * (403, 400 validation) and our own decisions (deadline, cancellation, state errors) are not.
+ */
+function isTransientFailure(error) {
+    if (error instanceof errors_1.DeadlineError || error instanceof errors_1.CancelledError)
+        return false;
+    if (error instanceof errors_1.AzureError) {
+        if (error.statusCode !== undefined && TRANSIENT_STATUS.has(error.statusCode))
+            return true;
+        if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)
+            return false;
+        return TRANSIENT_CODE.test(error.code);
+    }
+    if (error instanceof errors_1.ProductError)
+        return false;
+    return isTransientAuthFailure(error) || isNetworkFailure(error);
+}
+/**
+ * The credential could not get a token for a passing reason: the token endpoint answered 5xx or
+ * 429 (after identity's own retries), MSAL refused to call it again so soon (its throttling
+ * cache), or the connection failed. Wrong secrets, unknown apps and missing federation are not.
+ */
+function isTransientAuthFailure(error) {
+    if (typeof error !== 'object' || error === null)
+        return false;
+    const e = error;
+    if (!AUTH_ERRORS.includes(e.name ?? ''))
+        return false;
+    if (typeof e.statusCode === 'number' && TRANSIENT_STATUS.has(e.statusCode))
+        return true;
+    if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500)
+        return false;
+    const text = `${e.errorResponse?.error ?? ''} ${e.errorResponse?.errorDescription ?? ''} ${e.message ?? ''}`;
+    // Entra's permanent refusals carry an AADSTS code (bad secret, unknown app, no federated credential).
+    if (/AADSTS\d+/.test(text) && !/temporarily_unavailable|server_error/i.test(text))
+        return false;
+    return TRANSIENT_AUTH_TEXT.test(text);
+}
+/** A connection-level failure (reset, refused, DNS, socket hang-up), looking through `cause` chains. */
+function isNetworkFailure(error) {
+    return networkFailureOf(error) !== undefined;
+}
+function networkFailureOf(error) {
+    for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
+        const { code, message, cause, statusCode } = e;
+        if (typeof statusCode === 'number')
+            return undefined; // an answer came back: not a transport failure
+        if (typeof code === 'string' && NETWORK_CODES.test(code))
+            return typeof message === 'string' && message ? message : code;
+        if (typeof message === 'string' && NETWORK_MESSAGES.test(message))
+            return message;
+        e = cause;
+    }
+    return undefined;
 }
 function toProductError(error, redactor) {
     if (error instanceof errors_1.AzureError)
@@ -43563,8 +43707,14 @@ function toProductError(error, redactor) {
         const text = e.errorResponse?.errorDescription ?? e.message ?? String(error);
         // Entra's descriptions carry trace ids and timestamps; the AADSTS sentence is what helps.
         const description = /AADSTS\d+:.*?\.(?=\s|$)/.exec(text)?.[0] ?? text;
+        if (isTransientAuthFailure(error)) {
+            return new errors_1.AzureError('TokenEndpointUnavailable', redactor.redact(`Microsoft Entra could not issue a token just now: ${description.split(/\r?\n/)[0]}`), e.statusCode, 'This is usually temporary; nothing was changed by the request that needed the token. Re-running the step retries.');
+        }
         return new errors_1.AzureError(e.name === 'CredentialUnavailableError' ? 'CredentialUnavailable' : 'AuthenticationFailed', redactor.redact(description.split(/\r?\n/)[0]), e.statusCode, 'Microsoft Entra refused the credentials: check the client id, tenant id and secret, certificate or federated credential. Nothing was changed.');
     }
+    const network = e.statusCode === undefined ? networkFailureOf(error) : undefined;
+    if (network)
+        return new errors_1.AzureError('ConnectionFailed', redactor.redact(`the connection to Azure failed (${network})`));
     const details = e.details;
     const code = details?.error?.code ?? (e.code && !/^(REQUEST_SEND_ERROR|PARSE_ERROR)$/.test(e.code) ? e.code : undefined) ?? (e.statusCode ? `HttpStatus${e.statusCode}` : e.code ?? 'RequestFailed');
     const message = details?.error?.message ?? e.message ?? String(error);
@@ -43589,32 +43739,119 @@ function describeForRecovery(error) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.ArmGateway = void 0;
-const errors_1 = __nccwpck_require__(3116);
+exports.ArmGateway = exports.MUTATION_GRACE_MS = exports.REQUEST_TIMEOUT_ENV = void 0;
+exports.requestTimeoutFromEnv = requestTimeoutFromEnv;
+const arm_id_1 = __nccwpck_require__(7171);
+const errors_1 = __nccwpck_require__(4296);
+const errors_2 = __nccwpck_require__(3116);
+const http_exchange_1 = __nccwpck_require__(8977);
 const poller_1 = __nccwpck_require__(8633);
 const retry_1 = __nccwpck_require__(8401);
+/**
+ * Per-request timeout in milliseconds (default 30000): how long one ARM request may go unanswered
+ * before it is abandoned and retried. A tuning and test knob, read from the environment because
+ * it is not something a pipeline author should have to think about.
+ */
+exports.REQUEST_TIMEOUT_ENV = 'AKS_AML_REQUEST_TIMEOUT_MS';
+const REQUEST_TIMEOUT_RANGE = { min: 100, max: 600_000 };
+/** The per-request timeout the environment asks for, or undefined (unset or not a whole number in range). */
+function requestTimeoutFromEnv(env = process.env) {
+    const text = env[exports.REQUEST_TIMEOUT_ENV]?.trim();
+    if (!text || !/^\d{1,7}$/.test(text))
+        return undefined;
+    const ms = Number(text);
+    return ms >= REQUEST_TIMEOUT_RANGE.min && ms <= REQUEST_TIMEOUT_RANGE.max ? ms : undefined;
+}
+/**
+ * After a cancellation, a PUT or DELETE already on the wire may finish for this long: aborting it
+ * halfway would leave Azure's side unknown (received or not?), whereas its answer tells exactly
+ * which operation is now running. No new request is started once cancelled.
+ */
+exports.MUTATION_GRACE_MS = 2_500;
+/** One last look at the compute, to state exactly where a failed step left it. */
+const PEEK_TIMEOUT_MS = 5_000;
+/** A reason to try again later without having sent anything (a Retry-After window is open, or the token endpoint failed). */
+class RetryLater extends Error {
+    waitMs;
+    status;
+    constructor(message, waitMs, status = 503) {
+        super(message);
+        this.waitMs = waitMs;
+        this.name = 'RetryLater';
+        this.status = status;
+    }
+    /** Shaped like an HTTP answer, so the poller's classifier honours the wait. */
+    header(name) {
+        return name.toLowerCase() === 'retry-after-ms' && this.waitMs !== undefined ? String(Math.ceil(this.waitMs)) : undefined;
+    }
+}
 class ArmGateway {
     clients;
     target;
     options;
-    /** The status URL being polled, printed when a run is cancelled. */
+    /** The status URL of the operation in progress (query string removed), printed when a run is cancelled. */
     currentOperationUrl;
+    /** The operation this run started and has not seen finish. */
+    operationInProgress;
+    /** ARM id of the compute this gateway manages. */
+    computeId;
+    /** No ARM request is sent before this time: the largest Retry-After of a throttled (429/503) answer. */
+    notBefore = 0;
+    requestTimeoutMs;
     constructor(clients, target, options) {
         this.clients = clients;
         this.target = target;
         this.options = options;
+        this.computeId = (0, arm_id_1.computeResourceId)(target.subscriptionId, target.resourceGroup, target.workspaceName, target.computeName);
+        this.requestTimeoutMs = options.requestTimeoutMs ?? requestTimeoutFromEnv();
     }
-    retrying(describe, fn, classify = retry_1.classifyAzureFailure) {
-        return (0, retry_1.withRetries)(fn, {
-            classify,
+    debug(message) {
+        this.options.debug(this.options.redactor.redact(message));
+    }
+    /** Milliseconds until the Retry-After window of an earlier throttled answer closes (0: open). */
+    gateWaitMs() {
+        return Math.max(0, this.notBefore - this.options.clock.now());
+    }
+    /** Remembers the Retry-After of a throttled or unavailable answer: it applies to every request of the run, not only the one retried. */
+    noteRetryAfter(status, header) {
+        if (status !== 429 && status !== 503)
+            return;
+        const ms = (0, http_exchange_1.parseRetryAfterMs)(header);
+        if (ms !== undefined && ms > 0)
+            this.notBefore = Math.max(this.notBefore, this.options.clock.now() + ms);
+    }
+    noteRetryAfterOf(error) {
+        const e = error;
+        if (typeof e?.statusCode !== 'number')
+            return;
+        const headers = e.response?.headers;
+        this.noteRetryAfter(e.statusCode, (name) => {
+            const v = typeof headers?.get === 'function' ? headers.get(name) : undefined;
+            return typeof v === 'string' ? v : undefined;
+        });
+    }
+    retrying(describe, fn, classify = retry_1.classifyAzureFailure, signal = this.options.signal) {
+        return (0, retry_1.withRetries)(async (attemptSignal) => {
+            const wait = this.gateWaitMs();
+            if (wait > 0)
+                throw new RetryLater(`waiting out a Retry-After of ${Math.ceil(wait)} ms before ${describe}`, wait, 429);
+            try {
+                return await fn(attemptSignal);
+            }
+            catch (error) {
+                this.noteRetryAfterOf(error);
+                throw error;
+            }
+        }, {
+            classify: (error) => gatewayDecision(error, classify),
             deadline: this.options.deadline,
-            signal: this.options.signal,
+            signal,
             clock: this.options.clock,
-            attemptTimeoutMs: this.options.requestTimeoutMs,
+            attemptTimeoutMs: this.requestTimeoutMs,
             describe,
-            onRetry: ({ attempt, delayMs, reason }) => this.options.debug(`${describe}: attempt ${attempt} failed (${reason}); retrying in ${Math.round(delayMs)} ms`),
+            onRetry: ({ attempt, delayMs, reason }) => this.debug(`${describe}: attempt ${attempt} failed (${reason}); retrying in ${Math.round(delayMs)} ms`),
         }).catch((error) => {
-            throw (0, errors_1.toProductError)(error, this.options.redactor);
+            throw (0, errors_2.toProductError)(error, this.options.redactor);
         });
     }
     async getCompute() {
@@ -43624,11 +43861,28 @@ class ArmGateway {
                 return await this.clients.ml.computeOperations.get(resourceGroup, workspaceName, computeName, { abortSignal });
             }
             catch (error) {
-                if ((0, errors_1.isNotFound)(error))
+                if ((0, errors_2.isNotFound)(error))
                     return undefined;
                 throw error;
             }
         });
+    }
+    /**
+     * One look at the compute, outside the retry budget, to say exactly where a failed step left
+     * it: `{ compute }` (undefined when absent), or undefined when it could not be read (cancelled,
+     * throttled, no answer within a few seconds).
+     */
+    async peekCompute(timeoutMs = PEEK_TIMEOUT_MS) {
+        if (this.options.signal?.aborted || this.gateWaitMs() > 0)
+            return undefined;
+        const { resourceGroup, workspaceName, computeName } = this.target;
+        const signals = [AbortSignal.timeout(Math.min(timeoutMs, PEEK_TIMEOUT_MS)), ...(this.options.signal ? [this.options.signal] : [])];
+        try {
+            return { compute: await this.clients.ml.computeOperations.get(resourceGroup, workspaceName, computeName, { abortSignal: AbortSignal.any(signals) }) };
+        }
+        catch (error) {
+            return (0, errors_2.isNotFound)(error) ? { compute: undefined } : undefined;
+        }
     }
     async listComputes() {
         const { resourceGroup, workspaceName } = this.target;
@@ -43651,7 +43905,7 @@ class ArmGateway {
                 return await this.clients.containerService(cluster.subscriptionId).managedClusters.get(cluster.resourceGroup, cluster.name, { abortSignal });
             }
             catch (error) {
-                if ((0, errors_1.isNotFound)(error))
+                if ((0, errors_2.isNotFound)(error))
                     return undefined;
                 throw error;
             }
@@ -43668,45 +43922,101 @@ class ArmGateway {
         return value ? Buffer.from(value).toString('utf8') : undefined;
     }
     /** PUT the compute. A 429 is retried (nothing was processed); after an uncertain failure the caller re-reads the compute. */
-    async beginCreateOrUpdate(body) {
+    async beginCreateOrUpdate(body, what = 'attach') {
         const { resourceGroup, workspaceName, computeName } = this.target;
-        return this.mutation(`PUT compute ${computeName}`, 'PUT', (abortSignal, onResponse) => this.clients.ml.computeOperations.beginCreateOrUpdate(resourceGroup, workspaceName, computeName, body, { abortSignal, onResponse }), retryOnlyIfNotProcessed);
+        return this.mutation(`PUT compute ${computeName}`, `${what} (PUT)`, 'PUT', (abortSignal, onResponse) => this.clients.ml.computeOperations.beginCreateOrUpdate(resourceGroup, workspaceName, computeName, body, { abortSignal, onResponse }), retryOnlyIfNotProcessed);
     }
     /** DELETE with underlyingResourceAction=Detach: the cluster is never deleted. Idempotent, so retried freely. */
     async beginDetach() {
         const { resourceGroup, workspaceName, computeName } = this.target;
-        return this.mutation(`DELETE (detach) compute ${computeName}`, 'DELETE', (abortSignal, onResponse) => this.clients.ml.computeOperations.beginDelete(resourceGroup, workspaceName, computeName, 'Detach', { abortSignal, onResponse }));
+        return this.mutation(`DELETE (detach) compute ${computeName}`, 'detach (DELETE)', 'DELETE', (abortSignal, onResponse) => this.clients.ml.computeOperations.beginDelete(resourceGroup, workspaceName, computeName, 'Detach', { abortSignal, onResponse }));
     }
-    async mutation(describe, method, send, classify = retry_1.classifyAzureFailure) {
-        return this.retrying(describe, async (abortSignal) => {
-            let first;
-            await send(abortSignal, (raw) => {
-                // The SDK's own poller is dropped: only the initial response is used, polling is ours.
-                first ??= { method, requestUrl: raw.request.url, status: raw.status, header: (n) => raw.headers.get(n) };
-            });
-            if (!first)
-                throw new Error(`${describe}: no response was received`);
-            return first;
-        }, classify);
+    async mutation(describe, what, method, send, classify = retry_1.classifyAzureFailure) {
+        const cancelled = this.options.signal;
+        if (cancelled?.aborted)
+            throw new errors_1.CancelledError();
+        // The request itself is cut only MUTATION_GRACE_MS after a cancellation, never halfway.
+        const grace = graceSignal(cancelled, exports.MUTATION_GRACE_MS);
+        try {
+            const start = await this.retrying(describe, async (abortSignal) => {
+                if (cancelled?.aborted)
+                    throw new errors_1.CancelledError(); // nothing new goes out once cancelled
+                let first;
+                await send(abortSignal, (raw) => {
+                    // The SDK's own poller is dropped: only the initial response is used, polling is ours.
+                    first ??= { method, requestUrl: raw.request.url, status: raw.status, header: (n) => raw.headers.get(n) };
+                });
+                if (!first)
+                    throw new Error(`${describe}: no response was received`);
+                return first;
+            }, classify, grace.signal);
+            if (start.status === 201 || start.status === 202) {
+                const statusUrl = start.header('azure-asyncoperation') ?? start.header('location');
+                const url = statusUrl ? (0, http_exchange_1.redactUrl)(new URL(statusUrl, start.requestUrl).href) : undefined;
+                this.operationInProgress = { what, url };
+                this.currentOperationUrl = url;
+            }
+            return start;
+        }
+        finally {
+            grace.dispose();
+        }
     }
     async waitFor(start, onProgress) {
+        const send = async (url, signal) => {
+            const wait = this.gateWaitMs();
+            if (wait > 0)
+                throw new RetryLater(`waiting out a Retry-After of ${Math.ceil(wait)} ms`, wait, 429);
+            let answer;
+            try {
+                answer = await this.clients.sendGet(url, signal);
+            }
+            catch (error) {
+                // A token the status request needed could not be had for now: a retryable status answer.
+                if ((0, errors_2.isTransientAuthFailure)(error))
+                    throw new RetryLater('the token endpoint is unavailable');
+                throw error;
+            }
+            this.noteRetryAfter(answer.status, answer.header);
+            return answer;
+        };
         try {
-            return await (0, poller_1.pollLongRunningOperation)(start, {
-                send: this.clients.sendGet,
+            const outcome = await (0, poller_1.pollLongRunningOperation)(start, {
+                send,
                 deadline: this.options.deadline,
                 signal: this.options.signal,
                 clock: this.options.clock,
-                requestTimeoutMs: this.options.requestTimeoutMs,
+                requestTimeoutMs: this.requestTimeoutMs,
                 onProgress,
-                onPollUrl: (url) => (this.currentOperationUrl = url),
+                onPollUrl: (url) => {
+                    this.currentOperationUrl = url;
+                    if (this.operationInProgress)
+                        this.operationInProgress = { ...this.operationInProgress, url };
+                },
             });
+            // Finished in Azure, whatever the outcome: nothing of ours is in progress any more.
+            this.operationInProgress = undefined;
+            this.currentOperationUrl = undefined;
+            return outcome;
         }
         catch (error) {
-            throw (0, errors_1.toProductError)(error, this.options.redactor);
+            throw (0, errors_2.toProductError)(error, this.options.redactor);
         }
     }
 }
 exports.ArmGateway = ArmGateway;
+/** The gateway's own reasons to retry come first; then the caller's classifier. */
+function gatewayDecision(error, classify) {
+    if (error instanceof RetryLater)
+        return { retry: true, retryAfterMs: error.waitMs, reason: error.message };
+    // The bearer policy asks for a token before sending: nothing reached ARM.
+    if ((0, errors_2.isTransientAuthFailure)(error))
+        return { retry: true, reason: `the token endpoint failed (${firstLine(error)})` };
+    return classify(error);
+}
+function firstLine(error) {
+    return (error instanceof Error ? error.message : String(error)).split(/\r?\n/)[0].slice(0, 200);
+}
 /**
  * A PUT is not idempotent in Azure ML (a second one over an existing compute fails), so it is
  * resent only when Azure certainly did not act on it: throttled, or the connection never opened.
@@ -43716,6 +44026,26 @@ function retryOnlyIfNotProcessed(error) {
     const e = error;
     const notProcessed = e?.statusCode === 429 || e?.code === 'ECONNREFUSED';
     return notProcessed ? decision : { retry: false, reason: decision.reason };
+}
+/** A signal that aborts `graceMs` after `parent` does (never, without a parent). */
+function graceSignal(parent, graceMs) {
+    const controller = new AbortController();
+    let timer;
+    const onAbort = () => {
+        timer = setTimeout(() => controller.abort(new errors_1.CancelledError()), graceMs);
+    };
+    if (parent?.aborted)
+        onAbort();
+    else
+        parent?.addEventListener('abort', onAbort, { once: true });
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            parent?.removeEventListener('abort', onAbort);
+            if (timer)
+                clearTimeout(timer);
+        },
+    };
 }
 
 
@@ -44895,10 +45225,12 @@ class Parser {
 function isSequenceItem(text) {
     return text === '-' || text.startsWith('- ');
 }
+const QUOTED_PREFIX = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')(\s+#.*|\s*)$/;
 function stripComment(text) {
-    if (text.startsWith('"') || text.startsWith("'"))
-        return text.trim();
-    return text.replace(/\s+#.*$/, '').trim();
+    const trimmed = text.trim();
+    if (trimmed.startsWith('"') || trimmed.startsWith("'"))
+        return QUOTED_PREFIX.exec(trimmed)?.[1] ?? trimmed;
+    return trimmed.replace(/\s+#.*$/, '');
 }
 function scalar(raw, number) {
     const text = stripComment(raw);
@@ -45312,135 +45644,381 @@ exports.CancelledError = CancelledError;
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MAX_ATTACH_ATTEMPTS = void 0;
 exports.executePlan = executePlan;
 exports.waitUntilSettled = waitUntilSettled;
+exports.matchesRequest = matchesRequest;
 const arm_id_1 = __nccwpck_require__(7171);
+const errors_1 = __nccwpck_require__(3116);
 const poller_1 = __nccwpck_require__(8633);
-const errors_1 = __nccwpck_require__(4296);
+const errors_2 = __nccwpck_require__(4296);
 const observed_1 = __nccwpck_require__(2923);
+const observe_1 = __nccwpck_require__(7611);
 const progress_1 = __nccwpck_require__(4664);
 const requests_1 = __nccwpck_require__(4657);
-/** Operation failure codes that a second attempt may get past. */
-const TRANSIENT_CODE = /internal|timeout|timedout|unavailable|toomanyrequests|serverbusy|conflict|retry/i;
+/** Attempts of one attach/create before the step gives up (transient failures only). */
+exports.MAX_ATTACH_ATTEMPTS = 3;
+/** Pause before the second attempt; doubles, capped at 30 s. */
+const ATTACH_RETRY_PAUSE_MS = 2_000;
+/** Retry only when this much time is left after the pause: an attach needs time to finish. */
+const ATTACH_RETRY_MIN_LEFT_MS = 10_000;
+/** 409 Conflicts (another operation on the compute) waited out per step before giving up. */
+const MAX_CONFLICT_WAITS = 5;
 async function executePlan(plan, ctx) {
+    const tracker = { phase: 'start', plan, clusterId: plan.attach?.clusterId };
     const records = [];
-    if (plan.action === 'detach' || plan.action === 'reattach') {
-        records.push(await detach(ctx, plan.action === 'reattach'));
+    try {
+        if (plan.action === 'detach' || plan.action === 'reattach') {
+            const detached = await detach(ctx, tracker, records);
+            if (detached === 'already-as-desired')
+                return records;
+        }
+        if (plan.attach && (plan.action === 'attach' || plan.action === 'create' || plan.action === 'reattach')) {
+            records.push(await attach(ctx, tracker, plan.attach, records));
+        }
+        return records;
     }
-    if (plan.attach && (plan.action === 'attach' || plan.action === 'create' || plan.action === 'reattach')) {
-        records.push(await attach(ctx, plan.attach, plan.action === 'reattach'));
+    catch (error) {
+        throw await explain(ctx, tracker, error);
     }
-    return records;
 }
-async function detach(ctx, reattachFollows) {
+// ------------------------------------------------------------------------------------ detach
+async function detach(ctx, tracker, records) {
     const startedAt = ctx.clock.now();
-    const stillAttached = `Compute '${ctx.computeName}' is still attached${reattachFollows ? ' with its old settings' : ''}; nothing else changed. Re-running the step retries.`;
-    const outcome = await ctx.platform.group(`Detach ${ctx.computeName}`, async () => {
-        const start = await withRecovery(ctx.gateway.beginDetach(), stillAttached);
-        return waitForOperation(ctx, 'detach', start, stillAttached);
+    const reattach = tracker.plan.action === 'reattach';
+    const polls = await ctx.platform.group(`Detach ${ctx.computeName}`, async () => {
+        let conflicts = 0;
+        for (let attempt = 1;;) {
+            let start;
+            try {
+                start = await ctx.gateway.beginDetach();
+            }
+            catch (error) {
+                if (!(0, errors_1.isConflict)(error) || ++conflicts > MAX_CONFLICT_WAITS)
+                    throw error;
+                const settled = await waitForOtherOperation(ctx, records, 'detach');
+                if (!settled) {
+                    ctx.platform.info(`Compute ${ctx.computeName} was removed by the other operation; there is nothing left to detach.`);
+                    return 0;
+                }
+                if (reattach && tracker.plan.attach && matchesRequest(settled, tracker.plan.attach))
+                    return 'as-desired';
+                continue; // still there, with other settings: this step's detach still applies
+            }
+            tracker.phase = 'detaching';
+            try {
+                return (await waitForOperation(ctx, 'detach', start)).polls;
+            }
+            catch (error) {
+                if (!retryable(ctx, error, ++attempt))
+                    throw error;
+                ctx.platform.warning(`The detach of ${ctx.computeName} failed (${describe(error)}); trying again (attempt ${attempt} of ${exports.MAX_ATTACH_ATTEMPTS}).`);
+                await ctx.clock.sleep(pauseBefore(attempt), ctx.signal);
+                const now = await ctx.gateway.getCompute();
+                if (!now)
+                    return 0;
+                if ((0, observed_1.isTransitional)(now.properties?.provisioningState ?? '') && !(await waitUntilSettled(ctx, 'detach', '')))
+                    return 0;
+            }
+        }
     });
+    if (polls === 'as-desired') {
+        ctx.platform.info(`Compute ${ctx.computeName} was (re)attached by another operation with the desired settings while this step waited; it is left as it is.`);
+        return 'already-as-desired';
+    }
     // Deleting can outlive the operation by a moment; the PUT must not race it.
-    const settled = await waitUntilSettled(ctx, 'detach');
-    if (settled)
-        throw new errors_1.AzureError('DetachIncomplete', `compute '${ctx.computeName}' still exists (${settled.properties?.provisioningState}) after the detach finished`, undefined, stillAttached);
+    const settled = await waitUntilSettled(ctx, 'detach', '');
+    if (settled) {
+        throw new errors_2.AzureError('DetachIncomplete', `compute '${ctx.computeName}' still exists (${settled.properties?.provisioningState}) after the detach finished`);
+    }
+    tracker.phase = 'detached';
     ctx.platform.info(`Detached ${ctx.computeName}; the AKS cluster was left in place.`);
-    return { step: 'detach', durationMs: ctx.clock.now() - startedAt, polls: outcome.polls };
+    records.push({ step: 'detach', durationMs: ctx.clock.now() - startedAt, polls });
+    return 'detached';
 }
-async function attach(ctx, request, afterDetach) {
+/** Another attempt after `error`: only for transient failures, a few times, and only when it can still finish before the deadline. */
+function retryable(ctx, error, nextAttempt) {
+    const left = ctx.deadline - ctx.clock.now() - pauseBefore(nextAttempt);
+    return (0, errors_1.isTransientFailure)(error) && nextAttempt <= exports.MAX_ATTACH_ATTEMPTS && left >= ATTACH_RETRY_MIN_LEFT_MS;
+}
+function describe(error) {
+    return error instanceof errors_2.AzureError ? `${error.code}: ${firstLine(error.azureMessage)}` : firstLine(error instanceof Error ? error.message : String(error));
+}
+// ------------------------------------------------------------------------------------ attach
+async function attach(ctx, tracker, request, records) {
     const step = request.clusterId ? 'attach' : 'create';
     const startedAt = ctx.clock.now();
     const body = (0, requests_1.toComputeResource)(request);
-    const recovery = afterDetach
-        ? `Compute '${ctx.computeName}' is DETACHED: the cluster ${request.clusterId ?? ''} is untouched, but the workspace has no compute of that name. Re-running the same step reattaches it.`
-        : `Compute '${ctx.computeName}' was not ${step === 'create' ? 'created' : 'attached'}. Re-running the same step tries again.`;
     let polls = 0;
+    let conflicts = 0;
     for (let attempt = 1;; attempt++) {
+        const label = `${step === 'create' ? 'Create' : 'Attach'} ${ctx.computeName}${attempt > 1 ? ` (attempt ${attempt})` : ''}`;
+        let result;
         try {
-            const outcome = await ctx.platform.group(`${step === 'create' ? 'Create' : 'Attach'} ${ctx.computeName}${attempt > 1 ? ` (attempt ${attempt})` : ''}`, () => startAndWait(ctx, step, body, request));
-            polls += outcome.polls;
-            ctx.platform.info(`${step === 'create' ? 'Created' : 'Attached'} ${ctx.computeName}.`);
-            return { step, durationMs: ctx.clock.now() - startedAt, polls };
+            result = await ctx.platform.group(label, () => startAndWait(ctx, tracker, step, body, request, records));
         }
         catch (error) {
-            const retryable = error instanceof errors_1.AzureError && TRANSIENT_CODE.test(error.code) && attempt < 3 && ctx.deadline - ctx.clock.now() > 60_000;
-            if (!retryable)
-                throw withRecoveryText(error, recovery);
-            ctx.platform.warning(`${step} of ${ctx.computeName} failed (${error.code}); trying again`);
-            // A failed attempt can leave a compute in Failed state, which blocks the next PUT.
-            if (await ctx.gateway.getCompute())
-                await detach(ctx, true);
+            if (!retryable(ctx, error, attempt + 1))
+                throw error;
+            ctx.platform.warning(`The ${step} of ${ctx.computeName} failed (${describe(error)}); trying again (attempt ${attempt + 1} of ${exports.MAX_ATTACH_ATTEMPTS}).`);
+            await ctx.clock.sleep(pauseBefore(attempt + 1), ctx.signal);
+            await clearLeftover(ctx, tracker, request, records);
+            continue;
         }
+        if (result.kind === 'again') {
+            // Another operation was in the way and is over; the compute is gone or Failed: try again.
+            if (++conflicts > MAX_CONFLICT_WAITS)
+                throw new errors_2.StateError(`other operations kept changing compute '${ctx.computeName}' while this step tried to ${step} it`, concurrencyHint());
+            attempt--;
+            await clearLeftover(ctx, tracker, request, records);
+            continue;
+        }
+        polls += result.polls;
+        ctx.platform.info(result.kind === 'by-other' ? `${ctx.computeName} is attached with the desired settings.` : `${step === 'create' ? 'Created' : 'Attached'} ${ctx.computeName}.`);
+        return { step, durationMs: ctx.clock.now() - startedAt, polls };
     }
 }
-async function startAndWait(ctx, step, body, request) {
+async function startAndWait(ctx, tracker, step, body, request, records) {
     let start;
     try {
-        start = await ctx.gateway.beginCreateOrUpdate(body);
+        start = await ctx.gateway.beginCreateOrUpdate(body, step);
     }
     catch (error) {
+        if (error instanceof errors_2.CancelledError || error instanceof errors_2.DeadlineError)
+            throw error;
+        if ((0, errors_1.isConflict)(error)) {
+            // Another run (or an earlier attempt of ours whose answer was lost) is working on the compute.
+            const settled = await waitForOtherOperation(ctx, records, step);
+            if (settled && matchesRequest(settled, request))
+                return { kind: 'by-other', polls: 0 };
+            if (!settled || isFailed(settled))
+                return { kind: 'again' };
+            const observed = (0, observe_1.toObservedCompute)(settled);
+            throw new errors_2.StateError(`another operation changed compute '${ctx.computeName}' while this step was about to ${step} it: it is now ${observed.provisioningState}, bound to ${observed.clusterId ?? '(no cluster)'}, with other settings than this step's; this step did not send its ${step}`, `Re-run the step to reconcile it with the desired settings. ${concurrencyHint()}`);
+        }
         // The PUT may have reached Azure although its answer was lost: look before deciding.
         const existing = await ctx.gateway.getCompute();
-        const ours = existing && (request.clusterId === undefined || (0, arm_id_1.sameResourceId)(existing.properties?.resourceId ?? undefined, request.clusterId));
-        if (!ours)
+        if (!existing || !boundAsRequested(existing, request))
             throw error;
-        ctx.platform.info(`${step} of ${ctx.computeName} was accepted by Azure although its answer was lost; waiting for it`);
-        const settled = await waitUntilSettled(ctx, step);
-        const state = settled?.properties?.provisioningState ?? 'absent';
-        if (state.toLowerCase() !== 'succeeded')
-            throw new errors_1.AzureError('OperationFailed', `compute '${ctx.computeName}' ended ${state}`);
-        return { status: 'Succeeded', polls: 0, elapsedMs: 0 };
+        ctx.platform.info(`The ${step} of ${ctx.computeName} was accepted by Azure although its answer was lost; waiting for it.`);
+        tracker.phase = 'attaching';
+        const settled = await waitUntilSettled(ctx, step, '');
+        if (!settled)
+            throw new errors_2.AzureError('ComputeDisappeared', `compute '${ctx.computeName}' disappeared while it was being ${step === 'create' ? 'created' : 'attached'}`);
+        if (!isSucceeded(settled))
+            throw provisioningFailure(settled, step);
+        return { kind: 'done', polls: 0 };
     }
-    return waitForOperation(ctx, step, start, '');
+    tracker.phase = 'attaching';
+    const outcome = await waitForOperation(ctx, step, start);
+    return { kind: 'done', polls: outcome.polls };
 }
-async function waitForOperation(ctx, step, start, recovery) {
+/**
+ * Before another attempt: a compute left behind by the failed one (Failed, or still settling)
+ * would make the next PUT fail with 409, so it is waited for and, when Failed, detached.
+ */
+async function clearLeftover(ctx, tracker, request, records) {
+    let leftover = await ctx.gateway.getCompute();
+    if (leftover && (0, observed_1.isTransitional)(leftover.properties?.provisioningState ?? ''))
+        leftover = await waitUntilSettled(ctx, 'the previous attempt', '');
+    if (!leftover)
+        return;
+    if (matchesRequest(leftover, request))
+        return; // the next PUT is answered 409 and recognised as done
+    if (!isFailed(leftover) || !boundAsRequested(leftover, request)) {
+        // Not the remains of our attempt: another run attached something else meanwhile. Leave it alone.
+        const observed = (0, observe_1.toObservedCompute)(leftover);
+        throw new errors_2.StateError(`another operation changed compute '${ctx.computeName}' while this step was retrying: it is now ${observed.provisioningState}, bound to ${observed.clusterId ?? '(no cluster)'}, with other settings than this step's; this step left it alone`, `Re-run the step to reconcile it with the desired settings. ${concurrencyHint()}`);
+    }
+    ctx.platform.info(`Compute ${ctx.computeName} is ${leftover.properties?.provisioningState} after the failed attempt; detaching it before trying again.`);
+    const startedAt = ctx.clock.now();
+    const start = await ctx.gateway.beginDetach();
+    tracker.phase = 'detaching';
+    const outcome = await waitForOperation(ctx, 'detach', start);
+    if (await waitUntilSettled(ctx, 'detach', ''))
+        throw new errors_2.AzureError('DetachIncomplete', `compute '${ctx.computeName}' still exists after its detach finished`);
+    tracker.phase = 'detached';
+    records.push({ step: 'detach', durationMs: ctx.clock.now() - startedAt, polls: outcome.polls });
+}
+function pauseBefore(attempt) {
+    return attempt <= 1 ? 0 : Math.min(30_000, ATTACH_RETRY_PAUSE_MS * 2 ** (attempt - 2));
+}
+// ------------------------------------------------------------------------------------ waiting
+async function waitForOperation(ctx, step, start) {
     const progress = new progress_1.ProgressReporter(ctx.platform, `${step} ${ctx.computeName}`, ctx.clock);
-    const outcome = await withRecovery(ctx.gateway.waitFor(start, (p) => progress.update(p.status)), recovery);
+    const outcome = await ctx.gateway.waitFor(start, (p) => progress.update(p.status));
     if (outcome.status !== 'Succeeded') {
         const code = outcome.error?.code ?? `Operation${outcome.status}`;
-        throw new errors_1.AzureError(code, outcome.error?.message ?? `the ${step} operation ended ${outcome.status}`, undefined, recovery || undefined);
+        throw new errors_2.AzureError(code, outcome.error?.message || `the ${step} operation ended ${outcome.status}`);
     }
     return outcome;
+}
+/** After a 409: reads the compute until the other operation is over, sending nothing else. */
+async function waitForOtherOperation(ctx, records, step) {
+    const startedAt = ctx.clock.now();
+    ctx.platform.info(`Azure answered 409 Conflict to the ${step} of ${ctx.computeName}: another operation is working on this compute. Waiting for it to finish, then deciding again.`);
+    const settled = await waitUntilSettled(ctx, 'another operation', `Another operation on compute '${ctx.computeName}' is still running; this step's ${step} was refused by Azure with 409 Conflict and not sent again. Re-run the step once that operation has finished. ${concurrencyHint()}`);
+    records.push({ step: 'wait', durationMs: ctx.clock.now() - startedAt, polls: 0 });
+    const state = settled?.properties?.provisioningState;
+    ctx.platform.info(settled ? `The other operation is over: ${ctx.computeName} is ${state}.` : `The other operation is over: ${ctx.computeName} does not exist.`);
+    return settled;
 }
 /**
  * Waits while the compute is Creating, Updating or Deleting (another run, or the tail of our own
  * operation), by reading it on the poller's schedule. Returns the settled compute, or undefined
- * once it is gone.
+ * once it is gone. `recovery` is what a timeout says about the state (default: another operation
+ * is running and this step changed nothing).
  */
-async function waitUntilSettled(ctx, label) {
+async function waitUntilSettled(ctx, label, recovery) {
     const progress = new progress_1.ProgressReporter(ctx.platform, `waiting for ${ctx.computeName} (${label})`, ctx.clock);
     const startedAt = ctx.clock.now();
+    let lastLook = false;
     for (let i = 0;; i++) {
         const compute = await ctx.gateway.getCompute();
         const state = compute?.properties?.provisioningState;
         if (!compute || !state || !(0, observed_1.isTransitional)(state))
             return compute;
         progress.update(state);
-        const delay = (0, poller_1.adaptiveSchedule)(i, ctx.clock.now() - startedAt);
-        if (ctx.clock.now() + delay > ctx.deadline)
-            throw new errors_1.DeadlineError(`compute '${ctx.computeName}' to leave ${state}`);
+        let delay = (0, poller_1.adaptiveSchedule)(i, ctx.clock.now() - startedAt);
+        const left = ctx.deadline - ctx.clock.now();
+        if (delay >= left) {
+            // One last look shortly before the deadline rather than giving up a whole interval early.
+            if (lastLook || left < 2_500) {
+                throw new errors_2.DeadlineError(`compute '${ctx.computeName}' to leave ${state}`, recovery ?? `Another operation on compute '${ctx.computeName}' is still running (state ${state}); this step changed nothing. Re-run the step once it has finished. ${concurrencyHint()}`);
+            }
+            lastLook = true;
+            delay = left - 1_500;
+        }
         await ctx.clock.sleep(delay, ctx.signal);
     }
 }
-async function withRecovery(promise, recovery) {
-    try {
-        return await promise;
-    }
-    catch (error) {
-        throw withRecoveryText(error, recovery);
+// ------------------------------------------------------------------------------------ judging computes
+function isSucceeded(compute) {
+    return (compute.properties?.provisioningState ?? '').toLowerCase() === 'succeeded';
+}
+function isFailed(compute) {
+    return ['failed', 'canceled'].includes((compute.properties?.provisioningState ?? '').toLowerCase());
+}
+function boundAsRequested(compute, request) {
+    return request.clusterId === undefined || (0, arm_id_1.sameResourceId)(compute.properties?.resourceId ?? undefined, request.clusterId);
+}
+/** The compute is Succeeded and has every setting the request would give it (another run's attach counts as ours). */
+function matchesRequest(compute, request) {
+    if (!isSucceeded(compute) || !boundAsRequested(compute, request))
+        return false;
+    const c = (0, observe_1.toObservedCompute)(compute);
+    const same = (a, b) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+    if (c.computeType.toUpperCase() !== 'AKS')
+        return false;
+    if (!same(c.purpose ?? 'FastProd', request.purpose))
+        return false;
+    if (!same(c.loadBalancerType ?? 'PublicIp', request.loadBalancerType))
+        return false;
+    if (request.loadBalancerSubnet !== undefined && !same(c.loadBalancerSubnet, request.loadBalancerSubnet))
+        return false;
+    if (c.tls.status !== request.tls.status)
+        return false;
+    if (request.tls.status === 'Enabled')
+        return same(c.tls.cname, request.tls.cname) && same(c.tags[observed_1.TAGS.fingerprint], request.tls.fingerprintSha256);
+    if (request.tls.status === 'Auto')
+        return same(c.tls.leafDomainLabel, request.tls.leafDomainLabel);
+    return true;
+}
+function provisioningFailure(compute, step) {
+    const first = compute.properties?.provisioningErrors?.[0]?.error;
+    const state = compute.properties?.provisioningState ?? 'Unknown';
+    return new errors_2.AzureError(first?.code ?? `Compute${state}`, first?.message ?? `the ${step} ended with the compute ${state}`);
+}
+// ------------------------------------------------------------------------------------ failure statements
+function concurrencyHint() {
+    return 'Let only one run manage a compute at a time: `concurrency:` on GitHub, an exclusive lock on the environment in Azure Pipelines.';
+}
+function firstLine(text) {
+    return text.split(/\r?\n/)[0].slice(0, 300);
+}
+/** The failure with an exact statement of where the compute is and what re-running does. */
+async function explain(ctx, tracker, error) {
+    if (error instanceof errors_2.StateError)
+        return error;
+    if (error instanceof errors_2.CancelledError)
+        return new errors_2.CancelledError(error.recovery || fromKnowledge(ctx, tracker));
+    if (error instanceof errors_2.DeadlineError)
+        return new errors_2.DeadlineError(error.what, error.recovery || fromKnowledge(ctx, tracker));
+    if (!(error instanceof errors_2.ProductError) && !(error instanceof Error))
+        return error;
+    const recovery = await fromLook(ctx, tracker);
+    // An error's own advice (e.g. "check the credentials; nothing was changed") holds only if nothing was changed yet.
+    if (error instanceof errors_2.AzureError)
+        return error.recovery && tracker.phase === 'start' ? error : error.withRecovery(recovery);
+    if (error instanceof errors_2.ProductError)
+        return error;
+    // An unexpected failure (a bug): keep its message, but still say where things stand.
+    return new errors_2.AzureError('UnexpectedFailure', error.message, undefined, recovery);
+}
+/** What a re-run does, by what this run knows (no request: used after cancellation and timeouts). */
+function fromKnowledge(ctx, tracker) {
+    const name = `'${ctx.computeName}'`;
+    const cluster = tracker.clusterId ? `the cluster ${tracker.clusterId}` : 'the AKS cluster';
+    const reattach = tracker.plan.action === 'reattach';
+    const step = tracker.plan.attach && !tracker.plan.attach.clusterId ? 'create' : 'attach';
+    const op = ctx.gateway.operationInProgress;
+    const at = op?.url ? ` (operation ${op.url})` : '';
+    switch (tracker.phase) {
+        case 'start':
+            return `Nothing was changed: compute ${name} is as it was before this step. Re-running the same step starts over.`;
+        case 'detaching':
+            return `The detach of compute ${name} continues in Azure${at}; ${cluster} is untouched. Re-running the same step waits for it${reattach ? ' and then reattaches the compute' : ''}.`;
+        case 'detached':
+            return reattach
+                ? `Compute ${name} is DETACHED: ${cluster} is untouched, but the workspace has no compute named ${name}. Re-running the same step reattaches it.`
+                : `Compute ${name} is detached; ${cluster} is untouched. Re-running the same step ${step === 'create' ? 'creates' : 'attaches'} it.`;
+        case 'attaching':
+            return `The ${step} of compute ${name} continues in Azure${at}; ${cluster} is untouched. Re-running the same step waits for it and reports the result.`;
     }
 }
-function withRecoveryText(error, recovery) {
-    if (!recovery)
-        return error;
-    if (error instanceof errors_1.AzureError && !error.recovery)
-        return error.withRecovery(recovery);
-    if (error instanceof errors_1.DeadlineError && !error.recovery)
-        return new errors_1.DeadlineError(error.what, recovery);
-    if (error instanceof errors_1.CancelledError && !error.recovery)
-        return new errors_1.CancelledError(recovery);
-    if (error instanceof errors_1.ProductError)
-        return error;
-    return error;
+/** What a re-run does, by one look at the compute now (falls back to what this run knows). */
+async function fromLook(ctx, tracker) {
+    const left = ctx.deadline - ctx.clock.now();
+    const look = left >= 500 ? await ctx.gateway.peekCompute(Math.min(5_000, left)) : undefined;
+    if (!look)
+        return fromKnowledge(ctx, tracker);
+    const name = `'${ctx.computeName}'`;
+    const action = tracker.plan.action;
+    const step = tracker.plan.attach && !tracker.plan.attach.clusterId ? 'create' : 'attach';
+    const done = step === 'create' ? 'created' : 'attached';
+    const compute = look.compute;
+    const clusterId = compute?.properties?.resourceId ?? tracker.clusterId;
+    const cluster = clusterId ? `the cluster ${clusterId}` : 'the AKS cluster';
+    const state = compute?.properties?.provisioningState ?? 'Unknown';
+    const failed = ['failed', 'canceled'].includes(state.toLowerCase());
+    if (compute && (0, observed_1.isTransitional)(state)) {
+        const op = ctx.gateway.operationInProgress;
+        return `Compute ${name} is ${state}, bound to ${cluster}: an operation on it is still running in Azure${op?.url ? ` (operation ${op.url})` : ''}. Re-running the same step waits for it and then acts on the result.`;
+    }
+    if (tracker.phase === 'start') {
+        if (!compute)
+            return `Nothing was changed by this step; the workspace has no compute named ${name}. Re-running the same step starts over.`;
+        const rerun = action === 'detach' ? 'detaches it' : action === 'reattach' ? 'detaches and reattaches it' : 'tries again';
+        return `Nothing was changed by this step: compute ${name} is ${state}, bound to ${cluster}. Re-running the same step ${rerun}.`;
+    }
+    if (action === 'detach') {
+        return compute
+            ? `Compute ${name} is still there (${state}, bound to ${cluster}, which is untouched). Re-running the same step detaches it.`
+            : `Compute ${name} is detached after all; ${cluster} is untouched. Re-running the same step reports it absent.`;
+    }
+    const afterDetach = action === 'reattach' || tracker.phase === 'detached';
+    if (!compute) {
+        return afterDetach
+            ? `Compute ${name} is DETACHED: ${cluster} is untouched, but the workspace has no compute named ${name}. Re-running the same step reattaches it.`
+            : `Compute ${name} was not ${done}. Re-running the same step tries again. The workspace has no compute named ${name}; ${cluster} is untouched.`;
+    }
+    if (failed) {
+        const which = tracker.phase === 'detaching' ? 'detach' : step;
+        return afterDetach
+            ? `Compute ${name} is not attached: the ${which} failed and left it ${state}, bound to ${cluster}, which is untouched. Re-running the same step detaches it and ${step === 'create' ? 'creates' : 'attaches'} it again.`
+            : `Compute ${name} was not ${done}. Re-running the same step tries again: the compute is left ${state}, bound to ${cluster}, which is untouched; the re-run detaches it and ${step === 'create' ? 'creates' : 'attaches'} it anew.`;
+    }
+    return `Compute ${name} is ${state}, bound to ${cluster}. Re-running the same step compares it with the desired settings and changes it only if they differ.`;
 }
 
 
@@ -45613,6 +46191,8 @@ async function fetchSecret(ctx, access, where) {
     catch (error) {
         if (!(error instanceof k8s_secret_1.KubernetesApiError))
             throw error;
+        if (error.reason === 'ABORTED')
+            throw new errors_1.CancelledError('Nothing was changed.');
         const hint = error.status === 404 ? `Azure ML keeps the scoring certificate there while TLS is enabled; without it there is nothing to keep. ${USE_CUSTOM}`
             : error.status === 401 || error.status === 403 ? `The cluster's Kubernetes RBAC must let the cluster user read secrets in namespace ${exports.FRONTEND_SECRET.namespace}. ${USE_CUSTOM}`
                 : error.status === undefined ? `The API server ${new URL(access.server).host} must be reachable from this agent (a private cluster only from its virtual network: use a self-hosted agent there). ${USE_CUSTOM}`
@@ -46279,8 +46859,10 @@ async function observe(gateway, desired, execution) {
         return { compute, otherBindings: [] };
     const wantedCluster = want.source.mode === 'attach' ? want.source.cluster.id : undefined;
     const newBinding = wantedCluster !== undefined && !(0, arm_id_1.sameResourceId)(compute?.clusterId, wantedCluster);
+    // The workspace is read only for its region, which a new compute needs unless `location` gives it.
+    const needsLocation = !compute && !(want.source.mode === 'create' && want.source.location);
     const [workspaceLocation, others] = await Promise.all([
-        compute ? Promise.resolve(undefined) : gateway.getWorkspaceLocation(),
+        needsLocation ? gateway.getWorkspaceLocation() : Promise.resolve(undefined),
         newBinding ? gateway.listComputes() : Promise.resolve([]),
     ]);
     const otherBindings = others
@@ -46301,6 +46883,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SecretRedactor = void 0;
 exports.secretLines = secretLines;
 exports.maskSecret = maskSecret;
+exports.redactSecretShapes = redactSecretShapes;
 /** Lines too short or too common to be secret; masking them would garble every log line. */
 const NOT_SECRET_LINES = /^(-----(BEGIN|END) [A-Z0-9 ]+-----|[\s=]*)$/;
 function secretLines(value) {
@@ -46322,17 +46905,38 @@ function maskSecret(platform, value) {
     for (const line of secretLines(trimmed))
         platform.maskLine(line);
 }
+/**
+ * Shapes of secret material that a service might echo back although nobody registered the value
+ * (an error quoting the request body, a URL with a SAS signature, a bearer header in a message).
+ * Applied before the registered values, to any text the product writes.
+ */
 const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g;
-/** Bearer tokens and JWTs that a service might echo back. */
+/** JWTs (access tokens, ID tokens, client assertions). */
 const JWT = /\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g;
-const SIGNED_QUERY = /([?&](?:sig|se|st|sp|skoid|sktid|skt|ske|sks|skv|token|code)=)[^&\s"']+/gi;
+/** Signed-URL parameters (Azure SAS, signed operation URLs) and OAuth form fields, as `name=value`. */
+const SIGNED_PARAMETER = /((?:^|[?&\s"'(;,])(?:sig|signature|se|st|sp|spr|sv|sr|srt|ss|skoid|sktid|skt|ske|sks|skv|saoid|suoid|scid|token|client_secret|client_assertion|assertion|access_token|refresh_token|id_token|password)=)[^&\s"'<>]+/gim;
+/** The same fields as JSON members, e.g. a token response or azure/login's creds quoted in an error. */
+const JSON_SECRET_MEMBER = /("(?:access_token|refresh_token|id_token|client_secret|clientSecret|client_assertion|password|serviceprincipalkey|accessToken|oidcToken)"\s*:\s*")(?:[^"\\]|\\.)*"/g;
+/** Authorization header values (opaque tokens such as the Azure DevOps job token have no JWT shape). */
+const AUTHORIZATION = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
+/** Scrubs the secret shapes above from a text, without knowing any secret value. */
+function redactSecretShapes(text) {
+    return text
+        .replace(PEM_BLOCK, '[redacted PEM]')
+        .replace(JWT, '[redacted token]')
+        .replace(JSON_SECRET_MEMBER, '$1[redacted]"')
+        .replace(SIGNED_PARAMETER, '$1[redacted]')
+        .replace(AUTHORIZATION, '$1 [redacted]');
+}
 /**
  * Keeps the secrets of a run and scrubs text the product itself writes (errors from Azure,
- * summaries, outputs): the CI masker covers logs, this covers what is built from service replies.
+ * summaries, outputs, SDK log lines): the CI masker covers logs, this covers what is built from
+ * service replies, and what the CI masker would only catch after the fact.
  */
 class SecretRedactor {
     platform;
     lines = new Set();
+    sorted = [];
     constructor(platform) {
         this.platform = platform;
     }
@@ -46342,15 +46946,32 @@ class SecretRedactor {
         if (this.platform)
             maskSecret(this.platform, value);
         const trimmed = value.trim();
+        const before = this.lines.size;
         if (!trimmed.includes('\n') && trimmed.length >= 4)
             this.lines.add(trimmed);
         for (const line of secretLines(trimmed))
             this.lines.add(line);
+        if (this.lines.size !== before)
+            this.sorted = [...this.lines].sort((a, b) => b.length - a.length);
+    }
+    /** Registers a value for redaction only, without announcing it to the CI masker (the CI system knows it already). */
+    remember(value) {
+        if (!value || value.trim().length < 8)
+            return;
+        const before = this.lines.size;
+        this.lines.add(value.trim());
+        if (this.lines.size !== before)
+            this.sorted = [...this.lines].sort((a, b) => b.length - a.length);
+    }
+    /** How many distinct values (whole secrets and PEM lines) are known. */
+    get size() {
+        return this.lines.size;
     }
     redact(text) {
-        let out = text.replace(PEM_BLOCK, '[redacted PEM]').replace(JWT, '[redacted token]').replace(SIGNED_QUERY, '$1[redacted]');
-        for (const line of [...this.lines].sort((a, b) => b.length - a.length)) {
-            out = out.split(line).join('***');
+        let out = redactSecretShapes(text);
+        for (const line of this.sorted) {
+            if (out.includes(line))
+                out = out.split(line).join('***');
         }
         return out;
     }
@@ -46371,24 +46992,37 @@ exports.runStep = runStep;
  * The whole step as both adapters run it: prepare the context, run, publish outputs and the
  * summary, and turn every failure into clear, secret-free messages. Adapters only map.
  */
+const node_os_1 = __nccwpck_require__(8161);
+const node_util_1 = __nccwpck_require__(7975);
+const logger_1 = __nccwpck_require__(6515);
 const clock_1 = __nccwpck_require__(3213);
 const http_exchange_1 = __nccwpck_require__(8977);
 const errors_1 = __nccwpck_require__(4296);
 const report_1 = __nccwpck_require__(8557);
 const run_1 = __nccwpck_require__(8638);
 const secrets_1 = __nccwpck_require__(8198);
-/** The runners give a cancelled step a few seconds before killing it; we finish well inside that. */
+/**
+ * The runners give a cancelled step a few seconds before killing it (GitHub: SIGINT, then
+ * SIGTERM 7.5 s later; Azure Pipelines: SIGINT, then SIGTERM); we finish well inside 5 s. An
+ * in-flight PUT/DELETE may take up to gateway.MUTATION_GRACE_MS of that to come back.
+ */
 const CANCEL_GRACE_MS = 4_000;
+/** Tokens the CI system hands every step; never ours to print, whatever echoes them. */
+const CI_SECRET_VARIABLES = ['ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'SYSTEM_ACCESSTOKEN', 'ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN'];
 async function runStep(platform, prepare, options = {}) {
     const redactor = options.redactor ?? new secrets_1.SecretRedactor(platform);
+    for (const name of CI_SECRET_VARIABLES)
+        redactor.remember(process.env[name]);
+    const restoreSdkLog = redactSdkLog(redactor);
     const controller = new AbortController();
     let gateway;
     let computeName;
+    let received;
     const onSignal = (signal) => {
         if (controller.signal.aborted)
             return;
-        const where = gateway?.currentOperationUrl ? ` Operation in progress: ${(0, http_exchange_1.redactUrl)(gateway.currentOperationUrl)}` : '';
-        platform.warning(`Received ${signal}: stopping.${where}`);
+        received = signal;
+        platform.warning(redactor.redact(`Received ${signal}: stopping.${inProgress(gateway, computeName)}`), { title: 'Cancelled' });
         controller.abort();
         setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref();
     };
@@ -46407,17 +47041,41 @@ async function runStep(platform, prepare, options = {}) {
         return report;
     }
     catch (error) {
-        const message = reportFailure(platform, error, redactor, gateway);
-        await writeSummarySafely(platform, (0, report_1.failureMarkdown)(computeName ?? '(unknown)', message));
+        const message = reportFailure(platform, received && !(error instanceof errors_1.InputError) ? new errors_1.CancelledError(error.recovery) : error, redactor, gateway, computeName, received);
+        await writeSummarySafely(platform, redactor.redact((0, report_1.failureMarkdown)(computeName ?? '(unknown)', message)));
         return undefined;
     }
     finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        restoreSdkLog();
     }
 }
+/** " Compute <id>: <operation> in progress: <status URL without query>", or what is known of it. */
+function inProgress(gateway, computeName) {
+    if (!gateway)
+        return computeName ? ` Compute ${computeName}: nothing was sent to Azure yet.` : '';
+    const op = gateway.operationInProgress;
+    const url = op?.url ?? gateway.currentOperationUrl;
+    if (!op && !url)
+        return ` Compute ${gateway.computeId}: no operation of this step is in progress.`;
+    return ` Compute ${gateway.computeId}: ${op?.what ?? 'operation'} in progress${url ? `, status ${(0, http_exchange_1.redactUrl)(url)}` : ''}.`;
+}
+/**
+ * Azure SDK log lines (AZURE_LOG_LEVEL) go to stderr unfiltered: identity logs token endpoint
+ * errors verbatim, and a service may quote a request body in them. They pass the redactor first.
+ */
+function redactSdkLog(redactor) {
+    const original = logger_1.AzureLogger.log;
+    logger_1.AzureLogger.log = (...args) => {
+        process.stderr.write(`${redactor.redact((0, node_util_1.format)(...args))}${node_os_1.EOL}`);
+    };
+    return () => {
+        logger_1.AzureLogger.log = original;
+    };
+}
 /** Reports a failure on the platform and returns the (redacted) text for the summary. */
-function reportFailure(platform, error, redactor, gateway) {
+function reportFailure(platform, error, redactor, gateway, computeName, signal) {
     if (error instanceof errors_1.InputError) {
         const lines = error.problems.map((problem) => redactor.redact(`${problem.input}: ${problem.message}`));
         error.problems.forEach((problem, i) => platform.error(lines[i], { title: `Invalid input: ${problem.input}` }));
@@ -46426,9 +47084,10 @@ function reportFailure(platform, error, redactor, gateway) {
         return [...lines, verdict].join('\n');
     }
     if (error instanceof errors_1.CancelledError) {
-        const where = gateway?.currentOperationUrl ? `\nThe last operation in progress: ${(0, http_exchange_1.redactUrl)(gateway.currentOperationUrl)}` : '';
-        const message = redactor.redact(`${error.message}${where}`);
-        platform.fail(message);
+        const state = error.recovery ?? (gateway ? 'The state of the compute is as the last operation left it; re-running the same step reads it and continues.' : 'Nothing was sent to Azure.');
+        const message = redactor.redact(`Cancelled${signal ? ` (${signal})` : ''}.${inProgress(gateway, computeName)}\n${state}`);
+        platform.error(message, { title: 'Cancelled' });
+        platform.fail(message.split('\n')[0]);
         return message;
     }
     if (error instanceof errors_1.ProductError) {
@@ -46657,14 +47316,6 @@ module.exports = require("net");
 
 /***/ }),
 
-/***/ 4573:
-/***/ ((module) => {
-
-"use strict";
-module.exports = require("node:buffer");
-
-/***/ }),
-
 /***/ 1421:
 /***/ ((module) => {
 
@@ -46745,14 +47396,6 @@ module.exports = require("node:stream");
 
 /***/ }),
 
-/***/ 3136:
-/***/ ((module) => {
-
-"use strict";
-module.exports = require("node:url");
-
-/***/ }),
-
 /***/ 7975:
 /***/ ((module) => {
 
@@ -46766,6 +47409,14 @@ module.exports = require("node:util");
 
 "use strict";
 module.exports = require("node:zlib");
+
+/***/ }),
+
+/***/ 2895:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("open");
 
 /***/ }),
 
@@ -70319,7 +70970,7 @@ function createMsalClient(clientId, tenantId, createMsalClientOptions = {}) {
     function createBaseInteractiveRequest(scopes, options) {
         return {
             openBrowser: async (url) => {
-                const open = await __nccwpck_require__.e(/* import() */ 935).then(__nccwpck_require__.bind(__nccwpck_require__, 6935));
+                const open = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2895, 23));
                 await open.default(url, { newInstance: true });
             },
             scopes,
@@ -90948,12 +91599,39 @@ exports.version = version;
 /******/ 		return module.exports;
 /******/ 	}
 /******/ 	
-/******/ 	// expose the modules object (__webpack_modules__)
-/******/ 	__nccwpck_require__.m = __webpack_modules__;
-/******/ 	
 /************************************************************************/
 /******/ 	/* webpack/runtime/asset-relocator-loader */
 /******/ 	if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = __dirname + "/";
+/******/ 	
+/******/ 	/* webpack/runtime/create fake namespace object */
+/******/ 	(() => {
+/******/ 		var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 		var leafPrototypes;
+/******/ 		// create a fake namespace object
+/******/ 		// mode & 1: value is a module id, require it
+/******/ 		// mode & 2: merge all properties of value into the ns
+/******/ 		// mode & 4: return value when already ns object
+/******/ 		// mode & 16: return value when it's Promise-like
+/******/ 		// mode & 8|1: behave like require
+/******/ 		__nccwpck_require__.t = function(value, mode) {
+/******/ 			if(mode & 1) value = this(value);
+/******/ 			if(mode & 8) return value;
+/******/ 			if(typeof value === 'object' && value) {
+/******/ 				if((mode & 4) && value.__esModule) return value;
+/******/ 				if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 			}
+/******/ 			var ns = Object.create(null);
+/******/ 			__nccwpck_require__.r(ns);
+/******/ 			var def = {};
+/******/ 			leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 			for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 				Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 			}
+/******/ 			def['default'] = () => (value);
+/******/ 			__nccwpck_require__.d(ns, def);
+/******/ 			return ns;
+/******/ 		};
+/******/ 	})();
 /******/ 	
 /******/ 	/* webpack/runtime/define property getters */
 /******/ 	(() => {
@@ -90964,28 +91642,6 @@ exports.version = version;
 /******/ 					Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
 /******/ 				}
 /******/ 			}
-/******/ 		};
-/******/ 	})();
-/******/ 	
-/******/ 	/* webpack/runtime/ensure chunk */
-/******/ 	(() => {
-/******/ 		__nccwpck_require__.f = {};
-/******/ 		// This file contains only the entry chunk.
-/******/ 		// The chunk loading function for additional chunks
-/******/ 		__nccwpck_require__.e = (chunkId) => {
-/******/ 			return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 				__nccwpck_require__.f[key](chunkId, promises);
-/******/ 				return promises;
-/******/ 			}, []));
-/******/ 		};
-/******/ 	})();
-/******/ 	
-/******/ 	/* webpack/runtime/get javascript chunk filename */
-/******/ 	(() => {
-/******/ 		// This function allow to reference async chunks
-/******/ 		__nccwpck_require__.u = (chunkId) => {
-/******/ 			// return url for filenames based on template
-/******/ 			return "" + chunkId + ".index.js";
 /******/ 		};
 /******/ 	})();
 /******/ 	
@@ -91003,48 +91659,6 @@ exports.version = version;
 /******/ 			}
 /******/ 			Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 		};
-/******/ 	})();
-/******/ 	
-/******/ 	/* webpack/runtime/require chunk loading */
-/******/ 	(() => {
-/******/ 		// no baseURI
-/******/ 		
-/******/ 		// object to store loaded chunks
-/******/ 		// "1" means "loaded", otherwise not loaded yet
-/******/ 		var installedChunks = {
-/******/ 			792: 1
-/******/ 		};
-/******/ 		
-/******/ 		// no on chunks loaded
-/******/ 		
-/******/ 		var installChunk = (chunk) => {
-/******/ 			var moreModules = chunk.modules, chunkIds = chunk.ids, runtime = chunk.runtime;
-/******/ 			for(var moduleId in moreModules) {
-/******/ 				if(__nccwpck_require__.o(moreModules, moduleId)) {
-/******/ 					__nccwpck_require__.m[moduleId] = moreModules[moduleId];
-/******/ 				}
-/******/ 			}
-/******/ 			if(runtime) runtime(__nccwpck_require__);
-/******/ 			for(var i = 0; i < chunkIds.length; i++)
-/******/ 				installedChunks[chunkIds[i]] = 1;
-/******/ 		
-/******/ 		};
-/******/ 		
-/******/ 		// require() chunk loading for javascript
-/******/ 		__nccwpck_require__.f.require = (chunkId, promises) => {
-/******/ 			// "1" is the signal for "already loaded"
-/******/ 			if(!installedChunks[chunkId]) {
-/******/ 				if(true) { // all chunks have JS
-/******/ 					installChunk(require("./" + __nccwpck_require__.u(chunkId)));
-/******/ 				} else installedChunks[chunkId] = 1;
-/******/ 			}
-/******/ 		};
-/******/ 		
-/******/ 		// no external install chunk
-/******/ 		
-/******/ 		// no HMR
-/******/ 		
-/******/ 		// no HMR manifest
 /******/ 	})();
 /******/ 	
 /************************************************************************/

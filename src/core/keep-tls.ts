@@ -8,12 +8,12 @@
  * reattached with that certificate as a custom one for the generated FQDN. Azure ML then no longer
  * renews it, which the run says in a warning.
  */
-import { parseManagedClusterId } from './arm-id';
+import { parseManagedClusterId, type ManagedClusterId } from './arm-id';
 import type { ArmGateway } from './azure/gateway';
 import { readSecretData, KubernetesApiError } from './cluster/k8s-secret';
 import { KubeconfigError, readKubeconfig, type KubeAccess } from './cluster/kubeconfig';
 import type { DesiredState } from './desired';
-import { AzureError, StateError } from './errors';
+import { AzureError, CancelledError, StateError } from './errors';
 import type { ObservedCompute, ObservedState } from './observed';
 import type { ResolvedTls } from './plan';
 import type { Platform } from './platform';
@@ -88,7 +88,7 @@ function autoWarning(compute: ObservedCompute, cname: string, validTo: Date): st
     `Azure ML stops renewing it, so replace it before ${validTo.toISOString()}, and keep ${cname} pointing at the endpoint. Use tls: auto to have Azure ML issue and renew certificates again.`;
 }
 
-async function clusterAccess(ctx: KeepTlsContext, clusterId: NonNullable<ReturnType<typeof parseManagedClusterId>>, where: string): Promise<KubeAccess> {
+async function clusterAccess(ctx: KeepTlsContext, clusterId: ManagedClusterId, where: string): Promise<KubeAccess> {
   let kubeconfig: string | undefined;
   try {
     kubeconfig = await ctx.gateway.getClusterUserKubeconfig(clusterId);
@@ -119,6 +119,7 @@ async function fetchSecret(ctx: KeepTlsContext, access: KubeAccess, where: strin
     return await (ctx.readSecret ?? readSecretData)(access, FRONTEND_SECRET.namespace, FRONTEND_SECRET.name, { signal: ctx.signal });
   } catch (error) {
     if (!(error instanceof KubernetesApiError)) throw error;
+    if (error.reason === 'ABORTED') throw new CancelledError('Nothing was changed.');
     const hint =
       error.status === 404 ? `Azure ML keeps the scoring certificate there while TLS is enabled; without it there is nothing to keep. ${USE_CUSTOM}`
       : error.status === 401 || error.status === 403 ? `The cluster's Kubernetes RBAC must let the cluster user read secrets in namespace ${FRONTEND_SECRET.namespace}. ${USE_CUSTOM}`

@@ -117,8 +117,10 @@ async function observe(gateway: ArmGateway, desired: DesiredState, execution: Pa
 
   const wantedCluster = want.source.mode === 'attach' ? want.source.cluster.id : undefined;
   const newBinding = wantedCluster !== undefined && !sameResourceId(compute?.clusterId, wantedCluster);
+  // The workspace is read only for its region, which a new compute needs unless `location` gives it.
+  const needsLocation = !compute && !(want.source.mode === 'create' && want.source.location);
   const [workspaceLocation, others] = await Promise.all([
-    compute ? Promise.resolve(undefined) : gateway.getWorkspaceLocation(),
+    needsLocation ? gateway.getWorkspaceLocation() : Promise.resolve(undefined),
     newBinding ? gateway.listComputes() : Promise.resolve([]),
   ]);
   const otherBindings = others

@@ -73,6 +73,14 @@ export class SecretRedactor {
     if (this.lines.size !== before) this.sorted = [...this.lines].sort((a, b) => b.length - a.length);
   }
 
+  /** Registers a value for redaction only, without announcing it to the CI masker (the CI system knows it already). */
+  remember(value: string | undefined): void {
+    if (!value || value.trim().length < 8) return;
+    const before = this.lines.size;
+    this.lines.add(value.trim());
+    if (this.lines.size !== before) this.sorted = [...this.lines].sort((a, b) => b.length - a.length);
+  }
+
   /** How many distinct values (whole secrets and PEM lines) are known. */
   get size(): number {
     return this.lines.size;

@@ -2,8 +2,11 @@
  * The whole step as both adapters run it: prepare the context, run, publish outputs and the
  * summary, and turn every failure into clear, secret-free messages. Adapters only map.
  */
+import { EOL } from 'node:os';
+import { format } from 'node:util';
+import { AzureLogger } from '@azure/logger';
 import { systemClock } from './azure/clock';
-import type { ArmGateway } from './azure/gateway';
+import { MUTATION_GRACE_MS, type ArmGateway } from './azure/gateway';
 import { redactUrl } from './azure/http-exchange';
 import { CancelledError, InputError, ProductError } from './errors';
 import type { Platform } from './platform';
@@ -12,8 +15,15 @@ import { runOnce, type RunReport } from './run';
 import type { RunContext } from './run-context';
 import { SecretRedactor } from './secrets';
 
-/** The runners give a cancelled step a few seconds before killing it; we finish well inside that. */
+/**
+ * The runners give a cancelled step a few seconds before killing it (GitHub: SIGINT, then
+ * SIGTERM 7.5 s later; Azure Pipelines: SIGINT, then SIGTERM); we finish well inside 5 s. An
+ * in-flight PUT/DELETE may take up to gateway.MUTATION_GRACE_MS of that to come back.
+ */
 const CANCEL_GRACE_MS = 4_000;
+
+/** Tokens the CI system hands every step; never ours to print, whatever echoes them. */
+const CI_SECRET_VARIABLES = ['ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'SYSTEM_ACCESSTOKEN', 'ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN'];
 
 export interface StepOptions {
   /** Secrets the adapter read (client secret, certificate PEM …), masked before anything else happens. */
@@ -22,13 +32,16 @@ export interface StepOptions {
 
 export async function runStep(platform: Platform, prepare: (redactor: SecretRedactor) => Promise<RunContext> | RunContext, options: StepOptions = {}): Promise<RunReport | undefined> {
   const redactor = options.redactor ?? new SecretRedactor(platform);
+  for (const name of CI_SECRET_VARIABLES) redactor.remember(process.env[name]);
+  const restoreSdkLog = redactSdkLog(redactor);
   const controller = new AbortController();
   let gateway: ArmGateway | undefined;
   let computeName: string | undefined;
+  let received: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) return;
-    const where = gateway?.currentOperationUrl ? ` Operation in progress: ${redactUrl(gateway.currentOperationUrl)}` : '';
-    platform.warning(`Received ${signal}: stopping.${where}`);
+    received = signal;
+    platform.warning(redactor.redact(`Received ${signal}: stopping.${inProgress(gateway, computeName)}`), { title: 'Cancelled' });
     controller.abort();
     setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref();
   };
@@ -45,17 +58,44 @@ export async function runStep(platform: Platform, prepare: (redactor: SecretReda
     platform.info(`Result: ${report.result}.`);
     return report;
   } catch (error) {
-    const message = reportFailure(platform, error, redactor, gateway);
-    await writeSummarySafely(platform, failureMarkdown(computeName ?? '(unknown)', message));
+    const message = reportFailure(platform, received && !(error instanceof InputError) ? new CancelledError((error as CancelledError).recovery) : error, redactor, gateway, computeName, received);
+    await writeSummarySafely(platform, redactor.redact(failureMarkdown(computeName ?? '(unknown)', message)));
     return undefined;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    restoreSdkLog();
   }
 }
 
+/** " Compute <id>: <operation> in progress: <status URL without query>", or what is known of it. */
+function inProgress(gateway: ArmGateway | undefined, computeName: string | undefined): string {
+  if (!gateway) return computeName ? ` Compute ${computeName}: nothing was sent to Azure yet.` : '';
+  if (gateway.requestInFlight) {
+    return ` Compute ${gateway.computeId}: the ${gateway.requestInFlight} request is on the wire; waiting up to ${MUTATION_GRACE_MS / 1000} s for Azure's answer so that nothing is left half-sent.`;
+  }
+  const op = gateway.operationInProgress;
+  const url = op?.url ?? gateway.currentOperationUrl;
+  if (!op && !url) return ` Compute ${gateway.computeId}: no operation of this step is in progress.`;
+  return ` Compute ${gateway.computeId}: ${op?.what ?? 'operation'} in progress${url ? `, status ${redactUrl(url)}` : ''}.`;
+}
+
+/**
+ * Azure SDK log lines (AZURE_LOG_LEVEL) go to stderr unfiltered: identity logs token endpoint
+ * errors verbatim, and a service may quote a request body in them. They pass the redactor first.
+ */
+function redactSdkLog(redactor: SecretRedactor): () => void {
+  const original = AzureLogger.log;
+  AzureLogger.log = (...args: unknown[]) => {
+    process.stderr.write(`${redactor.redact(format(...args))}${EOL}`);
+  };
+  return () => {
+    AzureLogger.log = original;
+  };
+}
+
 /** Reports a failure on the platform and returns the (redacted) text for the summary. */
-function reportFailure(platform: Platform, error: unknown, redactor: SecretRedactor, gateway: ArmGateway | undefined): string {
+function reportFailure(platform: Platform, error: unknown, redactor: SecretRedactor, gateway: ArmGateway | undefined, computeName: string | undefined, signal: NodeJS.Signals | undefined): string {
   if (error instanceof InputError) {
     const lines = error.problems.map((problem) => redactor.redact(`${problem.input}: ${problem.message}`));
     error.problems.forEach((problem, i) => platform.error(lines[i], { title: `Invalid input: ${problem.input}` }));
@@ -64,9 +104,12 @@ function reportFailure(platform: Platform, error: unknown, redactor: SecretRedac
     return [...lines, verdict].join('\n');
   }
   if (error instanceof CancelledError) {
-    const where = gateway?.currentOperationUrl ? `\nThe last operation in progress: ${redactUrl(gateway.currentOperationUrl)}` : '';
-    const message = redactor.redact(`${error.message}${where}`);
-    platform.fail(message);
+    const state = error.recovery ?? (gateway ? 'The state of the compute is as the last operation left it; re-running the same step reads it and continues.' : 'Nothing was sent to Azure.');
+    const url = gateway?.operationInProgress?.url ?? gateway?.currentOperationUrl;
+    const where = url && !state.includes(redactUrl(url)) ? `\nOperation in progress: ${redactUrl(url)}` : '';
+    const message = redactor.redact(`Cancelled${signal ? ` (${signal})` : ''}: compute ${gateway?.computeId ?? computeName ?? '(unknown)'}.\n${state}${where}`);
+    platform.error(message, { title: 'Cancelled' });
+    platform.fail(message.split('\n')[0]);
     return message;
   }
   if (error instanceof ProductError) {

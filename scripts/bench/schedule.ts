@@ -1,0 +1,118 @@
+/**
+ * Request counts for operations too long to run in a benchmark (5 and 10 minutes), from the
+ * product's own poller (src/core/azure/poller.ts) on a virtual clock, against a status endpoint
+ * that answers instantly; and, beside it, the other waiting strategies the issue names, from
+ * their documented rules:
+ *   - core-lro 2.x as driven by beginXxxAndWait with default options: the begin call polls once
+ *     right after the initial request, pollUntilDone polls again at once, then every Retry-After
+ *     when one was given, else every 2 s; after the final answer a pending 2 s / Retry-After timer
+ *     keeps Node alive one more interval (validated against the measured runs);
+ *   - Azure CLI: every Retry-After, else 30 s; Terraform azurerm: every Retry-After, else 10 s.
+ * A real run adds the network time of each request, so its figures are a few ms later.
+ */
+import { createVirtualClock } from '../../src/core/azure/clock';
+import type { HttpExchange } from '../../src/core/azure/http-exchange';
+import { adaptiveSchedule, pollLongRunningOperation } from '../../src/core/azure/poller';
+
+export interface Waiting {
+  polls: number;
+  /** From the start of the operation to the answer that reports it done. */
+  noticedAtMs: number;
+  /** noticedAt − operation length. */
+  delayMs: number;
+  /** When the process could exit (core-lro: one more interval). */
+  exitAtMs: number;
+}
+
+const STATUS = 'https://management.azure.com/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsStatus/op?api-version=2022-10-01';
+
+/** The product's poller, for an operation of durationMs, with or without a Retry-After on every answer. */
+export async function productWaiting(durationMs: number, retryAfterSeconds: number | null): Promise<Waiting> {
+  const clock = createVirtualClock(0);
+  const headers = (done: boolean) => (name: string) =>
+    name.toLowerCase() === 'retry-after' && retryAfterSeconds !== null && !done ? String(retryAfterSeconds) : undefined;
+  let polls = 0;
+  const send = async (): Promise<HttpExchange> => {
+    polls++;
+    const done = clock.now() >= durationMs;
+    return { status: 200, header: headers(done), bodyText: JSON.stringify({ status: done ? 'Succeeded' : 'InProgress' }) };
+  };
+  const start = {
+    method: 'PUT' as const,
+    requestUrl: 'https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/c?api-version=2022-10-01',
+    status: 201,
+    header: (name: string) => (name.toLowerCase() === 'azure-asyncoperation' ? STATUS : headers(false)(name)),
+  };
+  await pollLongRunningOperation(start, { send, deadline: 4 * 3_600_000, clock });
+  const noticedAtMs = clock.now();
+  return { polls, noticedAtMs, delayMs: noticedAtMs - durationMs, exitAtMs: noticedAtMs };
+}
+
+/** Fixed-interval polling: `immediate` polls at t=0, then one every interval until done. */
+function fixed(durationMs: number, intervalMs: number, immediate: number, lingerMs: number): Waiting {
+  const later = Math.ceil(durationMs / intervalMs);
+  const noticedAtMs = later * intervalMs;
+  return { polls: immediate + later, noticedAtMs, delayMs: noticedAtMs - durationMs, exitAtMs: noticedAtMs + lingerMs };
+}
+
+/** core-lro 2.x via beginXxxAndWait, default options. */
+export function sdkDefaultWaiting(durationMs: number, retryAfterSeconds: number | null): Waiting {
+  const interval = retryAfterSeconds !== null ? retryAfterSeconds * 1000 : 2000;
+  return fixed(durationMs, interval, 2, interval);
+}
+
+export function cliWaiting(durationMs: number, retryAfterSeconds: number | null): Waiting {
+  return fixed(durationMs, retryAfterSeconds !== null ? retryAfterSeconds * 1000 : 30_000, 0, 0);
+}
+
+export function terraformWaiting(durationMs: number, retryAfterSeconds: number | null): Waiting {
+  return fixed(durationMs, retryAfterSeconds !== null ? retryAfterSeconds * 1000 : 10_000, 0, 0);
+}
+
+/** When the product's polls land for an operation that never ends (the schedule itself). */
+export function scheduleTimes(untilMs: number): number[] {
+  const times: number[] = [];
+  let t = 0;
+  for (let i = 0; t < untilMs; i++) {
+    t += Math.max(1000, adaptiveSchedule(i, t));
+    times.push(t);
+  }
+  return times;
+}
+
+export interface ExtrapolationRow {
+  durationMs: number;
+  retryAfterSeconds: number | null;
+  product: Waiting;
+  sdk: Waiting;
+  cli: Waiting;
+  terraform: Waiting;
+}
+
+export async function extrapolate(durationsMs: number[], retryAfters: (number | null)[]): Promise<ExtrapolationRow[]> {
+  const rows: ExtrapolationRow[] = [];
+  for (const retryAfterSeconds of retryAfters) {
+    for (const durationMs of durationsMs) {
+      rows.push({
+        durationMs,
+        retryAfterSeconds,
+        product: await productWaiting(durationMs, retryAfterSeconds),
+        sdk: sdkDefaultWaiting(durationMs, retryAfterSeconds),
+        cli: cliWaiting(durationMs, retryAfterSeconds),
+        terraform: terraformWaiting(durationMs, retryAfterSeconds),
+      });
+    }
+  }
+  return rows;
+}
+
+/** Polls the same rule would spend with another cap (instant answers): to show why 15 s. */
+export function pollsWithCap(durationMs: number, capMs: number): { polls: number; worstDelayMs: number } {
+  let t = 0;
+  let polls = 0;
+  while (t < durationMs) {
+    t += Math.min(capMs, Math.max(1000, Math.round(t / 4)));
+    polls++;
+  }
+  return { polls, worstDelayMs: durationMs >= 4 * capMs ? capMs : t - durationMs };
+}
