@@ -50,12 +50,15 @@ export function matchesFilter(e: TrafficEntry, f: TrafficFilter): boolean {
 
 export class TrafficLog {
   private entries: TrafficEntry[] = [];
+  /** Everything ever recorded: clear() starts a new view for a test step, the referee still sees all. */
+  private archive: TrafficEntry[] = [];
   private seq = 0;
 
   /** Called by the server once a response is complete (or the request died). */
   record(entry: Omit<TrafficEntry, 'seq'>): TrafficEntry {
     const full = { seq: ++this.seq, ...entry };
     this.entries.push(full);
+    this.archive.push(full);
     return full;
   }
 
@@ -65,6 +68,11 @@ export class TrafficLog {
 
   clear(): void {
     this.entries = [];
+  }
+
+  /** Every exchange since the emulator started, clear() or not. */
+  history(): TrafficEntry[] {
+    return [...this.archive];
   }
 
   filter(f: TrafficFilter = {}): TrafficEntry[] {

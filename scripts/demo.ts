@@ -4,27 +4,12 @@
  * (rotating to a new TLS certificate) → detach, printing what each run did.
  */
 import { DEMO, demoSeed, startEmulator, type Emulator } from '../emulator';
+import { githubInputs } from './lib/demo-inputs';
 import { runAction, type ActionRun } from './lib/run-action';
 
 const BOLD = process.stdout.isTTY ? '\x1b[1m' : '';
 const DIM = process.stdout.isTTY ? '\x1b[2m' : '';
 const RESET = process.stdout.isTTY ? '\x1b[0m' : '';
-
-function inputs(emulator: Emulator, extra: Record<string, string>): Record<string, string> {
-  return {
-    'client-id': DEMO.clientId,
-    'tenant-id': DEMO.tenantId,
-    'client-secret': DEMO.clientSecret,
-    'subscription-id': DEMO.subscriptionId,
-    'arm-endpoint': emulator.url,
-    'authority-host': emulator.url,
-    'resource-group': DEMO.resourceGroup,
-    'workspace-name': DEMO.workspaceName,
-    'compute-name': 'aks-prod',
-    'aks-resource-id': DEMO.clusters.prod,
-    ...extra,
-  };
-}
 
 function show(title: string, run: ActionRun, emulator: Emulator): void {
   const arm = emulator.traffic.all().filter((e) => e.kind === 'arm' || e.kind === 'lro');
@@ -55,7 +40,7 @@ async function main(): Promise<void> {
   try {
     for (const [title, extra] of steps) {
       emulator.traffic.clear();
-      const run = await runAction({ inputs: inputs(emulator, extra), caCertPath: emulator.caCertPath });
+      const run = await runAction({ inputs: githubInputs(emulator, extra), caCertPath: emulator.caCertPath });
       show(title, run, emulator);
       failed ||= run.exitCode !== 0;
     }

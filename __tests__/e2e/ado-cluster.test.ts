@@ -1,21 +1,12 @@
 /** The cluster-aware behaviour through the Azure DevOps bundle: create, a failing pre-flight check, and tls: keep. */
 import type { Emulator } from '../../emulator';
 import { adoSeed, runTask } from '../../scripts/lib/run-task';
-import { Referee } from '../helpers/referee';
-import { DEMO, startWorld } from '../helpers/world';
+import { DEMO, emulatorPerTest } from '../helpers/world';
 
+const world = emulatorPerTest({ seed: adoSeed, expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get'] });
 let emulator: Emulator;
-const referee = new Referee();
-beforeEach(async () => {
-  emulator = await startWorld({ seed: adoSeed() });
-});
-afterEach(async () => {
-  referee.collect(emulator);
-  await emulator.stop();
-});
-afterAll(async () => {
-  const verdict = await referee.verdict();
-  expect(verdict.errors).toEqual([]);
+beforeEach(() => {
+  emulator = world();
 });
 
 const base = { resourceGroup: DEMO.resourceGroup, workspaceName: DEMO.workspaceName };

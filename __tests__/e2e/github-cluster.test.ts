@@ -6,24 +6,13 @@
 import type { Emulator, ManagedClusterSeed } from '../../emulator';
 import { demoSeed, managedClusterId } from '../../emulator';
 import { runAction } from '../../scripts/lib/run-action';
-import { Referee } from '../helpers/referee';
-import { DEMO, githubInputs, startWorld } from '../helpers/world';
-
-let emulator: Emulator;
-const referee = new Referee();
-beforeEach(async () => {
-  emulator = await startWorld();
-});
-afterEach(async () => {
-  referee.collect(emulator);
-  await emulator.stop();
-});
+import { DEMO, emulatorPerTest, githubInputs, startWorld } from '../helpers/world';
 
 // The ML side of this traffic (the tls: keep reattach bodies among it) is checked by oav.
-afterAll(async () => {
-  const verdict = await referee.verdict();
-  expect(verdict.errors).toEqual([]);
-  expect(verdict.passed).toEqual(expect.arrayContaining(['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get']));
+const world = emulatorPerTest({ expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get'] });
+let emulator: Emulator;
+beforeEach(() => {
+  emulator = world();
 });
 
 const run = (extra: Record<string, string> = {}, env: Record<string, string> = {}) => runAction({ inputs: githubInputs(emulator, extra), caCertPath: emulator.caCertPath, env });
@@ -122,15 +111,18 @@ describe('pre-flight checks of the cluster to attach', () => {
   });
 
   test('a preview Kubernetes version is attachable with a warning', async () => {
-    referee.collect(emulator);
-    await emulator.stop();
     const seed = demoSeed();
     seed.kubernetesVersions = { eastus: [{ version: '1.30', isDefault: true }, { version: '1.31', isPreview: true }] };
     seed.managedClusters![0].kubernetesVersion = '1.31.1';
+    // A world of its own (the versions are seeded); the file's emulator is stopped as usual.
     emulator = await startWorld({ seed });
-    const result = await run();
-    expect(result.outputs.result).toBe('attached');
-    expect(result.stdout).toMatch(/::warning title=Cluster check%3A kubernetes-version::Kubernetes 1\.31\.1 is a preview version: it can be attached/);
+    try {
+      const result = await run();
+      expect(result.outputs.result).toBe('attached');
+      expect(result.stdout).toMatch(/::warning title=Cluster check%3A kubernetes-version::Kubernetes 1\.31\.1 is a preview version: it can be attached/);
+    } finally {
+      await emulator.stop();
+    }
   });
 });
 

@@ -5,24 +5,13 @@
  */
 import type { Emulator, TrafficEntry } from '../../emulator';
 import { runAction } from '../../scripts/lib/run-action';
-import { Referee } from '../helpers/referee';
-import { DEMO, githubInputs, startWorld } from '../helpers/world';
-
-let emulator: Emulator;
-const referee = new Referee();
-beforeEach(async () => {
-  emulator = await startWorld();
-});
-afterEach(async () => {
-  referee.collect(emulator);
-  await emulator.stop();
-});
+import { DEMO, emulatorPerTest, githubInputs } from '../helpers/world';
 
 // Every create body (networking, load balancer, TLS) checked against Microsoft's REST spec by oav.
-afterAll(async () => {
-  const verdict = await referee.verdict();
-  expect(verdict.errors).toEqual([]);
-  expect(verdict.passed).toEqual(expect.arrayContaining(['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Workspaces_Get']));
+const world = emulatorPerTest({ expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Workspaces_Get'] });
+let emulator: Emulator;
+beforeEach(() => {
+  emulator = world();
 });
 
 const NAME = 'aks-new';
@@ -145,14 +134,12 @@ test('created compute: ensure changes nothing, refresh reattaches the same clust
   expect((await run()).outputs.result).toBe('created');
   const clusterId = String(compute()?.properties.resourceId);
 
-  referee.collect(emulator);
   emulator.traffic.clear();
   const unchanged = await run();
   expect(unchanged.outputs).toEqual(expect.objectContaining({ result: 'unchanged', 'cluster-id': clusterId }));
   expect(unchanged.stdout).toContain('Plan: nothing to change.');
   expect(writes()).toHaveLength(0);
 
-  referee.collect(emulator);
   emulator.traffic.clear();
   const refreshed = await run({ operation: 'refresh' });
   expect(refreshed.exitCode).toBe(0);
@@ -169,7 +156,6 @@ test('created compute: ensure changes nothing, refresh reattaches the same clust
   expect(refreshed.stdout).toContain('Check the cluster');
   expect(refreshed.stdout).toMatch(/\[ok\] size: 3 nodes and 12 vCPUs/);
 
-  referee.collect(emulator);
   emulator.traffic.clear();
   const detached = await run({ operation: 'detach' });
   expect(detached.outputs).toEqual(expect.objectContaining({ result: 'detached', 'cluster-id': clusterId }));

@@ -31,19 +31,16 @@ test('attach, then unchanged, then refresh, then detach', async () => {
   expect(attached.stdout).toMatch(/^::group::Attach aks-prod$/m);
   expect(emulator.state.getCompute(DEMO.subscriptionId, DEMO.resourceGroup, DEMO.workspaceName, 'aks-prod')).toBeDefined();
 
-  referee.collect(emulator);
   emulator.traffic.clear();
   const unchanged = await run();
   expect(unchanged.outputs.result).toBe('unchanged');
   expect(mutating()).toHaveLength(0);
 
-  referee.collect(emulator);
   emulator.traffic.clear();
   const refreshed = await run({ operation: 'refresh' });
   expect(refreshed.outputs.result).toBe('reattached');
   expect(mutating().map((e) => e.method)).toEqual(['DELETE', 'PUT']);
 
-  referee.collect(emulator);
   emulator.traffic.clear();
   const detached = await run({ operation: 'detach' });
   expect(detached.outputs.result).toBe('detached');

@@ -4,23 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Emulator } from '../../emulator';
 import { runAction } from '../../scripts/lib/run-action';
-import { Referee } from '../helpers/referee';
-import { DEMO, githubInputs, startWorld } from '../helpers/world';
+import { DEMO, emulatorPerTest, githubInputs } from '../helpers/world';
 
+const world = emulatorPerTest({ expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get'] });
 let emulator: Emulator;
-const referee = new Referee();
-beforeEach(async () => {
-  emulator = await startWorld();
-});
-afterEach(async () => {
-  referee.collect(emulator);
-  await emulator.stop();
-});
-
-afterAll(async () => {
-  const verdict = await referee.verdict();
-  expect(verdict.errors).toEqual([]);
-  expect(verdict.passed).toEqual(expect.arrayContaining(['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get']));
+beforeEach(() => {
+  emulator = world();
 });
 
 const run = (extra: Record<string, string> = {}, env: Record<string, string> = {}) =>
@@ -50,13 +39,11 @@ describe('TLS', () => {
     expect(compute()?.tags?.['tls-certificate-sha256']).toMatch(/^[0-9a-f]{64}$/);
     expect(compute()?.tls?.certPem).toContain('BEGIN CERTIFICATE');
 
-    referee.collect(emulator);
     emulator.traffic.clear();
     expect((await run(tlsInputs(first))).outputs.result).toBe('unchanged');
     expect(mutating()).toHaveLength(0);
 
     const second = emulator.ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'] });
-    referee.collect(emulator);
     emulator.traffic.clear();
     const rotated = await run(tlsInputs(second));
     expect(rotated.outputs.result).toBe('reattached');

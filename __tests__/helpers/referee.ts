@@ -10,9 +10,9 @@ import type { TrafficEntry } from '../../emulator/traffic';
 export class Referee {
   private readonly entries: TrafficEntry[] = [];
 
-  /** Keeps what the emulator recorded so far (call before traffic.clear() and before stop()). */
+  /** Keeps everything the emulator recorded (call once per emulator, before stop()). */
   collect(emulator: Emulator): void {
-    this.entries.push(...emulator.traffic.all());
+    this.entries.push(...emulator.traffic.history());
   }
 
   async verdict(): Promise<{ passed: string[]; errors: string[]; exchanges: number }> {

@@ -1,25 +1,41 @@
 /** An emulator with the demo world, and the inputs that point the product at it. */
 import { DEMO, demoSeed, startEmulator, type Emulator, type EmulatorSeed, type EmulatorSettings } from '../../emulator';
+import { Referee } from './referee';
 
 export { DEMO };
+export { githubInputs } from '../../scripts/lib/demo-inputs';
 
-export async function startWorld(options: { seed?: EmulatorSeed; settings?: Partial<EmulatorSettings> } = {}): Promise<Emulator> {
+export interface WorldOptions {
+  seed?: EmulatorSeed;
+  settings?: Partial<EmulatorSettings>;
+}
+
+export async function startWorld(options: WorldOptions = {}): Promise<Emulator> {
   return startEmulator({ seed: options.seed ?? demoSeed(), settings: { attachMs: 600, createMs: 900, detachMs: 400, retryAfterSeconds: null, ...options.settings } });
 }
 
-/** GitHub inputs: a service principal with a secret, the emulator as a custom cloud. */
-export function githubInputs(emulator: Emulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    'client-id': DEMO.clientId,
-    'tenant-id': DEMO.tenantId,
-    'client-secret': DEMO.clientSecret,
-    'subscription-id': DEMO.subscriptionId,
-    'arm-endpoint': emulator.url,
-    'authority-host': emulator.url,
-    'resource-group': DEMO.resourceGroup,
-    'workspace-name': DEMO.workspaceName,
-    'compute-name': 'aks-prod',
-    'aks-resource-id': DEMO.clusters.prod,
-    ...extra,
+/**
+ * A fresh emulator for every test of the file, whose ARM traffic is kept for the oav referee;
+ * after the last test the referee must find no error and see the expected operations pass.
+ */
+export function emulatorPerTest(options: { seed?: () => EmulatorSeed; expectOperations?: string[] } = {}): () => Emulator {
+  let emulator: Emulator | undefined;
+  const referee = new Referee();
+  beforeEach(async () => {
+    emulator = await startWorld({ seed: options.seed?.() });
+  });
+  afterEach(async () => {
+    if (!emulator) return;
+    referee.collect(emulator);
+    await emulator.stop();
+  });
+  afterAll(async () => {
+    const verdict = await referee.verdict();
+    expect(verdict.errors).toEqual([]);
+    expect(verdict.passed).toEqual(expect.arrayContaining(options.expectOperations ?? []));
+  });
+  return () => {
+    if (!emulator) throw new Error('the emulator runs only inside a test');
+    return emulator;
   };
 }
