@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { runFleet, type FleetOptions } from './bench/fleet';
-import { GITHUB_BUNDLE, ROOT } from './bench/proc';
+import { ROOT, snapshotDist, systemNode } from './bench/proc';
 import { renderMarkdown, type Results } from './bench/report';
 import { runScenario, scenarios } from './bench/scenarios';
 import { extrapolate } from './bench/schedule';
@@ -61,8 +61,8 @@ function machine(): Results['machine'] {
     nproc,
     cpu: cpu.trim(),
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    node: process.version,
-    node24: n24 ? nodeVersion(n24) : undefined,
+    node: nodeVersion(systemNode()),
+    node24: n24 && nodeVersion(n24) !== nodeVersion(systemNode()) ? nodeVersion(n24) : undefined,
     loadBefore: os.loadavg(),
   };
 }
@@ -70,10 +70,11 @@ function machine(): Results['machine'] {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  if (!existsSync(GITHUB_BUNDLE)) throw new Error(`${GITHUB_BUNDLE} is missing: run npm run build first`);
+  if (!existsSync(join(ROOT, 'dist/github/index.js'))) throw new Error('dist/github/index.js is missing: run npm run build first');
   const started = Date.now();
   const results: Results = { machine: machine(), scale: args.scale, scenarios: [], extrapolation: [], durationMs: 0 };
-  log(`bench: Node ${process.version}, ${results.machine.nproc} CPUs, ${results.machine.cpu}`);
+  results.machine.bundleSha256 = snapshotDist();
+  log(`bench: bundles run on ${systemNode()} (${results.machine.node}), ${results.machine.nproc} CPUs, ${results.machine.cpu}`);
 
   results.extrapolation = await extrapolate([30_000, 120_000, 300_000, 600_000], [null, 15, 30]);
 
@@ -82,9 +83,9 @@ async function main(): Promise<void> {
     results.bundles = { github: built.github, ado: built.ado };
     const variants = variantsFor(built.minifiedGithub);
     log(`start-up: ${variants.length} variants × ${args.startupRuns} runs`);
-    const floors = [{ node: process.version, ms: nodeFloorMs(process.execPath, 10) }];
+    const floors = [{ node: nodeVersion(systemNode()), ms: nodeFloorMs(systemNode(), 10) }];
     const n24 = node24();
-    if (n24) floors.push({ node: nodeVersion(n24), ms: nodeFloorMs(n24, 10) });
+    if (n24 && nodeVersion(n24) !== floors[0].node) floors.push({ node: nodeVersion(n24), ms: nodeFloorMs(n24, 10) });
     results.startup = { results: await measureStartup(variants, args.startupRuns, log), nodeFloor: floors, runs: args.startupRuns };
   }
 

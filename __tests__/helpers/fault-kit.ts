@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { DEMO, type Emulator, type EmulatorSettings, type TrafficEntry } from '../../emulator';
 import { runAction, type ActionRun } from '../../scripts/lib/run-action';
 import type { Referee } from './referee';
-import { SecretScanner, visibleOf, type Finding } from './secret-scan';
+import { SecretScanner, visibleOf } from './secret-scan';
 import { githubInputs, startWorld } from './world';
 
 export { DEMO };
@@ -54,8 +54,30 @@ export interface RunOptions {
   endpoint?: string;
 }
 
-/** Runs the committed GitHub bundle against the emulator with debug logging and the test request timeout. */
-export function run(emulator: Emulator, options: RunOptions = {}): Promise<ActionRun> {
+/** Every run made through run() since the last expectEveryRunClean(). */
+const runsToScan: ActionRun[] = [];
+
+/**
+ * Scans every run made since the last call against every secret known now (demo secrets,
+ * everything the emulator issued or was shown, plus `extra`), and expects zero findings.
+ * Returns how many runs were scanned. Call in afterEach, before the emulator stops.
+ */
+export function expectEveryRunClean(emulator: Emulator, extra: (s: SecretScanner) => void = () => undefined): number {
+  const runs = runsToScan.splice(0);
+  const scanner = new SecretScanner().addDemoSecrets().addEmulator(emulator);
+  extra(scanner);
+  for (const r of runs) expect(scanner.scan(visibleOf(r))).toEqual([]);
+  return runs.length;
+}
+
+/** Runs the committed GitHub bundle against the emulator with debug logging and the test request timeout; the run is scanned by expectEveryRunClean(). */
+export async function run(emulator: Emulator, options: RunOptions = {}): Promise<ActionRun> {
+  const r = await runBundle(emulator, options);
+  runsToScan.push(r);
+  return r;
+}
+
+function runBundle(emulator: Emulator, options: RunOptions): Promise<ActionRun> {
   const inputs = githubInputs(emulator, options.inputs ?? {});
   if (options.endpoint) {
     inputs['arm-endpoint'] = options.endpoint;
@@ -112,13 +134,6 @@ export function retryAfterViolations(entries: TrafficEntry[], inFlightMs = 100):
     }
   }
   return violations;
-}
-
-/** The scanner for a fault run: demo secrets plus everything the emulator issued so far. */
-export function scanRun(emulator: Emulator, r: ActionRun, extra: (s: SecretScanner) => void = () => undefined): Finding[] {
-  const scanner = new SecretScanner().addDemoSecrets().addEmulator(emulator);
-  extra(scanner);
-  return scanner.scan(visibleOf(r));
 }
 
 /** Keeps the traffic for the referee and hands back the emulator's entries. */

@@ -81,6 +81,7 @@ const rejected: Array<[string, Partial<Record<InputName, string>>, string, RegEx
   ['compute name starting with a digit', { 'compute-name': '1aks' }, 'compute-name', /starts with a letter/],
   ['compute name ending with a hyphen', { 'compute-name': 'aks-' }, 'compute-name', /ends with a letter or digit/],
   ['compute name with a Cyrillic look-alike', { 'compute-name': 'аks-prod' }, 'compute-name', /\\u\{430\}/],
+  ['a long cluster id with a look-alike near its end', { 'aks-resource-id': `/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/${'r'.repeat(80)}/providers/Microsoft.ContainerService/managedClusters/aks-prоd` }, 'aks-resource-id', /contains \\u\{43e\}/],
   ['compute name too long', { 'compute-name': 'a'.repeat(25) }, 'compute-name', /3-24/],
   ['missing workspace', { 'workspace-name': '  ' }, 'workspace-name', /required/],
   ['bad subscription', { 'subscription-id': 'my-sub' }, 'subscription-id', /GUID/],

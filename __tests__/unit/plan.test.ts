@@ -44,6 +44,7 @@ describe('planChange', () => {
     ['same cluster and settings: nothing', {}, found(compute()), 'none', /desired settings/],
     ['refresh always reattaches', { operation: 'refresh' }, found(compute()), 'reattach', /refresh/],
     ['Failed state is repaired', {}, found(compute({ provisioningState: 'Failed', provisioningErrors: ['BadThing: it broke'] })), 'reattach', /Failed \(BadThing/],
+    ['Canceled state is repaired', {}, found(compute({ provisioningState: 'Canceled' })), 'reattach', /provisioning state is Canceled/],
     ['purpose drift', { 'cluster-purpose': 'dev-test' }, found(compute()), 'reattach', /cluster-purpose: FastProd → DevTest/],
     ['load balancer drift', { 'load-balancer-type': 'internal', 'load-balancer-subnet': 'sn' }, found(compute()), 'reattach', /load-balancer-type: PublicIp → InternalLoadBalancer/],
     ['TLS enabled where none is wanted', {}, found(compute({ tls: { status: 'Enabled', cname: 'scoring.contoso.com' } })), 'reattach', /tls: Enabled → Disabled/],

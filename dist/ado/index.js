@@ -43793,6 +43793,10 @@ class ArmGateway {
     currentOperationUrl;
     /** The operation this run started and has not seen finish. */
     operationInProgress;
+    /** A PUT/DELETE on the wire right now, e.g. "attach (PUT)". */
+    requestInFlight;
+    /** PUT/DELETE requests sent so far (0: this run changed nothing). */
+    writesSent = 0;
     /** ARM id of the compute this gateway manages. */
     computeId;
     /** No ARM request is sent before this time: the largest Retry-After of a throttled (429/503) answer. */
@@ -43942,10 +43946,17 @@ class ArmGateway {
                 if (cancelled?.aborted)
                     throw new errors_1.CancelledError(); // nothing new goes out once cancelled
                 let first;
-                await send(abortSignal, (raw) => {
-                    // The SDK's own poller is dropped: only the initial response is used, polling is ours.
-                    first ??= { method, requestUrl: raw.request.url, status: raw.status, header: (n) => raw.headers.get(n) };
-                });
+                this.requestInFlight = what;
+                this.writesSent += 1;
+                try {
+                    await send(abortSignal, (raw) => {
+                        // The SDK's own poller is dropped: only the initial response is used, polling is ours.
+                        first ??= { method, requestUrl: raw.request.url, status: raw.status, header: (n) => raw.headers.get(n) };
+                    });
+                }
+                finally {
+                    this.requestInFlight = undefined;
+                }
                 if (!first)
                     throw new Error(`${describe}: no response was received`);
                 return first;
@@ -45364,8 +45375,12 @@ class InputCollector {
 }
 /** Quotes user text safely: control and non-ASCII characters are shown as escapes (look-alikes stand out). */
 function printable(value) {
-    const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-    return shown.replace(/[^\x20-\x7e]/g, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+    const escaped = value.replace(/[^\x20-\x7e]/g, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+    if (escaped.length <= 200)
+        return escaped;
+    // Long values are cut, but a look-alike character anywhere must still be pointed out.
+    const foreign = [...new Set(value.match(/[^\x20-\x7e]/g) ?? [])].map((c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+    return `${escaped.slice(0, 120)}...${foreign.length ? ` (contains ${foreign.join(', ')})` : ''}`;
 }
 function readDesiredState(options) {
     const c = new InputCollector(options);
@@ -45686,7 +45701,7 @@ async function executePlan(plan, ctx) {
 async function detach(ctx, tracker, records) {
     const startedAt = ctx.clock.now();
     const reattach = tracker.plan.action === 'reattach';
-    const polls = await ctx.platform.group(`Detach ${ctx.computeName}`, async () => {
+    const result = await ctx.platform.group(`Detach ${ctx.computeName}`, async () => {
         let conflicts = 0;
         for (let attempt = 1;;) {
             let start;
@@ -45697,17 +45712,15 @@ async function detach(ctx, tracker, records) {
                 if (!(0, errors_1.isConflict)(error) || ++conflicts > MAX_CONFLICT_WAITS)
                     throw error;
                 const settled = await waitForOtherOperation(ctx, records, 'detach');
-                if (!settled) {
-                    ctx.platform.info(`Compute ${ctx.computeName} was removed by the other operation; there is nothing left to detach.`);
-                    return 0;
-                }
+                if (!settled)
+                    return { by: 'other' };
                 if (reattach && tracker.plan.attach && matchesRequest(settled, tracker.plan.attach))
-                    return 'as-desired';
+                    return { by: 'other-as-desired' };
                 continue; // still there, with other settings: this step's detach still applies
             }
             tracker.phase = 'detaching';
             try {
-                return (await waitForOperation(ctx, 'detach', start)).polls;
+                return { by: 'us', polls: (await waitForOperation(ctx, 'detach', start)).polls };
             }
             catch (error) {
                 if (!retryable(ctx, error, ++attempt))
@@ -45715,25 +45728,29 @@ async function detach(ctx, tracker, records) {
                 ctx.platform.warning(`The detach of ${ctx.computeName} failed (${describe(error)}); trying again (attempt ${attempt} of ${exports.MAX_ATTACH_ATTEMPTS}).`);
                 await ctx.clock.sleep(pauseBefore(attempt), ctx.signal);
                 const now = await ctx.gateway.getCompute();
+                if ((0, observed_1.isTransitional)(now?.properties?.provisioningState ?? '') && !(await waitUntilSettled(ctx, 'detach', '')))
+                    return { by: 'us', polls: 0 };
                 if (!now)
-                    return 0;
-                if ((0, observed_1.isTransitional)(now.properties?.provisioningState ?? '') && !(await waitUntilSettled(ctx, 'detach', '')))
-                    return 0;
+                    return { by: 'us', polls: 0 };
             }
         }
     });
-    if (polls === 'as-desired') {
+    if (result.by === 'other-as-desired') {
         ctx.platform.info(`Compute ${ctx.computeName} was (re)attached by another operation with the desired settings while this step waited; it is left as it is.`);
         return 'already-as-desired';
     }
-    // Deleting can outlive the operation by a moment; the PUT must not race it.
-    const settled = await waitUntilSettled(ctx, 'detach', '');
-    if (settled) {
-        throw new errors_2.AzureError('DetachIncomplete', `compute '${ctx.computeName}' still exists (${settled.properties?.provisioningState}) after the detach finished`);
+    if (result.by === 'us') {
+        // Deleting can outlive the operation by a moment; the PUT must not race it.
+        const settled = await waitUntilSettled(ctx, 'detach', '');
+        if (settled)
+            throw new errors_2.AzureError('DetachIncomplete', `compute '${ctx.computeName}' still exists (${settled.properties?.provisioningState}) after the detach finished`);
+        ctx.platform.info(`Detached ${ctx.computeName}; the AKS cluster was left in place.`);
+    }
+    else {
+        ctx.platform.info(`Compute ${ctx.computeName} was removed by the other operation; there is nothing left to detach.`);
     }
     tracker.phase = 'detached';
-    ctx.platform.info(`Detached ${ctx.computeName}; the AKS cluster was left in place.`);
-    records.push({ step: 'detach', durationMs: ctx.clock.now() - startedAt, polls });
+    records.push({ step: 'detach', durationMs: ctx.clock.now() - startedAt, polls: result.by === 'us' ? result.polls : 0 });
     return 'detached';
 }
 /** Another attempt after `error`: only for transient failures, a few times, and only when it can still finish before the deadline. */
@@ -45759,6 +45776,10 @@ async function attach(ctx, tracker, request, records) {
         }
         catch (error) {
             if (!retryable(ctx, error, attempt + 1))
+                throw error;
+            // A create that Azure accepted has made a cluster, which is never deleted: a second create would
+            // leave it orphaned. The re-run attaches that cluster instead (the planner reattaches a Failed compute).
+            if (step === 'create' && tracker.phase === 'attaching')
                 throw error;
             ctx.platform.warning(`The ${step} of ${ctx.computeName} failed (${describe(error)}); trying again (attempt ${attempt + 1} of ${exports.MAX_ATTACH_ATTEMPTS}).`);
             await ctx.clock.sleep(pauseBefore(attempt + 1), ctx.signal);
@@ -46013,10 +46034,15 @@ async function fromLook(ctx, tracker) {
             : `Compute ${name} was not ${done}. Re-running the same step tries again. The workspace has no compute named ${name}; ${cluster} is untouched.`;
     }
     if (failed) {
-        const which = tracker.phase === 'detaching' ? 'detach' : step;
+        // The planner repairs a Failed compute by itself; a Canceled one only with operation: refresh.
+        const anew = step === 'create' ? 'attaches the cluster Azure ML created for it' : 'attaches it anew';
+        const repair = state.toLowerCase() === 'failed' ? `the re-run detaches it and ${anew}` : `re-run it with operation: refresh to detach it and ${step === 'create' ? 'attach the cluster Azure ML created for it' : 'attach it anew'}`;
+        if (tracker.phase === 'detaching') {
+            return `The detach of compute ${name} did not complete: it is left ${state}, still bound to ${cluster}, which is untouched. Re-running the same step retries: ${repair}.`;
+        }
         return afterDetach
-            ? `Compute ${name} is not attached: the ${which} failed and left it ${state}, bound to ${cluster}, which is untouched. Re-running the same step detaches it and ${step === 'create' ? 'creates' : 'attaches'} it again.`
-            : `Compute ${name} was not ${done}. Re-running the same step tries again: the compute is left ${state}, bound to ${cluster}, which is untouched; the re-run detaches it and ${step === 'create' ? 'creates' : 'attaches'} it anew.`;
+            ? `Compute ${name} is not attached: the ${step} after the detach failed and left it ${state}, bound to ${cluster}, which is untouched. Re-running the same step reattaches it: ${repair}.`
+            : `Compute ${name} was not ${done}. Re-running the same step tries again: the compute is left ${state}, bound to ${cluster}, which is untouched; ${repair}.`;
     }
     return `Compute ${name} is ${state}, bound to ${cluster}. Re-running the same step compares it with the desired settings and changes it only if they differ.`;
 }
@@ -46424,6 +46450,8 @@ exports.planChange = planChange;
 const arm_id_1 = __nccwpck_require__(7171);
 const errors_1 = __nccwpck_require__(4296);
 const observed_1 = __nccwpck_require__(2923);
+/** A compute left Failed or Canceled by an earlier operation is repaired by a reattach. */
+const BROKEN_STATES = ['failed', 'canceled'];
 function planChange(desired, observed, resolvedTls) {
     const compute = observed.compute;
     const name = desired.target.computeName;
@@ -46469,8 +46497,9 @@ function planChange(desired, observed, resolvedTls) {
         drift.push({ setting: 'aks-resource-id', from: boundCluster ?? '(none)', to: wantedCluster });
     }
     drift.push(...settingDrift(compute, want, tls));
-    if (compute.provisioningState.toLowerCase() === 'failed')
-        reasons.push(`provisioning state is Failed${compute.provisioningErrors.length ? ` (${compute.provisioningErrors.join('; ')})` : ''}`);
+    if (BROKEN_STATES.includes(compute.provisioningState.toLowerCase())) {
+        reasons.push(`provisioning state is ${compute.provisioningState}${compute.provisioningErrors.length ? ` (${compute.provisioningErrors.join('; ')})` : ''}`);
+    }
     if (desired.operation === 'refresh')
         reasons.push('operation: refresh always detaches and reattaches (updates the Azure ML components on the cluster)');
     reasons.push(...drift.map((d) => `${d.setting}: ${d.from} → ${d.to}`));
@@ -46796,6 +46825,12 @@ const RESULT_OF_ACTION = {
     detach: 'detached',
     absent: 'absent',
 };
+/** What the run did; when another run reached the desired state first, only waits were recorded. */
+function resultOf(plan, steps) {
+    if (steps.some((s) => s.step !== 'wait'))
+        return RESULT_OF_ACTION[plan.action];
+    return plan.action === 'detach' ? 'absent' : 'unchanged';
+}
 async function runOnce(platform, ctx, options) {
     const clock = options.clock ?? clock_1.systemClock;
     const startedAt = clock.now();
@@ -46843,7 +46878,7 @@ async function runOnce(platform, ctx, options) {
         return report(RESULT_OF_ACTION[plan.action], observed.compute, []);
     const steps = await (0, execute_1.executePlan)(plan, execution);
     const after = plan.action === 'detach' ? undefined : await gateway.getCompute();
-    return report(RESULT_OF_ACTION[plan.action], after ? (0, observe_1.toObservedCompute)(after) : undefined, steps);
+    return report(resultOf(plan, steps), after ? (0, observe_1.toObservedCompute)(after) : undefined, steps);
 }
 /** Reads only what the decision needs: the compute, then the workspace and its other computes when attaching. */
 async function observe(gateway, desired, execution) {
@@ -46996,6 +47031,7 @@ const node_os_1 = __nccwpck_require__(8161);
 const node_util_1 = __nccwpck_require__(7975);
 const logger_1 = __nccwpck_require__(6515);
 const clock_1 = __nccwpck_require__(3213);
+const gateway_1 = __nccwpck_require__(9117);
 const http_exchange_1 = __nccwpck_require__(8977);
 const errors_1 = __nccwpck_require__(4296);
 const report_1 = __nccwpck_require__(8557);
@@ -47007,6 +47043,7 @@ const secrets_1 = __nccwpck_require__(8198);
  * in-flight PUT/DELETE may take up to gateway.MUTATION_GRACE_MS of that to come back.
  */
 const CANCEL_GRACE_MS = 4_000;
+const NOTHING_CHANGED = 'Nothing was changed: no write request was sent to Azure. Re-running the same step starts over.';
 /** Tokens the CI system hands every step; never ours to print, whatever echoes them. */
 const CI_SECRET_VARIABLES = ['ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'SYSTEM_ACCESSTOKEN', 'ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN'];
 async function runStep(platform, prepare, options = {}) {
@@ -47055,6 +47092,9 @@ async function runStep(platform, prepare, options = {}) {
 function inProgress(gateway, computeName) {
     if (!gateway)
         return computeName ? ` Compute ${computeName}: nothing was sent to Azure yet.` : '';
+    if (gateway.requestInFlight) {
+        return ` Compute ${gateway.computeId}: the ${gateway.requestInFlight} request is on the wire; waiting up to ${gateway_1.MUTATION_GRACE_MS / 1000} s for Azure's answer so that nothing is left half-sent.`;
+    }
     const op = gateway.operationInProgress;
     const url = op?.url ?? gateway.currentOperationUrl;
     if (!op && !url)
@@ -47084,14 +47124,21 @@ function reportFailure(platform, error, redactor, gateway, computeName, signal) 
         return [...lines, verdict].join('\n');
     }
     if (error instanceof errors_1.CancelledError) {
-        const state = error.recovery ?? (gateway ? 'The state of the compute is as the last operation left it; re-running the same step reads it and continues.' : 'Nothing was sent to Azure.');
-        const message = redactor.redact(`Cancelled${signal ? ` (${signal})` : ''}.${inProgress(gateway, computeName)}\n${state}`);
+        const state = error.recovery ??
+            (!gateway || gateway.writesSent === 0
+                ? NOTHING_CHANGED
+                : 'The compute is as the last operation left it; re-running the same step reads its state and continues from there.');
+        const url = gateway?.operationInProgress?.url ?? gateway?.currentOperationUrl;
+        const where = url && !state.includes((0, http_exchange_1.redactUrl)(url)) ? `\nOperation in progress: ${(0, http_exchange_1.redactUrl)(url)}` : '';
+        const message = redactor.redact(`Cancelled${signal ? ` (${signal})` : ''}: compute ${gateway?.computeId ?? computeName ?? '(unknown)'}.\n${state}${where}`);
         platform.error(message, { title: 'Cancelled' });
         platform.fail(message.split('\n')[0]);
         return message;
     }
     if (error instanceof errors_1.ProductError) {
-        const message = redactor.redact(error.message);
+        // Failures before any write (reading, checking, planning) change nothing; say so when the error does not.
+        const untouched = (error instanceof errors_1.AzureError || error instanceof errors_1.DeadlineError) && !error.recovery && (gateway?.writesSent ?? 0) === 0;
+        const message = redactor.redact(`${error.message}${untouched ? `\n${NOTHING_CHANGED}` : ''}`);
         platform.error(message, { title: error.name });
         platform.fail(message.split('\n')[0]);
         return message;

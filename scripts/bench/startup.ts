@@ -6,10 +6,10 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DEMO, demoSeed, startEmulator, type Emulator } from '../../emulator';
 import { runTask } from '../lib/run-task';
-import { ADO_BUNDLE, GITHUB_BUNDLE, ROOT, runGithubBundle } from './proc';
+import { ADO_BUNDLE, GITHUB_BUNDLE, ROOT, runGithubBundle, systemNode } from './proc';
 
 export interface Variant {
   name: string;
@@ -107,9 +107,9 @@ export function composition(log: (line: string) => void): { github: BundleCompos
     }
     return {
       name,
-      files: filesOf(join(ROOT, 'dist', name)),
+      files: filesOf(name === 'github' ? dirname(GITHUB_BUNDLE) : join(ROOT, 'dist', name)),
       packages: [...bytes.entries()].map(([n, b]) => ({ name: n, bytes: b })).sort((a, b) => b.bytes - a.bytes),
-      distIsCurrent: sameTree(join(fresh, name), join(ROOT, 'dist', name)),
+      distIsCurrent: sameTree(join(fresh, name), name === 'github' ? dirname(GITHUB_BUNDLE) : join(ROOT, 'dist', name)),
       minifiedBytes: statSync(join(minified, name, 'index.js')).size,
     };
   };
@@ -213,16 +213,18 @@ export function nodeFloorMs(node: string, runs: number): number {
 }
 
 export function variantsFor(minifiedGithub: string): Variant[] {
+  const main = systemNode();
+  const major = (node: string) => `Node ${nodeVersion(node).replace(/^v(\d+).*/, '$1')}`;
   const n24 = node24();
   const cacheDir = join(WORK, 'compile-cache');
   rmSync(cacheDir, { recursive: true, force: true });
   mkdirSync(cacheDir, { recursive: true });
   const list: Variant[] = [
-    { name: 'GitHub bundle, Node 20', bundle: GITHUB_BUNDLE, node: process.execPath },
-    { name: 'GitHub bundle minified, Node 20', bundle: minifiedGithub, node: process.execPath },
-    { name: 'Azure DevOps bundle, Node 20', bundle: ADO_BUNDLE, node: process.execPath, ado: true },
+    { name: `GitHub bundle, ${major(main)}`, bundle: GITHUB_BUNDLE, node: main },
+    { name: `GitHub bundle minified, ${major(main)}`, bundle: minifiedGithub, node: main },
+    { name: `Azure DevOps bundle, ${major(main)}`, bundle: ADO_BUNDLE, node: main, ado: true },
   ];
-  if (n24) {
+  if (n24 && nodeVersion(n24) !== nodeVersion(main)) {
     list.push(
       { name: 'GitHub bundle, Node 24', bundle: GITHUB_BUNDLE, node: n24 },
       { name: 'GitHub bundle minified, Node 24', bundle: minifiedGithub, node: n24 },

@@ -93,6 +93,8 @@ export function analyse(entries: TrafficEntry[], run: { spawnedAt: number; exite
       if (state.retryAfterMs !== undefined && at(e) - state.lastAt < state.retryAfterMs - 50) op.pollsBeforeRetryAfter++;
       state.lastAt = at(e);
       state.retryAfterMs = retryAfterMs(e);
+      // A throttled or failed status request says nothing about the operation.
+      if (e.status === 429 || e.status >= 500 || e.status === 0) continue;
       const body = e.responseBody as { status?: string; endTime?: string } | undefined;
       const final = body?.status ? !/^(inprogress|running|accepted|creating|updating|deleting)$/i.test(body.status) : e.status !== 202;
       if (final && op.noticedAt === undefined) {

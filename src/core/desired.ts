@@ -141,8 +141,11 @@ class InputCollector {
 
 /** Quotes user text safely: control and non-ASCII characters are shown as escapes (look-alikes stand out). */
 function printable(value: string): string {
-  const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-  return shown.replace(/[^\x20-\x7e]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  const escaped = value.replace(/[^\x20-\x7e]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  if (escaped.length <= 200) return escaped;
+  // Long values are cut, but a look-alike character anywhere must still be pointed out.
+  const foreign = [...new Set(value.match(/[^\x20-\x7e]/g) ?? [])].map((c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  return `${escaped.slice(0, 120)}...${foreign.length ? ` (contains ${foreign.join(', ')})` : ''}`;
 }
 
 export function readDesiredState(options: DesiredOptions): DesiredState {

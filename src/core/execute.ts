@@ -73,7 +73,8 @@ export async function executePlan(plan: Plan, ctx: ExecutionContext): Promise<St
 async function detach(ctx: ExecutionContext, tracker: Tracker, records: StepRecord[]): Promise<'detached' | 'already-as-desired'> {
   const startedAt = ctx.clock.now();
   const reattach = tracker.plan.action === 'reattach';
-  const polls = await ctx.platform.group(`Detach ${ctx.computeName}`, async () => {
+  type Detached = { by: 'us'; polls: number } | { by: 'other' } | { by: 'other-as-desired' };
+  const result = await ctx.platform.group(`Detach ${ctx.computeName}`, async (): Promise<Detached> => {
     let conflicts = 0;
     for (let attempt = 1; ; ) {
       let start: LroStart;
@@ -82,38 +83,37 @@ async function detach(ctx: ExecutionContext, tracker: Tracker, records: StepReco
       } catch (error) {
         if (!isConflict(error) || ++conflicts > MAX_CONFLICT_WAITS) throw error;
         const settled = await waitForOtherOperation(ctx, records, 'detach');
-        if (!settled) {
-          ctx.platform.info(`Compute ${ctx.computeName} was removed by the other operation; there is nothing left to detach.`);
-          return 0;
-        }
-        if (reattach && tracker.plan.attach && matchesRequest(settled, tracker.plan.attach)) return 'as-desired' as const;
+        if (!settled) return { by: 'other' };
+        if (reattach && tracker.plan.attach && matchesRequest(settled, tracker.plan.attach)) return { by: 'other-as-desired' };
         continue; // still there, with other settings: this step's detach still applies
       }
       tracker.phase = 'detaching';
       try {
-        return (await waitForOperation(ctx, 'detach', start)).polls;
+        return { by: 'us', polls: (await waitForOperation(ctx, 'detach', start)).polls };
       } catch (error) {
         if (!retryable(ctx, error, ++attempt)) throw error;
         ctx.platform.warning(`The detach of ${ctx.computeName} failed (${describe(error)}); trying again (attempt ${attempt} of ${MAX_ATTACH_ATTEMPTS}).`);
         await ctx.clock.sleep(pauseBefore(attempt), ctx.signal);
         const now = await ctx.gateway.getCompute();
-        if (!now) return 0;
-        if (isTransitional(now.properties?.provisioningState ?? '') && !(await waitUntilSettled(ctx, 'detach', ''))) return 0;
+        if (isTransitional(now?.properties?.provisioningState ?? '') && !(await waitUntilSettled(ctx, 'detach', ''))) return { by: 'us', polls: 0 };
+        if (!now) return { by: 'us', polls: 0 };
       }
     }
   });
-  if (polls === 'as-desired') {
+  if (result.by === 'other-as-desired') {
     ctx.platform.info(`Compute ${ctx.computeName} was (re)attached by another operation with the desired settings while this step waited; it is left as it is.`);
     return 'already-as-desired';
   }
-  // Deleting can outlive the operation by a moment; the PUT must not race it.
-  const settled = await waitUntilSettled(ctx, 'detach', '');
-  if (settled) {
-    throw new AzureError('DetachIncomplete', `compute '${ctx.computeName}' still exists (${settled.properties?.provisioningState}) after the detach finished`);
+  if (result.by === 'us') {
+    // Deleting can outlive the operation by a moment; the PUT must not race it.
+    const settled = await waitUntilSettled(ctx, 'detach', '');
+    if (settled) throw new AzureError('DetachIncomplete', `compute '${ctx.computeName}' still exists (${settled.properties?.provisioningState}) after the detach finished`);
+    ctx.platform.info(`Detached ${ctx.computeName}; the AKS cluster was left in place.`);
+  } else {
+    ctx.platform.info(`Compute ${ctx.computeName} was removed by the other operation; there is nothing left to detach.`);
   }
   tracker.phase = 'detached';
-  ctx.platform.info(`Detached ${ctx.computeName}; the AKS cluster was left in place.`);
-  records.push({ step: 'detach', durationMs: ctx.clock.now() - startedAt, polls });
+  records.push({ step: 'detach', durationMs: ctx.clock.now() - startedAt, polls: result.by === 'us' ? result.polls : 0 });
   return 'detached';
 }
 
@@ -142,6 +142,9 @@ async function attach(ctx: ExecutionContext, tracker: Tracker, request: AttachRe
       result = await ctx.platform.group(label, () => startAndWait(ctx, tracker, step, body, request, records));
     } catch (error) {
       if (!retryable(ctx, error, attempt + 1)) throw error;
+      // A create that Azure accepted has made a cluster, which is never deleted: a second create would
+      // leave it orphaned. The re-run attaches that cluster instead (the planner reattaches a Failed compute).
+      if (step === 'create' && tracker.phase === 'attaching') throw error;
       ctx.platform.warning(`The ${step} of ${ctx.computeName} failed (${describe(error)}); trying again (attempt ${attempt + 1} of ${MAX_ATTACH_ATTEMPTS}).`);
       await ctx.clock.sleep(pauseBefore(attempt + 1), ctx.signal);
       await clearLeftover(ctx, tracker, request, records);
@@ -401,9 +404,9 @@ async function fromLook(ctx: ExecutionContext, tracker: Tracker): Promise<string
       : `Compute ${name} was not ${done}. Re-running the same step tries again. The workspace has no compute named ${name}; ${cluster} is untouched.`;
   }
   if (failed) {
-    const verb = step === 'create' ? 'creates' : 'attaches';
     // The planner repairs a Failed compute by itself; a Canceled one only with operation: refresh.
-    const repair = state.toLowerCase() === 'failed' ? `the re-run detaches it and ${verb} it anew` : `re-run it with operation: refresh to detach it and ${step} it anew`;
+    const anew = step === 'create' ? 'attaches the cluster Azure ML created for it' : 'attaches it anew';
+    const repair = state.toLowerCase() === 'failed' ? `the re-run detaches it and ${anew}` : `re-run it with operation: refresh to detach it and ${step === 'create' ? 'attach the cluster Azure ML created for it' : 'attach it anew'}`;
     if (tracker.phase === 'detaching') {
       return `The detach of compute ${name} did not complete: it is left ${state}, still bound to ${cluster}, which is untouched. Re-running the same step retries: ${repair}.`;
     }

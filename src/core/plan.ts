@@ -47,6 +47,9 @@ export interface Plan {
 /** Desired state whose `tls: keep` has been resolved from the cluster's secret. */
 export type ResolvedTls = Exclude<DesiredTls, { mode: 'keep' }>;
 
+/** A compute left Failed or Canceled by an earlier operation is repaired by a reattach. */
+const BROKEN_STATES = ['failed', 'canceled'];
+
 export function planChange(desired: DesiredState, observed: ObservedState, resolvedTls?: ResolvedTls): Plan {
   const compute = observed.compute;
   const name = desired.target.computeName;
@@ -99,7 +102,9 @@ export function planChange(desired: DesiredState, observed: ObservedState, resol
   }
   drift.push(...settingDrift(compute, want, tls));
 
-  if (compute.provisioningState.toLowerCase() === 'failed') reasons.push(`provisioning state is Failed${compute.provisioningErrors.length ? ` (${compute.provisioningErrors.join('; ')})` : ''}`);
+  if (BROKEN_STATES.includes(compute.provisioningState.toLowerCase())) {
+    reasons.push(`provisioning state is ${compute.provisioningState}${compute.provisioningErrors.length ? ` (${compute.provisioningErrors.join('; ')})` : ''}`);
+  }
   if (desired.operation === 'refresh') reasons.push('operation: refresh always detaches and reattaches (updates the Azure ML components on the cluster)');
   reasons.push(...drift.map((d) => `${d.setting}: ${d.from} → ${d.to}`));
 

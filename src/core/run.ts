@@ -51,6 +51,12 @@ const RESULT_OF_ACTION: Record<Plan['action'], RunResult> = {
   absent: 'absent',
 };
 
+/** What the run did; when another run reached the desired state first, only waits were recorded. */
+function resultOf(plan: Plan, steps: readonly StepRecord[]): RunResult {
+  if (steps.some((s) => s.step !== 'wait')) return RESULT_OF_ACTION[plan.action];
+  return plan.action === 'detach' ? 'absent' : 'unchanged';
+}
+
 export async function runOnce(platform: Platform, ctx: RunContext, options: RunOptions): Promise<RunReport> {
   const clock = options.clock ?? systemClock;
   const startedAt = clock.now();
@@ -100,7 +106,7 @@ export async function runOnce(platform: Platform, ctx: RunContext, options: RunO
 
   const steps = await executePlan(plan, execution);
   const after = plan.action === 'detach' ? undefined : await gateway.getCompute();
-  return report(RESULT_OF_ACTION[plan.action], after ? toObservedCompute(after) : undefined, steps);
+  return report(resultOf(plan, steps), after ? toObservedCompute(after) : undefined, steps);
 }
 
 /** Reads only what the decision needs: the compute, then the workspace and its other computes when attaching. */

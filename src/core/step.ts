@@ -8,7 +8,7 @@ import { AzureLogger } from '@azure/logger';
 import { systemClock } from './azure/clock';
 import { MUTATION_GRACE_MS, type ArmGateway } from './azure/gateway';
 import { redactUrl } from './azure/http-exchange';
-import { CancelledError, InputError, ProductError } from './errors';
+import { AzureError, CancelledError, DeadlineError, InputError, ProductError } from './errors';
 import type { Platform } from './platform';
 import { failureMarkdown, outputsOf, summaryMarkdown } from './report';
 import { runOnce, type RunReport } from './run';
@@ -21,6 +21,8 @@ import { SecretRedactor } from './secrets';
  * in-flight PUT/DELETE may take up to gateway.MUTATION_GRACE_MS of that to come back.
  */
 const CANCEL_GRACE_MS = 4_000;
+
+const NOTHING_CHANGED = 'Nothing was changed: no write request was sent to Azure. Re-running the same step starts over.';
 
 /** Tokens the CI system hands every step; never ours to print, whatever echoes them. */
 const CI_SECRET_VARIABLES = ['ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'SYSTEM_ACCESSTOKEN', 'ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN'];
@@ -104,7 +106,11 @@ function reportFailure(platform: Platform, error: unknown, redactor: SecretRedac
     return [...lines, verdict].join('\n');
   }
   if (error instanceof CancelledError) {
-    const state = error.recovery ?? (gateway ? 'The state of the compute is as the last operation left it; re-running the same step reads it and continues.' : 'Nothing was sent to Azure.');
+    const state =
+      error.recovery ??
+      (!gateway || gateway.writesSent === 0
+        ? NOTHING_CHANGED
+        : 'The compute is as the last operation left it; re-running the same step reads its state and continues from there.');
     const url = gateway?.operationInProgress?.url ?? gateway?.currentOperationUrl;
     const where = url && !state.includes(redactUrl(url)) ? `\nOperation in progress: ${redactUrl(url)}` : '';
     const message = redactor.redact(`Cancelled${signal ? ` (${signal})` : ''}: compute ${gateway?.computeId ?? computeName ?? '(unknown)'}.\n${state}${where}`);
@@ -113,7 +119,9 @@ function reportFailure(platform: Platform, error: unknown, redactor: SecretRedac
     return message;
   }
   if (error instanceof ProductError) {
-    const message = redactor.redact(error.message);
+    // Failures before any write (reading, checking, planning) change nothing; say so when the error does not.
+    const untouched = (error instanceof AzureError || error instanceof DeadlineError) && !error.recovery && (gateway?.writesSent ?? 0) === 0;
+    const message = redactor.redact(`${error.message}${untouched ? `\n${NOTHING_CHANGED}` : ''}`);
     platform.error(message, { title: error.name });
     platform.fail(message.split('\n')[0]);
     return message;

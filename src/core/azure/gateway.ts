@@ -79,6 +79,8 @@ export class ArmGateway {
   operationInProgress?: OperationInProgress;
   /** A PUT/DELETE on the wire right now, e.g. "attach (PUT)". */
   requestInFlight?: string;
+  /** PUT/DELETE requests sent so far (0: this run changed nothing). */
+  writesSent = 0;
   /** ARM id of the compute this gateway manages. */
   readonly computeId: string;
   /** No ARM request is sent before this time: the largest Retry-After of a throttled (429/503) answer. */
@@ -253,6 +255,7 @@ export class ArmGateway {
           if (cancelled?.aborted) throw new CancelledError(); // nothing new goes out once cancelled
           let first: LroStart | undefined;
           this.requestInFlight = what;
+          this.writesSent += 1;
           try {
             await send(abortSignal, (raw) => {
               // The SDK's own poller is dropped: only the initial response is used, polling is ours.
