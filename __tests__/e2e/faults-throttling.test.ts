@@ -28,7 +28,7 @@ const at = (e: TrafficEntry) => Date.parse(e.time);
 const tokenPosts = () => emulator.traffic.filter({ kind: 'token', method: 'POST' });
 
 test('429 storm with Retry-After (ARM throttling reads and writes): the refresh converges and no request is sent inside a Retry-After window', async () => {
-  emulator = await faultWorld({ throttle: { readsPerSecond: 1, writesPerSecond: 0.5, burst: 2 }, retryAfterSeconds: 1, attachMs: 1_500, detachMs: 1_000 });
+  emulator = await faultWorld({ throttle: { readsPerSecond: 1, writesPerSecond: 0.5, burst: 1 }, retryAfterSeconds: 1, attachMs: 1_500, detachMs: 1_000 });
   seedCompute(emulator);
   const r = await run(emulator, { inputs: { operation: 'refresh', 'timeout-minutes': '2' } });
   expect(r.exitCode).toBe(0);

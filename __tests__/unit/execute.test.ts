@@ -211,7 +211,8 @@ describe('detach, then reattach', () => {
   test('a leftover bound to another cluster (another run) is never detached: StateError', async () => {
     gateway.compute = attached();
     gateway.outcomes = [{ status: 'Succeeded', polls: 1, elapsedMs: 1 }, { status: 'Failed', error: { code: 'InternalServerError', message: 'oops' }, polls: 1, elapsedMs: 1 }];
-    gateway.reads = [undefined, attached(request({ clusterId: OTHER_CLUSTER }), 'Failed')];
+    // Reads: the leftover after the failed attach (the detach itself is not read back).
+    gateway.reads = [attached(request({ clusterId: OTHER_CLUSTER }), 'Failed')];
     const error = await failure(executePlan(plan('reattach'), ctx()));
     expect(error).toBeInstanceOf(StateError);
     expect(error.message).toMatch(/another operation changed compute 'aks-prod' while this step was retrying: it is now Failed, bound to .*aks-other/);

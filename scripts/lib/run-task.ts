@@ -90,7 +90,7 @@ export function connectionEnv(emulator: Emulator, scheme: Scheme, overrides: { c
   return env;
 }
 
-export function runTask(emulator: Emulator, inputs: Record<string, string>, options: { scheme?: Scheme; env?: Record<string, string>; clientSecret?: string; nodePath?: string } = {}): Promise<TaskRun> {
+export function runTask(emulator: Emulator, inputs: Record<string, string>, options: { scheme?: Scheme; env?: Record<string, string>; clientSecret?: string; nodePath?: string; onSpawn?: (child: import('node:child_process').ChildProcess) => void } = {}): Promise<TaskRun> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ado-task-'));
   const agentTemp = path.join(work, '_temp');
   const sources = path.join(work, 's');
@@ -124,6 +124,7 @@ export function runTask(emulator: Emulator, inputs: Record<string, string>, opti
 
   return new Promise((resolve, reject) => {
     const child = spawn(options.nodePath ?? process.execPath, [ADO_BUNDLE], { cwd: sources, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
