@@ -4,7 +4,7 @@
  * (rotating to a new TLS certificate) → detach, printing what each run did.
  */
 import { DEMO, demoSeed, startEmulator, type Emulator } from '../emulator';
-import { githubInputs } from './lib/demo-inputs';
+import { githubInputs } from './lib/demo-world';
 import { runAction, type ActionRun } from './lib/run-action';
 
 const BOLD = process.stdout.isTTY ? '\x1b[1m' : '';

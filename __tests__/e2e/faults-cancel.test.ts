@@ -8,25 +8,20 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Emulator } from '../../emulator';
 import type { ActionRun } from '../../scripts/lib/run-action';
-import { computeOf, expectEveryRunClean, DEMO, errorsOf, faultWorld, keep, mutating, run, seedCompute, sleep, when, type RunOptions } from '../helpers/fault-kit';
-import { Referee } from '../helpers/referee';
+import { computeOf, expectEveryRunClean, DEMO, errorsOf, faultWorld, mutating, run, seedCompute, sleep, when, type RunOptions } from '../helpers/fault-kit';
+import { refereeEachTest } from '../helpers/referee';
 import { startSigningProxy, type SigningProxy } from '../helpers/signing-proxy';
 
-const referee = new Referee();
 let emulator: Emulator;
 let proxy: SigningProxy;
-afterEach(async () => {
-  // Every run of the test, scanned for secret bytes: all the emulator issued, and the signatures of the status URLs.
-  expectEveryRunClean(emulator, (scanner) => proxy.signatures.forEach((sig) => scanner.add('status URL signature', sig)));
-  keep(referee, emulator);
-  await proxy.stop();
-  await emulator.stop();
+refereeEachTest(() => emulator, {
+  expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get'],
+  beforeStop: async () => {
+    // Every run of the test, scanned for secret bytes: all the emulator issued, and the signatures of the status URLs.
+    expectEveryRunClean(emulator, (scanner) => proxy.signatures.forEach((sig) => scanner.add('status URL signature', sig)));
+    await proxy.stop();
+  },
 });
-afterAll(async () => {
-  const verdict = await referee.verdict();
-  expect(verdict.errors).toEqual([]);
-  expect(verdict.passed).toEqual(expect.arrayContaining(['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get']));
-}, 120_000);
 
 const COMPUTE_ID = `/subscriptions/${DEMO.subscriptionId}/resourceGroups/${DEMO.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${DEMO.workspaceName}/computes/aks-prod`;
 /** A status URL as printed: path and api-version only. */

@@ -4,27 +4,22 @@
  * what a re-run does — and the re-run does it. The committed GitHub bundle against the emulator.
  */
 import type { Emulator } from '../../emulator';
-import { computeOf, expectEveryRunClean, DEMO, errorsOf, faultWorld, keep, mutating, run, seedCompute, setState, sleep, when } from '../helpers/fault-kit';
+import { computeOf, expectEveryRunClean, DEMO, errorsOf, faultWorld, mutating, run, seedCompute, setState, sleep, when } from '../helpers/fault-kit';
 import { runTask } from '../../scripts/lib/run-task';
-import { Referee } from '../helpers/referee';
+import { refereeEachTest } from '../helpers/referee';
 import { SecretScanner, visibleOf } from '../helpers/secret-scan';
 
-const referee = new Referee();
 let emulator: Emulator;
 beforeEach(async () => {
   emulator = await faultWorld();
 });
-afterEach(async () => {
-  // Every run of the test, scanned for secret bytes against all the emulator issued.
-  expectEveryRunClean(emulator);
-  keep(referee, emulator);
-  await emulator.stop();
+refereeEachTest(() => emulator, {
+  expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get'],
+  beforeStop: () => {
+    // Every run of the test, scanned for secret bytes against all the emulator issued.
+    expectEveryRunClean(emulator);
+  },
 });
-afterAll(async () => {
-  const verdict = await referee.verdict();
-  expect(verdict.errors).toEqual([]);
-  expect(verdict.passed).toEqual(expect.arrayContaining(['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get']));
-}, 120_000);
 
 const CLUSTER = DEMO.clusters.prod;
 

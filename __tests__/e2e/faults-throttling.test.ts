@@ -7,22 +7,17 @@
  * fetched again.
  */
 import { DEMO, type Emulator, type TrafficEntry } from '../../emulator';
-import { computeOf, expectEveryRunClean, faultWorld, keep, mutating, retryAfterViolations, run, seedCompute, when } from '../helpers/fault-kit';
-import { Referee } from '../helpers/referee';
+import { computeOf, expectEveryRunClean, faultWorld, mutating, retryAfterViolations, run, seedCompute, when } from '../helpers/fault-kit';
+import { refereeEachTest } from '../helpers/referee';
 
-const referee = new Referee();
 let emulator: Emulator;
-afterEach(async () => {
-  // Every run of the test, scanned for secret bytes against all the emulator issued.
-  expectEveryRunClean(emulator);
-  keep(referee, emulator);
-  await emulator.stop();
+refereeEachTest(() => emulator, {
+  expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get'],
+  beforeStop: () => {
+    // Every run of the test, scanned for secret bytes against all the emulator issued.
+    expectEveryRunClean(emulator);
+  },
 });
-afterAll(async () => {
-  const verdict = await referee.verdict();
-  expect(verdict.errors).toEqual([]);
-  expect(verdict.passed).toEqual(expect.arrayContaining(['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get']));
-}, 120_000);
 
 const at = (e: TrafficEntry) => Date.parse(e.time);
 const tokenPosts = () => emulator.traffic.filter({ kind: 'token', method: 'POST' });

@@ -7,6 +7,7 @@ import type { Emulator, ManagedClusterSeed } from '../../emulator';
 import { demoSeed, managedClusterId } from '../../emulator';
 import { runAction } from '../../scripts/lib/run-action';
 import { DEMO, emulatorPerTest, githubInputs, startWorld } from '../helpers/world';
+import { seedAttachedCompute } from '../../scripts/lib/demo-world';
 
 // The ML side of this traffic (the tls: keep reattach bodies among it) is checked by oav.
 const world = emulatorPerTest({ expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get'] });
@@ -26,20 +27,7 @@ function addCluster(name: string, over: Partial<ManagedClusterSeed> = {}): strin
 }
 
 function seedCompute(clusterId: string, ssl: Record<string, unknown>, tls?: { certPem: string; keyPem: string }, extra: Record<string, unknown> = {}) {
-  emulator.state.putCompute({
-    subscriptionId: DEMO.subscriptionId,
-    resourceGroup: DEMO.resourceGroup,
-    workspaceName: DEMO.workspaceName,
-    name: 'aks-prod',
-    properties: {
-      computeType: 'AKS',
-      resourceId: clusterId,
-      provisioningState: 'Succeeded',
-      isAttachedCompute: true,
-      properties: { clusterPurpose: 'FastProd', loadBalancerType: 'PublicIp', sslConfiguration: ssl, ...extra },
-    },
-    tls,
-  });
+  seedAttachedCompute(emulator, { clusterId, aks: { sslConfiguration: ssl, ...extra }, tls, tags: {} });
 }
 
 describe('pre-flight checks of the cluster to attach', () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Emulator } from '../../emulator';
 import { runAction } from '../../scripts/lib/run-action';
 import { DEMO, emulatorPerTest, githubInputs } from '../helpers/world';
+import { seedAttachedCompute } from '../../scripts/lib/demo-world';
 
 const world = emulatorPerTest({ expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get'] });
 let emulator: Emulator;
@@ -18,14 +19,8 @@ const mutating = () => emulator.traffic.all().filter((e) => e.kind === 'arm' && 
 const compute = (name = 'aks-prod') => emulator.state.getCompute(DEMO.subscriptionId, DEMO.resourceGroup, DEMO.workspaceName, name);
 const ssl = (name = 'aks-prod') => ((compute(name)?.properties.properties as Record<string, unknown>)?.sslConfiguration ?? {}) as Record<string, unknown>;
 
-function seedCompute(name: string, clusterId: string, properties: Record<string, unknown> = {}, state = 'Succeeded') {
-  emulator.state.putCompute({
-    subscriptionId: DEMO.subscriptionId,
-    resourceGroup: DEMO.resourceGroup,
-    workspaceName: DEMO.workspaceName,
-    name,
-    properties: { computeType: 'AKS', resourceId: clusterId, provisioningState: state, isAttachedCompute: true, properties: { clusterPurpose: 'FastProd', loadBalancerType: 'PublicIp', ...properties } },
-  });
+function seedCompute(name: string, clusterId: string, aks: Record<string, unknown> = {}, provisioningState = 'Succeeded') {
+  seedAttachedCompute(emulator, { name, clusterId, aks, provisioningState, tags: {} });
 }
 
 describe('TLS', () => {

@@ -12,6 +12,7 @@ import { label } from '../../scripts/bench/traffic';
 import { runAction } from '../../scripts/lib/run-action';
 import { runTask } from '../../scripts/lib/run-task';
 import { DEMO, githubInputs, startWorld } from '../helpers/world';
+import { seedAttachedCompute } from '../../scripts/lib/demo-world';
 
 let emulator: Emulator;
 afterEach(() => emulator?.stop());
@@ -21,20 +22,7 @@ async function world(settings: Parameters<typeof startWorld>[0] = {}): Promise<v
 }
 
 function seedAttached(name = 'aks-prod', clusterId: string = DEMO.clusters.prod): void {
-  emulator.state.putCompute({
-    subscriptionId: DEMO.subscriptionId,
-    resourceGroup: DEMO.resourceGroup,
-    workspaceName: DEMO.workspaceName,
-    name,
-    tags: { 'managed-by': 'aks-aml-attach' },
-    properties: {
-      computeType: 'AKS',
-      resourceId: clusterId,
-      provisioningState: 'Succeeded',
-      isAttachedCompute: true,
-      properties: { clusterPurpose: 'FastProd', loadBalancerType: 'PublicIp', sslConfiguration: { status: 'Disabled' } },
-    },
-  });
+  seedAttachedCompute(emulator, { name, clusterId });
 }
 
 /** ARM requests of the run, by kind, and its token requests. */

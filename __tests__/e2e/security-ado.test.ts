@@ -6,26 +6,17 @@
  */
 import type { Emulator } from '../../emulator';
 import { adoSeed, certificate, runTask, type TaskRun } from '../../scripts/lib/run-task';
-import { DEMO, keep } from '../helpers/fault-kit';
-import { Referee } from '../helpers/referee';
+import { DEMO } from '../helpers/fault-kit';
+import { refereeEachTest } from '../helpers/referee';
 import { SecretScanner, visibleOf } from '../helpers/secret-scan';
 import { startWorld } from '../helpers/world';
 
 const DEBUG_ENV = { SYSTEM_DEBUG: 'true', AZURE_LOG_LEVEL: 'verbose' };
-const referee = new Referee();
 let emulator: Emulator;
 beforeEach(async () => {
   emulator = await startWorld({ seed: adoSeed(), settings: { echoRequestBodyInErrors: true } });
 });
-afterEach(async () => {
-  keep(referee, emulator);
-  await emulator.stop();
-});
-afterAll(async () => {
-  const verdict = await referee.verdict();
-  expect(verdict.errors).toEqual([]);
-  expect(verdict.passed).toEqual(expect.arrayContaining(['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get']));
-}, 120_000);
+refereeEachTest(() => emulator, { expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get'] });
 
 const inputs = (extra: Record<string, string> = {}) => ({ resourceGroup: DEMO.resourceGroup, workspaceName: DEMO.workspaceName, computeName: 'aks-prod', aksResourceId: DEMO.clusters.prod, ...extra });
 const tlsCert = () => emulator.ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'], keyType: 'rsa' });

@@ -11,27 +11,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Emulator } from '../../emulator';
 import { runAction, type ActionRun } from '../../scripts/lib/run-action';
-import { computeOf, DEMO, errorsOf, keep, mutating, seedCompute } from '../helpers/fault-kit';
-import { Referee } from '../helpers/referee';
+import { computeOf, DEMO, errorsOf, mutating, seedCompute } from '../helpers/fault-kit';
+import { refereeEachTest } from '../helpers/referee';
 import { SecretScanner, visibleOf } from '../helpers/secret-scan';
 import { startSigningProxy } from '../helpers/signing-proxy';
 import { githubInputs, startWorld } from '../helpers/world';
 
 const DEBUG_ENV = { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true', AZURE_LOG_LEVEL: 'verbose' };
-const referee = new Referee();
 let emulator: Emulator;
 beforeEach(async () => {
   emulator = await startWorld({ settings: { echoRequestBodyInErrors: true } });
 });
-afterEach(async () => {
-  keep(referee, emulator);
-  await emulator.stop();
-});
-afterAll(async () => {
-  const verdict = await referee.verdict();
-  expect(verdict.errors).toEqual([]);
-  expect(verdict.passed).toEqual(expect.arrayContaining(['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get']));
-}, 120_000);
+refereeEachTest(() => emulator, { expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get'] });
 
 const cert = () => emulator.ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'], keyType: 'rsa' });
 const tlsInputs = (c: { chainPem: string; keyPem: string }) => ({ tls: 'custom', 'tls-cert': c.chainPem, 'tls-key': c.keyPem, 'tls-cname': 'scoring.contoso.com' });

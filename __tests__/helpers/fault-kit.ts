@@ -6,9 +6,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { DEMO, type Emulator, type EmulatorSettings, type TrafficEntry } from '../../emulator';
 import { runAction, type ActionRun } from '../../scripts/lib/run-action';
-import type { Referee } from './referee';
 import { SecretScanner, visibleOf } from './secret-scan';
 import { githubInputs, startWorld } from './world';
+import { seedAttachedCompute } from '../../scripts/lib/demo-world';
 
 export { DEMO };
 
@@ -25,20 +25,7 @@ export function computeOf(emulator: Emulator, name = 'aks-prod') {
 
 /** Seeds compute `name` bound to `clusterId` in the given provisioning state (settings as an attach by this product would leave them). */
 export function seedCompute(emulator: Emulator, state = 'Succeeded', name = 'aks-prod', clusterId: string = DEMO.clusters.prod): void {
-  emulator.state.putCompute({
-    subscriptionId: DEMO.subscriptionId,
-    resourceGroup: DEMO.resourceGroup,
-    workspaceName: DEMO.workspaceName,
-    name,
-    tags: { 'managed-by': 'aks-aml-attach' },
-    properties: {
-      computeType: 'AKS',
-      resourceId: clusterId,
-      provisioningState: state,
-      isAttachedCompute: true,
-      properties: { clusterPurpose: 'FastProd', loadBalancerType: 'PublicIp', sslConfiguration: { status: 'Disabled' } },
-    },
-  });
+  seedAttachedCompute(emulator, { name, clusterId, provisioningState: state });
 }
 
 export function setState(emulator: Emulator, state: string, name = 'aks-prod'): void {
@@ -134,12 +121,6 @@ export function retryAfterViolations(entries: TrafficEntry[], inFlightMs = 100):
     }
   }
   return violations;
-}
-
-/** Keeps the traffic for the referee and hands back the emulator's entries. */
-export function keep(referee: Referee, emulator: Emulator): TrafficEntry[] {
-  referee.collect(emulator);
-  return emulator.traffic.all();
 }
 
 /** Resolves once the emulator has recorded an entry matching `predicate` (polls every 20 ms). */

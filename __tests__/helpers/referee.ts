@@ -24,3 +24,31 @@ export class Referee {
     };
   }
 }
+
+export interface RefereeHooks {
+  /** Operations that must have passed the referee by the end of the file. */
+  expectOperations?: string[];
+  /** Runs before the emulator of a test is kept and stopped (e.g. a secret scan of its runs). */
+  beforeStop?: (emulator: Emulator) => void | Promise<void>;
+}
+
+/**
+ * Registers the hooks every e2e file needs: after each test, keep the traffic of the emulator it
+ * used and stop it; after the last, the referee's verdict must show no error and the expected
+ * operations passed.
+ */
+export function refereeEachTest(current: () => Emulator | undefined, hooks: RefereeHooks = {}): void {
+  const referee = new Referee();
+  afterEach(async () => {
+    const emulator = current();
+    if (!emulator) return;
+    await hooks.beforeStop?.(emulator);
+    referee.collect(emulator);
+    await emulator.stop();
+  });
+  afterAll(async () => {
+    const verdict = await referee.verdict();
+    expect(verdict.errors).toEqual([]);
+    expect(verdict.passed).toEqual(expect.arrayContaining(hooks.expectOperations ?? []));
+  }, 120_000);
+}

@@ -1,9 +1,9 @@
 /** An emulator with the demo world, and the inputs that point the product at it. */
 import { DEMO, demoSeed, startEmulator, type Emulator, type EmulatorSeed, type EmulatorSettings } from '../../emulator';
-import { Referee } from './referee';
+import { refereeEachTest } from './referee';
 
 export { DEMO };
-export { githubInputs } from '../../scripts/lib/demo-inputs';
+export { githubInputs } from '../../scripts/lib/demo-world';
 
 export interface WorldOptions {
   seed?: EmulatorSeed;
@@ -20,20 +20,10 @@ export async function startWorld(options: WorldOptions = {}): Promise<Emulator> 
  */
 export function emulatorPerTest(options: { seed?: () => EmulatorSeed; expectOperations?: string[] } = {}): () => Emulator {
   let emulator: Emulator | undefined;
-  const referee = new Referee();
   beforeEach(async () => {
     emulator = await startWorld({ seed: options.seed?.() });
   });
-  afterEach(async () => {
-    if (!emulator) return;
-    referee.collect(emulator);
-    await emulator.stop();
-  });
-  afterAll(async () => {
-    const verdict = await referee.verdict();
-    expect(verdict.errors).toEqual([]);
-    expect(verdict.passed).toEqual(expect.arrayContaining(options.expectOperations ?? []));
-  });
+  refereeEachTest(() => emulator, { expectOperations: options.expectOperations });
   return () => {
     if (!emulator) throw new Error('the emulator runs only inside a test');
     return emulator;

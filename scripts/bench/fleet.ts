@@ -7,7 +7,7 @@
 import { DEMO, demoSeed, managedClusterId, startEmulator, type EmulatorSeed, type EmulatorSettings, type ThrottleSettings } from '../../emulator';
 import { runBaseline, runGithubBundle } from './proc';
 import { seedAttached } from './scenarios';
-import { githubInputs } from './startup';
+import { githubInputs } from '../lib/demo-world';
 import { analyse, isArm, label } from './traffic';
 
 export interface FleetOptions {

@@ -290,7 +290,7 @@ function summary(r: Results): string[] {
       lines.push(
         `- **ARM requests per run** (tokens: one per run everywhere): unchanged ensure ${u.arm}; fresh attach ${a.arm - a.statusPolls} + polls ` +
           `(compute GET, workspace GET, computes LIST, cluster GET, Kubernetes versions LIST, PUT, final GET); refresh ${f.arm - f.statusPolls} + polls ` +
-          '(compute GET, cluster GET, versions LIST, DELETE, the GET that sees it gone, PUT, final GET). __tests__/e2e/request-budget.test.ts holds these counts.',
+          '(compute GET, cluster GET, versions LIST, DELETE, PUT, final GET). __tests__/e2e/request-budget.test.ts holds these counts.',
       );
     }
   }

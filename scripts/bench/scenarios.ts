@@ -6,7 +6,7 @@
 import type { TrafficEntry } from '../../emulator';
 import { DEMO, demoSeed, startEmulator, type Emulator, type EmulatorSettings } from '../../emulator';
 import { runBaseline, runGithubBundle, type BaselineConfig } from './proc';
-import { githubInputs } from './startup';
+import { githubInputs, seedAttachedCompute } from '../lib/demo-world';
 import { analyse, excerpt, type RunMetrics } from './traffic';
 
 export interface Scenario {
@@ -104,20 +104,7 @@ export function scenarios(scale: number): Scenario[] {
 }
 
 export function seedAttached(emulator: Emulator, name = 'aks-prod', clusterId: string = DEMO.clusters.prod): void {
-  emulator.state.putCompute({
-    subscriptionId: DEMO.subscriptionId,
-    resourceGroup: DEMO.resourceGroup,
-    workspaceName: DEMO.workspaceName,
-    name,
-    tags: { 'managed-by': 'aks-aml-attach' },
-    properties: {
-      computeType: 'AKS',
-      resourceId: clusterId,
-      provisioningState: 'Succeeded',
-      isAttachedCompute: true,
-      properties: { clusterPurpose: 'FastProd', loadBalancerType: 'PublicIp', sslConfiguration: { status: 'Disabled' } },
-    },
-  });
+  seedAttachedCompute(emulator, { name, clusterId });
 }
 
 function emulatedMs(scenario: Scenario): number {

@@ -7,7 +7,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DEMO, demoSeed, startEmulator, type Emulator } from '../../emulator';
+import { DEMO, demoSeed, startEmulator } from '../../emulator';
+import { githubInputs, seedAttachedCompute } from '../lib/demo-world';
 import { runTask } from '../lib/run-task';
 import { ADO_BUNDLE, GITHUB_BUNDLE, ROOT, runGithubBundle, systemNode } from './proc';
 
@@ -116,44 +117,13 @@ export function composition(log: (line: string) => void): { github: BundleCompos
   return { github: read('github'), ado: read('ado'), minifiedGithub: join(minified, 'github', 'index.js') };
 }
 
-function seedUnchanged(emulator: Emulator): void {
-  emulator.state.putCompute({
-    subscriptionId: DEMO.subscriptionId,
-    resourceGroup: DEMO.resourceGroup,
-    workspaceName: DEMO.workspaceName,
-    name: 'aks-prod',
-    tags: { 'managed-by': 'aks-aml-attach' },
-    properties: {
-      computeType: 'AKS',
-      resourceId: DEMO.clusters.prod,
-      provisioningState: 'Succeeded',
-      isAttachedCompute: true,
-      properties: { clusterPurpose: 'FastProd', loadBalancerType: 'PublicIp', sslConfiguration: { status: 'Disabled' } },
-    },
-  });
-}
 
-export function githubInputs(emulator: Emulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    'client-id': DEMO.clientId,
-    'tenant-id': DEMO.tenantId,
-    'client-secret': DEMO.clientSecret,
-    'subscription-id': DEMO.subscriptionId,
-    'arm-endpoint': emulator.url,
-    'authority-host': emulator.url,
-    'resource-group': DEMO.resourceGroup,
-    'workspace-name': DEMO.workspaceName,
-    'compute-name': 'aks-prod',
-    'aks-resource-id': DEMO.clusters.prod,
-    ...extra,
-  };
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 export async function measureStartup(variants: Variant[], runs: number, log: (line: string) => void): Promise<StartupResult[]> {
   const emulator = await startEmulator({ seed: demoSeed(), settings: { retryAfterSeconds: null } });
-  seedUnchanged(emulator);
+  seedAttachedCompute(emulator);
   const samples = new Map<string, { first: number; arm: number; exit: number }[]>();
   try {
     const once = async (v: Variant) => {
