@@ -61,6 +61,8 @@ export function renderManagedCluster(c: ManagedClusterRecord): Record<string, un
         ...(net.subnetId ? {} : { podCidr: '10.244.0.0/16' }),
       },
       apiServerAccessProfile: access,
+      ...(c.aadManaged ? { aadProfile: { managed: true, enableAzureRBAC: true, tenantID: guidFrom(`tenant:${c.subscriptionId}`) } } : {}),
+      disableLocalAccounts: c.disableLocalAccounts,
       maxAgentPools: 100,
     },
   };
@@ -92,6 +94,9 @@ export function createContainerServiceHandler(state: EmulatorState, k8s: K8sDeps
           : 'Microsoft.ContainerService/managedClusters/listClusterUserCredential/action',
       );
       if ('status' in c) return c;
+      if (admin && c.disableLocalAccounts) {
+        return armError(400, 'BadRequest', 'Getting static credential is not allowed because this cluster is set to disable local accounts.');
+      }
       const yaml = kubeconfigYaml(k8s, c, admin ? 'admin' : 'user');
       return json(200, { kubeconfigs: [{ name: admin ? 'clusterAdmin' : 'clusterUser', value: Buffer.from(yaml).toString('base64') }] });
     }

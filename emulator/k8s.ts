@@ -40,7 +40,10 @@ export function kubeconfigYaml(deps: K8sDeps, c: ManagedClusterRecord, role: 'us
     'users:',
     `- name: ${user}`,
     '  user:',
-    `    token: ${token}`,
+    // Entra-integrated clusters hand users a kubelogin exec plugin instead of a credential.
+    ...(role === 'user' && c.aadManaged
+      ? ['    exec:', '      apiVersion: client.authentication.k8s.io/v1beta1', '      command: kubelogin', '      args:', '      - get-token', '      - --login', '      - devicecode']
+      : [`    token: ${token}`]),
     '',
   ].join('\n');
 }

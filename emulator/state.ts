@@ -182,6 +182,8 @@ export class EmulatorState {
       nodeResourceGroup: c.nodeResourceGroup ?? `MC_${c.resourceGroup}_${c.name}_${c.location}`,
       tags: { ...(c.tags ?? {}) },
       deniedPrincipals: [...(c.deniedPrincipals ?? [])],
+      aadManaged: c.aadManaged ?? false,
+      disableLocalAccounts: c.disableLocalAccounts ?? false,
       userToken: existing?.userToken ?? crypto.randomBytes(24).toString('base64url'),
       adminToken: existing?.adminToken ?? crypto.randomBytes(24).toString('base64url'),
     };

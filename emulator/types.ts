@@ -84,6 +84,10 @@ export interface ManagedClusterSeed {
   tags?: Record<string, string>;
   /** Principals (clientId or objectId) that get 403 AuthorizationFailed reading this cluster. */
   deniedPrincipals?: string[];
+  /** Microsoft Entra integration: the user kubeconfig then signs in through kubelogin (exec), with no token of its own. */
+  aadManaged?: boolean;
+  /** No local accounts: listClusterAdminCredential is refused (AKS's BadRequest). */
+  disableLocalAccounts?: boolean;
 }
 
 /** A compute seeded directly, in any provisioning state. `resource` is ARM ComputeResource JSON. */
@@ -227,6 +231,8 @@ export interface ManagedClusterRecord {
   nodeResourceGroup: string;
   tags: Record<string, string>;
   deniedPrincipals: string[];
+  aadManaged: boolean;
+  disableLocalAccounts: boolean;
   /** Networking given when the emulator created the cluster for a compute. */
   network?: Record<string, unknown>;
   /** Bearer tokens of the kubeconfigs handed out by listCluster*Credential. */

@@ -166,6 +166,26 @@ describe('tls: keep', () => {
     expect(compute()!.tls!.certPem).toBe(auto.chainPem);
   });
 
+  test('an Entra-integrated cluster (user kubeconfig needs kubelogin): the admin credential reads the secret', async () => {
+    const id = addCluster('aks-entra', { aadManaged: true });
+    const cert = emulator.ca.issue({ commonName: CNAME, dnsNames: [CNAME], keyType: 'rsa' });
+    seedCompute(id, { status: 'Enabled', cname: CNAME }, { certPem: cert.chainPem, keyPem: cert.keyPem });
+    const result = await run({ operation: 'refresh', tls: 'keep', 'aks-resource-id': id }, { RUNNER_DEBUG: '1' });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.result).toBe('reattached');
+    expect(emulator.traffic.all().filter((e) => /listCluster(User|Admin)Credential$/.test(e.path)).map((e) => e.path.split('/').pop())).toEqual(['listClusterUserCredential', 'listClusterAdminCredential']);
+    expect(visible(result)).not.toContain(emulator.state.getManagedCluster(id)!.adminToken);
+  });
+
+  test('an Entra-integrated cluster without local accounts fails with no write, saying why', async () => {
+    const id = addCluster('aks-entra-only', { aadManaged: true, disableLocalAccounts: true });
+    seedCompute(id, { status: 'Enabled', cname: CNAME });
+    const result = await run({ operation: 'refresh', tls: 'keep', 'aks-resource-id': id });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/needs kubelogin \(Microsoft Entra ID\), and its admin one is refused \(BadRequest: Getting static credential is not allowed because this cluster is set to disable local accounts/);
+    expect(writes()).toHaveLength(0);
+  });
+
   test('a missing azuremlfessl secret fails with no write', async () => {
     seedCompute(DEMO.clusters.prod, { status: 'Enabled', cname: CNAME });
     const result = await run({ operation: 'refresh', tls: 'keep' });

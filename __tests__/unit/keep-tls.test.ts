@@ -57,6 +57,7 @@ function compute(over: Partial<ObservedCompute> = {}): ObservedCompute {
 }
 
 const observed = (c?: ObservedCompute): ObservedState => ({ compute: c, otherBindings: [], workspaceLocation: 'eastus' });
+const ENTRA_KUBECONFIG = KUBECONFIG.replace(`    token: ${TOKEN}\n`, '    exec:\n      command: kubelogin\n');
 const secretOf = (certPem: string, keyPem: string) => ({ 'cert.pem': b64(certPem), 'key.pem': b64(keyPem) });
 
 interface Harness {
@@ -66,11 +67,14 @@ interface Harness {
   redactor: SecretRedactor;
 }
 
-function harness(options: { desired?: DesiredState; compute?: ObservedCompute; kubeconfig?: () => Promise<string | undefined>; secret?: () => Promise<Record<string, string>> } = {}): Harness {
+function harness(options: { desired?: DesiredState; compute?: ObservedCompute; kubeconfig?: () => Promise<string | undefined>; adminKubeconfig?: () => Promise<string | undefined>; secret?: () => Promise<Record<string, string>> } = {}): Harness {
   const info: string[] = [];
   const warnings: string[] = [];
   const redactor = new SecretRedactor();
-  const gateway = { getClusterUserKubeconfig: options.kubeconfig ?? (async () => KUBECONFIG) } as unknown as ArmGateway;
+  const gateway = {
+    getClusterUserKubeconfig: options.kubeconfig ?? (async () => KUBECONFIG),
+    getClusterAdminKubeconfig: options.adminKubeconfig ?? (async () => { throw new Error('the admin credential was not expected to be read'); }),
+  } as unknown as ArmGateway;
   const ctx: KeepTlsContext = {
     gateway,
     desired: options.desired ?? desired(),
@@ -137,7 +141,8 @@ describe('resolveKeptTls', () => {
     ['credentials refused (403)', { kubeconfig: async () => { throw new AzureError('AuthorizationFailed', 'no', 403); } }, /could not get the credentials of cluster aks-prod .*\(AuthorizationFailed\)/, /Azure Kubernetes Service Cluster User Role/],
     ['cluster gone (404)', { kubeconfig: async () => { throw new AzureError('ResourceNotFound', 'gone', 404); } }, /\(ResourceNotFound\)/, /no longer exists/],
     ['no kubeconfig', { kubeconfig: async () => undefined }, /returned no kubeconfig/, /tls: custom/],
-    ['Entra-only cluster', { kubeconfig: async () => KUBECONFIG.replace(`    token: ${TOKEN}\n`, '    exec:\n      command: kubelogin\n') }, /cannot use the kubeconfig of cluster aks-prod: .*Microsoft Entra ID/, /local user credentials/],
+    ['Entra cluster without local accounts', { kubeconfig: async () => ENTRA_KUBECONFIG, adminKubeconfig: async () => { throw new AzureError('BadRequest', 'Getting static credential is not allowed because this cluster is set to disable local accounts.', 400); } }, /user one of cluster aks-prod needs kubelogin \(Microsoft Entra ID\), and its admin one is refused \(BadRequest/, /disable local accounts[\s\S]*tls: custom/],
+    ['Entra cluster, admin credential forbidden', { kubeconfig: async () => ENTRA_KUBECONFIG, adminKubeconfig: async () => { throw new AzureError('AuthorizationFailed', 'no', 403); } }, /admin one cannot be listed by this identity \(AuthorizationFailed\)/, /Azure Kubernetes Service Cluster Admin Role/],
     ['secret missing (404)', { secret: async () => { throw new KubernetesApiError(404, 'NotFound', 'x'); } }, /secret azuremlfessl \(namespace default\) of cluster aks-prod does not exist; nothing was changed/, /nothing to keep/],
     ['secret forbidden (403)', { secret: async () => { throw new KubernetesApiError(403, 'Forbidden', 'the Kubernetes API server h answered 403 (Forbidden)'); } }, /could not be read: .*403 \(Forbidden\)/, /RBAC/],
     ['API server unreachable', { secret: async () => { throw new KubernetesApiError(undefined, 'ENOTFOUND', 'no answer from the Kubernetes API server h (ENOTFOUND)'); } }, /could not be read: no answer/, /aks-prod\.hcp\.eastus\.azmk8s\.io must be reachable from this agent.*private cluster/],
@@ -145,6 +150,12 @@ describe('resolveKeptTls', () => {
     ['key that does not match', { secret: async () => secretOf(cert.certPem, other.keyPem) }, /cannot be reused/, /the private key: does not match the certificate/],
     ['expired certificate', { secret: async () => secretOf(expired.certPem, expired.keyPem) }, /cannot be reused/, /the certificate: expired on/],
   ];
+
+  test('an Entra-integrated cluster with local accounts: the admin credential reads the secret', async () => {
+    const h = harness({ kubeconfig: async () => ENTRA_KUBECONFIG, adminKubeconfig: async () => KUBECONFIG });
+    const tls = await resolveKeptTls(h.ctx);
+    expect(tls.mode).toBe('custom');
+  });
 
   test.each(failures)('%s fails before any change', async (_title, options, message, hint) => {
     const h = harness(options);

@@ -43925,6 +43925,12 @@ class ArmGateway {
         const value = result.kubeconfigs?.[0]?.value;
         return value ? Buffer.from(value).toString('utf8') : undefined;
     }
+    /** The local admin kubeconfig (decoded): the fallback for Entra-integrated clusters, whose user kubeconfig needs kubelogin. */
+    async getClusterAdminKubeconfig(cluster) {
+        const result = await this.retrying(`list admin credentials of cluster ${cluster.name}`, (abortSignal) => this.clients.containerService(cluster.subscriptionId).managedClusters.listClusterAdminCredentials(cluster.resourceGroup, cluster.name, { abortSignal }));
+        const value = result.kubeconfigs?.[0]?.value;
+        return value ? Buffer.from(value).toString('utf8') : undefined;
+    }
     /** PUT the compute. A 429 is retried (nothing was processed); after an uncertain failure the caller re-reads the compute. */
     async beginCreateOrUpdate(body, what = 'attach') {
         const { resourceGroup, workspaceName, computeName } = this.target;
@@ -46191,8 +46197,19 @@ async function clusterAccess(ctx, clusterId, where) {
             : error.statusCode === 404 ? `The cluster no longer exists. ${USE_CUSTOM}` : USE_CUSTOM;
         throw new errors_1.StateError(`tls: keep: could not get the credentials of cluster ${clusterId.name} to read ${exports.FRONTEND_SECRET.name} (${error.code}); ${NOTHING_CHANGED}`, hint);
     }
+    try {
+        return accessFrom(ctx, kubeconfig, `the kubeconfig of cluster ${clusterId.name}`);
+    }
+    catch (error) {
+        if (error instanceof kubeconfig_1.KubeconfigError && error.problem === 'external-auth')
+            return adminAccess(ctx, clusterId);
+        throw error;
+    }
+}
+/** Reads a kubeconfig's server and credential, masking the credential at once. */
+function accessFrom(ctx, kubeconfig, what) {
     if (!kubeconfig)
-        throw new errors_1.StateError(`tls: keep: Azure returned no kubeconfig for cluster ${clusterId.name}; ${NOTHING_CHANGED}`, USE_CUSTOM);
+        throw new errors_1.StateError(`tls: keep: Azure returned no kubeconfig (${what}); ${NOTHING_CHANGED}`, USE_CUSTOM);
     try {
         const access = (0, kubeconfig_1.readKubeconfig)(kubeconfig);
         ctx.redactor.add(access.token);
@@ -46200,12 +46217,36 @@ async function clusterAccess(ctx, clusterId, where) {
         return access;
     }
     catch (error) {
+        if (!(error instanceof kubeconfig_1.KubeconfigError) || error.problem === 'external-auth')
+            throw error;
+        throw new errors_1.StateError(`tls: keep: cannot use ${what}: ${error.message}; ${NOTHING_CHANGED}`, USE_CUSTOM);
+    }
+}
+/**
+ * Entra-integrated clusters hand users a kubelogin plugin, which a pipeline step cannot run; the
+ * local admin credential still works unless the cluster disables local accounts.
+ */
+async function adminAccess(ctx, clusterId) {
+    const noLocalAccounts = `tls: keep reads the secret with a local cluster credential: the user one of cluster ${clusterId.name} needs kubelogin (Microsoft Entra ID), and its admin one`;
+    let kubeconfig;
+    try {
+        kubeconfig = await ctx.gateway.getClusterAdminKubeconfig(clusterId);
+    }
+    catch (error) {
+        if (!(error instanceof errors_1.AzureError))
+            throw error;
+        const why = error.statusCode === 403
+            ? `cannot be listed by this identity (${error.code}): grant it the "Azure Kubernetes Service Cluster Admin Role" on ${clusterId.id}, or ${USE_CUSTOM.charAt(0).toLowerCase()}${USE_CUSTOM.slice(1)}`
+            : `is refused (${error.code}: ${error.azureMessage}). ${USE_CUSTOM}`;
+        throw new errors_1.StateError(`${noLocalAccounts} ${why.split('. ')[0]}; ${NOTHING_CHANGED}`, why);
+    }
+    try {
+        return accessFrom(ctx, kubeconfig, `the admin kubeconfig of cluster ${clusterId.name}`);
+    }
+    catch (error) {
         if (!(error instanceof kubeconfig_1.KubeconfigError))
             throw error;
-        const hint = error.problem === 'external-auth'
-            ? `tls: keep reads the secret with the cluster's local user credentials, which Entra-only clusters do not hand out. ${USE_CUSTOM}`
-            : USE_CUSTOM;
-        throw new errors_1.StateError(`tls: keep: cannot use the kubeconfig of cluster ${clusterId.name}: ${error.message}; ${NOTHING_CHANGED}`, hint);
+        throw new errors_1.StateError(`tls: keep: cannot use the admin kubeconfig of cluster ${clusterId.name}: ${error.message}; ${NOTHING_CHANGED}`, USE_CUSTOM);
     }
 }
 async function fetchSecret(ctx, access, where) {

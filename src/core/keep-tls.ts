@@ -99,18 +99,49 @@ async function clusterAccess(ctx: KeepTlsContext, clusterId: ManagedClusterId, w
       : error.statusCode === 404 ? `The cluster no longer exists. ${USE_CUSTOM}` : USE_CUSTOM;
     throw new StateError(`tls: keep: could not get the credentials of cluster ${clusterId.name} to read ${FRONTEND_SECRET.name} (${error.code}); ${NOTHING_CHANGED}`, hint);
   }
-  if (!kubeconfig) throw new StateError(`tls: keep: Azure returned no kubeconfig for cluster ${clusterId.name}; ${NOTHING_CHANGED}`, USE_CUSTOM);
+  try {
+    return accessFrom(ctx, kubeconfig, `the kubeconfig of cluster ${clusterId.name}`);
+  } catch (error) {
+    if (error instanceof KubeconfigError && error.problem === 'external-auth') return adminAccess(ctx, clusterId);
+    throw error;
+  }
+}
+
+/** Reads a kubeconfig's server and credential, masking the credential at once. */
+function accessFrom(ctx: KeepTlsContext, kubeconfig: string | undefined, what: string): KubeAccess {
+  if (!kubeconfig) throw new StateError(`tls: keep: Azure returned no kubeconfig (${what}); ${NOTHING_CHANGED}`, USE_CUSTOM);
   try {
     const access = readKubeconfig(kubeconfig);
     ctx.redactor.add(access.token);
     ctx.redactor.add(access.clientKeyPem);
     return access;
   } catch (error) {
+    if (!(error instanceof KubeconfigError) || error.problem === 'external-auth') throw error;
+    throw new StateError(`tls: keep: cannot use ${what}: ${error.message}; ${NOTHING_CHANGED}`, USE_CUSTOM);
+  }
+}
+
+/**
+ * Entra-integrated clusters hand users a kubelogin plugin, which a pipeline step cannot run; the
+ * local admin credential still works unless the cluster disables local accounts.
+ */
+async function adminAccess(ctx: KeepTlsContext, clusterId: ManagedClusterId): Promise<KubeAccess> {
+  const noLocalAccounts = `tls: keep reads the secret with a local cluster credential: the user one of cluster ${clusterId.name} needs kubelogin (Microsoft Entra ID), and its admin one`;
+  let kubeconfig: string | undefined;
+  try {
+    kubeconfig = await ctx.gateway.getClusterAdminKubeconfig(clusterId);
+  } catch (error) {
+    if (!(error instanceof AzureError)) throw error;
+    const why = error.statusCode === 403
+      ? `cannot be listed by this identity (${error.code}): grant it the "Azure Kubernetes Service Cluster Admin Role" on ${clusterId.id}, or ${USE_CUSTOM.charAt(0).toLowerCase()}${USE_CUSTOM.slice(1)}`
+      : `is refused (${error.code}: ${error.azureMessage}). ${USE_CUSTOM}`;
+    throw new StateError(`${noLocalAccounts} ${why.split('. ')[0]}; ${NOTHING_CHANGED}`, why);
+  }
+  try {
+    return accessFrom(ctx, kubeconfig, `the admin kubeconfig of cluster ${clusterId.name}`);
+  } catch (error) {
     if (!(error instanceof KubeconfigError)) throw error;
-    const hint = error.problem === 'external-auth'
-      ? `tls: keep reads the secret with the cluster's local user credentials, which Entra-only clusters do not hand out. ${USE_CUSTOM}`
-      : USE_CUSTOM;
-    throw new StateError(`tls: keep: cannot use the kubeconfig of cluster ${clusterId.name}: ${error.message}; ${NOTHING_CHANGED}`, hint);
+    throw new StateError(`tls: keep: cannot use the admin kubeconfig of cluster ${clusterId.name}: ${error.message}; ${NOTHING_CHANGED}`, USE_CUSTOM);
   }
 }
 

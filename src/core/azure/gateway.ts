@@ -217,6 +217,15 @@ export class ArmGateway {
     return value ? Buffer.from(value).toString('utf8') : undefined;
   }
 
+  /** The local admin kubeconfig (decoded): the fallback for Entra-integrated clusters, whose user kubeconfig needs kubelogin. */
+  async getClusterAdminKubeconfig(cluster: ManagedClusterId): Promise<string | undefined> {
+    const result = await this.retrying(`list admin credentials of cluster ${cluster.name}`, (abortSignal) =>
+      this.clients.containerService(cluster.subscriptionId).managedClusters.listClusterAdminCredentials(cluster.resourceGroup, cluster.name, { abortSignal }),
+    );
+    const value = result.kubeconfigs?.[0]?.value;
+    return value ? Buffer.from(value).toString('utf8') : undefined;
+  }
+
   /** PUT the compute. A 429 is retried (nothing was processed); after an uncertain failure the caller re-reads the compute. */
   async beginCreateOrUpdate(body: ComputeResource, what = 'attach'): Promise<LroStart> {
     const { resourceGroup, workspaceName, computeName } = this.target;
