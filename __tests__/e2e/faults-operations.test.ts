@@ -109,7 +109,8 @@ describe('detach succeeded, reattach failed', () => {
     const failed = await runTask(emulator, inputs, { env });
     expect(failed.completed).toBe('Failed');
     expect(failed.errors.join('\n')).toContain(`Compute 'aks-prod' is DETACHED: the cluster ${CLUSTER} is untouched, but the workspace has no compute named 'aks-prod'. Re-running the same step reattaches it.`);
-    expect(failed.outputs).toEqual({});
+    // A failed step reports only where the compute is (for failure handlers), never a result.
+    expect(failed.outputs).toEqual({ computeId: expect.stringMatching(/\/computes\/aks-prod$/) });
     const rerun = await runTask(emulator, inputs, { env });
     expect(rerun.completed).toBeUndefined();
     expect(rerun.outputs.result).toBe('attached');

@@ -141,6 +141,8 @@ test('an operation that ends Failed is reported with Azure code and message and 
   const result = await run();
   expect(result.exitCode).toBe(1);
   expect(result.stdout).toMatch(/ClusterPurposeMismatch: the cluster has too few nodes/);
+  expect(result.outputs['compute-id']).toMatch(/\/workspaces\/demo-ws\/computes\/aks-prod$/);
+  expect(result.outputs.result).toBeUndefined();
   expect(result.stdout).toMatch(/was not attached\. Re-running the same step tries again/);
 });
 

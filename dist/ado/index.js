@@ -47117,6 +47117,9 @@ async function runStep(platform, prepare, options = {}) {
         return report;
     }
     catch (error) {
+        // A later `if: failure()` step can still find the compute; result is set only for a finished run.
+        if (gateway)
+            platform.setOutput('compute-id', gateway.computeId);
         const message = reportFailure(platform, received && !(error instanceof errors_1.InputError) ? new errors_1.CancelledError(error.recovery) : error, redactor, gateway, computeName, received);
         await writeSummarySafely(platform, redactor.redact((0, report_1.failureMarkdown)(computeName ?? '(unknown)', message)));
         return undefined;

@@ -60,6 +60,8 @@ export async function runStep(platform: Platform, prepare: (redactor: SecretReda
     platform.info(`Result: ${report.result}.`);
     return report;
   } catch (error) {
+    // A later `if: failure()` step can still find the compute; result is set only for a finished run.
+    if (gateway) platform.setOutput('compute-id', gateway.computeId);
     const message = reportFailure(platform, received && !(error instanceof InputError) ? new CancelledError((error as CancelledError).recovery) : error, redactor, gateway, computeName, received);
     await writeSummarySafely(platform, redactor.redact(failureMarkdown(computeName ?? '(unknown)', message)));
     return undefined;
