@@ -9,7 +9,7 @@ import type { ObservedCompute, ObservedState } from '../../src/core/observed';
 import { planChange } from '../../src/core/plan';
 import { SecretRedactor } from '../../src/core/secrets';
 import { createCertificateAuthority } from '../../emulator/pki';
-import { baseInputs, CLUSTER_ID, reader } from '../helpers/inputs';
+import { baseInputs, observedCompute, reader } from '../helpers/inputs';
 
 const ca = createCertificateAuthority('Keep CA');
 const cert = ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'] });
@@ -39,24 +39,9 @@ function desired(extra: Partial<Record<InputName, string>> = {}): DesiredState {
   return readDesiredState({ readInput: reader(baseInputs({ tls: 'keep', ...extra })), displayName: (n) => n, now: NOW });
 }
 
-function compute(over: Partial<ObservedCompute> = {}): ObservedCompute {
-  return {
-    id: '/subscriptions/x/computes/aks-prod',
-    name: 'aks-prod',
-    location: 'eastus',
-    computeType: 'AKS',
-    provisioningState: 'Succeeded',
-    provisioningErrors: [],
-    clusterId: CLUSTER_ID,
-    purpose: 'FastProd',
-    loadBalancerType: 'PublicIp',
-    tls: { status: 'Enabled', cname: 'scoring.contoso.com' },
-    tags: {},
-    ...over,
-  };
-}
 
 const observed = (c?: ObservedCompute): ObservedState => ({ compute: c, otherBindings: [], workspaceLocation: 'eastus' });
+const compute = (over: Partial<ObservedCompute> = {}) => observedCompute({ tls: { status: 'Enabled', cname: 'scoring.contoso.com' }, ...over });
 const ENTRA_KUBECONFIG = KUBECONFIG.replace(`    token: ${TOKEN}\n`, '    exec:\n      command: kubelogin\n');
 const secretOf = (certPem: string, keyPem: string) => ({ 'cert.pem': b64(certPem), 'key.pem': b64(keyPem) });
 

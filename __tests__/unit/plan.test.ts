@@ -4,7 +4,7 @@ import type { InputName } from '../../src/core/inputs';
 import { TAGS, type ObservedCompute, type ObservedState } from '../../src/core/observed';
 import { planChange } from '../../src/core/plan';
 import { createCertificateAuthority } from '../../emulator/pki';
-import { baseInputs, CLUSTER_ID, reader, SUB } from '../helpers/inputs';
+import { baseInputs, CLUSTER_ID, observedCompute, reader, SUB } from '../helpers/inputs';
 
 const ca = createCertificateAuthority('Plan CA');
 const cert = ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'] });
@@ -14,23 +14,9 @@ function desired(extra: Partial<Record<InputName, string>> = {}): DesiredState {
   return readDesiredState({ readInput: reader(baseInputs(extra)), displayName: (n) => n });
 }
 
-function compute(over: Partial<ObservedCompute> = {}): ObservedCompute {
-  return {
-    id: `/subscriptions/${SUB}/resourceGroups/ml-rg/providers/Microsoft.MachineLearningServices/workspaces/ml-ws/computes/aks-prod`,
-    name: 'aks-prod',
-    location: 'eastus',
-    computeType: 'AKS',
-    provisioningState: 'Succeeded',
-    provisioningErrors: [],
-    clusterId: CLUSTER_ID.toLowerCase(), // ARM may return another casing
-    purpose: 'FastProd',
-    loadBalancerType: 'PublicIp',
-    tls: { status: 'Disabled' },
-    tags: {},
-    ...over,
-  };
-}
 
+// ARM may return the cluster id in another casing.
+const compute = (over: Partial<ObservedCompute> = {}) => observedCompute({ clusterId: CLUSTER_ID.toLowerCase(), ...over });
 const found = (c?: ObservedCompute, extra: Partial<ObservedState> = {}): ObservedState => ({ compute: c, otherBindings: [], workspaceLocation: 'eastus', ...extra });
 const customTls = { tls: 'custom', 'tls-cert': cert.certPem, 'tls-key': cert.keyPem, 'tls-cname': 'scoring.contoso.com' };
 const fingerprint = readDesiredState({ readInput: reader(baseInputs(customTls)), displayName: (n) => n }).compute!.tls;

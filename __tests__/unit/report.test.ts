@@ -7,10 +7,9 @@ import { planChange } from '../../src/core/plan';
 import { describePlan } from '../../src/core/plan-text';
 import { outputsOf, summaryMarkdown } from '../../src/core/report';
 import type { RunReport } from '../../src/core/run';
-import { baseInputs, CLUSTER_ID, reader, SUB } from '../helpers/inputs';
+import { baseInputs, CLUSTER_ID, COMPUTE_ID, observedCompute, reader } from '../helpers/inputs';
 
 const now = new Date('2026-11-27T10:00:00Z');
-const COMPUTE_ID = `/subscriptions/${SUB}/resourceGroups/ml-rg/providers/Microsoft.MachineLearningServices/workspaces/ml-ws/computes/aks-prod`;
 
 function golden(name: string, actual: string): void {
   const path = join(__dirname, 'golden', name);
@@ -18,22 +17,12 @@ function golden(name: string, actual: string): void {
   expect(actual).toBe(readFileSync(path, 'utf8'));
 }
 
-const before: ObservedCompute = {
-  id: COMPUTE_ID,
-  name: 'aks-prod',
-  location: 'eastus',
-  computeType: 'AKS',
-  provisioningState: 'Succeeded',
-  provisioningErrors: [],
-  clusterId: CLUSTER_ID,
-  purpose: 'FastProd',
-  loadBalancerType: 'PublicIp',
+const before: ObservedCompute = observedCompute({
   tls: { status: 'Enabled', cname: 'scoring.contoso.com' },
   tlsFingerprint: '3f'.repeat(32),
   tlsExpiresOn: '2026-12-10T00:00:00.000Z',
   scoringIp: '20.1.2.3',
-  tags: {},
-};
+});
 const after: ObservedCompute = { ...before, purpose: 'DevTest', tls: { status: 'Disabled' }, tlsFingerprint: undefined, tlsExpiresOn: undefined, scoringIp: '20.1.2.4' };
 const observed: ObservedState = { compute: before, otherBindings: [] };
 

@@ -6,7 +6,7 @@
  */
 import { DEMO, demoSeed, managedClusterId, startEmulator, type EmulatorSeed, type EmulatorSettings, type ThrottleSettings } from '../../emulator';
 import { runBaseline, runGithubBundle } from './proc';
-import { seedAttached } from './scenarios';
+import { baselineConfig, seedAttached } from './scenarios';
 import { githubInputs } from '../lib/demo-world';
 import { analyse, isArm, label } from './traffic';
 
@@ -78,19 +78,11 @@ export async function runFleet(driver: 'product' | 'sdk', options: FleetOptions)
           return { ...run, ok, error };
         }
         const run = await runBaseline(
-          {
-            armEndpoint: emulator.url,
-            authorityHost: emulator.url,
-            tenantId: DEMO.tenantId,
-            clientId: DEMO.clientId,
-            clientSecret: DEMO.clientSecret,
-            subscriptionId: DEMO.subscriptionId,
-            resourceGroup: DEMO.resourceGroup,
-            workspaceName: DEMO.workspaceName,
+          baselineConfig(emulator, {
             computeName: name(i),
             clusterId: clusterOf(i),
             operation: 'refresh',
-          },
+          }),
           emulator.caCertPath,
         );
         const ok = run.exitCode === 0 && run.report?.result === 'reattached';

@@ -152,19 +152,24 @@ export async function runProduct(scenario: Scenario): Promise<SideResult> {
   });
 }
 
+/** The SDK baseline signed in as the demo principal against `emulator`, for the demo workspace. */
+export function baselineConfig(emulator: Emulator, run: Pick<BaselineConfig, 'operation' | 'computeName'> & Partial<BaselineConfig>): BaselineConfig {
+  return {
+    armEndpoint: emulator.url,
+    authorityHost: emulator.url,
+    tenantId: DEMO.tenantId,
+    clientId: DEMO.clientId,
+    clientSecret: DEMO.clientSecret,
+    subscriptionId: DEMO.subscriptionId,
+    resourceGroup: DEMO.resourceGroup,
+    workspaceName: DEMO.workspaceName,
+    ...run,
+  };
+}
+
 export async function runSdk(scenario: Scenario): Promise<SideResult> {
   return withEmulator(scenario, async (emulator) => {
-    const config: BaselineConfig = {
-      armEndpoint: emulator.url,
-      authorityHost: emulator.url,
-      tenantId: DEMO.tenantId,
-      clientId: DEMO.clientId,
-      clientSecret: DEMO.clientSecret,
-      subscriptionId: DEMO.subscriptionId,
-      resourceGroup: DEMO.resourceGroup,
-      workspaceName: DEMO.workspaceName,
-      ...scenario.baseline,
-    };
+    const config = baselineConfig(emulator, scenario.baseline);
     const run = await runBaseline(config, emulator.caCertPath);
     const report = run.report;
     return side(scenario, emulator.traffic.all(), run, run.exitCode === 0 && report?.result !== 'failed', report?.result ?? 'failed', report?.error ?? (run.exitCode === 0 ? undefined : run.stderr.slice(-300)));
