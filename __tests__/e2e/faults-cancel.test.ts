@@ -9,13 +9,13 @@ import type { ChildProcess } from 'node:child_process';
 import type { Emulator } from '../../emulator';
 import type { ActionRun } from '../../scripts/lib/run-action';
 import { computeOf, expectEveryRunClean, DEMO, errorsOf, faultWorld, mutating, run, seedCompute, sleep, when, type RunOptions } from '../helpers/fault-kit';
-import { refereeEachTest } from '../helpers/referee';
+import { LIFECYCLE_OPERATIONS, refereeEachTest } from '../helpers/referee';
 import { startSigningProxy, type SigningProxy } from '../helpers/signing-proxy';
 
 let emulator: Emulator;
 let proxy: SigningProxy;
 refereeEachTest(() => emulator, {
-  expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get'],
+  expectOperations: LIFECYCLE_OPERATIONS,
   beforeStop: async () => {
     // Every run of the test, scanned for secret bytes: all the emulator issued, and the signatures of the status URLs.
     expectEveryRunClean(emulator, (scanner) => proxy.signatures.forEach((sig) => scanner.add('status URL signature', sig)));

@@ -7,17 +7,10 @@
  * waited for, and the process exits as soon as the result is printed.
  */
 import type { Emulator, FaultAction, TrafficEntry } from '../../emulator';
-import { computeOf, expectEveryRunClean, faultWorld, mutating, retryAfterViolations, run, seedCompute, TEST_REQUEST_TIMEOUT_MS } from '../helpers/fault-kit';
-import { refereeEachTest } from '../helpers/referee';
+import { computeOf, faultWorld, mutating, retryAfterViolations, run, seedCompute, TEST_REQUEST_TIMEOUT_MS, scanAndRefereeEachTest } from '../helpers/fault-kit';
 
 let emulator: Emulator;
-refereeEachTest(() => emulator, {
-  expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get'],
-  beforeStop: () => {
-    // Every run of the test, scanned for secret bytes against all the emulator issued.
-    expectEveryRunClean(emulator);
-  },
-});
+scanAndRefereeEachTest(() => emulator);
 
 const at = (e: TrafficEntry) => Date.parse(e.time);
 /** Status polls in the order they arrived (the log numbers entries when answered: a delayed one comes later). */

@@ -4,22 +4,15 @@
  * what a re-run does — and the re-run does it. The committed GitHub bundle against the emulator.
  */
 import type { Emulator } from '../../emulator';
-import { computeOf, expectEveryRunClean, DEMO, errorsOf, faultWorld, mutating, run, seedCompute, setState, sleep, when } from '../helpers/fault-kit';
+import { computeOf, DEMO, errorsOf, faultWorld, mutating, run, seedCompute, setState, sleep, when, scanAndRefereeEachTest } from '../helpers/fault-kit';
 import { runTask } from '../../scripts/lib/run-task';
-import { refereeEachTest } from '../helpers/referee';
 import { SecretScanner, visibleOf } from '../helpers/secret-scan';
 
 let emulator: Emulator;
 beforeEach(async () => {
   emulator = await faultWorld();
 });
-refereeEachTest(() => emulator, {
-  expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get'],
-  beforeStop: () => {
-    // Every run of the test, scanned for secret bytes against all the emulator issued.
-    expectEveryRunClean(emulator);
-  },
-});
+scanAndRefereeEachTest(() => emulator);
 
 const CLUSTER = DEMO.clusters.prod;
 

@@ -7,17 +7,10 @@
  * fetched again.
  */
 import { DEMO, type Emulator, type TrafficEntry } from '../../emulator';
-import { computeOf, expectEveryRunClean, faultWorld, mutating, retryAfterViolations, run, seedCompute, when } from '../helpers/fault-kit';
-import { refereeEachTest } from '../helpers/referee';
+import { computeOf, faultWorld, mutating, retryAfterViolations, run, seedCompute, when, scanAndRefereeEachTest } from '../helpers/fault-kit';
 
 let emulator: Emulator;
-refereeEachTest(() => emulator, {
-  expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get'],
-  beforeStop: () => {
-    // Every run of the test, scanned for secret bytes against all the emulator issued.
-    expectEveryRunClean(emulator);
-  },
-});
+scanAndRefereeEachTest(() => emulator);
 
 const at = (e: TrafficEntry) => Date.parse(e.time);
 const tokenPosts = () => emulator.traffic.filter({ kind: 'token', method: 'POST' });

@@ -1,6 +1,6 @@
 /** The bundled action through attach → unchanged → refresh → detach, as a runner would run it. */
 import { runAction } from '../../scripts/lib/run-action';
-import { Referee } from '../helpers/referee';
+import { LIFECYCLE_OPERATIONS, Referee } from '../helpers/referee';
 import { DEMO, githubInputs, startWorld } from '../helpers/world';
 import type { Emulator } from '../../emulator';
 
@@ -14,7 +14,7 @@ afterAll(async () => {
   await emulator.stop();
   const verdict = await referee.verdict();
   expect(verdict.errors).toEqual([]);
-  expect(verdict.passed).toEqual(expect.arrayContaining(['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get']));
+  expect(verdict.passed).toEqual(expect.arrayContaining(LIFECYCLE_OPERATIONS));
 });
 
 const run = (extra: Record<string, string> = {}) => runAction({ inputs: githubInputs(emulator, extra), caCertPath: emulator.caCertPath });

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Emulator } from '../../emulator';
 import { runAction } from '../../scripts/lib/run-action';
+import { LIFECYCLE_OPERATIONS } from '../helpers/referee';
 import { DEMO, emulatorPerTest, githubInputs } from '../helpers/world';
 import { seedAttachedCompute } from '../../scripts/lib/demo-world';
 
-const world = emulatorPerTest({ expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get'] });
+const world = emulatorPerTest({ expectOperations: LIFECYCLE_OPERATIONS });
 let emulator: Emulator;
 beforeEach(() => {
   emulator = world();

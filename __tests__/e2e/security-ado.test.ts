@@ -7,7 +7,7 @@
 import type { Emulator } from '../../emulator';
 import { adoSeed, certificate, runTask, type TaskRun } from '../../scripts/lib/run-task';
 import { DEMO } from '../helpers/fault-kit';
-import { refereeEachTest } from '../helpers/referee';
+import { LIFECYCLE_OPERATIONS, refereeEachTest } from '../helpers/referee';
 import { SecretScanner, visibleOf } from '../helpers/secret-scan';
 import { startWorld } from '../helpers/world';
 
@@ -16,7 +16,7 @@ let emulator: Emulator;
 beforeEach(async () => {
   emulator = await startWorld({ seed: adoSeed(), settings: { echoRequestBodyInErrors: true } });
 });
-refereeEachTest(() => emulator, { expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get'] });
+refereeEachTest(() => emulator, { expectOperations: LIFECYCLE_OPERATIONS });
 
 const inputs = (extra: Record<string, string> = {}) => ({ resourceGroup: DEMO.resourceGroup, workspaceName: DEMO.workspaceName, computeName: 'aks-prod', aksResourceId: DEMO.clusters.prod, ...extra });
 const tlsCert = () => emulator.ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'], keyType: 'rsa' });

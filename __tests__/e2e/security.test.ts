@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Emulator } from '../../emulator';
 import { runAction, type ActionRun } from '../../scripts/lib/run-action';
 import { computeOf, DEMO, errorsOf, mutating, seedCompute } from '../helpers/fault-kit';
-import { refereeEachTest } from '../helpers/referee';
+import { LIFECYCLE_OPERATIONS, refereeEachTest } from '../helpers/referee';
 import { SecretScanner, visibleOf } from '../helpers/secret-scan';
 import { startSigningProxy } from '../helpers/signing-proxy';
 import { githubInputs, startWorld } from '../helpers/world';
@@ -22,7 +22,7 @@ let emulator: Emulator;
 beforeEach(async () => {
   emulator = await startWorld({ settings: { echoRequestBodyInErrors: true } });
 });
-refereeEachTest(() => emulator, { expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get'] });
+refereeEachTest(() => emulator, { expectOperations: LIFECYCLE_OPERATIONS });
 
 const cert = () => emulator.ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'], keyType: 'rsa' });
 const tlsInputs = (c: { chainPem: string; keyPem: string }) => ({ tls: 'custom', 'tls-cert': c.chainPem, 'tls-key': c.keyPem, 'tls-cname': 'scoring.contoso.com' });

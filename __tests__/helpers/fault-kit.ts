@@ -9,6 +9,7 @@ import { runAction, type ActionRun } from '../../scripts/lib/run-action';
 import { SecretScanner, visibleOf } from './secret-scan';
 import { githubInputs, startWorld } from './world';
 import { seedAttachedCompute } from '../../scripts/lib/demo-world';
+import { LIFECYCLE_OPERATIONS, refereeEachTest } from './referee';
 
 export { DEMO };
 
@@ -146,4 +147,9 @@ export function errorsOf(r: ActionRun): string {
     .filter((l) => l.startsWith('::error'))
     .map((l) => l.replace(/%0A/g, '\n').replace(/%25/g, '%').replace(/%0D/g, ''))
     .join('\n');
+}
+
+/** The hooks of a fault file: each test's runs scanned for secret bytes, its traffic refereed, its emulator stopped. */
+export function scanAndRefereeEachTest(current: () => Emulator | undefined): void {
+  refereeEachTest(current, { expectOperations: LIFECYCLE_OPERATIONS, beforeStop: (emulator) => void expectEveryRunClean(emulator) });
 }

@@ -7,6 +7,9 @@ import type { Emulator } from '../../emulator';
 import { validateTrafficWithOav } from '../../emulator/oav';
 import type { TrafficEntry } from '../../emulator/traffic';
 
+/** The Azure ML operations of an attach → unchanged → refresh → detach lifecycle. */
+export const LIFECYCLE_OPERATIONS = ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get'];
+
 export class Referee {
   private readonly entries: TrafficEntry[] = [];
 

@@ -3,11 +3,11 @@
  * case, hyphens kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, RUNNER_TEMP, and the
  * emulator's CA through NODE_EXTRA_CA_CERTS.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './repo-root';
+import { spawnBundle } from './spawn-bundle';
 
 export const GITHUB_BUNDLE = join(repoRoot(), 'dist/github/index.js');
 
@@ -49,7 +49,7 @@ export function parseFileCommands(text: string): Record<string, string> {
   return out;
 }
 
-export function runAction(options: RunActionOptions): Promise<ActionRun> {
+export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'action-run-'));
   const outputFile = join(dir, 'output');
   const summaryFile = join(dir, 'summary');
@@ -67,25 +67,13 @@ export function runAction(options: RunActionOptions): Promise<ActionRun> {
   };
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const started = Date.now();
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(options.nodePath ?? process.execPath, [GITHUB_BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    options.onSpawn?.(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
-    child.on('error', reject);
-    child.on('close', (exitCode) => {
-      clearTimeout(timer);
-      resolvePromise({
-        exitCode,
-        stdout,
-        stderr,
-        outputs: parseFileCommands(readFileSync(outputFile, 'utf8')),
-        summary: readFileSync(summaryFile, 'utf8'),
-        durationMs: Date.now() - started,
-      });
-    });
-  });
+  const { exitCode, stdout, stderr } = await spawnBundle({ bundle: GITHUB_BUNDLE, env, nodePath: options.nodePath, onSpawn: options.onSpawn, timeoutMs: options.timeoutMs });
+  return {
+    exitCode,
+    stdout,
+    stderr,
+    outputs: parseFileCommands(readFileSync(outputFile, 'utf8')),
+    summary: readFileSync(summaryFile, 'utf8'),
+    durationMs: Date.now() - started,
+  };
 }

@@ -6,7 +6,6 @@
  * against the Azure emulator. Results are read from the ##vso logging commands on stdout, as the
  * agent reads them (a failed task may still exit 0: task.complete decides).
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,6 +13,7 @@ import { commandFromString } from 'azure-pipelines-task-lib/taskcommand';
 import { demoSeed, selfSigned, type Emulator, type EmulatorSeed, type IssuedCertificate } from '../../emulator';
 import { DEMO } from '../../emulator/demo-seed';
 import { repoRoot } from './repo-root';
+import { spawnBundle } from './spawn-bundle';
 
 const root = repoRoot();
 export const ADO_BUNDLE = path.join(root, 'dist', 'ado', 'index.js');
@@ -90,7 +90,7 @@ export function connectionEnv(emulator: Emulator, scheme: Scheme, overrides: { c
   return env;
 }
 
-export function runTask(emulator: Emulator, inputs: Record<string, string>, options: { scheme?: Scheme; env?: Record<string, string>; clientSecret?: string; nodePath?: string; onSpawn?: (child: import('node:child_process').ChildProcess) => void } = {}): Promise<TaskRun> {
+export async function runTask(emulator: Emulator, inputs: Record<string, string>, options: { scheme?: Scheme; env?: Record<string, string>; clientSecret?: string; nodePath?: string; onSpawn?: (child: import('node:child_process').ChildProcess) => void } = {}): Promise<TaskRun> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ado-task-'));
   const agentTemp = path.join(work, '_temp');
   const sources = path.join(work, 's');
@@ -122,37 +122,26 @@ export function runTask(emulator: Emulator, inputs: Record<string, string>, opti
   }
   Object.assign(env, options.env);
 
-  return new Promise((resolve, reject) => {
-    const child = spawn(options.nodePath ?? process.execPath, [ADO_BUNDLE], { cwd: sources, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    options.onSpawn?.(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (exitCode) => {
-      clearTimeout(timer);
-      const commands = stdout
-        .split(/\r?\n/)
-        .filter((l) => l.startsWith('##vso['))
-        .map((l) => commandFromString(l) as unknown as Command);
-      const outputs: Record<string, string> = {};
-      for (const c of commands) if (c.command === 'task.setvariable' && c.properties.isOutput === 'true') outputs[c.properties.variable] = c.message;
-      const summaryPath = commands.find((c) => c.command === 'task.uploadsummary')?.message;
-      resolve({
-        exitCode,
-        stdout,
-        stderr,
-        commands,
-        outputs,
-        completed: commands.filter((c) => c.command === 'task.complete').pop()?.properties.result,
-        errors: commands.filter((c) => c.command === 'task.issue' && c.properties.type === 'error').map((c) => c.message),
-        summary: summaryPath && fs.existsSync(summaryPath) ? fs.readFileSync(summaryPath, 'utf8') : undefined,
-        masked: commands.filter((c) => c.command === 'task.setsecret').map((c) => c.message),
-      });
-      fs.rmSync(work, { recursive: true, force: true });
-    });
-  });
+  const { exitCode, stdout, stderr } = await spawnBundle({ bundle: ADO_BUNDLE, cwd: sources, env, nodePath: options.nodePath, onSpawn: options.onSpawn });
+  const commands = stdout
+    .split(/\r?\n/)
+    .filter((l) => l.startsWith('##vso['))
+    .map((l) => commandFromString(l) as unknown as Command);
+  const outputs: Record<string, string> = {};
+  for (const c of commands) if (c.command === 'task.setvariable' && c.properties.isOutput === 'true') outputs[c.properties.variable] = c.message;
+  const summaryPath = commands.find((c) => c.command === 'task.uploadsummary')?.message;
+  const run: TaskRun = {
+    exitCode,
+    stdout,
+    stderr,
+    commands,
+    outputs,
+    completed: commands.filter((c) => c.command === 'task.complete').pop()?.properties.result,
+    errors: commands.filter((c) => c.command === 'task.issue' && c.properties.type === 'error').map((c) => c.message),
+    summary: summaryPath && fs.existsSync(summaryPath) ? fs.readFileSync(summaryPath, 'utf8') : undefined,
+    masked: commands.filter((c) => c.command === 'task.setsecret').map((c) => c.message),
+  };
+  fs.rmSync(work, { recursive: true, force: true });
+  return run;
 }
 
