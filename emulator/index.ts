@@ -6,30 +6,29 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createArmGate } from './arm';
-import { createMlHandler } from './arm-ml';
-import { createContainerServiceHandler } from './containerservice';
-import { createEntraHandler } from './entra';
-import { FaultInjector } from './faults';
-import { createK8sHandler, type K8sDeps } from './k8s';
-import { OperationRegistry } from './lro';
-import { adoIssuer, createOidcHandler, githubIssuer } from './oidc';
-import { createCertificateAuthority, type CertificateAuthority } from './pki';
-import { EmulatorServer } from './server';
-import { EmulatorState } from './state';
-import { Throttle } from './throttle';
-import { TokenService } from './tokens';
-import { TrafficLog } from './traffic';
-import { DEFAULT_SETTINGS, type EmulatorSeed, type EmulatorSettings } from './types';
+import { createArmGate } from './arm/front-door';
+import { createMlHandler } from './arm/machine-learning';
+import { createContainerServiceHandler } from './arm/container-service';
+import { createEntraHandler } from './identity/entra';
+import { FaultInjector } from './server/faults';
+import { createK8sHandler, type K8sDeps } from './k8s/api-server';
+import { OperationRegistry } from './arm/lro';
+import { adoIssuer, createOidcHandler, githubIssuer } from './identity/oidc';
+import { createCertificateAuthority, type CertificateAuthority } from './tools/pki';
+import { EmulatorServer } from './server/server';
+import { EmulatorState } from './server/state';
+import { Throttle } from './arm/throttle';
+import { TokenService } from './identity/tokens';
+import { TrafficLog } from './server/traffic';
+import { DEFAULT_SETTINGS, type EmulatorSeed, type EmulatorSettings } from './server/types';
 
-export * from './types';
-export { EmulatorState, type StateSnapshot } from './state';
-export { TrafficLog, type TrafficEntry, type TrafficFilter, type TrafficKind } from './traffic';
-export { FaultInjector, type FaultAction, type FaultRule } from './faults';
-export { createCertificateAuthority, selfSigned, type CertificateAuthority, type IssueOptions, type IssuedCertificate } from './pki';
-export { trustCaInProcess } from './trust';
-export { demoSeed, DEMO } from './demo-seed';
-export { computeId, managedClusterId, workspaceId } from './ids';
+export * from './server/types';
+export { EmulatorState, type StateSnapshot } from './server/state';
+export { TrafficLog, type TrafficEntry, type TrafficFilter, type TrafficKind } from './server/traffic';
+export { FaultInjector, type FaultAction, type FaultRule } from './server/faults';
+export { createCertificateAuthority, selfSigned, type CertificateAuthority, type IssueOptions, type IssuedCertificate } from './tools/pki';
+export { trustCaInProcess } from './tools/trust';
+export { computeId, managedClusterId, workspaceId } from './arm/ids';
 
 export interface EmulatorOptions {
   /** Default 0: a free port. */

@@ -3,9 +3,10 @@
  * emulator and runs the committed GitHub Action bundle through attach → unchanged → refresh
  * (rotating to a new TLS certificate) → detach, printing what each run did.
  */
-import { DEMO, demoSeed, startEmulator, type Emulator } from '../emulator';
-import { githubInputs } from './lib/demo-world';
-import { runAction, type ActionRun } from './lib/run-action';
+import { startEmulator, type Emulator } from '../emulator';
+import { DEMO, demoSeed } from '../testkit/demo-world';
+import { githubInputs } from '../testkit/demo-world';
+import { runAction, type ActionRun } from '../testkit/run-action';
 
 const BOLD = process.stdout.isTTY ? '\x1b[1m' : '';
 const DIM = process.stdout.isTTY ? '\x1b[2m' : '';

@@ -1,8 +1,9 @@
 /** Cancellation through the Azure DevOps bundle: the agent sends SIGINT, then SIGTERM; the task stops within 5 s and says where Azure is. */
 import type { ChildProcess } from 'node:child_process';
 import type { Emulator } from '../../emulator';
-import { adoSeed, runTask } from '../../scripts/lib/run-task';
-import { DEMO, startWorld } from '../helpers/world';
+import { adoSeed, runTask } from '../../testkit/run-task';
+import { startWorld } from '../../testkit/world';
+import { DEMO } from '../../testkit/demo-world';
 
 let emulator: Emulator;
 afterEach(() => emulator.stop());

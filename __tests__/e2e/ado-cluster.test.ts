@@ -1,7 +1,8 @@
 /** The cluster-aware behaviour through the Azure DevOps bundle: create, a failing pre-flight check, and tls: keep. */
 import type { Emulator } from '../../emulator';
-import { adoSeed, runTask } from '../../scripts/lib/run-task';
-import { DEMO, emulatorPerTest } from '../helpers/world';
+import { adoSeed, runTask } from '../../testkit/run-task';
+import { emulatorPerTest } from '../../testkit/world';
+import { DEMO } from '../../testkit/demo-world';
 
 const world = emulatorPerTest({ seed: adoSeed, expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get'] });
 let emulator: Emulator;

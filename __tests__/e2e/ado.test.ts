@@ -7,8 +7,9 @@
  * agent reads them (a failed task may still exit 0: task.complete decides).
  */
 import type { Emulator } from '../../emulator';
-import { adoSeed, CERT_CLIENT_ID, certificate, CONNECTION, runTask, type Scheme, type TaskRun } from '../../scripts/lib/run-task';
-import { DEMO, startWorld } from '../helpers/world';
+import { adoSeed, CERT_CLIENT_ID, certificate, CONNECTION, runTask, type Scheme, type TaskRun } from '../../testkit/run-task';
+import { startWorld } from '../../testkit/world';
+import { DEMO } from '../../testkit/demo-world';
 
 const baseInputs = (extra: Record<string, string> = {}) => ({
   resourceGroup: DEMO.resourceGroup,

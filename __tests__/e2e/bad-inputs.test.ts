@@ -8,13 +8,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO, type Emulator, type IssuedCertificate } from '../../emulator';
-import { runAction } from '../../scripts/lib/run-action';
-import { adoSeed, CONNECTION, runTask } from '../../scripts/lib/run-task';
-import { mutating } from '../helpers/fault-kit';
-import { Referee } from '../helpers/referee';
-import { SecretScanner, visibleOf } from '../helpers/secret-scan';
-import { githubInputs, startWorld } from '../helpers/world';
+import { type Emulator, type IssuedCertificate } from '../../emulator';
+import { DEMO } from '../../testkit/demo-world';
+import { runAction } from '../../testkit/run-action';
+import { adoSeed, CONNECTION, runTask } from '../../testkit/run-task';
+import { mutating } from '../../testkit/fault-kit';
+import { Referee } from '../../testkit/referee';
+import { SecretScanner, visibleOf } from '../../testkit/secret-scan';
+import { githubInputs, startWorld } from '../../testkit/world';
 
 let emulator: Emulator;
 let leaf: IssuedCertificate;

@@ -7,10 +7,11 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { Emulator } from '../../emulator';
-import type { ActionRun } from '../../scripts/lib/run-action';
-import { computeOf, expectEveryRunClean, DEMO, errorsOf, faultWorld, mutating, run, seedCompute, sleep, when, type RunOptions } from '../helpers/fault-kit';
-import { LIFECYCLE_OPERATIONS, refereeEachTest } from '../helpers/referee';
-import { startSigningProxy, type SigningProxy } from '../helpers/signing-proxy';
+import type { ActionRun } from '../../testkit/run-action';
+import { computeOf, expectEveryRunClean, errorsOf, faultWorld, mutating, run, seedCompute, sleep, when, type RunOptions } from '../../testkit/fault-kit';
+import { DEMO } from '../../testkit/demo-world';
+import { LIFECYCLE_OPERATIONS, refereeEachTest } from '../../testkit/referee';
+import { startSigningProxy, type SigningProxy } from '../../testkit/signing-proxy';
 
 let emulator: Emulator;
 let proxy: SigningProxy;

@@ -7,7 +7,7 @@
  * waited for, and the process exits as soon as the result is printed.
  */
 import type { Emulator, FaultAction, TrafficEntry } from '../../emulator';
-import { computeOf, faultWorld, mutating, retryAfterViolations, run, seedCompute, TEST_REQUEST_TIMEOUT_MS, scanAndRefereeEachTest } from '../helpers/fault-kit';
+import { computeOf, faultWorld, mutating, retryAfterViolations, run, seedCompute, TEST_REQUEST_TIMEOUT_MS, scanAndRefereeEachTest } from '../../testkit/fault-kit';
 
 let emulator: Emulator;
 scanAndRefereeEachTest(() => emulator);

@@ -4,9 +4,10 @@
  * what a re-run does — and the re-run does it. The committed GitHub bundle against the emulator.
  */
 import type { Emulator } from '../../emulator';
-import { computeOf, DEMO, errorsOf, faultWorld, mutating, run, seedCompute, setState, sleep, when, scanAndRefereeEachTest } from '../helpers/fault-kit';
-import { runTask } from '../../scripts/lib/run-task';
-import { SecretScanner, visibleOf } from '../helpers/secret-scan';
+import { computeOf, errorsOf, faultWorld, mutating, run, seedCompute, setState, sleep, when, scanAndRefereeEachTest } from '../../testkit/fault-kit';
+import { DEMO } from '../../testkit/demo-world';
+import { runTask } from '../../testkit/run-task';
+import { SecretScanner, visibleOf } from '../../testkit/secret-scan';
 
 let emulator: Emulator;
 beforeEach(async () => {

@@ -6,8 +6,9 @@
  * are waited out, and OIDC assertions and access tokens that expire during a long wait are
  * fetched again.
  */
-import { DEMO, type Emulator, type TrafficEntry } from '../../emulator';
-import { computeOf, faultWorld, mutating, retryAfterViolations, run, seedCompute, when, scanAndRefereeEachTest } from '../helpers/fault-kit';
+import { type Emulator, type TrafficEntry } from '../../emulator';
+import { DEMO } from '../../testkit/demo-world';
+import { computeOf, faultWorld, mutating, retryAfterViolations, run, seedCompute, when, scanAndRefereeEachTest } from '../../testkit/fault-kit';
 
 let emulator: Emulator;
 scanAndRefereeEachTest(() => emulator);

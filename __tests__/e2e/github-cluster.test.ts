@@ -4,10 +4,12 @@
  * (reading azuremlfessl through the cluster's kubeconfig before anything is detached).
  */
 import type { Emulator, ManagedClusterSeed } from '../../emulator';
-import { demoSeed, managedClusterId } from '../../emulator';
-import { runAction } from '../../scripts/lib/run-action';
-import { DEMO, emulatorPerTest, githubInputs, startWorld } from '../helpers/world';
-import { seedAttachedCompute } from '../../scripts/lib/demo-world';
+import { managedClusterId } from '../../emulator';
+import { demoSeed } from '../../testkit/demo-world';
+import { runAction } from '../../testkit/run-action';
+import { emulatorPerTest, githubInputs, startWorld } from '../../testkit/world';
+import { DEMO } from '../../testkit/demo-world';
+import { seedAttachedCompute } from '../../testkit/demo-world';
 
 // The ML side of this traffic (the tls: keep reattach bodies among it) is checked by oav.
 const world = emulatorPerTest({ expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get'] });

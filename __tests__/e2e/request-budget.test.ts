@@ -9,10 +9,11 @@
  */
 import type { Emulator } from '../../emulator';
 import { label } from '../../scripts/bench/traffic';
-import { runAction } from '../../scripts/lib/run-action';
-import { runTask } from '../../scripts/lib/run-task';
-import { DEMO, githubInputs, startWorld } from '../helpers/world';
-import { seedAttachedCompute } from '../../scripts/lib/demo-world';
+import { runAction } from '../../testkit/run-action';
+import { runTask } from '../../testkit/run-task';
+import { githubInputs, startWorld } from '../../testkit/world';
+import { DEMO } from '../../testkit/demo-world';
+import { seedAttachedCompute } from '../../testkit/demo-world';
 
 let emulator: Emulator;
 afterEach(() => emulator?.stop());

@@ -5,11 +5,11 @@
  * masks and never reach the log; they are not scanned.
  */
 import type { Emulator } from '../../emulator';
-import { adoSeed, certificate, runTask, type TaskRun } from '../../scripts/lib/run-task';
-import { DEMO } from '../helpers/fault-kit';
-import { LIFECYCLE_OPERATIONS, refereeEachTest } from '../helpers/referee';
-import { SecretScanner, visibleOf } from '../helpers/secret-scan';
-import { startWorld } from '../helpers/world';
+import { adoSeed, certificate, runTask, type TaskRun } from '../../testkit/run-task';
+import { DEMO } from '../../testkit/demo-world';
+import { LIFECYCLE_OPERATIONS, refereeEachTest } from '../../testkit/referee';
+import { SecretScanner, visibleOf } from '../../testkit/secret-scan';
+import { startWorld } from '../../testkit/world';
 
 const DEBUG_ENV = { SYSTEM_DEBUG: 'true', AZURE_LOG_LEVEL: 'verbose' };
 let emulator: Emulator;

@@ -10,12 +10,13 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Emulator } from '../../emulator';
-import { runAction, type ActionRun } from '../../scripts/lib/run-action';
-import { computeOf, DEMO, errorsOf, mutating, seedCompute } from '../helpers/fault-kit';
-import { LIFECYCLE_OPERATIONS, refereeEachTest } from '../helpers/referee';
-import { SecretScanner, visibleOf } from '../helpers/secret-scan';
-import { startSigningProxy } from '../helpers/signing-proxy';
-import { githubInputs, startWorld } from '../helpers/world';
+import { runAction, type ActionRun } from '../../testkit/run-action';
+import { computeOf, errorsOf, mutating, seedCompute } from '../../testkit/fault-kit';
+import { DEMO } from '../../testkit/demo-world';
+import { LIFECYCLE_OPERATIONS, refereeEachTest } from '../../testkit/referee';
+import { SecretScanner, visibleOf } from '../../testkit/secret-scan';
+import { startSigningProxy } from '../../testkit/signing-proxy';
+import { githubInputs, startWorld } from '../../testkit/world';
 
 const DEBUG_ENV = { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true', AZURE_LOG_LEVEL: 'verbose' };
 let emulator: Emulator;

@@ -1,7 +1,8 @@
 /** Machine Learning computes through the real @azure/arm-machinelearning client. */
 import type { RestError } from '@azure/core-rest-pipeline';
-import { DEMO, selfSigned } from '../../emulator';
-import { POLL, RG, startHarness, WS, type Harness } from './helpers';
+import { selfSigned } from '../../emulator';
+import { DEMO } from '../../testkit/demo-world';
+import { POLL, RG, startHarness, WS, type Harness } from '../../testkit/emulator-clients';
 
 let h: Harness;
 beforeAll(async () => {

@@ -8,8 +8,9 @@ import {
   ManagedIdentityCredential,
 } from '@azure/identity';
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
-import { DEMO, demoSeed, selfSigned, startEmulator, trustCaInProcess, type Emulator } from '../../emulator';
-import { decodeJwt } from '../../emulator/jwt';
+import { selfSigned, startEmulator, trustCaInProcess, type Emulator } from '../../emulator';
+import { DEMO, demoSeed } from '../../testkit/demo-world';
+import { decodeJwt } from '../../emulator/identity/jwt';
 
 const certApp = '44444444-0000-4000-8000-00000000d3e0';
 const fedApp = '55555555-0000-4000-8000-00000000d3e0';

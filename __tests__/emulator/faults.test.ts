@@ -1,7 +1,8 @@
 /** Fault injection seen through the real SDK clients (their retry policies included). */
 import * as https from 'node:https';
-import { demoSeed, startEmulator, trustCaInProcess } from '../../emulator';
-import { RG, startHarness, WS, type Harness } from './helpers';
+import { startEmulator, trustCaInProcess } from '../../emulator';
+import { demoSeed } from '../../testkit/demo-world';
+import { RG, startHarness, WS, type Harness } from '../../testkit/emulator-clients';
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 /** oav as the referee: the emulator's ML traffic must match the 2022-10-01 swagger. */
-import { DEMO } from '../../emulator';
-import { toOavTraffic, validateTrafficWithOav } from '../../emulator/oav';
-import type { TrafficEntry } from '../../emulator/traffic';
-import { POLL, RG, startHarness, WS, type Harness } from './helpers';
+import { DEMO } from '../../testkit/demo-world';
+import { toOavTraffic, validateTrafficWithOav } from '../../emulator/tools/oav';
+import type { TrafficEntry } from '../../emulator/server/traffic';
+import { POLL, RG, startHarness, WS, type Harness } from '../../testkit/emulator-clients';
 
 let h: Harness;
 let recorded: TrafficEntry[];

@@ -6,7 +6,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { DEMO, demoSeed } from '../../emulator';
+import { DEMO, demoSeed } from '../../testkit/demo-world';
 
 const repo = path.resolve(__dirname, '../..');
 let outDir: string;
@@ -22,7 +22,7 @@ beforeAll(async () => {
     [
       require.resolve('typescript/bin/tsc'),
       '--ignoreConfig',
-      'emulator/cli.ts',
+      'emulator/tools/cli.ts',
       '--outDir',
       outDir,
       '--rootDir',
@@ -42,7 +42,7 @@ beforeAll(async () => {
   seed.workspaces![0].friendlyName = 'From the seed file';
   const seedFile = path.join(outDir, 'seed.json');
   fs.writeFileSync(seedFile, JSON.stringify(seed));
-  cli = spawn(process.execPath, [path.join(outDir, 'emulator/cli.js'), '--seed', seedFile], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+  cli = spawn(process.execPath, [path.join(outDir, 'emulator/tools/cli.js'), '--seed', seedFile], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
   const firstLine = await new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: cli.stdout! }).once('line', resolve);
     cli.once('exit', (code) => reject(new Error(`cli exited early with ${code}`)));

@@ -4,10 +4,11 @@
  */
 import { trustCaInProcess, type Emulator } from '../../emulator';
 import { resolveCloud } from '../../src/core/azure/cloud';
-import type { InputName } from '../../src/core/inputs';
+import type { InputName } from '../../src/core/contract/inputs';
 import { runStep } from '../../src/core/step';
-import { recordingPlatform } from '../helpers/recording-platform';
-import { DEMO, githubInputs, startWorld } from '../helpers/world';
+import { recordingPlatform } from '../../testkit/recording-platform';
+import { githubInputs, startWorld } from '../../testkit/world';
+import { DEMO } from '../../testkit/demo-world';
 
 let emulator: Emulator;
 let untrust: () => void;

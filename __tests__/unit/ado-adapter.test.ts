@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { INPUTS, type InputName } from '../../src/core/inputs';
-import { maskSecret, SecretRedactor } from '../../src/core/secrets';
+import { INPUTS, type InputName } from '../../src/core/contract/inputs';
+import { maskSecret, SecretRedactor } from '../../src/core/contract/secrets';
 import type * as InputsModule from '../../src/ado/inputs';
 import type * as PlatformModule from '../../src/ado/platform';
 

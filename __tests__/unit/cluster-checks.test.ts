@@ -1,12 +1,12 @@
 /** checkTargetCluster: reading the cluster and versions, printing findings, failing with all problems at once. */
 import type { KubernetesVersionListResult, ManagedCluster } from '@azure/arm-containerservice';
 import type { ArmGateway } from '../../src/core/azure/gateway';
-import { checkTargetCluster } from '../../src/core/cluster-checks';
-import { readDesiredState } from '../../src/core/desired';
-import { AzureError, StateError } from '../../src/core/errors';
-import { planChange } from '../../src/core/plan';
-import type { Platform } from '../../src/core/platform';
-import { baseInputs, CLUSTER_ID, reader } from '../helpers/inputs';
+import { checkTargetCluster } from '../../src/core/cluster/checks';
+import { readDesiredState } from '../../src/core/desired/read';
+import { AzureError, StateError } from '../../src/core/contract/errors';
+import { planChange } from '../../src/core/plan/plan';
+import type { Platform } from '../../src/core/contract/platform';
+import { baseInputs, CLUSTER_ID, reader } from '../../testkit/inputs';
 
 const desired = readDesiredState({ readInput: reader(baseInputs()), displayName: (n) => n });
 const plan = planChange(desired, { otherBindings: [], workspaceLocation: 'eastus' });

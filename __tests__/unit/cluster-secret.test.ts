@@ -1,7 +1,7 @@
 /** readSecretData against a local HTTPS "API server": CA pinning, bearer token, client certificate, errors. */
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createCertificateAuthority } from '../../emulator/pki';
+import { createCertificateAuthority } from '../../emulator/tools/pki';
 import { KubernetesApiError, readSecretData } from '../../src/core/cluster/k8s-secret';
 import type { KubeAccess } from '../../src/core/cluster/kubeconfig';
 

@@ -1,8 +1,8 @@
-import { readDesiredState } from '../../src/core/desired';
-import { InputError } from '../../src/core/errors';
-import type { InputName } from '../../src/core/inputs';
-import { createCertificateAuthority } from '../../emulator/pki';
-import { baseInputs, CLUSTER_ID, reader } from '../helpers/inputs';
+import { readDesiredState } from '../../src/core/desired/read';
+import { InputError } from '../../src/core/contract/errors';
+import type { InputName } from '../../src/core/contract/inputs';
+import { createCertificateAuthority } from '../../emulator/tools/pki';
+import { baseInputs, CLUSTER_ID, reader } from '../../testkit/inputs';
 
 const now = new Date();
 const ca = createCertificateAuthority('Unit CA');

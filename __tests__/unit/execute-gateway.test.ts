@@ -4,12 +4,12 @@
  * failures retried, permanent ones not, a PUT on the wire allowed to finish after a cancellation
  * (nothing half-sent) but nothing new sent, and status URLs kept without their signatures.
  */
-import { createVirtualClock, type VirtualClock } from '../../src/core/azure/clock';
+import { createVirtualClock, type VirtualClock } from '../../testkit/virtual-clock';
 import type { AzureClients } from '../../src/core/azure/clients';
 import { ArmGateway, MUTATION_GRACE_MS, REQUEST_TIMEOUT_ENV, requestTimeoutFromEnv } from '../../src/core/azure/gateway';
 import type { HttpExchange } from '../../src/core/azure/http-exchange';
-import { AzureError, CancelledError } from '../../src/core/errors';
-import { SecretRedactor } from '../../src/core/secrets';
+import { AzureError, CancelledError } from '../../src/core/contract/errors';
+import { SecretRedactor } from '../../src/core/contract/secrets';
 
 const TARGET = { subscriptionId: 's', resourceGroup: 'rg', workspaceName: 'ws', computeName: 'aks-prod' };
 const SIGNED = 'https://management.azure.com/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsStatus/op1?api-version=2022-10-01&sig=SECRETSIG&se=2099&skoid=abc';

@@ -4,14 +4,14 @@
  * other failure ends with.
  */
 import type { ComputeResource } from '@azure/arm-machinelearning';
-import { createVirtualClock, type VirtualClock } from '../../src/core/azure/clock';
+import { createVirtualClock, type VirtualClock } from '../../testkit/virtual-clock';
 import type { ArmGateway, OperationInProgress } from '../../src/core/azure/gateway';
 import type { LroOutcome, LroStart } from '../../src/core/azure/poller';
-import { AzureError, CancelledError, DeadlineError, StateError } from '../../src/core/errors';
-import { executePlan, matchesRequest, MAX_ATTACH_ATTEMPTS, waitUntilSettled, type ExecutionContext } from '../../src/core/execute';
-import type { AttachRequest, Plan } from '../../src/core/plan';
-import { toComputeResource } from '../../src/core/requests';
-import { recordingPlatform, type RecordingPlatform } from '../helpers/recording-platform';
+import { AzureError, CancelledError, DeadlineError, StateError } from '../../src/core/contract/errors';
+import { executePlan, matchesRequest, MAX_ATTACH_ATTEMPTS, waitUntilSettled, type ExecutionContext } from '../../src/core/execute/execute';
+import type { AttachRequest, Plan } from '../../src/core/plan/plan';
+import { toComputeResource } from '../../src/core/execute/compute-body';
+import { recordingPlatform, type RecordingPlatform } from '../../testkit/recording-platform';
 
 const CLUSTER = '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/aks-rg/providers/Microsoft.ContainerService/managedClusters/aks-prod';
 const OTHER_CLUSTER = CLUSTER.replace('aks-prod', 'aks-other');

@@ -1,15 +1,15 @@
 /** tls: keep — resolving the cluster's azuremlfessl certificate, its failures, and what the plan makes of it. */
 import type { ArmGateway } from '../../src/core/azure/gateway';
 import { KubernetesApiError } from '../../src/core/cluster/k8s-secret';
-import { readDesiredState, type DesiredState } from '../../src/core/desired';
-import { AzureError, CancelledError, StateError } from '../../src/core/errors';
-import type { InputName } from '../../src/core/inputs';
-import { resolveKeptTls, type KeepTlsContext } from '../../src/core/keep-tls';
-import type { ObservedCompute, ObservedState } from '../../src/core/observed';
-import { planChange } from '../../src/core/plan';
-import { SecretRedactor } from '../../src/core/secrets';
-import { createCertificateAuthority } from '../../emulator/pki';
-import { baseInputs, observedCompute, reader } from '../helpers/inputs';
+import { readDesiredState, type DesiredState } from '../../src/core/desired/read';
+import { AzureError, CancelledError, StateError } from '../../src/core/contract/errors';
+import type { InputName } from '../../src/core/contract/inputs';
+import { resolveKeptTls, type KeepTlsContext } from '../../src/core/cluster/keep-tls';
+import type { ObservedCompute, ObservedState } from '../../src/core/observe/model';
+import { planChange } from '../../src/core/plan/plan';
+import { SecretRedactor } from '../../src/core/contract/secrets';
+import { createCertificateAuthority } from '../../emulator/tools/pki';
+import { baseInputs, observedCompute, reader } from '../../testkit/inputs';
 
 const ca = createCertificateAuthority('Keep CA');
 const cert = ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'] });

@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { INPUTS, type InputDefinition } from '../../src/core/inputs';
-import { OUTPUTS } from '../../src/core/outputs';
+import { INPUTS, type InputDefinition } from '../../src/core/contract/inputs';
+import { OUTPUTS } from '../../src/core/contract/outputs';
 
 const root = path.join(__dirname, '..', '..');
 

@@ -1,10 +1,10 @@
-import { readDesiredState, type DesiredState } from '../../src/core/desired';
-import { StateError } from '../../src/core/errors';
-import type { InputName } from '../../src/core/inputs';
-import { TAGS, type ObservedCompute, type ObservedState } from '../../src/core/observed';
-import { planChange } from '../../src/core/plan';
-import { createCertificateAuthority } from '../../emulator/pki';
-import { baseInputs, CLUSTER_ID, observedCompute, reader, SUB } from '../helpers/inputs';
+import { readDesiredState, type DesiredState } from '../../src/core/desired/read';
+import { StateError } from '../../src/core/contract/errors';
+import type { InputName } from '../../src/core/contract/inputs';
+import { TAGS, type ObservedCompute, type ObservedState } from '../../src/core/observe/model';
+import { planChange } from '../../src/core/plan/plan';
+import { createCertificateAuthority } from '../../emulator/tools/pki';
+import { baseInputs, CLUSTER_ID, observedCompute, reader, SUB } from '../../testkit/inputs';
 
 const ca = createCertificateAuthority('Plan CA');
 const cert = ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'] });

@@ -1,7 +1,8 @@
-import { systemClock, createVirtualClock, type VirtualClock } from '../../src/core/azure/clock';
+import { systemClock } from '../../src/core/azure/clock';
+import { createVirtualClock, type VirtualClock } from '../../testkit/virtual-clock';
 import { type HttpExchange, redactUrl } from '../../src/core/azure/http-exchange';
 import { type LroOutcome, type LroStart, type PollOptions, adaptiveSchedule, pollLongRunningOperation } from '../../src/core/azure/poller';
-import { AzureError, CancelledError, DeadlineError } from '../../src/core/errors';
+import { AzureError, CancelledError, DeadlineError } from '../../src/core/contract/errors';
 
 const COMPUTE = 'https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/aks-prod?api-version=2022-10-01';
 const ASYNC = 'https://management.azure.com/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsStatus/op1?api-version=2022-10-01&sig=SECRET&se=2030-01-01&skoid=abc';

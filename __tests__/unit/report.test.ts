@@ -1,13 +1,13 @@
 /** Plans and summaries as users read them, compared with golden files reviewed by eye (UPDATE_GOLDEN=1 rewrites them). */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readDesiredState } from '../../src/core/desired';
-import type { ObservedCompute, ObservedState } from '../../src/core/observed';
-import { planChange } from '../../src/core/plan';
-import { describePlan } from '../../src/core/plan-text';
-import { outputsOf, summaryMarkdown } from '../../src/core/report';
+import { readDesiredState } from '../../src/core/desired/read';
+import type { ObservedCompute, ObservedState } from '../../src/core/observe/model';
+import { planChange } from '../../src/core/plan/plan';
+import { describePlan } from '../../src/core/plan/describe';
+import { outputsOf, summaryMarkdown } from '../../src/core/report/report';
 import type { RunReport } from '../../src/core/run';
-import { baseInputs, CLUSTER_ID, COMPUTE_ID, observedCompute, reader } from '../helpers/inputs';
+import { baseInputs, CLUSTER_ID, COMPUTE_ID, observedCompute, reader } from '../../testkit/inputs';
 
 const now = new Date('2026-11-27T10:00:00Z');
 

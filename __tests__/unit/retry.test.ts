@@ -1,7 +1,8 @@
-import { createVirtualClock, systemClock } from '../../src/core/azure/clock';
+import { systemClock } from '../../src/core/azure/clock';
+import { createVirtualClock } from '../../testkit/virtual-clock';
 import { type HttpExchange, parseRetryAfterMs } from '../../src/core/azure/http-exchange';
 import { type RetryOptions, classifyAzureFailure, withRetries } from '../../src/core/azure/retry';
-import { AzureError, CancelledError, DeadlineError } from '../../src/core/errors';
+import { AzureError, CancelledError, DeadlineError } from '../../src/core/contract/errors';
 
 const HOUR = 3_600_000;
 

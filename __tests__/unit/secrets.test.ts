@@ -7,7 +7,7 @@
 import { inspect } from 'node:util';
 import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
 import { selfSigned } from '../../emulator';
-import { maskSecret, redactSecretShapes, SecretRedactor, secretLines } from '../../src/core/secrets';
+import { maskSecret, redactSecretShapes, SecretRedactor, secretLines } from '../../src/core/contract/secrets';
 
 const tls = selfSigned({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'], keyType: 'rsa' });
 const keyLines = secretLines(tls.keyPem);
@@ -124,8 +124,8 @@ describe('SDK log lines (AZURE_LOG_LEVEL) pass the redactor while a step runs', 
   test('an identity-style error line quoting a form body and a registered key is scrubbed on stderr', async () => {
     const { AzureLogger, createClientLogger, getLogLevel, setLogLevel } = await import('@azure/logger');
     const { runStep } = await import('../../src/core/step');
-    const { recordingPlatform } = await import('../helpers/recording-platform');
-    const { InputError } = await import('../../src/core/errors');
+    const { recordingPlatform } = await import('../../testkit/recording-platform');
+    const { InputError } = await import('../../src/core/contract/errors');
     const level = getLogLevel();
     const written: string[] = [];
     const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));

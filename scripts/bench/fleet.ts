@@ -4,10 +4,11 @@
  * and one for writes, 429 with Retry-After when empty. Run for the product's bundle and for the
  * SDK baseline, each against a fresh emulator.
  */
-import { DEMO, demoSeed, managedClusterId, startEmulator, type EmulatorSeed, type EmulatorSettings, type ThrottleSettings } from '../../emulator';
+import { managedClusterId, startEmulator, type EmulatorSeed, type EmulatorSettings, type ThrottleSettings } from '../../emulator';
+import { DEMO, demoSeed } from '../../testkit/demo-world';
 import { runBaseline, runGithubBundle } from './proc';
 import { baselineConfig, seedAttached } from './scenarios';
-import { githubInputs } from '../lib/demo-world';
+import { githubInputs } from '../../testkit/demo-world';
 import { analyse, isArm, label } from './traffic';
 
 export interface FleetOptions {

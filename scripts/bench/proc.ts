@@ -10,7 +10,7 @@ import { accessSync, constants, cpSync, existsSync, mkdtempSync, readFileSync, r
 import { tmpdir } from 'node:os';
 import { delimiter, join, sep } from 'node:path';
 import { repoRoot } from '../lib/repo-root';
-import { parseFileCommands } from '../lib/run-action';
+import { parseFileCommands } from '../../testkit/run-action';
 
 export const ROOT = repoRoot();
 
@@ -41,7 +41,7 @@ export const ADO_BUNDLE = join(ROOT, 'dist/ado/index.js');
  * Copies dist/github to build/bench/measured/, so that a rebuild of dist/ while the benchmark runs
  * (others work in the same tree) cannot pull the file from under a run, and every run measures
  * the same bytes. Returns the sha256 of the copied index.js. (The Azure DevOps rows of the start-up
- * table run dist/ado as scripts/lib/run-task.ts spawns it.)
+ * table run dist/ado as testkit/run-task.ts spawns it.)
  */
 export function snapshotDist(): string {
   const target = join(ROOT, 'build/bench/measured/github');

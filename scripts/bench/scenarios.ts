@@ -4,9 +4,10 @@
  * read off its emulator's traffic log.
  */
 import type { TrafficEntry } from '../../emulator';
-import { DEMO, demoSeed, startEmulator, type Emulator, type EmulatorSettings } from '../../emulator';
+import { startEmulator, type Emulator, type EmulatorSettings } from '../../emulator';
+import { DEMO, demoSeed } from '../../testkit/demo-world';
 import { runBaseline, runGithubBundle, type BaselineConfig } from './proc';
-import { githubInputs, seedAttachedCompute } from '../lib/demo-world';
+import { githubInputs, seedAttachedCompute } from '../../testkit/demo-world';
 import { analyse, excerpt, type RunMetrics } from './traffic';
 
 export interface Scenario {

@@ -10,7 +10,7 @@
  *   - Azure CLI: every Retry-After, else 30 s; Terraform azurerm: every Retry-After, else 10 s.
  * A real run adds the network time of each request, so its figures are a few ms later.
  */
-import { createVirtualClock } from '../../src/core/azure/clock';
+import { createVirtualClock } from '../../testkit/virtual-clock';
 import type { HttpExchange } from '../../src/core/azure/http-exchange';
 import { adaptiveSchedule, pollLongRunningOperation } from '../../src/core/azure/poller';
 

@@ -7,9 +7,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DEMO, demoSeed, startEmulator } from '../../emulator';
-import { githubInputs, seedAttachedCompute } from '../lib/demo-world';
-import { runTask } from '../lib/run-task';
+import { startEmulator } from '../../emulator';
+import { DEMO, demoSeed } from '../../testkit/demo-world';
+import { githubInputs, seedAttachedCompute } from '../../testkit/demo-world';
+import { runTask } from '../../testkit/run-task';
 import { ADO_BUNDLE, GITHUB_BUNDLE, ROOT, runGithubBundle, systemNode } from './proc';
 
 export interface Variant {

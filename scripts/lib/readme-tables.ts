@@ -1,6 +1,6 @@
 /** The README's inputs and outputs tables, generated from the catalogue that action.yml and task.json are checked against. */
-import { INPUTS, type InputDefinition } from '../../src/core/inputs';
-import { OUTPUTS } from '../../src/core/outputs';
+import { INPUTS, type InputDefinition } from '../../src/core/contract/inputs';
+import { OUTPUTS } from '../../src/core/contract/outputs';
 
 const escape = (text: string) => text.replace(/\|/g, '\\|');
 

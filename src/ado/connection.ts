@@ -5,8 +5,8 @@
 import * as tl from 'azure-pipelines-task-lib/task';
 import type { AuthSpec } from '../core/azure/auth';
 import { resolveCloud, type Cloud } from '../core/azure/cloud';
-import { InputError, type InputProblem } from '../core/errors';
-import type { SecretRedactor } from '../core/secrets';
+import { InputError, type InputProblem } from '../core/contract/errors';
+import type { SecretRedactor } from '../core/contract/secrets';
 import { quietly } from './quiet';
 
 export const CONNECTION_INPUT = 'azureSubscription';

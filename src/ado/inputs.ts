@@ -1,8 +1,8 @@
 /** Task inputs: the core's kebab-case names mapped to the camelCase names of task.json. */
 import * as path from 'node:path';
 import * as tl from 'azure-pipelines-task-lib/task';
-import { INPUTS, type InputDefinition, type InputName, type InputReader } from '../core/inputs';
-import type { SecretRedactor } from '../core/secrets';
+import { INPUTS, type InputDefinition, type InputName, type InputReader } from '../core/contract/inputs';
+import type { SecretRedactor } from '../core/contract/secrets';
 import { quietly } from './quiet';
 
 /** filePath inputs: the agent fills an empty one with the sources directory. */

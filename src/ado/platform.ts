@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tl from 'azure-pipelines-task-lib/task';
-import { OUTPUTS, type OutputName } from '../core/outputs';
-import type { AnnotationProperties, Platform } from '../core/platform';
+import { OUTPUTS, type OutputName } from '../core/contract/outputs';
+import type { AnnotationProperties, Platform } from '../core/contract/platform';
 
 /** The output variable name users reference in ADO (`$(step.computeId)`). */
 export function adoOutputName(name: OutputName): string {

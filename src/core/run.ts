@@ -1,23 +1,23 @@
 /**
  * One run, whatever CI system drives it: inputs → desired → observed → plan → execution → report.
  */
-import { computeResourceId, sameResourceId } from './arm-id';
+import { computeResourceId, sameResourceId } from './azure/arm-id';
 import { systemClock, type Clock } from './azure/clock';
 import { createClients, type AzureClients } from './azure/clients';
 import { CachingCredential, createCredential } from './azure/credential';
 import { ArmGateway } from './azure/gateway';
-import { checkTargetCluster } from './cluster-checks';
-import { readDesiredState, type DesiredState } from './desired';
-import { executePlan, waitUntilSettled, type StepRecord } from './execute';
-import { resolveKeptTls } from './keep-tls';
-import { isTransitional, type ObservedCompute, type ObservedState } from './observed';
-import { toObservedCompute } from './observe';
-import type { RunResult } from './outputs';
-import { planChange, type Plan, type ResolvedTls } from './plan';
-import { describePlan } from './plan-text';
-import type { Platform } from './platform';
-import type { RunContext } from './run-context';
-import type { SecretRedactor } from './secrets';
+import { checkTargetCluster } from './cluster/checks';
+import { readDesiredState, type DesiredState } from './desired/read';
+import { executePlan, waitUntilSettled, type StepRecord } from './execute/execute';
+import { resolveKeptTls } from './cluster/keep-tls';
+import { isTransitional, type ObservedCompute, type ObservedState } from './observe/model';
+import { toObservedCompute } from './observe/from-arm';
+import type { RunResult } from './contract/outputs';
+import { planChange, type Plan, type ResolvedTls } from './plan/plan';
+import { describePlan } from './plan/describe';
+import type { Platform } from './contract/platform';
+import type { RunContext } from './contract/run-context';
+import type { SecretRedactor } from './contract/secrets';
 
 export interface RunReport {
   readonly result: RunResult;

@@ -8,12 +8,12 @@ import { AzureLogger } from '@azure/logger';
 import { systemClock } from './azure/clock';
 import { MUTATION_GRACE_MS, type ArmGateway } from './azure/gateway';
 import { redactUrl } from './azure/http-exchange';
-import { AzureError, CancelledError, DeadlineError, InputError, ProductError } from './errors';
-import type { Platform } from './platform';
-import { failureMarkdown, outputsOf, summaryMarkdown } from './report';
+import { AzureError, CancelledError, DeadlineError, InputError, ProductError } from './contract/errors';
+import type { Platform } from './contract/platform';
+import { failureMarkdown, outputsOf, summaryMarkdown } from './report/report';
 import { runOnce, type RunReport } from './run';
-import type { RunContext } from './run-context';
-import { SecretRedactor } from './secrets';
+import type { RunContext } from './contract/run-context';
+import { SecretRedactor } from './contract/secrets';
 
 /**
  * The runners give a cancelled step a few seconds before killing it (GitHub: SIGINT, then

@@ -4,8 +4,8 @@
  */
 import * as core from '@actions/core';
 import type { AuthSpec } from '../core/azure/auth';
-import { InputError, type InputProblem } from '../core/errors';
-import type { SecretRedactor } from '../core/secrets';
+import { InputError, type InputProblem } from '../core/contract/errors';
+import type { SecretRedactor } from '../core/contract/secrets';
 
 /** The audience Microsoft Entra expects for federated credentials of GitHub. */
 export const OIDC_AUDIENCE = 'api://AzureADTokenExchange';

@@ -1,7 +1,7 @@
 /** GitHub Action entry point: maps inputs, credentials and cloud to the core, which does the rest. */
 import * as core from '@actions/core';
 import { resolveCloud } from '../core/azure/cloud';
-import type { InputName } from '../core/inputs';
+import type { InputName } from '../core/contract/inputs';
 import { runStep } from '../core/step';
 import { readGithubAuth } from './auth';
 import { githubPlatform } from './platform';

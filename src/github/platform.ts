@@ -1,6 +1,6 @@
 /** Platform over @actions/core: annotations, groups, masks, step outputs and the job summary. */
 import * as core from '@actions/core';
-import type { Platform } from '../core/platform';
+import type { Platform } from '../core/contract/platform';
 
 export function githubPlatform(): Platform {
   return {

@@ -1,5 +1,5 @@
 /** Azure clouds: the Resource Manager endpoint and the Microsoft Entra authority of each. */
-import { InputError } from '../errors';
+import { InputError } from '../contract/errors';
 
 export interface Cloud {
   readonly armEndpoint: string;

@@ -1,6 +1,6 @@
 /** Turns what the SDK throws into the product's typed AzureError, with secrets scrubbed. */
-import { AzureError, CancelledError, DeadlineError, ProductError } from '../errors';
-import type { SecretRedactor } from '../secrets';
+import { AzureError, CancelledError, DeadlineError, ProductError } from '../contract/errors';
+import type { SecretRedactor } from '../contract/secrets';
 
 interface RestErrorLike {
   statusCode?: number;

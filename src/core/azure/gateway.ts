@@ -4,10 +4,10 @@
  */
 import type { KubernetesVersionListResult, ManagedCluster } from '@azure/arm-containerservice';
 import type { ComputeResource } from '@azure/arm-machinelearning';
-import { computeResourceId, type ManagedClusterId } from '../arm-id';
-import type { ComputeTarget } from '../desired';
-import { CancelledError } from '../errors';
-import type { SecretRedactor } from '../secrets';
+import { computeResourceId, type ManagedClusterId } from './arm-id';
+import type { ComputeTarget } from '../desired/read';
+import { CancelledError } from '../contract/errors';
+import type { SecretRedactor } from '../contract/secrets';
 import type { AzureClients } from './clients';
 import type { Clock } from './clock';
 import { isNotFound, isTransientAuthFailure, toProductError } from './errors';

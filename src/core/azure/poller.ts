@@ -2,7 +2,7 @@
  * Waits for an ARM long-running operation (PUT/DELETE answered 201/202) to finish, spending as
  * few requests as possible and adding as little time as possible to what Azure takes.
  */
-import { AzureError, DeadlineError } from '../errors';
+import { AzureError, DeadlineError } from '../contract/errors';
 import { type Clock, systemClock } from './clock';
 import { type HttpExchange, type SendGet, parseRetryAfterMs, redactUrl } from './http-exchange';
 import { type RetryDecision, classifyAzureFailure, withRetries } from './retry';

@@ -1,5 +1,5 @@
 /** Retries of one Azure request: until it succeeds, fails for good, the deadline or cancellation. */
-import { CancelledError, DeadlineError, ProductError } from '../errors';
+import { CancelledError, DeadlineError, ProductError } from '../contract/errors';
 import { type Clock, systemClock } from './clock';
 import { type HttpExchange, parseRetryAfterMs } from './http-exchange';
 

@@ -4,7 +4,7 @@
  * A `failure` stops the run before any change; a `warning` is advice the how-to gives.
  */
 import type { KubernetesVersionListResult, ManagedCluster, ManagedClusterAgentPoolProfile } from '@azure/arm-containerservice';
-import { MIN_NODES, type ClusterPurpose, type LoadBalancerType } from '../desired';
+import { MIN_NODES, type ClusterPurpose, type LoadBalancerType } from '../desired/read';
 import { describeVmSize } from './vm-sizes';
 
 export type FindingLevel = 'pass' | 'warning' | 'failure';

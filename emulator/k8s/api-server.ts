@@ -1,0 +1,90 @@
+/**
+ * Just enough of a Kubernetes API server per managed cluster to read the `azuremlfessl`
+ * secret that holds the scoring front end's TLS certificate and key (what `tls: keep` reads).
+ * Kubeconfigs from listCluster*Credential point here, with a bearer token per cluster.
+ */
+import * as crypto from 'node:crypto';
+import { header, json, matchPath, type Handler, type Reply } from '../server/http';
+import { managedClusterId } from '../arm/ids';
+import type { EmulatorState } from '../server/state';
+import type { ComputeRecord, ManagedClusterRecord } from '../server/types';
+
+export interface K8sDeps {
+  state: EmulatorState;
+  baseUrl: () => string;
+  caCertPem: string;
+}
+
+export function clusterKey(c: { subscriptionId: string; resourceGroup: string; name: string }): string {
+  return crypto.createHash('sha256').update(managedClusterId(c.subscriptionId, c.resourceGroup, c.name).toLowerCase()).digest('hex').slice(0, 20);
+}
+
+export function kubeconfigYaml(deps: K8sDeps, c: ManagedClusterRecord, role: 'user' | 'admin'): string {
+  const user = `${role === 'admin' ? 'clusterAdmin' : 'clusterUser'}_${c.resourceGroup}_${c.name}`;
+  const token = role === 'admin' ? c.adminToken : c.userToken;
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- cluster:',
+    `    certificate-authority-data: ${Buffer.from(deps.caCertPem).toString('base64')}`,
+    `    server: ${deps.baseUrl()}/k8s/${clusterKey(c)}`,
+    `  name: ${c.name}`,
+    'contexts:',
+    '- context:',
+    `    cluster: ${c.name}`,
+    `    user: ${user}`,
+    `  name: ${c.name}`,
+    `current-context: ${c.name}`,
+    'preferences: {}',
+    'users:',
+    `- name: ${user}`,
+    '  user:',
+    // Entra-integrated clusters hand users a kubelogin exec plugin instead of a credential.
+    ...(role === 'user' && c.aadManaged
+      ? ['    exec:', '      apiVersion: client.authentication.k8s.io/v1beta1', '      command: kubelogin', '      args:', '      - get-token', '      - --login', '      - devicecode']
+      : [`    token: ${token}`]),
+    '',
+  ].join('\n');
+}
+
+/** The TLS material the cluster serves now: from the most recently modified compute bound to it. */
+export function currentTls(state: EmulatorState, c: ManagedClusterRecord): ComputeRecord['tls'] {
+  const id = managedClusterId(c.subscriptionId, c.resourceGroup, c.name).toLowerCase();
+  const bound = state
+    .allLiveComputes()
+    .filter((x) => x.tls && String(x.properties.resourceId ?? '').toLowerCase() === id)
+    .filter((x) => x.properties.provisioningState !== 'Creating' && x.properties.provisioningState !== 'Updating');
+  bound.sort((a, b) => String(b.properties.modifiedOn).localeCompare(String(a.properties.modifiedOn)));
+  return bound[0]?.tls;
+}
+
+function status(code: number, reason: string, message: string): Reply {
+  return json(code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+}
+
+export function createK8sHandler(deps: K8sDeps): Handler {
+  return (ctx) => {
+    if (ctx.kind !== 'k8s') return undefined;
+    const key = ctx.segments[1];
+    const cluster = deps.state.allLiveManagedClusters().find((c) => clusterKey(c) === key);
+    if (!cluster) return status(404, 'NotFound', 'the server could not find the requested resource');
+    const bearer = /^Bearer\s+(\S+)/i.exec(header(ctx, 'authorization') ?? '')?.[1];
+    if (!bearer || (bearer !== cluster.userToken && bearer !== cluster.adminToken)) return status(401, 'Unauthorized', 'Unauthorized');
+    const m = matchPath(ctx.segments.slice(2), 'api/v1/namespaces/{ns}/secrets/{name}');
+    if (!m || ctx.method !== 'GET') return status(404, 'NotFound', 'the server could not find the requested resource');
+    ctx.operationId = 'CoreV1_ReadNamespacedSecret';
+    const tls = m.ns === 'default' && m.name === 'azuremlfessl' ? currentTls(deps.state, cluster) : undefined;
+    if (!tls) return status(404, 'NotFound', `secrets "${m.name}" not found`);
+    return json(200, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'azuremlfessl', namespace: 'default' },
+      type: 'Opaque',
+      data: {
+        'cert.pem': Buffer.from(tls.certPem).toString('base64'),
+        'key.pem': Buffer.from(tls.keyPem).toString('base64'),
+      },
+    });
+  };
+}

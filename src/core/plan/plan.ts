@@ -1,0 +1,214 @@
+/**
+ * The product's judgement, as a pure function: (desired, observed) → plan. No I/O here; most
+ * tests live at this level, as tables that read like the how-to's rules.
+ */
+import { sameResourceId } from '../azure/arm-id';
+import type { ClusterPurpose, DesiredCompute, DesiredState, DesiredTls, LoadBalancerType } from '../desired/read';
+import { StateError } from '../contract/errors';
+import { isTransitional, MANAGED_BY_VALUE, TAGS, type ObservedCompute, type ObservedState } from '../observe/model';
+
+export type PlanAction = 'none' | 'attach' | 'create' | 'reattach' | 'detach' | 'absent';
+
+export interface Drift {
+  readonly setting: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** TLS as it will be sent: resolved (`keep` has become the cluster's own certificate). */
+export type TlsRequest =
+  | { readonly status: 'Disabled' }
+  | { readonly status: 'Auto'; readonly leafDomainLabel: string; readonly overwriteExistingDomain: boolean }
+  | { readonly status: 'Enabled'; readonly certPem: string; readonly keyPem: string; readonly cname: string; readonly fingerprintSha256: string; readonly expiresOn: Date };
+
+export interface AttachRequest {
+  readonly computeName: string;
+  readonly location: string;
+  /** Absent: Azure ML creates a new cluster. */
+  readonly clusterId?: string;
+  readonly create?: { readonly agentCount: number; readonly vmSize: string; readonly network?: { subnetId?: string; serviceCidr?: string; dnsServiceIp?: string; dockerBridgeCidr?: string } };
+  readonly purpose: ClusterPurpose;
+  readonly loadBalancerType: LoadBalancerType;
+  readonly loadBalancerSubnet?: string;
+  readonly tls: TlsRequest;
+  readonly description?: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface Plan {
+  readonly action: PlanAction;
+  /** Set when the action attaches or creates (also after the detach of a reattach). */
+  readonly attach?: AttachRequest;
+  readonly reasons: readonly string[];
+  readonly drift: readonly Drift[];
+  readonly consequences: readonly string[];
+}
+
+/** Desired state whose `tls: keep` has been resolved from the cluster's secret. */
+export type ResolvedTls = Exclude<DesiredTls, { mode: 'keep' }>;
+
+/** A compute left Failed or Canceled by an earlier operation is repaired by a reattach. */
+const BROKEN_STATES = ['failed', 'canceled'];
+
+export function planChange(desired: DesiredState, observed: ObservedState, resolvedTls?: ResolvedTls): Plan {
+  const compute = observed.compute;
+  const name = desired.target.computeName;
+  if (compute && compute.computeType.toUpperCase() !== 'AKS') {
+    throw new StateError(`compute '${name}' exists and is of type ${compute.computeType}, not AKS; this tool only manages AKS inference computes`, 'Choose another compute-name, or remove that compute yourself.');
+  }
+  if (compute && isTransitional(compute.provisioningState)) {
+    // The runner waits for a settled state before planning; reaching here is a programming error.
+    throw new StateError(`compute '${name}' is still ${compute.provisioningState}`);
+  }
+
+  if (desired.operation === 'detach' || !desired.compute) {
+    return compute
+      ? { action: 'detach', reasons: ['operation: detach'], drift: [], consequences: detachConsequences(compute) }
+      : { action: 'absent', reasons: [`compute '${name}' does not exist in the workspace`], drift: [], consequences: [] };
+  }
+
+  const want = desired.compute;
+  const tls = resolvedTls ?? (want.tls.mode === 'keep' ? undefined : want.tls);
+  if (!tls) throw new StateError('tls: keep was not resolved from the cluster before planning');
+
+  if (!compute) {
+    const clusterId = want.source.mode === 'attach' ? want.source.cluster.id : undefined;
+    refuseSecondBinding(observed, clusterId, name);
+    const action = want.source.mode === 'attach' ? 'attach' : 'create';
+    return {
+      action,
+      attach: attachRequest(desired, want, tls, undefined, observed.workspaceLocation),
+      reasons: [`compute '${name}' does not exist in the workspace`],
+      drift: [],
+      consequences: action === 'create'
+        ? ['Azure ML creates a new AKS cluster (typically about 10 minutes); it is billed to the subscription and is not deleted by detach']
+        : ['Azure ML installs its components on the cluster (typically about 5 minutes)'],
+    };
+  }
+
+  const boundCluster = compute.clusterId;
+  const wantedCluster = want.source.mode === 'attach' ? want.source.cluster.id : boundCluster;
+  const drift: Drift[] = [];
+  const reasons: string[] = [];
+  if (want.source.mode === 'attach' && !sameResourceId(boundCluster, wantedCluster)) {
+    if (!desired.replace) {
+      throw new StateError(
+        `compute '${name}' is bound to cluster ${boundCluster ?? '(none)'}, not to ${wantedCluster}; nothing was changed`,
+        'Set replace: true to detach it and attach the new cluster, or choose another compute-name.',
+      );
+    }
+    refuseSecondBinding(observed, wantedCluster, name);
+    drift.push({ setting: 'aks-resource-id', from: boundCluster ?? '(none)', to: wantedCluster! });
+  }
+  drift.push(...settingDrift(compute, want, tls));
+
+  if (BROKEN_STATES.includes(compute.provisioningState.toLowerCase())) {
+    reasons.push(`provisioning state is ${compute.provisioningState}${compute.provisioningErrors.length ? ` (${compute.provisioningErrors.join('; ')})` : ''}`);
+  }
+  if (desired.operation === 'refresh') reasons.push('operation: refresh always detaches and reattaches (updates the Azure ML components on the cluster)');
+  reasons.push(...drift.map((d) => `${d.setting}: ${d.from} → ${d.to}`));
+
+  if (reasons.length === 0) {
+    return { action: 'none', reasons: [`compute '${name}' is attached to ${boundCluster} with the desired settings`], drift: [], consequences: [] };
+  }
+  return {
+    action: 'reattach',
+    attach: attachRequest(desired, want, tls, compute, observed.workspaceLocation, wantedCluster),
+    reasons,
+    drift,
+    consequences: reattachConsequences(tls, compute),
+  };
+}
+
+function refuseSecondBinding(observed: ObservedState, clusterId: string | undefined, name: string): void {
+  const others = observed.otherBindings.filter((b) => b.name.toLowerCase() !== name.toLowerCase());
+  if (clusterId && others.length > 0) {
+    throw new StateError(
+      `cluster ${clusterId} is already attached to this workspace as compute ${others.map((o) => `'${o.name}'`).join(', ')}; a second attach would break the first; nothing was changed`,
+      `Use compute-name: ${others[0].name}, or detach that compute first.`,
+    );
+  }
+}
+
+const show = (value: string | undefined) => value ?? '(none)';
+
+function settingDrift(compute: ObservedCompute, want: DesiredCompute, tls: ResolvedTls): Drift[] {
+  const drift: Drift[] = [];
+  const purpose = compute.purpose ?? 'FastProd';
+  if (purpose.toLowerCase() !== want.purpose.toLowerCase()) drift.push({ setting: 'cluster-purpose', from: purpose, to: want.purpose });
+  const lb = compute.loadBalancerType ?? 'PublicIp';
+  if (lb.toLowerCase() !== want.loadBalancerType.toLowerCase()) drift.push({ setting: 'load-balancer-type', from: lb, to: want.loadBalancerType });
+  if (want.loadBalancerType === 'InternalLoadBalancer' && want.loadBalancerSubnet !== undefined && (compute.loadBalancerSubnet ?? '') !== want.loadBalancerSubnet) {
+    drift.push({ setting: 'load-balancer-subnet', from: show(compute.loadBalancerSubnet), to: want.loadBalancerSubnet });
+  }
+
+  if (want.tls.mode === 'keep') {
+    // The certificate is the one the cluster serves now (also an Azure-generated one under Auto):
+    // only a new cname is a change. Fingerprint tags are not compared; keep means "as served".
+    const cname = tls.mode === 'custom' ? tls.cname : '';
+    if (want.tls.cname !== undefined && (compute.tls.cname ?? '').toLowerCase() !== cname.toLowerCase()) drift.push({ setting: 'tls-cname', from: show(compute.tls.cname), to: cname });
+    return drift;
+  }
+
+  const wantStatus = tls.mode === 'disabled' ? 'Disabled' : tls.mode === 'auto' ? 'Auto' : 'Enabled';
+  if (compute.tls.status !== wantStatus) {
+    drift.push({ setting: 'tls', from: compute.tls.status, to: wantStatus });
+    return drift;
+  }
+  if (tls.mode === 'auto' && (compute.tls.leafDomainLabel ?? '') !== tls.leafDomainLabel) {
+    drift.push({ setting: 'leaf-domain-label', from: show(compute.tls.leafDomainLabel), to: tls.leafDomainLabel });
+  }
+  if (tls.mode === 'custom') {
+    if ((compute.tls.cname ?? '').toLowerCase() !== tls.cname) drift.push({ setting: 'tls-cname', from: show(compute.tls.cname), to: tls.cname });
+    const fingerprint = tls.certificate.fingerprintSha256;
+    if (!compute.tlsFingerprint) drift.push({ setting: 'tls-certificate', from: '(no recorded fingerprint)', to: `sha256 ${fingerprint.slice(0, 16)}…` });
+    else if (compute.tlsFingerprint.toLowerCase() !== fingerprint) drift.push({ setting: 'tls-certificate', from: `sha256 ${compute.tlsFingerprint.slice(0, 16)}…`, to: `sha256 ${fingerprint.slice(0, 16)}…` });
+  }
+  return drift;
+}
+
+function attachRequest(desired: DesiredState, want: DesiredCompute, tls: ResolvedTls, compute: ObservedCompute | undefined, workspaceLocation: string | undefined, clusterId?: string): AttachRequest {
+  const source = want.source;
+  const location = compute?.location ?? (source.mode === 'create' ? source.location : undefined) ?? workspaceLocation;
+  if (!location) throw new StateError('the workspace location is unknown; cannot build the attach request');
+  const tags: Record<string, string> = { ...(compute?.tags ?? {}) };
+  delete tags[TAGS.fingerprint];
+  delete tags[TAGS.expiresOn];
+  tags[TAGS.managedBy] = MANAGED_BY_VALUE;
+  let tlsRequest: TlsRequest;
+  if (tls.mode === 'custom') {
+    tags[TAGS.fingerprint] = tls.certificate.fingerprintSha256;
+    tags[TAGS.expiresOn] = tls.certificate.validTo.toISOString();
+    tlsRequest = { status: 'Enabled', certPem: tls.certPem, keyPem: tls.keyPem, cname: tls.cname, fingerprintSha256: tls.certificate.fingerprintSha256, expiresOn: tls.certificate.validTo };
+  } else if (tls.mode === 'auto') {
+    tlsRequest = { status: 'Auto', leafDomainLabel: tls.leafDomainLabel, overwriteExistingDomain: tls.overwriteExistingDomain };
+  } else {
+    tlsRequest = { status: 'Disabled' };
+  }
+  const creating = source.mode === 'create' && !compute;
+  return {
+    computeName: desired.target.computeName,
+    location,
+    clusterId: creating ? undefined : (clusterId ?? (source.mode === 'attach' ? source.cluster.id : compute?.clusterId)),
+    create: creating ? { agentCount: source.agentCount, vmSize: source.vmSize, network: source.network } : undefined,
+    purpose: want.purpose,
+    loadBalancerType: want.loadBalancerType,
+    loadBalancerSubnet: want.loadBalancerSubnet,
+    tls: tlsRequest,
+    description: compute?.description,
+    tags,
+  };
+}
+
+function detachConsequences(compute: ObservedCompute): string[] {
+  return [
+    `web services deployed to compute '${compute.name}' stop being reachable through the workspace; the AKS cluster${compute.clusterId ? ` ${compute.clusterId}` : ''} is not deleted`,
+  ];
+}
+
+function reattachConsequences(tls: ResolvedTls, compute: ObservedCompute): string[] {
+  const out = [`the scoring endpoint of '${compute.name}' is unavailable from the detach until the reattach completes (typically a few minutes)`];
+  if (tls.mode === 'custom') out.push(`the scoring IP may change: check the endpoint output and update the DNS record for ${tls.cname}`);
+  if (tls.mode === 'auto') out.push('Azure ML issues a new certificate and DNS name for the leaf domain label');
+  return out;
+}

@@ -1,0 +1,79 @@
+/** The outputs and the markdown summary of a finished run. */
+import type { OutputName } from '../contract/outputs';
+import type { ObservedCompute } from '../observe/model';
+import { formatDuration } from '../execute/progress';
+import type { RunReport } from '../run';
+import { EXPIRY_WARNING_DAYS } from '../tls/certificate';
+
+/** The endpoint a DNS record must point at: the Azure-generated FQDN with tls: auto, else the scoring IP. */
+export function endpointOf(compute: ObservedCompute | undefined): string | undefined {
+  if (!compute) return undefined;
+  if (compute.tls.status === 'Auto' && compute.clusterFqdn) return compute.clusterFqdn;
+  return compute.scoringIp;
+}
+
+export function outputsOf(report: RunReport): Partial<Record<OutputName, string>> {
+  // For planned and detached runs the outputs describe the compute as it was found.
+  const shown = report.result === 'planned' || report.result === 'detached' ? report.before : report.after;
+  const outputs: Partial<Record<OutputName, string>> = { result: report.result, 'compute-id': shown?.id || report.computeId };
+  if (shown) {
+    if (shown.clusterId) outputs['cluster-id'] = shown.clusterId;
+    outputs['provisioning-state'] = shown.provisioningState;
+    const endpoint = endpointOf(shown);
+    if (endpoint) outputs.endpoint = endpoint;
+  }
+  return outputs;
+}
+
+/** `resource-group/name` of a managed cluster id: the table stays readable, the full id is printed below it. */
+function shortClusterName(id: string | undefined): string | undefined {
+  const m = id && /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerService\/managedClusters\/([^/]+)$/i.exec(id);
+  return m ? `${m[1]}/${m[2]}` : id;
+}
+
+/** Written when a run fails: what happened and what to do, with the same redaction as the log. */
+export function failureMarkdown(computeName: string, message: string): string {
+  return [`### AKS compute \`${computeName}\`: failed`, '', '```text', message, '```', ''].join('\n');
+}
+
+const cell = (value: string | undefined) => (value ? value.replace(/\|/g, '\\|') : '—');
+
+function certificateCell(compute: ObservedCompute | undefined, now: Date): string {
+  if (!compute?.tlsExpiresOn) return compute?.tls.status === 'Auto' ? 'Azure-managed' : '—';
+  const days = Math.floor((Date.parse(compute.tlsExpiresOn) - now.getTime()) / 86_400_000);
+  const badge = days < EXPIRY_WARNING_DAYS ? ` ⚠️ expires in ${days} days` : '';
+  return `expires ${compute.tlsExpiresOn.slice(0, 10)}${badge}`;
+}
+
+export function summaryMarkdown(report: RunReport, now = new Date()): string {
+  const { before, after, plan, desired } = report;
+  const name = desired.target.computeName;
+  const rows: Array<[string, (c: ObservedCompute | undefined) => string | undefined]> = [
+    ['Cluster', (c) => shortClusterName(c?.clusterId)],
+    ['Provisioning state', (c) => c?.provisioningState],
+    ['Purpose', (c) => c?.purpose],
+    ['Load balancer', (c) => c && `${c.loadBalancerType ?? 'PublicIp'}${c.loadBalancerSubnet ? ` (${c.loadBalancerSubnet})` : ''}`],
+    ['TLS', (c) => c && `${c.tls.status}${c.tls.cname ? ` (${c.tls.cname})` : ''}${c.tls.leafDomainLabel ? ` (label ${c.tls.leafDomainLabel})` : ''}`],
+    ['Certificate', (c) => (c ? certificateCell(c, now) : undefined)],
+    ['Endpoint', (c) => endpointOf(c)],
+  ];
+  const afterShown = report.result === 'planned' ? undefined : after;
+  const lines = [
+    `### AKS compute \`${name}\`: ${report.result}`,
+    '',
+    `Workspace \`${desired.target.workspaceName}\` (resource group \`${desired.target.resourceGroup}\`), operation \`${desired.operation}\`${desired.dryRun ? ' (dry run)' : ''}.`,
+    '',
+    '| | Before | After |',
+    '|---|---|---|',
+    ...rows.map(([label, get]) => `| ${label} | ${cell(get(before))} | ${cell(report.result === 'planned' ? '(unchanged: dry run)' : get(afterShown))} |`),
+    '',
+    report.result === 'planned'
+      ? `**Planned action:** ${plan.action} — not performed (dry run).`
+      : `**Action:** ${plan.action}${report.steps.length ? ` — ${report.steps.map((s) => `${s.step} ${formatDuration(s.durationMs)}`).join(', ')}` : ''}; total ${formatDuration(report.durationMs)}.`,
+  ];
+  const clusterId = after?.clusterId ?? before?.clusterId ?? plan.attach?.clusterId;
+  if (clusterId) lines.push('', `Cluster id: \`${clusterId}\``);
+  if (plan.reasons.length) lines.push('', '**Why:**', ...plan.reasons.map((r) => `- ${cell(r)}`));
+  if (plan.consequences.length) lines.push('', '**Consequences:**', ...plan.consequences.map((c) => `- ${c}`));
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,155 @@
+/**
+ * Scans what a run made visible (stdout, stderr, step outputs, the summary, error text) for secret
+ * bytes: the secrets the test gave (client secret, TLS key lines, certificate private parts), every
+ * token the emulator issued or was shown (access tokens, OIDC ID tokens, client assertions, bearer
+ * headers, kubeconfig tokens), signed query parameters of operation URLs, and the generic shapes of
+ * secrets (JWTs, PEM private keys, `sig=` values). Lines by which the CI system learns its masks
+ * (`::add-mask::`, `##vso[task.setsecret]`) never reach a log and are not scanned.
+ *
+ * Every scan adds to a per-process tally (runs scanned, secret bytes found); with
+ * SECRET_SCAN_TALLY_FILE set, one JSON line per scan is appended there.
+ */
+import { appendFileSync } from 'node:fs';
+import type { Emulator } from '../emulator';
+import { DEMO } from './demo-world';
+
+export interface Finding {
+  /** Which secret (label given when it was added), or which shape. */
+  secret: string;
+  /** Where it was seen: stdout, stderr, output:<name>, summary, … */
+  where: string;
+  occurrences: number;
+  bytes: number;
+  /** A few characters around the first hit, with the secret itself replaced, to locate it. */
+  context: string;
+}
+
+/** Parts of a run to scan; strings or string maps (outputs). */
+export type Visible = Record<string, string | Record<string, string> | undefined>;
+
+const MASK_COMMAND = /^(::add-mask::|##vso\[task\.setsecret\])/;
+const JWT = /eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g;
+const PRIVATE_KEY_HEADER = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g;
+/** A signed-URL parameter with a value (redacted forms like sig=[redacted] or sig=*** are fine). */
+const SIGNED_PARAMETER = /[?&](?:sig|skoid|sktid|ske|sks|skv|signature)=(?!\[redacted\]|\*\*\*)([^&\s"'<>]+)/gi;
+/** The shortest secret part worth looking for (shorter lines are PEM padding, not secret). */
+const MIN_PART = 12;
+
+const tally = { runs: 0, findings: 0, bytes: 0 };
+
+/** Runs scanned and secret bytes found so far in this process. */
+export function secretScanTally(): Readonly<typeof tally> {
+  return { ...tally };
+}
+
+export class SecretScanner {
+  private readonly parts = new Map<string, string>();
+
+  /** A secret value (whole) — and, when it spans lines, each line of it. */
+  add(label: string, value: string | undefined): this {
+    if (!value) return this;
+    const trimmed = value.trim();
+    if (trimmed.length >= 4) this.parts.set(trimmed, label);
+    if (trimmed.includes('\n')) {
+      for (const line of trimmed.split(/\r?\n/)) {
+        const l = line.trim();
+        if (l.length >= MIN_PART && !/^-----(BEGIN|END) /.test(l)) this.parts.set(l, `${label} (line)`);
+      }
+    }
+    return this;
+  }
+
+  /** The private part of a PEM (key, or a bundle holding a key): every base64 line of its private-key blocks. */
+  addPem(label: string, pem: string | undefined): this {
+    if (!pem) return this;
+    for (const block of pem.matchAll(/-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----([\s\S]*?)-----END \1-----/g)) {
+      this.add(label, block[0]);
+    }
+    return this;
+  }
+
+  /** The demo world's fixed secrets. */
+  addDemoSecrets(): this {
+    return this.add('client secret', DEMO.clientSecret)
+      .add('GitHub ID-token request token', DEMO.githubRequestToken)
+      .add('Azure DevOps job access token', DEMO.adoSystemAccessToken);
+  }
+
+  /**
+   * Everything secret the emulator handed out or was shown: access tokens (token endpoint and
+   * managed identity answers), OIDC ID tokens (GitHub, Azure DevOps), client assertions and
+   * client secrets sent to the token endpoint, bearer headers, kubeconfig tokens, TLS keys the
+   * computes hold (custom and Azure-generated), and signed query parameters of any URL.
+   */
+  addEmulator(emulator: Emulator): this {
+    for (const e of emulator.traffic.all()) {
+      const res = (e.responseBody ?? {}) as Record<string, unknown>;
+      const req = (typeof e.requestBody === 'object' && e.requestBody ? e.requestBody : {}) as Record<string, unknown>;
+      for (const [field, label] of [['access_token', 'access token'], ['value', 'OIDC ID token'], ['oidcToken', 'OIDC ID token'], ['refresh_token', 'refresh token']] as const) {
+        if (typeof res[field] === 'string' && (e.kind === 'token' || e.kind === 'msi' || e.kind === 'oidc')) this.add(label, res[field] as string);
+      }
+      if (typeof req.client_assertion === 'string') this.add('client assertion', req.client_assertion);
+      if (typeof req.client_secret === 'string') this.add('client secret (as sent)', req.client_secret);
+      const auth = e.requestHeaders.authorization;
+      const bearer = auth ? /^Bearer\s+(\S+)/i.exec(auth)?.[1] : undefined;
+      if (bearer) this.add('bearer token', bearer);
+      for (const [k, v] of Object.entries(e.query)) {
+        if (/^(sig|signature|skoid|sktid|ske|sks|skv|token)$/i.test(k) && v.length >= 6) this.add(`signed URL parameter ${k}`, v);
+      }
+      const sslKey = ((req.properties as Record<string, unknown> | undefined)?.properties as Record<string, unknown> | undefined)?.sslConfiguration as Record<string, unknown> | undefined;
+      if (typeof sslKey?.key === 'string') this.addPem('TLS key (as sent)', sslKey.key);
+    }
+    const snap = emulator.state.snapshot();
+    for (const c of snap.managedClusters) this.add('kubeconfig user token', c.userToken).add('kubeconfig admin token', c.adminToken);
+    for (const c of snap.computes) this.addPem(`TLS key of compute ${c.name}`, c.tls?.keyPem);
+    return this;
+  }
+
+  get size(): number {
+    return this.parts.size;
+  }
+
+  /** Finds every known secret part and every secret shape in the visible text of a run. */
+  scan(visible: Visible): Finding[] {
+    const findings: Finding[] = [];
+    for (const [where, text] of flatten(visible)) {
+      const shown = text.split(/\r?\n/).filter((l) => !MASK_COMMAND.test(l)).join('\n');
+      for (const [part, label] of this.parts) {
+        const occurrences = shown.split(part).length - 1;
+        if (occurrences > 0) findings.push({ secret: label, where, occurrences, bytes: occurrences * part.length, context: around(shown, shown.indexOf(part), part.length) });
+      }
+      for (const [re, label] of [[JWT, 'JWT-shaped token'], [PRIVATE_KEY_HEADER, 'PEM private key header'], [SIGNED_PARAMETER, 'signed URL parameter']] as const) {
+        const hits = [...shown.matchAll(re)];
+        if (hits.length > 0) {
+          findings.push({ secret: label, where, occurrences: hits.length, bytes: hits.reduce((n, m) => n + m[0].length, 0), context: around(shown, hits[0].index ?? 0, hits[0][0].length) });
+        }
+      }
+    }
+    tally.runs += 1;
+    tally.findings += findings.length;
+    tally.bytes += findings.reduce((n, f) => n + f.bytes, 0);
+    if (process.env.SECRET_SCAN_TALLY_FILE) {
+      appendFileSync(process.env.SECRET_SCAN_TALLY_FILE, JSON.stringify({ file: expect.getState().testPath, test: expect.getState().currentTestName, parts: this.parts.size, findings: findings.length, bytes: findings.reduce((n, f) => n + f.bytes, 0) }) + '\n');
+    }
+    return findings;
+  }
+}
+
+/** The visible parts of a spawned run (GitHub ActionRun or Azure DevOps TaskRun). */
+export function visibleOf(run: { stdout: string; stderr: string; outputs?: Record<string, string>; summary?: string; errors?: string[] }): Visible {
+  return { stdout: run.stdout, stderr: run.stderr, outputs: run.outputs, summary: run.summary, errors: run.errors?.join('\n') };
+}
+
+function flatten(visible: Visible): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const [where, value] of Object.entries(visible)) {
+    if (value === undefined) continue;
+    if (typeof value === 'string') out.push([where, value]);
+    else for (const [k, v] of Object.entries(value)) out.push([`${where}:${k}`, v]);
+  }
+  return out;
+}
+
+function around(text: string, index: number, length: number): string {
+  return `${text.slice(Math.max(0, index - 40), index)}<SECRET ${length} chars>${text.slice(index + length, index + length + 40)}`.replace(/\s+/g, ' ');
+}
