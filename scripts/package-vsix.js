@@ -36,10 +36,12 @@ const task = readJson('task.json');
 const taskContribution = (manifest.contributions || []).find((c) => c.type === 'ms.vss-distributed-task.task');
 if (!taskContribution) fail('vss-extension.json has no ms.vss-distributed-task.task contribution');
 const taskFolder = taskContribution.properties.name;
-if (taskFolder !== task.name) fail(`the contribution's task folder '${taskFolder}' should be task.json's name '${task.name}'`);
+if (taskFolder !== task.name)
+  fail(`the contribution's task folder '${taskFolder}' should be task.json's name '${task.name}'`);
 
 const targets = [...new Set(Object.values(task.execution || {}).map((h) => h.target))];
-if (targets.length !== 1) fail(`task.json's execution handlers should all name one bundle, found: ${targets.join(', ')}`);
+if (targets.length !== 1)
+  fail(`task.json's execution handlers should all name one bundle, found: ${targets.join(', ')}`);
 const target = targets[0];
 if (!fs.existsSync(path.join(root, target))) fail(`${target} is missing: run npm run build first`);
 const bundleDir = path.dirname(target); // dist/ado
@@ -58,14 +60,25 @@ try {
   const tfxPackage = require.resolve('tfx-cli/package.json', { paths: [root] });
   const tfx = path.join(path.dirname(tfxPackage), require(tfxPackage).bin.tfx);
   const args = [
-    tfx, 'extension', 'create',
-    '--root', stage,
-    '--manifests', 'vss-extension.json',
-    '--output-path', outDir,
-    '--no-prompt', '--no-color', '--json',
+    tfx,
+    'extension',
+    'create',
+    '--root',
+    stage,
+    '--manifests',
+    'vss-extension.json',
+    '--output-path',
+    outDir,
+    '--no-prompt',
+    '--no-color',
+    '--json',
     ...process.argv.slice(2),
   ];
-  const stdout = execFileSync(process.execPath, args, { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const stdout = execFileSync(process.execPath, args, {
+    cwd: stage,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let result;
   try {
     result = JSON.parse(stdout.slice(stdout.indexOf('{')));

@@ -18,7 +18,8 @@ export const DEMO = {
   adoSubject: 'sc://emulator-org/emulator-project/demo-connection',
   clusters: {
     prod: '/subscriptions/00000000-0000-4000-8000-00000000d3e0/resourceGroups/demo-rg/providers/Microsoft.ContainerService/managedClusters/aks-prod',
-    small: '/subscriptions/00000000-0000-4000-8000-00000000d3e0/resourceGroups/demo-rg/providers/Microsoft.ContainerService/managedClusters/aks-small',
+    small:
+      '/subscriptions/00000000-0000-4000-8000-00000000d3e0/resourceGroups/demo-rg/providers/Microsoft.ContainerService/managedClusters/aks-small',
   },
 } as const;
 
@@ -39,7 +40,12 @@ export function demoSeed(): EmulatorSeed {
       },
     ],
     workspaces: [
-      { subscriptionId: DEMO.subscriptionId, resourceGroup: DEMO.resourceGroup, name: DEMO.workspaceName, location: DEMO.location },
+      {
+        subscriptionId: DEMO.subscriptionId,
+        resourceGroup: DEMO.resourceGroup,
+        name: DEMO.workspaceName,
+        location: DEMO.location,
+      },
     ],
     managedClusters: [
       {
@@ -68,7 +74,6 @@ export function demoSeed(): EmulatorSeed {
     },
   };
 }
-
 
 /** GitHub inputs for a service principal with a secret, the emulator as a custom cloud. */
 export function githubInputs(emulator: { url: string }, extra: Record<string, string> = {}): Record<string, string> {
@@ -111,7 +116,12 @@ export function seedAttachedCompute(emulator: Emulator, options: AttachedCompute
       resourceId: options.clusterId ?? DEMO.clusters.prod,
       provisioningState: options.provisioningState ?? 'Succeeded',
       isAttachedCompute: true,
-      properties: { clusterPurpose: 'FastProd', loadBalancerType: 'PublicIp', sslConfiguration: { status: 'Disabled' }, ...options.aks },
+      properties: {
+        clusterPurpose: 'FastProd',
+        loadBalancerType: 'PublicIp',
+        sslConfiguration: { status: 'Disabled' },
+        ...options.aks,
+      },
     },
     tls: options.tls,
   });

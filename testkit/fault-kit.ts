@@ -12,7 +12,6 @@ import { githubInputs, startWorld } from './world';
 import { seedAttachedCompute } from './demo-world';
 import { LIFECYCLE_OPERATIONS, refereeEachTest } from './referee';
 
-
 /** Per-request timeout the fault tests give the product (AKS_AML_REQUEST_TIMEOUT_MS). */
 export const TEST_REQUEST_TIMEOUT_MS = 2_000;
 
@@ -25,7 +24,12 @@ export function computeOf(emulator: Emulator, name = 'aks-prod') {
 }
 
 /** Seeds compute `name` bound to `clusterId` in the given provisioning state (settings as an attach by this product would leave them). */
-export function seedCompute(emulator: Emulator, state = 'Succeeded', name = 'aks-prod', clusterId: string = DEMO.clusters.prod): void {
+export function seedCompute(
+  emulator: Emulator,
+  state = 'Succeeded',
+  name = 'aks-prod',
+  clusterId: string = DEMO.clusters.prod,
+): void {
   seedAttachedCompute(emulator, { name, clusterId, provisioningState: state });
 }
 
@@ -82,7 +86,9 @@ function runBundle(emulator: Emulator, options: RunOptions): Promise<ActionRun> 
 
 /** PUT/PATCH/DELETE sent to ARM (listKeys and credential POSTs only read). */
 export function mutating(entries: TrafficEntry[]): TrafficEntry[] {
-  return entries.filter((e) => e.kind === 'arm' && ['PUT', 'PATCH', 'DELETE', 'POST'].includes(e.method) && !/\/list/i.test(e.path));
+  return entries.filter(
+    (e) => e.kind === 'arm' && ['PUT', 'PATCH', 'DELETE', 'POST'].includes(e.method) && !/\/list/i.test(e.path),
+  );
 }
 
 const at = (e: TrafficEntry) => Date.parse(e.time);
@@ -118,14 +124,24 @@ export function retryAfterViolations(entries: TrafficEntry[], inFlightMs = 100):
     for (const f of entries) {
       if (f.seq <= e.seq || family(f) !== family(e)) continue;
       const after = at(f) - at(e);
-      if (after > inFlightMs && after < window) violations.push({ throttled: `${e.method} ${e.path} ${e.status}`, windowMs: window, sent: `${f.method} ${f.path}`, afterMs: after });
+      if (after > inFlightMs && after < window)
+        violations.push({
+          throttled: `${e.method} ${e.path} ${e.status}`,
+          windowMs: window,
+          sent: `${f.method} ${f.path}`,
+          afterMs: after,
+        });
     }
   }
   return violations;
 }
 
 /** Resolves once the emulator has recorded an entry matching `predicate` (polls every 20 ms). */
-export async function when(emulator: Emulator, predicate: (e: TrafficEntry) => boolean, timeoutMs = 60_000): Promise<TrafficEntry> {
+export async function when(
+  emulator: Emulator,
+  predicate: (e: TrafficEntry) => boolean,
+  timeoutMs = 60_000,
+): Promise<TrafficEntry> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const hit = emulator.traffic.all().find(predicate);
@@ -151,5 +167,8 @@ export function errorsOf(r: ActionRun): string {
 
 /** The hooks of a fault file: each test's runs scanned for secret bytes, its traffic refereed, its emulator stopped. */
 export function scanAndRefereeEachTest(current: () => Emulator | undefined): void {
-  refereeEachTest(current, { expectOperations: LIFECYCLE_OPERATIONS, beforeStop: (emulator) => void expectEveryRunClean(emulator) });
+  refereeEachTest(current, {
+    expectOperations: LIFECYCLE_OPERATIONS,
+    beforeStop: (emulator) => void expectEveryRunClean(emulator),
+  });
 }

@@ -13,7 +13,14 @@ export function reader(values: Partial<Record<InputName, string>>): InputReader 
 }
 
 export function baseInputs(extra: Partial<Record<InputName, string>> = {}): Partial<Record<InputName, string>> {
-  return { 'subscription-id': SUB, 'resource-group': 'ml-rg', 'workspace-name': 'ml-ws', 'compute-name': 'aks-prod', 'aks-resource-id': CLUSTER_ID, ...extra };
+  return {
+    'subscription-id': SUB,
+    'resource-group': 'ml-rg',
+    'workspace-name': 'ml-ws',
+    'compute-name': 'aks-prod',
+    'aks-resource-id': CLUSTER_ID,
+    ...extra,
+  };
 }
 
 export const COMPUTE_ID = `/subscriptions/${SUB}/resourceGroups/ml-rg/providers/Microsoft.MachineLearningServices/workspaces/ml-ws/computes/aks-prod`;

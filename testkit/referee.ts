@@ -8,7 +8,13 @@ import { validateTrafficWithOav } from '../emulator/tools/oav';
 import type { TrafficEntry } from '../emulator/server/traffic';
 
 /** The Azure ML operations of an attach → unchanged → refresh → detach lifecycle. */
-export const LIFECYCLE_OPERATIONS = ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Compute_List', 'Workspaces_Get'];
+export const LIFECYCLE_OPERATIONS = [
+  'Compute_CreateOrUpdate',
+  'Compute_Delete',
+  'Compute_Get',
+  'Compute_List',
+  'Workspaces_Get',
+];
 
 export class Referee {
   private readonly entries: TrafficEntry[] = [];

@@ -67,7 +67,13 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   };
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const started = Date.now();
-  const { exitCode, stdout, stderr } = await spawnBundle({ bundle: GITHUB_BUNDLE, env, nodePath: options.nodePath, onSpawn: options.onSpawn, timeoutMs: options.timeoutMs });
+  const { exitCode, stdout, stderr } = await spawnBundle({
+    bundle: GITHUB_BUNDLE,
+    env,
+    nodePath: options.nodePath,
+    onSpawn: options.onSpawn,
+    timeoutMs: options.timeoutMs,
+  });
   return {
     exitCode,
     stdout,

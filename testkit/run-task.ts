@@ -30,7 +30,11 @@ export const certificate: IssuedCertificate = selfSigned({ commonName: 'aks-aml-
 /** The demo world plus a principal that signs in with a certificate. */
 export function adoSeed(): EmulatorSeed {
   const s = demoSeed();
-  s.tenants![0].principals.push({ clientId: CERT_CLIENT_ID, displayName: 'cert-deployer', certificates: [certificate.certPem] });
+  s.tenants![0].principals.push({
+    clientId: CERT_CLIENT_ID,
+    displayName: 'cert-deployer',
+    certificates: [certificate.certPem],
+  });
   return s;
 }
 
@@ -56,15 +60,33 @@ export interface TaskRun {
 export type Scheme = 'secret' | 'certificate' | 'wif' | 'managed-identity';
 
 /** The service connection as the agent exposes it, for each authentication scheme. */
-export function connectionEnv(emulator: Emulator, scheme: Scheme, overrides: { clientSecret?: string } = {}): Record<string, string> {
+export function connectionEnv(
+  emulator: Emulator,
+  scheme: Scheme,
+  overrides: { clientSecret?: string } = {},
+): Record<string, string> {
   const id = scheme === 'wif' ? CONNECTION.wif : CONNECTION.other;
   const parameters: Record<string, string> = { tenantid: DEMO.tenantId };
   let schemeName = 'ServicePrincipal';
-  if (scheme === 'secret') Object.assign(parameters, { serviceprincipalid: DEMO.clientId, authenticationType: 'spnKey', serviceprincipalkey: overrides.clientSecret ?? DEMO.clientSecret });
-  if (scheme === 'certificate') Object.assign(parameters, { serviceprincipalid: CERT_CLIENT_ID, authenticationType: 'spnCertificate', servicePrincipalCertificate: `${certificate.certPem}${certificate.keyPem}` });
+  if (scheme === 'secret')
+    Object.assign(parameters, {
+      serviceprincipalid: DEMO.clientId,
+      authenticationType: 'spnKey',
+      serviceprincipalkey: overrides.clientSecret ?? DEMO.clientSecret,
+    });
+  if (scheme === 'certificate')
+    Object.assign(parameters, {
+      serviceprincipalid: CERT_CLIENT_ID,
+      authenticationType: 'spnCertificate',
+      servicePrincipalCertificate: `${certificate.certPem}${certificate.keyPem}`,
+    });
   if (scheme === 'wif') {
     schemeName = 'WorkloadIdentityFederation';
-    Object.assign(parameters, { serviceprincipalid: DEMO.clientId, workloadIdentityFederationIssuer: emulator.oidcIssuers.azureDevOps, workloadIdentityFederationSubject: DEMO.adoSubject });
+    Object.assign(parameters, {
+      serviceprincipalid: DEMO.clientId,
+      workloadIdentityFederationIssuer: emulator.oidcIssuers.azureDevOps,
+      workloadIdentityFederationSubject: DEMO.adoSubject,
+    });
   }
   if (scheme === 'managed-identity') schemeName = 'ManagedServiceIdentity';
   const data: Record<string, string> = {
@@ -91,7 +113,17 @@ export function connectionEnv(emulator: Emulator, scheme: Scheme, overrides: { c
   return env;
 }
 
-export async function runTask(emulator: Emulator, inputs: Record<string, string>, options: { scheme?: Scheme; env?: Record<string, string>; clientSecret?: string; nodePath?: string; onSpawn?: (child: import('node:child_process').ChildProcess) => void } = {}): Promise<TaskRun> {
+export async function runTask(
+  emulator: Emulator,
+  inputs: Record<string, string>,
+  options: {
+    scheme?: Scheme;
+    env?: Record<string, string>;
+    clientSecret?: string;
+    nodePath?: string;
+    onSpawn?: (child: import('node:child_process').ChildProcess) => void;
+  } = {},
+): Promise<TaskRun> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ado-task-'));
   const agentTemp = path.join(work, '_temp');
   const sources = path.join(work, 's');
@@ -123,13 +155,21 @@ export async function runTask(emulator: Emulator, inputs: Record<string, string>
   }
   Object.assign(env, options.env);
 
-  const { exitCode, stdout, stderr } = await spawnBundle({ bundle: ADO_BUNDLE, cwd: sources, env, nodePath: options.nodePath, onSpawn: options.onSpawn });
+  const { exitCode, stdout, stderr } = await spawnBundle({
+    bundle: ADO_BUNDLE,
+    cwd: sources,
+    env,
+    nodePath: options.nodePath,
+    onSpawn: options.onSpawn,
+  });
   const commands = stdout
     .split(/\r?\n/)
     .filter((l) => l.startsWith('##vso['))
     .map((l) => commandFromString(l) as unknown as Command);
   const outputs: Record<string, string> = {};
-  for (const c of commands) if (c.command === 'task.setvariable' && c.properties.isOutput === 'true') outputs[c.properties.variable] = c.message;
+  for (const c of commands)
+    if (c.command === 'task.setvariable' && c.properties.isOutput === 'true')
+      outputs[c.properties.variable] = c.message;
   const summaryPath = commands.find((c) => c.command === 'task.uploadsummary')?.message;
   const run: TaskRun = {
     exitCode,
@@ -145,4 +185,3 @@ export async function runTask(emulator: Emulator, inputs: Record<string, string>
   fs.rmSync(work, { recursive: true, force: true });
   return run;
 }
-

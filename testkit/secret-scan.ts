@@ -85,8 +85,14 @@ export class SecretScanner {
     for (const e of emulator.traffic.all()) {
       const res = (e.responseBody ?? {}) as Record<string, unknown>;
       const req = (typeof e.requestBody === 'object' && e.requestBody ? e.requestBody : {}) as Record<string, unknown>;
-      for (const [field, label] of [['access_token', 'access token'], ['value', 'OIDC ID token'], ['oidcToken', 'OIDC ID token'], ['refresh_token', 'refresh token']] as const) {
-        if (typeof res[field] === 'string' && (e.kind === 'token' || e.kind === 'msi' || e.kind === 'oidc')) this.add(label, res[field] as string);
+      for (const [field, label] of [
+        ['access_token', 'access token'],
+        ['value', 'OIDC ID token'],
+        ['oidcToken', 'OIDC ID token'],
+        ['refresh_token', 'refresh token'],
+      ] as const) {
+        if (typeof res[field] === 'string' && (e.kind === 'token' || e.kind === 'msi' || e.kind === 'oidc'))
+          this.add(label, res[field] as string);
       }
       if (typeof req.client_assertion === 'string') this.add('client assertion', req.client_assertion);
       if (typeof req.client_secret === 'string') this.add('client secret (as sent)', req.client_secret);
@@ -94,13 +100,17 @@ export class SecretScanner {
       const bearer = auth ? /^Bearer\s+(\S+)/i.exec(auth)?.[1] : undefined;
       if (bearer) this.add('bearer token', bearer);
       for (const [k, v] of Object.entries(e.query)) {
-        if (/^(sig|signature|skoid|sktid|ske|sks|skv|token)$/i.test(k) && v.length >= 6) this.add(`signed URL parameter ${k}`, v);
+        if (/^(sig|signature|skoid|sktid|ske|sks|skv|token)$/i.test(k) && v.length >= 6)
+          this.add(`signed URL parameter ${k}`, v);
       }
-      const sslKey = ((req.properties as Record<string, unknown> | undefined)?.properties as Record<string, unknown> | undefined)?.sslConfiguration as Record<string, unknown> | undefined;
+      const sslKey = (
+        (req.properties as Record<string, unknown> | undefined)?.properties as Record<string, unknown> | undefined
+      )?.sslConfiguration as Record<string, unknown> | undefined;
       if (typeof sslKey?.key === 'string') this.addPem('TLS key (as sent)', sslKey.key);
     }
     const snap = emulator.state.snapshot();
-    for (const c of snap.managedClusters) this.add('kubeconfig user token', c.userToken).add('kubeconfig admin token', c.adminToken);
+    for (const c of snap.managedClusters)
+      this.add('kubeconfig user token', c.userToken).add('kubeconfig admin token', c.adminToken);
     for (const c of snap.computes) this.addPem(`TLS key of compute ${c.name}`, c.tls?.keyPem);
     return this;
   }
@@ -113,15 +123,35 @@ export class SecretScanner {
   scan(visible: Visible): Finding[] {
     const findings: Finding[] = [];
     for (const [where, text] of flatten(visible)) {
-      const shown = text.split(/\r?\n/).filter((l) => !MASK_COMMAND.test(l)).join('\n');
+      const shown = text
+        .split(/\r?\n/)
+        .filter((l) => !MASK_COMMAND.test(l))
+        .join('\n');
       for (const [part, label] of this.parts) {
         const occurrences = shown.split(part).length - 1;
-        if (occurrences > 0) findings.push({ secret: label, where, occurrences, bytes: occurrences * part.length, context: around(shown, shown.indexOf(part), part.length) });
+        if (occurrences > 0)
+          findings.push({
+            secret: label,
+            where,
+            occurrences,
+            bytes: occurrences * part.length,
+            context: around(shown, shown.indexOf(part), part.length),
+          });
       }
-      for (const [re, label] of [[JWT, 'JWT-shaped token'], [PRIVATE_KEY_HEADER, 'PEM private key header'], [SIGNED_PARAMETER, 'signed URL parameter']] as const) {
+      for (const [re, label] of [
+        [JWT, 'JWT-shaped token'],
+        [PRIVATE_KEY_HEADER, 'PEM private key header'],
+        [SIGNED_PARAMETER, 'signed URL parameter'],
+      ] as const) {
         const hits = [...shown.matchAll(re)];
         if (hits.length > 0) {
-          findings.push({ secret: label, where, occurrences: hits.length, bytes: hits.reduce((n, m) => n + m[0].length, 0), context: around(shown, hits[0].index ?? 0, hits[0][0].length) });
+          findings.push({
+            secret: label,
+            where,
+            occurrences: hits.length,
+            bytes: hits.reduce((n, m) => n + m[0].length, 0),
+            context: around(shown, hits[0].index ?? 0, hits[0][0].length),
+          });
         }
       }
     }
@@ -129,15 +159,36 @@ export class SecretScanner {
     tally.findings += findings.length;
     tally.bytes += findings.reduce((n, f) => n + f.bytes, 0);
     if (process.env.SECRET_SCAN_TALLY_FILE) {
-      appendFileSync(process.env.SECRET_SCAN_TALLY_FILE, JSON.stringify({ file: expect.getState().testPath, test: expect.getState().currentTestName, parts: this.parts.size, findings: findings.length, bytes: findings.reduce((n, f) => n + f.bytes, 0) }) + '\n');
+      appendFileSync(
+        process.env.SECRET_SCAN_TALLY_FILE,
+        JSON.stringify({
+          file: expect.getState().testPath,
+          test: expect.getState().currentTestName,
+          parts: this.parts.size,
+          findings: findings.length,
+          bytes: findings.reduce((n, f) => n + f.bytes, 0),
+        }) + '\n',
+      );
     }
     return findings;
   }
 }
 
 /** The visible parts of a spawned run (GitHub ActionRun or Azure DevOps TaskRun). */
-export function visibleOf(run: { stdout: string; stderr: string; outputs?: Record<string, string>; summary?: string; errors?: string[] }): Visible {
-  return { stdout: run.stdout, stderr: run.stderr, outputs: run.outputs, summary: run.summary, errors: run.errors?.join('\n') };
+export function visibleOf(run: {
+  stdout: string;
+  stderr: string;
+  outputs?: Record<string, string>;
+  summary?: string;
+  errors?: string[];
+}): Visible {
+  return {
+    stdout: run.stdout,
+    stderr: run.stderr,
+    outputs: run.outputs,
+    summary: run.summary,
+    errors: run.errors?.join('\n'),
+  };
 }
 
 function flatten(visible: Visible): Array<[string, string]> {
@@ -151,5 +202,8 @@ function flatten(visible: Visible): Array<[string, string]> {
 }
 
 function around(text: string, index: number, length: number): string {
-  return `${text.slice(Math.max(0, index - 40), index)}<SECRET ${length} chars>${text.slice(index + length, index + length + 40)}`.replace(/\s+/g, ' ');
+  return `${text.slice(Math.max(0, index - 40), index)}<SECRET ${length} chars>${text.slice(index + length, index + length + 40)}`.replace(
+    /\s+/g,
+    ' ',
+  );
 }

@@ -27,7 +27,8 @@ export async function startSigningProxy(emulator: Emulator): Promise<SigningProx
   let url = '';
   const target = new URL(emulator.url);
   // Both directions, plain and URL-encoded (form bodies carry scope=<arm endpoint>/.default).
-  const swap = (text: string, from: string, to: string) => text.split(from).join(to).split(encodeURIComponent(from)).join(encodeURIComponent(to));
+  const swap = (text: string, from: string, to: string) =>
+    text.split(from).join(to).split(encodeURIComponent(from)).join(encodeURIComponent(to));
 
   const server = https.createServer({ cert: cert.chainPem, key: cert.keyPem }, (req, res) => {
     const chunks: Buffer[] = [];
@@ -35,10 +36,19 @@ export async function startSigningProxy(emulator: Emulator): Promise<SigningProx
     req.on('end', () => {
       const body = swap(Buffer.concat(chunks).toString('utf8'), url, emulator.url);
       const headers: Record<string, string | string[]> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && k !== 'host' && k !== 'content-length') headers[k] = typeof v === 'string' ? swap(v, url, emulator.url) : v;
+      for (const [k, v] of Object.entries(req.headers))
+        if (v !== undefined && k !== 'host' && k !== 'content-length')
+          headers[k] = typeof v === 'string' ? swap(v, url, emulator.url) : v;
       headers['content-length'] = String(Buffer.byteLength(body));
       const upstream = https.request(
-        { host: target.hostname, port: target.port, path: swap(req.url ?? '/', url, emulator.url), method: req.method, headers, ca: emulator.caCertPem },
+        {
+          host: target.hostname,
+          port: target.port,
+          path: swap(req.url ?? '/', url, emulator.url),
+          method: req.method,
+          headers,
+          ca: emulator.caCertPem,
+        },
         (answer) => {
           const parts: Buffer[] = [];
           answer.on('data', (c: Buffer) => parts.push(c));
@@ -46,7 +56,14 @@ export async function startSigningProxy(emulator: Emulator): Promise<SigningProx
             const text = swap(Buffer.concat(parts).toString('utf8'), emulator.url, url);
             const out: Record<string, string | string[]> = {};
             for (const [k, v] of Object.entries(answer.headers)) {
-              if (v === undefined || k === 'content-length' || k === 'transfer-encoding' || k === 'connection' || k === 'keep-alive') continue;
+              if (
+                v === undefined ||
+                k === 'content-length' ||
+                k === 'transfer-encoding' ||
+                k === 'connection' ||
+                k === 'keep-alive'
+              )
+                continue;
               out[k] = typeof v === 'string' ? swap(v, emulator.url, url) : v;
               if (SIGNED_HEADERS.includes(k) && typeof out[k] === 'string') out[k] = sign(out[k] as string, signatures);
             }

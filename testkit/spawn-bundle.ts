@@ -21,7 +21,11 @@ export interface SpawnBundleOptions {
 
 export function spawnBundle(options: SpawnBundleOptions): Promise<BundleProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(options.nodePath ?? process.execPath, [options.bundle], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(options.nodePath ?? process.execPath, [options.bundle], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';

@@ -13,7 +13,11 @@ export interface VirtualClock extends Clock {
  * all pending promise continuations). Hours of polling run in milliseconds, with exact times.
  */
 export function createVirtualClock(startMs = 0): VirtualClock {
-  interface Sleeper { at: number; seq: number; wake: () => void }
+  interface Sleeper {
+    at: number;
+    seq: number;
+    wake: () => void;
+  }
   let now = startMs;
   let seq = 0;
   let scheduled = false;

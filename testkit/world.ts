@@ -11,14 +11,19 @@ export interface WorldOptions {
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<Emulator> {
-  return startEmulator({ seed: options.seed ?? demoSeed(), settings: { attachMs: 600, createMs: 900, detachMs: 400, retryAfterSeconds: null, ...options.settings } });
+  return startEmulator({
+    seed: options.seed ?? demoSeed(),
+    settings: { attachMs: 600, createMs: 900, detachMs: 400, retryAfterSeconds: null, ...options.settings },
+  });
 }
 
 /**
  * A fresh emulator for every test of the file, whose ARM traffic is kept for the oav referee;
  * after the last test the referee must find no error and see the expected operations pass.
  */
-export function emulatorPerTest(options: { seed?: () => EmulatorSeed; expectOperations?: string[] } = {}): () => Emulator {
+export function emulatorPerTest(
+  options: { seed?: () => EmulatorSeed; expectOperations?: string[] } = {},
+): () => Emulator {
   let emulator: Emulator | undefined;
   beforeEach(async () => {
     emulator = await startWorld({ seed: options.seed?.() });

@@ -7,7 +7,15 @@
  * agent reads them (a failed task may still exit 0: task.complete decides).
  */
 import type { Emulator } from '../../emulator';
-import { adoSeed, CERT_CLIENT_ID, certificate, CONNECTION, runTask, type Scheme, type TaskRun } from '../../testkit/run-task';
+import {
+  adoSeed,
+  CERT_CLIENT_ID,
+  certificate,
+  CONNECTION,
+  runTask,
+  type Scheme,
+  type TaskRun,
+} from '../../testkit/run-task';
 import { startWorld } from '../../testkit/world';
 import { DEMO } from '../../testkit/demo-world';
 
@@ -25,11 +33,21 @@ beforeEach(async () => {
 });
 afterEach(() => emulator.stop());
 
-const mutating = () => emulator.traffic.all().filter((e) => e.kind === 'arm' && ['PUT', 'DELETE', 'PATCH', 'POST'].includes(e.method) && !/\/list/i.test(e.path));
-const compute = (name = 'aks-prod') => emulator.state.getCompute(DEMO.subscriptionId, DEMO.resourceGroup, DEMO.workspaceName, name);
+const mutating = () =>
+  emulator.traffic
+    .all()
+    .filter(
+      (e) => e.kind === 'arm' && ['PUT', 'DELETE', 'PATCH', 'POST'].includes(e.method) && !/\/list/i.test(e.path),
+    );
+const compute = (name = 'aks-prod') =>
+  emulator.state.getCompute(DEMO.subscriptionId, DEMO.resourceGroup, DEMO.workspaceName, name);
 
 function expectSucceeded(run: TaskRun): void {
-  expect({ completed: run.completed, errors: run.errors, stderr: run.stderr }).toEqual({ completed: undefined, errors: [], stderr: '' });
+  expect({ completed: run.completed, errors: run.errors, stderr: run.stderr }).toEqual({
+    completed: undefined,
+    errors: [],
+    stderr: '',
+  });
   expect(run.exitCode).toBe(0);
 }
 
@@ -84,9 +102,13 @@ test('invalid inputs: one error per problem under its camelCase name, task faile
 });
 
 test('a service connection with an unsupported scheme fails on azureSubscription before any request', async () => {
-  const run = await runTask(emulator, baseInputs(), { env: { [`ENDPOINT_AUTH_SCHEME_${CONNECTION.other}`]: 'UsernamePassword' } });
+  const run = await runTask(emulator, baseInputs(), {
+    env: { [`ENDPOINT_AUTH_SCHEME_${CONNECTION.other}`]: 'UsernamePassword' },
+  });
   expect(run.completed).toBe('Failed');
-  expect(run.errors.join('\n')).toMatch(/azureSubscription: .*UsernamePassword.*WorkloadIdentityFederation, ServicePrincipal, ManagedServiceIdentity/);
+  expect(run.errors.join('\n')).toMatch(
+    /azureSubscription: .*UsernamePassword.*WorkloadIdentityFederation, ServicePrincipal, ManagedServiceIdentity/,
+  );
   expect(emulator.traffic.all()).toHaveLength(0);
 });
 
@@ -101,15 +123,26 @@ test('an Azure failure is reported with its code, message and the state left; th
 describe.each<[Scheme, () => void]>([
   ['secret', () => expect(emulator.tokenRequests(DEMO.clientId)).toBeGreaterThanOrEqual(1)],
   ['certificate', () => expect(emulator.tokenRequests(CERT_CLIENT_ID)).toBeGreaterThanOrEqual(1)],
-  ['wif', () => expect(emulator.traffic.all().filter((e) => e.kind === 'oidc' && e.method === 'POST').length).toBeGreaterThanOrEqual(1)],
-  ['managed-identity', () => expect(emulator.traffic.all().filter((e) => e.kind === 'msi').length).toBeGreaterThanOrEqual(1)],
+  [
+    'wif',
+    () =>
+      expect(
+        emulator.traffic.all().filter((e) => e.kind === 'oidc' && e.method === 'POST').length,
+      ).toBeGreaterThanOrEqual(1),
+  ],
+  [
+    'managed-identity',
+    () => expect(emulator.traffic.all().filter((e) => e.kind === 'msi').length).toBeGreaterThanOrEqual(1),
+  ],
 ])('service connection scheme %s', (scheme, authenticatedThisWay) => {
   test('authenticates end to end and attaches; the subscription comes from the connection', async () => {
     const run = await runTask(emulator, baseInputs(), { scheme });
     expectSucceeded(run);
     expect(run.outputs.result).toBe('attached');
     authenticatedThisWay();
-    expect(emulator.traffic.all().some((e) => e.kind === 'arm' && e.path.includes(`/subscriptions/${DEMO.subscriptionId}/`))).toBe(true);
+    expect(
+      emulator.traffic.all().some((e) => e.kind === 'arm' && e.path.includes(`/subscriptions/${DEMO.subscriptionId}/`)),
+    ).toBe(true);
   });
 });
 
@@ -124,16 +157,29 @@ test('workload identity federation asks the agent OIDC endpoint with the connect
 test('secret scan with SYSTEM_DEBUG=true: no secret, key line or token in stdout or stderr', async () => {
   const tlsCert = emulator.ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'] });
   const tls = { tls: 'custom', tlsCert: tlsCert.chainPem, tlsKey: tlsCert.keyPem, tlsCname: 'scoring.contoso.com' };
-  const keyLines = (pem: string) => pem.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('-----'));
+  const keyLines = (pem: string) =>
+    pem
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('-----'));
 
   const runs: [string, TaskRun, string[]][] = [];
   const secretRun = await runTask(emulator, baseInputs(tls), { env: { SYSTEM_DEBUG: 'true' } });
   runs.push(['secret', secretRun, [DEMO.clientSecret, ...keyLines(tlsCert.keyPem)]]);
-  const certRun = await runTask(emulator, baseInputs({ ...tls, operation: 'refresh' }), { scheme: 'certificate', env: { SYSTEM_DEBUG: 'true' } });
+  const certRun = await runTask(emulator, baseInputs({ ...tls, operation: 'refresh' }), {
+    scheme: 'certificate',
+    env: { SYSTEM_DEBUG: 'true' },
+  });
   runs.push(['certificate', certRun, [...keyLines(certificate.keyPem), ...keyLines(tlsCert.keyPem)]]);
-  const wifRun = await runTask(emulator, baseInputs({ operation: 'detach' }), { scheme: 'wif', env: { SYSTEM_DEBUG: 'true' } });
+  const wifRun = await runTask(emulator, baseInputs({ operation: 'detach' }), {
+    scheme: 'wif',
+    env: { SYSTEM_DEBUG: 'true' },
+  });
   runs.push(['wif', wifRun, [DEMO.adoSystemAccessToken]]);
-  const wrongSecret = await runTask(emulator, baseInputs(), { clientSecret: 'wrong-secret-value-123', env: { SYSTEM_DEBUG: 'true' } });
+  const wrongSecret = await runTask(emulator, baseInputs(), {
+    clientSecret: 'wrong-secret-value-123',
+    env: { SYSTEM_DEBUG: 'true' },
+  });
   runs.push(['wrong secret', wrongSecret, ['wrong-secret-value-123']]);
 
   expect(secretRun.outputs.result).toBe('attached');
@@ -146,10 +192,21 @@ test('secret scan with SYSTEM_DEBUG=true: no secret, key line or token in stdout
     // Debug output was on: task-lib's own debug lines are there.
     expect(run.stdout).toContain('##vso[task.debug]');
     // The agent consumes ##vso[task.setsecret] (it never reaches the log); everything else must be clean.
-    const visible = (run.stdout + '\n' + run.stderr).split(/\r?\n/).filter((l) => !l.startsWith('##vso[task.setsecret]')).join('\n');
+    const visible = (run.stdout + '\n' + run.stderr)
+      .split(/\r?\n/)
+      .filter((l) => !l.startsWith('##vso[task.setsecret]'))
+      .join('\n');
     for (const secret of secrets) {
-      expect({ run: name, secret: secret.slice(0, 6), masked: run.masked.includes(secret) }).toEqual({ run: name, secret: secret.slice(0, 6), masked: true });
-      expect({ run: name, secret: secret.slice(0, 6), leaked: visible.includes(secret) }).toEqual({ run: name, secret: secret.slice(0, 6), leaked: false });
+      expect({ run: name, secret: secret.slice(0, 6), masked: run.masked.includes(secret) }).toEqual({
+        run: name,
+        secret: secret.slice(0, 6),
+        masked: true,
+      });
+      expect({ run: name, secret: secret.slice(0, 6), leaked: visible.includes(secret) }).toEqual({
+        run: name,
+        secret: secret.slice(0, 6),
+        leaked: false,
+      });
     }
     // No bearer token of any kind (emulator tokens, OIDC tokens) is printed.
     expect({ run: name, jwt: /eyJ[\w-]{8,}\.[\w-]{8,}\./.test(visible) }).toEqual({ run: name, jwt: false });

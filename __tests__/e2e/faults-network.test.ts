@@ -7,7 +7,16 @@
  * waited for, and the process exits as soon as the result is printed.
  */
 import type { Emulator, FaultAction, TrafficEntry } from '../../emulator';
-import { computeOf, faultWorld, mutating, retryAfterViolations, run, seedCompute, TEST_REQUEST_TIMEOUT_MS, scanAndRefereeEachTest } from '../../testkit/fault-kit';
+import {
+  computeOf,
+  faultWorld,
+  mutating,
+  retryAfterViolations,
+  run,
+  seedCompute,
+  TEST_REQUEST_TIMEOUT_MS,
+  scanAndRefereeEachTest,
+} from '../../testkit/fault-kit';
 
 let emulator: Emulator;
 scanAndRefereeEachTest(() => emulator);
@@ -43,7 +52,9 @@ test('11 consecutive failed status polls (500/502/503/504 and connection resets)
   const polls = statusPolls();
   // The storm hit 11 polls in a row, then the poll that saw the operation done.
   expect(polls.slice(0, 11).map((e) => e.fault)).toEqual(storm.map((a) => ('reset' in a ? 'reset' : 'status')));
-  expect(polls.slice(11).some((e) => e.status === 200 && (e.responseBody as { status?: string }).status === 'Succeeded')).toBe(true);
+  expect(
+    polls.slice(11).some((e) => e.status === 200 && (e.responseBody as { status?: string }).status === 'Succeeded'),
+  ).toBe(true);
   expectPollSpacing(polls);
   expect(retryAfterViolations(emulator.traffic.all())).toEqual([]);
   // The PUT was sent once: a failing status request never resends the operation.
@@ -65,7 +76,9 @@ test('hung connections (GET, PUT, status polls, DELETE) are abandoned after the 
   expect(hung).toHaveLength(5);
   // Each hung request was followed by its retry after about the request timeout (never sooner).
   for (const h of hung) {
-    const retry = emulator.traffic.all().find((e) => at(e) > at(h) && e.method === h.method && e.kind === h.kind && e.path === h.path);
+    const retry = emulator.traffic
+      .all()
+      .find((e) => at(e) > at(h) && e.method === h.method && e.kind === h.kind && e.path === h.path);
     expect(retry).toBeDefined();
     expect(at(retry!) - at(h)).toBeGreaterThanOrEqual(TEST_REQUEST_TIMEOUT_MS - 10);
   }

@@ -8,7 +8,16 @@
  */
 import { type Emulator, type TrafficEntry } from '../../emulator';
 import { DEMO } from '../../testkit/demo-world';
-import { computeOf, faultWorld, mutating, retryAfterViolations, run, seedCompute, when, scanAndRefereeEachTest } from '../../testkit/fault-kit';
+import {
+  computeOf,
+  faultWorld,
+  mutating,
+  retryAfterViolations,
+  run,
+  seedCompute,
+  when,
+  scanAndRefereeEachTest,
+} from '../../testkit/fault-kit';
 
 let emulator: Emulator;
 scanAndRefereeEachTest(() => emulator);
@@ -17,7 +26,12 @@ const at = (e: TrafficEntry) => Date.parse(e.time);
 const tokenPosts = () => emulator.traffic.filter({ kind: 'token', method: 'POST' });
 
 test('429 storm with Retry-After (ARM throttling reads and writes): the refresh converges and no request is sent inside a Retry-After window', async () => {
-  emulator = await faultWorld({ throttle: { readsPerSecond: 1, writesPerSecond: 0.5, burst: 1 }, retryAfterSeconds: 1, attachMs: 1_500, detachMs: 1_000 });
+  emulator = await faultWorld({
+    throttle: { readsPerSecond: 1, writesPerSecond: 0.5, burst: 1 },
+    retryAfterSeconds: 1,
+    attachMs: 1_500,
+    detachMs: 1_000,
+  });
   seedCompute(emulator);
   const r = await run(emulator, { inputs: { operation: 'refresh', 'timeout-minutes': '2' } });
   expect(r.exitCode).toBe(0);
@@ -26,13 +40,21 @@ test('429 storm with Retry-After (ARM throttling reads and writes): the refresh 
   const throttled = emulator.traffic.all().filter((e) => e.status === 429);
   expect(throttled.every((e) => Number(e.responseHeaders['retry-after']) >= 1)).toBe(true);
   expect(retryAfterViolations(emulator.traffic.all())).toEqual([]);
-  expect(mutating(emulator.traffic.all()).filter((e) => e.status < 300).map((e) => e.method)).toEqual(['DELETE', 'PUT']);
+  expect(
+    mutating(emulator.traffic.all())
+      .filter((e) => e.status < 300)
+      .map((e) => e.method),
+  ).toEqual(['DELETE', 'PUT']);
   expect(r.durationMs).toBeLessThan(2 * 60_000);
 }, 180_000);
 
 test('429 storm without Retry-After (reads, the PUT, status polls): retried with backoff until it passes', async () => {
   emulator = await faultWorld({ attachMs: 2_000 });
-  emulator.faults.add({ match: { method: 'GET', kind: 'arm', path: /\/computes\/aks-prod$/ }, times: 4, action: { status: 429 } });
+  emulator.faults.add({
+    match: { method: 'GET', kind: 'arm', path: /\/computes\/aks-prod$/ },
+    times: 4,
+    action: { status: 429 },
+  });
   emulator.faults.add({ match: { method: 'PUT', kind: 'arm' }, times: 3, action: { status: 429 } });
   emulator.faults.add({ match: { kind: 'lro' }, times: 3, action: { status: 429 } });
   const r = await run(emulator, { inputs: { 'timeout-minutes': '2' } });
@@ -45,9 +67,13 @@ test('429 storm without Retry-After (reads, the PUT, status polls): retried with
   expect(r.durationMs).toBeLessThan(2 * 60_000);
 }, 180_000);
 
-test('token endpoint failures with Retry-After (2 × 503, then 429): waited out by identity\'s retries; no token request inside a window', async () => {
+test("token endpoint failures with Retry-After (2 × 503, then 429): waited out by identity's retries; no token request inside a window", async () => {
   emulator = await faultWorld();
-  emulator.faults.add({ match: { method: 'POST', kind: 'token' }, times: 2, action: { status: 503, retryAfterSeconds: 1 } });
+  emulator.faults.add({
+    match: { method: 'POST', kind: 'token' },
+    times: 2,
+    action: { status: 503, retryAfterSeconds: 1 },
+  });
   emulator.faults.add({ match: { method: 'POST', kind: 'token' }, action: { status: 429, retryAfterSeconds: 2 } });
   // Token acquisition with its own retries takes about 4 s here: longer than the 2 s test timeout.
   const r = await run(emulator, { inputs: { 'timeout-minutes': '2' }, env: { AKS_AML_REQUEST_TIMEOUT_MS: '8000' } });
@@ -59,7 +85,7 @@ test('token endpoint failures with Retry-After (2 × 503, then 429): waited out 
   expect(emulator.traffic.all().filter((e) => e.kind === 'arm' && e.status === 401)).toEqual([]);
 }, 180_000);
 
-test('a token endpoint outage (5 × 503, beyond identity\'s own 3 retries): MSAL holds back for 60 s, the run keeps retrying and converges', async () => {
+test("a token endpoint outage (5 × 503, beyond identity's own 3 retries): MSAL holds back for 60 s, the run keeps retrying and converges", async () => {
   emulator = await faultWorld();
   emulator.faults.add({ match: { method: 'POST', kind: 'token' }, times: 5, action: { status: 503 } });
   const r = await run(emulator, { inputs: { 'timeout-minutes': '3' } });
@@ -73,15 +99,27 @@ test('a token endpoint outage (5 × 503, beyond identity\'s own 3 retries): MSAL
 }, 240_000);
 
 test('OIDC assertions and access tokens that expire during a long refresh are fetched again, also through a token endpoint failure mid-wait', async () => {
-  emulator = await faultWorld({ tokenLifetimeSeconds: 4, oidcTokenLifetimeSeconds: 3, detachMs: 5_000, attachMs: 9_000 });
+  emulator = await faultWorld({
+    tokenLifetimeSeconds: 4,
+    oidcTokenLifetimeSeconds: 3,
+    detachMs: 5_000,
+    attachMs: 9_000,
+  });
   seedCompute(emulator);
   const running = run(emulator, {
     inputs: { operation: 'refresh', 'client-secret': '' },
-    env: { ACTIONS_ID_TOKEN_REQUEST_URL: `${emulator.url}/github-oidc/token?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: DEMO.githubRequestToken },
+    env: {
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${emulator.url}/github-oidc/token?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: DEMO.githubRequestToken,
+    },
   });
   // While the attach runs, the token endpoint fails twice.
   await when(emulator, (e) => e.kind === 'arm' && e.method === 'PUT' && e.status === 201);
-  emulator.faults.add({ match: { method: 'POST', kind: 'token' }, times: 2, action: { status: 503, retryAfterSeconds: 1 } });
+  emulator.faults.add({
+    match: { method: 'POST', kind: 'token' },
+    times: 2,
+    action: { status: 503, retryAfterSeconds: 1 },
+  });
   const r = await running;
   expect(r.exitCode).toBe(0);
   expect(r.outputs.result).toBe('reattached');

@@ -9,18 +9,29 @@ import { emulatorPerTest, githubInputs } from '../../testkit/world';
 import { DEMO } from '../../testkit/demo-world';
 
 // Every create body (networking, load balancer, TLS) checked against Microsoft's REST spec by oav.
-const world = emulatorPerTest({ expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Workspaces_Get'] });
+const world = emulatorPerTest({
+  expectOperations: ['Compute_CreateOrUpdate', 'Compute_Delete', 'Compute_Get', 'Workspaces_Get'],
+});
 let emulator: Emulator;
 beforeEach(() => {
   emulator = world();
 });
 
 const NAME = 'aks-new';
-const run = (extra: Record<string, string> = {}) => runAction({ inputs: githubInputs(emulator, { 'aks-resource-id': '', 'compute-name': NAME, ...extra }), caCertPath: emulator.caCertPath });
+const run = (extra: Record<string, string> = {}) =>
+  runAction({
+    inputs: githubInputs(emulator, { 'aks-resource-id': '', 'compute-name': NAME, ...extra }),
+    caCertPath: emulator.caCertPath,
+  });
 const compute = () => emulator.state.getCompute(DEMO.subscriptionId, DEMO.resourceGroup, DEMO.workspaceName, NAME);
 const writes = () => emulator.traffic.mutating();
 const puts = () => emulator.traffic.filter({ kind: 'arm', method: 'PUT' });
-const body = (e: TrafficEntry) => e.requestBody as { location: string; tags?: Record<string, string>; properties: Record<string, unknown> & { properties: Record<string, unknown> } };
+const body = (e: TrafficEntry) =>
+  e.requestBody as {
+    location: string;
+    tags?: Record<string, string>;
+    properties: Record<string, unknown> & { properties: Record<string, unknown> };
+  };
 
 test('defaults: the workspace region, 3 × Standard_D3_v2, production, public IP, TLS disabled; no resourceId', async () => {
   const created = await run();
@@ -32,7 +43,13 @@ test('defaults: the workspace region, 3 × Standard_D3_v2, production, public IP
   expect(sent.location).toBe(DEMO.location);
   expect(sent.properties).toEqual({
     computeType: 'AKS',
-    properties: { agentCount: 3, agentVmSize: 'Standard_D3_v2', clusterPurpose: 'FastProd', loadBalancerType: 'PublicIp', sslConfiguration: { status: 'Disabled' } },
+    properties: {
+      agentCount: 3,
+      agentVmSize: 'Standard_D3_v2',
+      clusterPurpose: 'FastProd',
+      loadBalancerType: 'PublicIp',
+      sslConfiguration: { status: 'Disabled' },
+    },
   });
   expect(sent.properties).not.toHaveProperty('resourceId');
 
@@ -44,7 +61,9 @@ test('defaults: the workspace region, 3 × Standard_D3_v2, production, public IP
   expect(cluster).toEqual(expect.objectContaining({ location: DEMO.location, provisioningState: 'Succeeded' }));
   expect(cluster.agentPools).toEqual([expect.objectContaining({ count: 3, vmSize: 'Standard_D3_v2' })]);
 
-  expect(created.outputs).toEqual(expect.objectContaining({ result: 'created', 'cluster-id': clusterId, 'provisioning-state': 'Succeeded' }));
+  expect(created.outputs).toEqual(
+    expect.objectContaining({ result: 'created', 'cluster-id': clusterId, 'provisioning-state': 'Succeeded' }),
+  );
   expect(created.outputs['compute-id']).toMatch(new RegExp(`/computes/${NAME}$`));
   expect(created.outputs.endpoint).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
 
@@ -100,10 +119,20 @@ test('location, size, dev-test with one node, own virtual network and internal l
 
 test('TLS with a custom certificate on a new cluster', async () => {
   const cert = emulator.ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'] });
-  const created = await run({ tls: 'custom', 'tls-cert': cert.chainPem, 'tls-key': cert.keyPem, 'tls-cname': 'scoring.contoso.com' });
+  const created = await run({
+    tls: 'custom',
+    'tls-cert': cert.chainPem,
+    'tls-key': cert.keyPem,
+    'tls-cname': 'scoring.contoso.com',
+  });
   expect(created.outputs.result).toBe('created');
   const sent = body(puts()[0]);
-  expect(sent.properties.properties.sslConfiguration).toEqual({ status: 'Enabled', cert: cert.chainPem.trim() + '\n', key: cert.keyPem.trim() + '\n', cname: 'scoring.contoso.com' });
+  expect(sent.properties.properties.sslConfiguration).toEqual({
+    status: 'Enabled',
+    cert: cert.chainPem.trim() + '\n',
+    key: cert.keyPem.trim() + '\n',
+    cname: 'scoring.contoso.com',
+  });
   expect(sent.tags?.['tls-certificate-sha256']).toMatch(/^[0-9a-f]{64}$/);
   expect(compute()?.tls?.certPem).toBe(cert.chainPem.trim() + '\n');
 });
@@ -111,15 +140,76 @@ test('TLS with a custom certificate on a new cluster', async () => {
 describe('invalid create inputs fail before any request', () => {
   // [title, inputs, expected text in the output]
   const cases: Array<[string, Record<string, string>, RegExp[]]> = [
-    ['production needs 3 nodes', { 'agent-count': '2' }, [/agent-count: 2 is too few for a production cluster: it needs at least 3 nodes; use cluster-purpose: dev-test/]],
-    ['dev-test needs 1 node', { 'agent-count': '0', 'cluster-purpose': 'dev-test' }, [/agent-count: '0' is not a whole number from 1/]],
-    ['vnet inputs all or none', { 'vnet-name': 'ml-vnet' }, [/vnet-resource-group: is required when vnet-name is given/, /subnet-name: is required when vnet-name is given/]],
-    ['address inputs all or none', { 'vnet-resource-group': 'net-rg', 'vnet-name': 'ml-vnet', 'subnet-name': 'sn', 'service-cidr': '10.0.0.0/16' }, [/dns-service-ip: is required when service-cidr is given/, /docker-bridge-cidr: is required/]],
-    ['addresses need the vnet', { 'service-cidr': '10.0.0.0/16', 'dns-service-ip': '10.0.0.10', 'docker-bridge-cidr': '172.17.0.1/16' }, [/service-cidr: the service address ranges apply only to a cluster in your own virtual network/]],
-    ['CIDR and IP syntax', { 'vnet-resource-group': 'net-rg', 'vnet-name': 'ml-vnet', 'subnet-name': 'sn', 'service-cidr': '10.0.0/16', 'dns-service-ip': '10.0.0.300', 'docker-bridge-cidr': 'bridge' }, [/service-cidr: '10.0.0\/16' is not an IPv4 CIDR/, /dns-service-ip: '10.0.0.300' is not an IPv4 address/, /docker-bridge-cidr: 'bridge' is not an IPv4 CIDR/]],
-    ['DNS IP inside the service CIDR', { 'vnet-resource-group': 'net-rg', 'vnet-name': 'ml-vnet', 'subnet-name': 'sn', 'service-cidr': '10.0.0.0/16', 'dns-service-ip': '10.1.0.10', 'docker-bridge-cidr': '172.17.0.1/16' }, [/dns-service-ip: 10.1.0.10 is outside service-cidr 10.0.0.0\/16/]],
-    ['docker bridge disjoint from the service CIDR', { 'vnet-resource-group': 'net-rg', 'vnet-name': 'ml-vnet', 'subnet-name': 'sn', 'service-cidr': '10.0.0.0/16', 'dns-service-ip': '10.0.0.10', 'docker-bridge-cidr': '10.0.128.1/17' }, [/docker-bridge-cidr: 10.0.128.1\/17 overlaps service-cidr 10.0.0.0\/16/]],
-    ['create-only inputs with a cluster id', { 'aks-resource-id': DEMO.clusters.prod, 'agent-count': '5', 'vm-size': 'Standard_D4s_v5' }, [/agent-count: applies only when creating a cluster/, /vm-size: applies only when creating a cluster/]],
+    [
+      'production needs 3 nodes',
+      { 'agent-count': '2' },
+      [/agent-count: 2 is too few for a production cluster: it needs at least 3 nodes; use cluster-purpose: dev-test/],
+    ],
+    [
+      'dev-test needs 1 node',
+      { 'agent-count': '0', 'cluster-purpose': 'dev-test' },
+      [/agent-count: '0' is not a whole number from 1/],
+    ],
+    [
+      'vnet inputs all or none',
+      { 'vnet-name': 'ml-vnet' },
+      [/vnet-resource-group: is required when vnet-name is given/, /subnet-name: is required when vnet-name is given/],
+    ],
+    [
+      'address inputs all or none',
+      { 'vnet-resource-group': 'net-rg', 'vnet-name': 'ml-vnet', 'subnet-name': 'sn', 'service-cidr': '10.0.0.0/16' },
+      [/dns-service-ip: is required when service-cidr is given/, /docker-bridge-cidr: is required/],
+    ],
+    [
+      'addresses need the vnet',
+      { 'service-cidr': '10.0.0.0/16', 'dns-service-ip': '10.0.0.10', 'docker-bridge-cidr': '172.17.0.1/16' },
+      [/service-cidr: the service address ranges apply only to a cluster in your own virtual network/],
+    ],
+    [
+      'CIDR and IP syntax',
+      {
+        'vnet-resource-group': 'net-rg',
+        'vnet-name': 'ml-vnet',
+        'subnet-name': 'sn',
+        'service-cidr': '10.0.0/16',
+        'dns-service-ip': '10.0.0.300',
+        'docker-bridge-cidr': 'bridge',
+      },
+      [
+        /service-cidr: '10.0.0\/16' is not an IPv4 CIDR/,
+        /dns-service-ip: '10.0.0.300' is not an IPv4 address/,
+        /docker-bridge-cidr: 'bridge' is not an IPv4 CIDR/,
+      ],
+    ],
+    [
+      'DNS IP inside the service CIDR',
+      {
+        'vnet-resource-group': 'net-rg',
+        'vnet-name': 'ml-vnet',
+        'subnet-name': 'sn',
+        'service-cidr': '10.0.0.0/16',
+        'dns-service-ip': '10.1.0.10',
+        'docker-bridge-cidr': '172.17.0.1/16',
+      },
+      [/dns-service-ip: 10.1.0.10 is outside service-cidr 10.0.0.0\/16/],
+    ],
+    [
+      'docker bridge disjoint from the service CIDR',
+      {
+        'vnet-resource-group': 'net-rg',
+        'vnet-name': 'ml-vnet',
+        'subnet-name': 'sn',
+        'service-cidr': '10.0.0.0/16',
+        'dns-service-ip': '10.0.0.10',
+        'docker-bridge-cidr': '10.0.128.1/17',
+      },
+      [/docker-bridge-cidr: 10.0.128.1\/17 overlaps service-cidr 10.0.0.0\/16/],
+    ],
+    [
+      'create-only inputs with a cluster id',
+      { 'aks-resource-id': DEMO.clusters.prod, 'agent-count': '5', 'vm-size': 'Standard_D4s_v5' },
+      [/agent-count: applies only when creating a cluster/, /vm-size: applies only when creating a cluster/],
+    ],
   ];
 
   test.each(cases)('%s', async (_title, inputs, messages) => {

@@ -18,19 +18,29 @@ afterAll(async () => {
   expect(verdict.passed).toEqual(expect.arrayContaining(LIFECYCLE_OPERATIONS));
 });
 
-const run = (extra: Record<string, string> = {}) => runAction({ inputs: githubInputs(emulator, extra), caCertPath: emulator.caCertPath });
-const mutating = () => emulator.traffic.all().filter((e) => e.kind === 'arm' && ['PUT', 'DELETE', 'PATCH'].includes(e.method));
+const run = (extra: Record<string, string> = {}) =>
+  runAction({ inputs: githubInputs(emulator, extra), caCertPath: emulator.caCertPath });
+const mutating = () =>
+  emulator.traffic.all().filter((e) => e.kind === 'arm' && ['PUT', 'DELETE', 'PATCH'].includes(e.method));
 
 test('attach, then unchanged, then refresh, then detach', async () => {
   const attached = await run();
   expect(attached.stderr).toBe('');
   expect(attached.exitCode).toBe(0);
-  expect(attached.outputs).toEqual(expect.objectContaining({ result: 'attached', 'cluster-id': expect.stringMatching(/managedClusters\/aks-prod$/i), 'provisioning-state': 'Succeeded' }));
+  expect(attached.outputs).toEqual(
+    expect.objectContaining({
+      result: 'attached',
+      'cluster-id': expect.stringMatching(/managedClusters\/aks-prod$/i),
+      'provisioning-state': 'Succeeded',
+    }),
+  );
   expect(attached.outputs.endpoint).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
   expect(attached.summary).toContain('### AKS compute `aks-prod`: attached');
   expect(attached.summary).toMatch(/\| Endpoint \| — \| \d+\.\d+\.\d+\.\d+ \|/);
   expect(attached.stdout).toMatch(/^::group::Attach aks-prod$/m);
-  expect(emulator.state.getCompute(DEMO.subscriptionId, DEMO.resourceGroup, DEMO.workspaceName, 'aks-prod')).toBeDefined();
+  expect(
+    emulator.state.getCompute(DEMO.subscriptionId, DEMO.resourceGroup, DEMO.workspaceName, 'aks-prod'),
+  ).toBeDefined();
 
   emulator.traffic.clear();
   const unchanged = await run();
@@ -45,7 +55,9 @@ test('attach, then unchanged, then refresh, then detach', async () => {
   emulator.traffic.clear();
   const detached = await run({ operation: 'detach' });
   expect(detached.outputs.result).toBe('detached');
-  expect(emulator.state.getCompute(DEMO.subscriptionId, DEMO.resourceGroup, DEMO.workspaceName, 'aks-prod')).toBeUndefined();
+  expect(
+    emulator.state.getCompute(DEMO.subscriptionId, DEMO.resourceGroup, DEMO.workspaceName, 'aks-prod'),
+  ).toBeUndefined();
   expect(emulator.state.getManagedCluster(DEMO.clusters.prod)).toBeDefined();
   expect(emulator.traffic.all().some((e) => /underlyingResourceAction=Delete/i.test(e.url))).toBe(false);
 });

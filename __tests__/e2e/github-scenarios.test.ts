@@ -17,16 +17,32 @@ beforeEach(() => {
 
 const run = (extra: Record<string, string> = {}, env: Record<string, string> = {}) =>
   runAction({ inputs: githubInputs(emulator, extra), caCertPath: emulator.caCertPath, env });
-const mutating = () => emulator.traffic.all().filter((e) => e.kind === 'arm' && ['PUT', 'DELETE', 'PATCH'].includes(e.method));
-const compute = (name = 'aks-prod') => emulator.state.getCompute(DEMO.subscriptionId, DEMO.resourceGroup, DEMO.workspaceName, name);
-const ssl = (name = 'aks-prod') => ((compute(name)?.properties.properties as Record<string, unknown>)?.sslConfiguration ?? {}) as Record<string, unknown>;
+const mutating = () =>
+  emulator.traffic.all().filter((e) => e.kind === 'arm' && ['PUT', 'DELETE', 'PATCH'].includes(e.method));
+const compute = (name = 'aks-prod') =>
+  emulator.state.getCompute(DEMO.subscriptionId, DEMO.resourceGroup, DEMO.workspaceName, name);
+const ssl = (name = 'aks-prod') =>
+  ((compute(name)?.properties.properties as Record<string, unknown>)?.sslConfiguration ?? {}) as Record<
+    string,
+    unknown
+  >;
 
-function seedCompute(name: string, clusterId: string, aks: Record<string, unknown> = {}, provisioningState = 'Succeeded') {
+function seedCompute(
+  name: string,
+  clusterId: string,
+  aks: Record<string, unknown> = {},
+  provisioningState = 'Succeeded',
+) {
   seedAttachedCompute(emulator, { name, clusterId, aks, provisioningState, tags: {} });
 }
 
 describe('TLS', () => {
-  const tlsInputs = (cert: { chainPem: string; keyPem: string }) => ({ tls: 'custom', 'tls-cert': cert.chainPem, 'tls-key': cert.keyPem, 'tls-cname': 'scoring.contoso.com' });
+  const tlsInputs = (cert: { chainPem: string; keyPem: string }) => ({
+    tls: 'custom',
+    'tls-cert': cert.chainPem,
+    'tls-key': cert.keyPem,
+    'tls-cname': 'scoring.contoso.com',
+  });
 
   test('custom certificate: attached with its fingerprint recorded; unchanged on re-run; a new certificate reattaches', async () => {
     const first = emulator.ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'] });
@@ -54,14 +70,21 @@ describe('TLS', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tls-'));
     writeFileSync(join(dir, 'cert.pem'), cert.chainPem);
     writeFileSync(join(dir, 'key.pem'), cert.keyPem);
-    const result = await run({ tls: 'custom', 'tls-cert-file': join(dir, 'cert.pem'), 'tls-key-file': join(dir, 'key.pem'), 'tls-cname': 'scoring.contoso.com' });
+    const result = await run({
+      tls: 'custom',
+      'tls-cert-file': join(dir, 'cert.pem'),
+      'tls-key-file': join(dir, 'key.pem'),
+      'tls-cname': 'scoring.contoso.com',
+    });
     expect(result.outputs.result).toBe('attached');
     expect(ssl().status).toBe('Enabled');
   });
 
   test('an attached compute with TLS but no recorded fingerprint counts as drift once', async () => {
     const cert = emulator.ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'] });
-    seedCompute('aks-prod', DEMO.clusters.prod, { sslConfiguration: { status: 'Enabled', cname: 'scoring.contoso.com' } });
+    seedCompute('aks-prod', DEMO.clusters.prod, {
+      sslConfiguration: { status: 'Enabled', cname: 'scoring.contoso.com' },
+    });
     const first = await run(tlsInputs(cert));
     expect(first.outputs.result).toBe('reattached');
     expect(first.stdout).toContain('no recorded fingerprint');
@@ -84,7 +107,10 @@ test('internal load balancer: the endpoint is a private IP', async () => {
 });
 
 test('dev-test purpose is sent as DevTest; a purpose change reattaches', async () => {
-  expect((await run({ 'cluster-purpose': 'dev-test', 'aks-resource-id': DEMO.clusters.small, 'compute-name': 'aks-small' })).outputs.result).toBe('attached');
+  expect(
+    (await run({ 'cluster-purpose': 'dev-test', 'aks-resource-id': DEMO.clusters.small, 'compute-name': 'aks-small' }))
+      .outputs.result,
+  ).toBe('attached');
   expect((compute('aks-small')?.properties.properties as Record<string, unknown>).clusterPurpose).toBe('DevTest');
 });
 
@@ -149,7 +175,12 @@ test('an operation that ends Failed is reported with Azure code and message and 
 });
 
 test('creds JSON (as azure/login takes it) supplies the credential and the subscription', async () => {
-  const creds = JSON.stringify({ clientId: DEMO.clientId, clientSecret: DEMO.clientSecret, tenantId: DEMO.tenantId, subscriptionId: DEMO.subscriptionId });
+  const creds = JSON.stringify({
+    clientId: DEMO.clientId,
+    clientSecret: DEMO.clientSecret,
+    tenantId: DEMO.tenantId,
+    subscriptionId: DEMO.subscriptionId,
+  });
   const inputs = githubInputs(emulator, { creds });
   delete inputs['client-id'];
   delete inputs['client-secret'];
@@ -165,7 +196,10 @@ test('GitHub OIDC: the runner ID token is exchanged through a federated credenti
   const result = await runAction({
     inputs,
     caCertPath: emulator.caCertPath,
-    env: { ACTIONS_ID_TOKEN_REQUEST_URL: `${emulator.url}/github-oidc/token?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: DEMO.githubRequestToken },
+    env: {
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${emulator.url}/github-oidc/token?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: DEMO.githubRequestToken,
+    },
   });
   expect(result.stderr).toBe('');
   expect(result.outputs.result).toBe('attached');
@@ -186,7 +220,10 @@ test('a wrong client secret fails with the Entra error and without the secret', 
   expect(result.exitCode).toBe(1);
   expect(result.stdout).toMatch(/AADSTS7000215|invalid_client/);
   // ::add-mask:: is how the runner learns what to mask; it never reaches the log.
-  const visible = (result.stdout + result.stderr).split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+  const visible = (result.stdout + result.stderr)
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
   expect(visible).not.toContain('wrong-secret-value');
   console.log(visible);
   expect(mutating()).toHaveLength(0);

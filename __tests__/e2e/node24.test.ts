@@ -28,15 +28,29 @@ test('Node 24 is installed where CI runs', () => {
 });
 
 (onLinuxX64 ? test : test.skip)('the GitHub bundle attaches and detaches on Node 24', async () => {
-  const attached = await runAction({ inputs: githubInputs(emulator), caCertPath: emulator.caCertPath, nodePath: NODE24 });
+  const attached = await runAction({
+    inputs: githubInputs(emulator),
+    caCertPath: emulator.caCertPath,
+    nodePath: NODE24,
+  });
   expect(attached.stderr).toBe('');
   expect(attached.outputs.result).toBe('attached');
-  const detached = await runAction({ inputs: githubInputs(emulator, { operation: 'detach' }), caCertPath: emulator.caCertPath, nodePath: NODE24 });
+  const detached = await runAction({
+    inputs: githubInputs(emulator, { operation: 'detach' }),
+    caCertPath: emulator.caCertPath,
+    nodePath: NODE24,
+  });
   expect(detached.outputs.result).toBe('detached');
 });
 
 (onLinuxX64 ? test : test.skip)('the Azure DevOps bundle attaches and detaches on Node 24', async () => {
-  const inputs = { resourceGroup: DEMO.resourceGroup, workspaceName: DEMO.workspaceName, computeName: 'aks-small', aksResourceId: DEMO.clusters.small, clusterPurpose: 'dev-test' };
+  const inputs = {
+    resourceGroup: DEMO.resourceGroup,
+    workspaceName: DEMO.workspaceName,
+    computeName: 'aks-small',
+    aksResourceId: DEMO.clusters.small,
+    clusterPurpose: 'dev-test',
+  };
   const attached = await runTask(emulator, inputs, { nodePath: NODE24 });
   expect(attached.stderr).toBe('');
   expect(attached.completed).toBeUndefined();

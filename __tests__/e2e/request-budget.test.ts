@@ -71,13 +71,25 @@ describe('GitHub bundle', () => {
   test('fresh attach with Retry-After: the same requests (no poll before the Retry-After)', async () => {
     await world({ settings: { retryAfterSeconds: 1 } });
     expect(await github()).toBe('attached');
-    expect(budget().arm).toEqual({ ...FRESH_ATTACH_READS, ...CLUSTER_CHECKS, 'GET compute': 2, 'PUT compute': 1, status: 1 });
+    expect(budget().arm).toEqual({
+      ...FRESH_ATTACH_READS,
+      ...CLUSTER_CHECKS,
+      'GET compute': 2,
+      'PUT compute': 1,
+      status: 1,
+    });
   });
 
   test('fresh attach polled through Location only: the same requests', async () => {
     await world({ settings: { asyncHeaders: 'location' } });
     expect(await github()).toBe('attached');
-    expect(budget().arm).toEqual({ ...FRESH_ATTACH_READS, ...CLUSTER_CHECKS, 'GET compute': 2, 'PUT compute': 1, status: 1 });
+    expect(budget().arm).toEqual({
+      ...FRESH_ATTACH_READS,
+      ...CLUSTER_CHECKS,
+      'GET compute': 2,
+      'PUT compute': 1,
+      status: 1,
+    });
   });
 
   test('refresh: the compute, the cluster checks, 1 DELETE + 1 poll, 1 PUT + 1 poll, the final GET', async () => {
@@ -110,7 +122,12 @@ describe('GitHub bundle', () => {
 });
 
 describe('Azure DevOps bundle', () => {
-  const inputs = { resourceGroup: DEMO.resourceGroup, workspaceName: DEMO.workspaceName, computeName: 'aks-prod', aksResourceId: DEMO.clusters.prod };
+  const inputs = {
+    resourceGroup: DEMO.resourceGroup,
+    workspaceName: DEMO.workspaceName,
+    computeName: 'aks-prod',
+    aksResourceId: DEMO.clusters.prod,
+  };
 
   test('unchanged ensure: exactly one ARM request and one token request', async () => {
     await world();
@@ -124,6 +141,10 @@ describe('Azure DevOps bundle', () => {
     await world();
     const run = await runTask(emulator, inputs);
     expect(run.outputs.result).toBe('attached');
-    expect(budget()).toEqual({ arm: { ...FRESH_ATTACH_READS, ...CLUSTER_CHECKS, 'GET compute': 2, 'PUT compute': 1, status: 1 }, armTotal: 8, tokens: 1 });
+    expect(budget()).toEqual({
+      arm: { ...FRESH_ATTACH_READS, ...CLUSTER_CHECKS, 'GET compute': 2, 'PUT compute': 1, status: 1 },
+      armTotal: 8,
+      tokens: 1,
+    });
   });
 });

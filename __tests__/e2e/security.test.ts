@@ -25,12 +25,22 @@ beforeEach(async () => {
 });
 refereeEachTest(() => emulator, { expectOperations: LIFECYCLE_OPERATIONS });
 
-const cert = () => emulator.ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'], keyType: 'rsa' });
-const tlsInputs = (c: { chainPem: string; keyPem: string }) => ({ tls: 'custom', 'tls-cert': c.chainPem, 'tls-key': c.keyPem, 'tls-cname': 'scoring.contoso.com' });
+const cert = () =>
+  emulator.ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'], keyType: 'rsa' });
+const tlsInputs = (c: { chainPem: string; keyPem: string }) => ({
+  tls: 'custom',
+  'tls-cert': c.chainPem,
+  'tls-key': c.keyPem,
+  'tls-cname': 'scoring.contoso.com',
+});
 const keyLine = (pem: string) => pem.split('\n').find((l) => l.length > 40 && !l.startsWith('-----'))!;
 
 function run(extra: Record<string, string> = {}, env: Record<string, string> = {}): Promise<ActionRun> {
-  return runAction({ inputs: githubInputs(emulator, extra), caCertPath: emulator.caCertPath, env: { ...DEBUG_ENV, ...env } });
+  return runAction({
+    inputs: githubInputs(emulator, extra),
+    caCertPath: emulator.caCertPath,
+    env: { ...DEBUG_ENV, ...env },
+  });
 }
 
 function scan(r: ActionRun, ...pems: string[]) {
@@ -50,7 +60,11 @@ test('attach, unchanged and refresh with a custom TLS certificate, all debug log
   const runs = [await run(tlsInputs(c)), await run(tlsInputs(c)), await run({ ...tlsInputs(c), operation: 'refresh' })];
   expect(runs.map((r) => r.outputs.result)).toEqual(['attached', 'unchanged', 'reattached']);
   // The key went to Azure (twice), so there was something to leak.
-  expect(emulator.traffic.filter({ method: 'PUT', kind: 'arm' }).every((e) => JSON.stringify(e.requestBody).includes(keyLine(c.keyPem)))).toBe(true);
+  expect(
+    emulator.traffic
+      .filter({ method: 'PUT', kind: 'arm' })
+      .every((e) => JSON.stringify(e.requestBody).includes(keyLine(c.keyPem))),
+  ).toBe(true);
   for (const r of runs) {
     expectDebugOn(r);
     expect(scan(r, c.keyPem)).toEqual([]);
@@ -59,7 +73,13 @@ test('attach, unchanged and refresh with a custom TLS certificate, all debug log
 
 test('the RestError leak path: a failing PUT whose error quotes the request body (TLS key included), AZURE_LOG_LEVEL=verbose', async () => {
   const c = cert();
-  emulator.faults.add({ match: { method: 'PUT', kind: 'arm' }, action: { status: 400, body: { error: { code: 'InvalidRequestContent', message: 'The request content was invalid.' } } } });
+  emulator.faults.add({
+    match: { method: 'PUT', kind: 'arm' },
+    action: {
+      status: 400,
+      body: { error: { code: 'InvalidRequestContent', message: 'The request content was invalid.' } },
+    },
+  });
   const r = await run(tlsInputs(c));
   expect(r.exitCode).toBe(1);
   expectDebugOn(r);
@@ -67,12 +87,14 @@ test('the RestError leak path: a failing PUT whose error quotes the request body
   const put = emulator.traffic.filter({ method: 'PUT', kind: 'arm' })[0];
   expect(JSON.stringify(put.responseBody)).toContain(keyLine(c.keyPem));
   // …the step reports the error with its code, and without the key.
-  expect(errorsOf(r)).toMatch(/InvalidRequestContent: The request content was invalid\. Request body: .*"key":"\[redacted PEM\]/);
+  expect(errorsOf(r)).toMatch(
+    /InvalidRequestContent: The request content was invalid\. Request body: .*"key":"\[redacted PEM\]/,
+  );
   expect(scan(r, c.keyPem)).toEqual([]);
   expect(mutating(emulator.traffic.all()).map((e) => e.status)).toEqual([400]);
 });
 
-test('a wrong client secret, quoted back by the token endpoint, with identity\'s verbose log on: neither secret shows', async () => {
+test("a wrong client secret, quoted back by the token endpoint, with identity's verbose log on: neither secret shows", async () => {
   const r = await run({ 'client-secret': 'wrong-secret-value-123' });
   expect(r.exitCode).toBe(1);
   expect(errorsOf(r)).toMatch(/AADSTS7000215/);
@@ -80,7 +102,13 @@ test('a wrong client secret, quoted back by the token endpoint, with identity\'s
   const post = emulator.traffic.filter({ kind: 'token', method: 'POST' })[0];
   expect(JSON.stringify(post.responseBody)).toContain('client_secret=wrong-secret-value-123');
   expect(r.stderr).toMatch(/azure:identity/);
-  expect(new SecretScanner().addDemoSecrets().addEmulator(emulator).add('wrong secret', 'wrong-secret-value-123').scan(visibleOf(r))).toEqual([]);
+  expect(
+    new SecretScanner()
+      .addDemoSecrets()
+      .addEmulator(emulator)
+      .add('wrong secret', 'wrong-secret-value-123')
+      .scan(visibleOf(r)),
+  ).toEqual([]);
 });
 
 test('GitHub OIDC with short-lived tokens, all debug logging on: no ID token, assertion or access token shows', async () => {
@@ -92,7 +120,11 @@ test('GitHub OIDC with short-lived tokens, all debug logging on: no ID token, as
   const r = await runAction({
     inputs,
     caCertPath: emulator.caCertPath,
-    env: { ...DEBUG_ENV, ACTIONS_ID_TOKEN_REQUEST_URL: `${emulator.url}/github-oidc/token?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: DEMO.githubRequestToken },
+    env: {
+      ...DEBUG_ENV,
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${emulator.url}/github-oidc/token?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: DEMO.githubRequestToken,
+    },
   });
   expect(r.outputs.result).toBe('attached');
   expectDebugOn(r);
@@ -107,9 +139,15 @@ test('signed operation-status URLs (sig=, skoid=): never printed, also when a st
   try {
     emulator.settings.attachMs = 2_000;
     emulator.faults.add({ match: { kind: 'lro' }, action: { status: 404, body: {} } });
-    const r = await runAction({ inputs: { ...githubInputs(emulator), 'arm-endpoint': proxy.url, 'authority-host': proxy.url }, caCertPath: emulator.caCertPath, env: DEBUG_ENV });
+    const r = await runAction({
+      inputs: { ...githubInputs(emulator), 'arm-endpoint': proxy.url, 'authority-host': proxy.url },
+      caCertPath: emulator.caCertPath,
+      env: DEBUG_ENV,
+    });
     expect(r.exitCode).toBe(1);
-    expect(errorsOf(r)).toMatch(/the status of PUT .* could not be read: HTTP 404 from https:\/\/127\.0\.0\.1:\d+\/subscriptions\/[\w-]+\/providers\/Microsoft\.MachineLearningServices\/locations\/eastus\/computeOperationsStatus\/[\w-]+\?api-version=2022-10-01/);
+    expect(errorsOf(r)).toMatch(
+      /the status of PUT .* could not be read: HTTP 404 from https:\/\/127\.0\.0\.1:\d+\/subscriptions\/[\w-]+\/providers\/Microsoft\.MachineLearningServices\/locations\/eastus\/computeOperationsStatus\/[\w-]+\?api-version=2022-10-01/,
+    );
     expect(proxy.signatures.length).toBeGreaterThan(0);
     const scanner = new SecretScanner().addDemoSecrets().addEmulator(emulator);
     for (const sig of proxy.signatures) scanner.add('status URL signature', sig);
@@ -140,7 +178,8 @@ describe('TLS material never touches disk except where the user gave a file', ()
           continue;
         }
         if (st.isDirectory()) walk(p);
-        else if (st.isFile() && st.mtimeMs >= since && st.size < 5_000_000 && readFileSync(p, 'utf8').includes(needle)) found.push(p);
+        else if (st.isFile() && st.mtimeMs >= since && st.size < 5_000_000 && readFileSync(p, 'utf8').includes(needle))
+          found.push(p);
       }
     };
     walk(dir);
@@ -159,11 +198,19 @@ describe('TLS material never touches disk except where the user gave a file', ()
     if (asFile) {
       writeFileSync(join(user, 'cert.pem'), c.chainPem);
       writeFileSync(join(user, 'key.pem'), c.keyPem);
-      inputs = { tls: 'custom', 'tls-cert-file': join(user, 'cert.pem'), 'tls-key-file': join(user, 'key.pem'), 'tls-cname': 'scoring.contoso.com' };
+      inputs = {
+        tls: 'custom',
+        'tls-cert-file': join(user, 'cert.pem'),
+        'tls-key-file': join(user, 'key.pem'),
+        'tls-cname': 'scoring.contoso.com',
+      };
     }
     seedCompute(emulator);
     const since = Date.now() - 1_000;
-    const r = await run({ ...inputs, operation: 'refresh' }, { HOME: home, TMPDIR: tmp, TMP: tmp, TEMP: tmp, RUNNER_TEMP: runnerTemp });
+    const r = await run(
+      { ...inputs, operation: 'refresh' },
+      { HOME: home, TMPDIR: tmp, TMP: tmp, TEMP: tmp, RUNNER_TEMP: runnerTemp },
+    );
     expect(r.outputs.result).toBe('reattached');
     expect(computeOf(emulator)?.tls?.keyPem).toBeDefined();
     const line = keyLine(c.keyPem);
@@ -182,7 +229,11 @@ describe('HTTPS only', () => {
   ])('an http:// %s is refused before any request', async (input, extra) => {
     const r = await run(extra(emulator));
     expect(r.exitCode).toBe(1);
-    expect(errorsOf(r)).toMatch(new RegExp(`${input}: 'http://127\\.0\\.0\\.1:\\d+' must use https:// \\(credentials are never sent over plain HTTP\\)`));
+    expect(errorsOf(r)).toMatch(
+      new RegExp(
+        `${input}: 'http://127\\.0\\.0\\.1:\\d+' must use https:// \\(credentials are never sent over plain HTTP\\)`,
+      ),
+    );
     expect(emulator.traffic.all()).toEqual([]);
     expect(scan(r)).toEqual([]);
   });

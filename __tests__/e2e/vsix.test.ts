@@ -19,7 +19,11 @@ let vsixPath: string;
 let zip: JSZip;
 
 function listFiles(dir: string, prefix = ''): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+    );
 }
 
 beforeAll(async () => {
@@ -28,7 +32,11 @@ beforeAll(async () => {
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
   }
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'vsix-test-'));
-  const out = execFileSync('npm', ['run', '--silent', 'package:vsix'], { cwd: root, env: { ...process.env, VSIX_OUT_DIR: work }, encoding: 'utf8' });
+  const out = execFileSync('npm', ['run', '--silent', 'package:vsix'], {
+    cwd: root,
+    env: { ...process.env, VSIX_OUT_DIR: work },
+    encoding: 'utf8',
+  });
   vsixPath = out.trim().split('\n').pop() as string;
   zip = await JSZip.loadAsync(fs.readFileSync(vsixPath));
 }, 180_000);
@@ -51,7 +59,9 @@ describe('VSIX', () => {
   });
 
   it('holds the task folder the contribution names, with task.json as in the repository', async () => {
-    const contribution = manifest.contributions.find((c: { type: string }) => c.type === 'ms.vss-distributed-task.task');
+    const contribution = manifest.contributions.find(
+      (c: { type: string }) => c.type === 'ms.vss-distributed-task.task',
+    );
     expect(contribution.properties.name).toBe(folder);
     expect(JSON.parse(await text(`${folder}/task.json`))).toEqual(task);
   });
@@ -100,7 +110,12 @@ describe('VSIX', () => {
     }
     const agentTemp = fs.mkdtempSync(path.join(work, 'agent-temp-'));
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, AGENT_TEMPDIRECTORY: agentTemp };
-    const run = spawnSync(process.execPath, [path.join(extracted, folder, task.execution.Node24.target)], { cwd: agentTemp, env, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, [path.join(extracted, folder, task.execution.Node24.target)], {
+      cwd: agentTemp,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^##vso\[task\.issue type=error;[^\]]*\]Invalid input: azureSubscription: /m);
     expect(run.stdout).toMatch(/^##vso\[task\.complete result=Failed;\]/m);

@@ -26,7 +26,11 @@ async function expectRestError(p: Promise<unknown>): Promise<RestError> {
 
 const attachBody = (resourceId: string, extra: Record<string, unknown> = {}) => ({
   location: DEMO.location,
-  properties: { computeType: 'AKS' as const, resourceId, properties: { clusterPurpose: 'FastProd' as const, ...extra } },
+  properties: {
+    computeType: 'AKS' as const,
+    resourceId,
+    properties: { clusterPurpose: 'FastProd' as const, ...extra },
+  },
 });
 
 describe('workspaces and computes', () => {
@@ -92,7 +96,11 @@ describe('workspaces and computes', () => {
     const del = await fetchJson(`${h.emu.url}${path}?api-version=2022-10-01`, token!.token, 'DELETE');
     expect(del.status).toBe(400);
     expect(del.body.error.code).toBe('MissingRequiredParameter');
-    const gone = await fetchJson(`${h.emu.url}${path}?api-version=2022-10-01&underlyingResourceAction=Detach`, token!.token, 'DELETE');
+    const gone = await fetchJson(
+      `${h.emu.url}${path}?api-version=2022-10-01&underlyingResourceAction=Detach`,
+      token!.token,
+      'DELETE',
+    );
     expect(gone.status).toBe(204);
   });
 
@@ -101,13 +109,21 @@ describe('workspaces and computes', () => {
       RG,
       WS,
       'new-aks',
-      { location: 'eastus', properties: { computeType: 'AKS', properties: { agentCount: 3, agentVmSize: 'Standard_D4_v3' } } },
+      {
+        location: 'eastus',
+        properties: { computeType: 'AKS', properties: { agentCount: 3, agentVmSize: 'Standard_D4_v3' } },
+      },
       POLL,
     );
     const props = c.properties as unknown as Record<string, any>;
     expect(props.isAttachedCompute).toBe(false);
-    expect(props.resourceId).toMatch(/\/resourceGroups\/demo-rg\/providers\/Microsoft\.ContainerService\/managedClusters\/new-aks[a-z0-9]{5}$/);
-    expect((h.emu.traffic.filter({ operationId: 'Compute_CreateOrUpdate' })[0].responseBody as any).properties.provisioningState).toBe('Creating');
+    expect(props.resourceId).toMatch(
+      /\/resourceGroups\/demo-rg\/providers\/Microsoft\.ContainerService\/managedClusters\/new-aks[a-z0-9]{5}$/,
+    );
+    expect(
+      (h.emu.traffic.filter({ operationId: 'Compute_CreateOrUpdate' })[0].responseBody as any).properties
+        .provisioningState,
+    ).toBe('Creating');
     const cluster = await h.cs.managedClusters.get(RG, props.resourceId.split('/').pop());
     expect(cluster.agentPoolProfiles?.[0]).toMatchObject({ count: 3, vmSize: 'Standard_D4_v3' });
     expect(cluster.provisioningState).toBe('Succeeded');
@@ -116,11 +132,19 @@ describe('workspaces and computes', () => {
   });
 
   test('PUT on an existing compute is a 409 Conflict; PUT/DELETE during an operation too', async () => {
-    const poller = await h.ml.computeOperations.beginCreateOrUpdate(RG, WS, 'busy', attachBody(DEMO.clusters.prod), POLL);
+    const poller = await h.ml.computeOperations.beginCreateOrUpdate(
+      RG,
+      WS,
+      'busy',
+      attachBody(DEMO.clusters.prod),
+      POLL,
+    );
     const during = await expectRestError(h.ml.computeOperations.beginDeleteAndWait(RG, WS, 'busy', 'Detach', POLL));
     expect(during.statusCode).toBe(409);
     await poller.pollUntilDone();
-    const again = await expectRestError(h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, 'busy', attachBody(DEMO.clusters.prod), POLL));
+    const again = await expectRestError(
+      h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, 'busy', attachBody(DEMO.clusters.prod), POLL),
+    );
     expect(again.statusCode).toBe(409);
     expect(again.code).toBe('Conflict');
     await h.ml.computeOperations.beginDeleteAndWait(RG, WS, 'busy', 'Detach', POLL);
@@ -128,13 +152,25 @@ describe('workspaces and computes', () => {
 
   test('validation: cluster missing, TLS rules, internal load balancer', async () => {
     const missing = await expectRestError(
-      h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, 'ghost', attachBody(DEMO.clusters.prod.replace('aks-prod', 'nope')), POLL),
+      h.ml.computeOperations.beginCreateOrUpdateAndWait(
+        RG,
+        WS,
+        'ghost',
+        attachBody(DEMO.clusters.prod.replace('aks-prod', 'nope')),
+        POLL,
+      ),
     );
     expect(missing.statusCode).toBe(400);
     expect(missing.code).toBe('AksClusterNotFound');
 
     const noCname = await expectRestError(
-      h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, 'tls1', attachBody(DEMO.clusters.prod, { sslConfiguration: { status: 'Enabled', cert: 'x', key: 'y' } }), POLL),
+      h.ml.computeOperations.beginCreateOrUpdateAndWait(
+        RG,
+        WS,
+        'tls1',
+        attachBody(DEMO.clusters.prod, { sslConfiguration: { status: 'Enabled', cert: 'x', key: 'y' } }),
+        POLL,
+      ),
     );
     expect(noCname.code).toBe('InvalidSslConfiguration');
 
@@ -145,7 +181,9 @@ describe('workspaces and computes', () => {
         RG,
         WS,
         'tls2',
-        attachBody(DEMO.clusters.prod, { sslConfiguration: { status: 'Enabled', cert: a.certPem, key: b.keyPem, cname: 'a.example.com' } }),
+        attachBody(DEMO.clusters.prod, {
+          sslConfiguration: { status: 'Enabled', cert: a.certPem, key: b.keyPem, cname: 'a.example.com' },
+        }),
         POLL,
       ),
     );
@@ -156,7 +194,10 @@ describe('workspaces and computes', () => {
         RG,
         WS,
         'tls3',
-        attachBody(DEMO.clusters.prod, { loadBalancerType: 'InternalLoadBalancer', sslConfiguration: { status: 'Auto', leafDomainLabel: 'x' } }),
+        attachBody(DEMO.clusters.prod, {
+          loadBalancerType: 'InternalLoadBalancer',
+          sslConfiguration: { status: 'Auto', leafDomainLabel: 'x' },
+        }),
         POLL,
       ),
     );
@@ -166,7 +207,9 @@ describe('workspaces and computes', () => {
   });
 
   test('production purpose on a 1-node cluster fails asynchronously; DevTest works', async () => {
-    const err = await expectRestError(h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, 'small', attachBody(DEMO.clusters.small), POLL));
+    const err = await expectRestError(
+      h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, 'small', attachBody(DEMO.clusters.small), POLL),
+    );
     expect(err.message).toMatch(/at least 3 node/);
     const failed = h.emu.state.getCompute(DEMO.subscriptionId, RG, WS, 'small')!;
     expect(failed.properties.provisioningState).toBe('Failed');
@@ -175,7 +218,11 @@ describe('workspaces and computes', () => {
       RG,
       WS,
       'small',
-      attachBody(DEMO.clusters.small, { clusterPurpose: 'DevTest', loadBalancerType: 'InternalLoadBalancer', loadBalancerSubnet: 'aks-subnet' }),
+      attachBody(DEMO.clusters.small, {
+        clusterPurpose: 'DevTest',
+        loadBalancerType: 'InternalLoadBalancer',
+        loadBalancerSubnet: 'aks-subnet',
+      }),
       POLL,
     );
     expect((ok.properties as any).properties.systemServices[0].publicIpAddress).toMatch(/^10\./);
@@ -199,7 +246,9 @@ describe('workspaces and computes', () => {
       RG,
       WS,
       'tls-aks',
-      attachBody(DEMO.clusters.prod, { sslConfiguration: { status: 'Enabled', cert: tls.certPem, key: tls.keyPem, cname: 'ml.contoso.com' } }),
+      attachBody(DEMO.clusters.prod, {
+        sslConfiguration: { status: 'Enabled', cert: tls.certPem, key: tls.keyPem, cname: 'ml.contoso.com' },
+      }),
       POLL,
     );
     for (const e of h.emu.traffic.all()) expect(JSON.stringify(e.responseBody ?? '')).not.toContain('PRIVATE KEY');
@@ -230,7 +279,9 @@ describe('workspaces and computes', () => {
       RG,
       WS,
       'auto-aks',
-      attachBody(DEMO.clusters.prod, { sslConfiguration: { status: 'Auto', leafDomainLabel: 'contoso', overwriteExistingDomain: true } }),
+      attachBody(DEMO.clusters.prod, {
+        sslConfiguration: { status: 'Auto', leafDomainLabel: 'contoso', overwriteExistingDomain: true },
+      }),
       POLL,
     );
     const fqdn = (c.properties as any).properties.clusterFqdn as string;
@@ -242,7 +293,9 @@ describe('workspaces and computes', () => {
 
   test('one-shot failNextOperation, seeded computes, denied cluster', async () => {
     h.emu.settings.failNextOperation = { code: 'InternalServerError', message: 'boom' };
-    const err = await expectRestError(h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, 'fails', attachBody(DEMO.clusters.prod), POLL));
+    const err = await expectRestError(
+      h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, 'fails', attachBody(DEMO.clusters.prod), POLL),
+    );
     expect(err.message).toContain('boom');
     expect(h.emu.settings.failNextOperation).toBeNull();
     await h.ml.computeOperations.beginDeleteAndWait(RG, WS, 'fails', 'Detach', POLL);
@@ -253,16 +306,30 @@ describe('workspaces and computes', () => {
       workspaceName: WS,
       name: 'seeded',
       tags: { a: 'b' },
-      properties: { computeType: 'AKS', resourceId: DEMO.clusters.small, provisioningState: 'Failed', properties: { sslConfiguration: { status: 'Enabled', cert: 'C', key: 'K', cname: 'x' } } },
+      properties: {
+        computeType: 'AKS',
+        resourceId: DEMO.clusters.small,
+        provisioningState: 'Failed',
+        properties: { sslConfiguration: { status: 'Enabled', cert: 'C', key: 'K', cname: 'x' } },
+      },
     });
     const seeded = await h.ml.computeOperations.get(RG, WS, 'seeded');
     expect((seeded.properties as any).properties.sslConfiguration).toEqual({ status: 'Enabled', cname: 'x' });
     expect(h.emu.state.getCompute(DEMO.subscriptionId, RG, WS, 'seeded')!.tls).toEqual({ certPem: 'C', keyPem: 'K' });
     await h.ml.computeOperations.beginDeleteAndWait(RG, WS, 'seeded', 'Detach', POLL);
 
-    h.emu.state.putManagedCluster({ subscriptionId: 'other-sub', resourceGroup: 'rg2', name: 'locked', location: 'westus', deniedPrincipals: [DEMO.clientId] });
-    const locked = '/subscriptions/other-sub/resourceGroups/rg2/providers/Microsoft.ContainerService/managedClusters/locked';
-    const e403 = await expectRestError(h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, 'locked', attachBody(locked), POLL));
+    h.emu.state.putManagedCluster({
+      subscriptionId: 'other-sub',
+      resourceGroup: 'rg2',
+      name: 'locked',
+      location: 'westus',
+      deniedPrincipals: [DEMO.clientId],
+    });
+    const locked =
+      '/subscriptions/other-sub/resourceGroups/rg2/providers/Microsoft.ContainerService/managedClusters/locked';
+    const e403 = await expectRestError(
+      h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, 'locked', attachBody(locked), POLL),
+    );
     expect(e403.statusCode).toBe(403);
     expect(e403.code).toBe('AuthorizationFailed');
   });
@@ -270,7 +337,13 @@ describe('workspaces and computes', () => {
   test('list pages with nextLink', async () => {
     h.emu.settings.pageSize = 2;
     for (const n of ['p1', 'p2', 'p3']) {
-      h.emu.state.putCompute({ subscriptionId: DEMO.subscriptionId, resourceGroup: RG, workspaceName: WS, name: n, properties: { computeType: 'AKS' } });
+      h.emu.state.putCompute({
+        subscriptionId: DEMO.subscriptionId,
+        resourceGroup: RG,
+        workspaceName: WS,
+        name: n,
+        properties: { computeType: 'AKS' },
+      });
     }
     const names = [];
     for await (const c of h.ml.computeOperations.list(RG, WS)) names.push(c.name);
@@ -282,26 +355,50 @@ describe('workspaces and computes', () => {
 });
 
 describe('long-running operation headers and outcomes', () => {
-  test.each(['location', 'azure-async-operation'] as const)('asyncHeaders=%s: the SDK still completes attach and detach', async (mode) => {
-    h.emu.settings.asyncHeaders = mode;
-    try {
-      const c = await h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, `lro-${mode.slice(0, 3)}`, attachBody(DEMO.clusters.prod), POLL);
-      expect(c.properties?.provisioningState).toBe('Succeeded');
-      await h.ml.computeOperations.beginDeleteAndWait(RG, WS, `lro-${mode.slice(0, 3)}`, 'Detach', POLL);
-    } finally {
-      h.emu.settings.asyncHeaders = 'both';
-    }
-    const put = h.emu.traffic.filter({ operationId: 'Compute_CreateOrUpdate' })[0];
-    expect('location' in put.responseHeaders).toBe(mode === 'location');
-    expect('azure-asyncoperation' in put.responseHeaders).toBe(mode !== 'location');
-    expect(h.emu.traffic.filter({ kind: 'lro' }).every((e) => e.operationId === (mode === 'location' ? 'ComputeOperationsResult_Get' : 'ComputeOperationsStatus_Get'))).toBe(true);
-    expect(h.emu.state.listComputes(DEMO.subscriptionId, RG, WS).filter((c) => c.name.startsWith('lro-'))).toEqual([]);
-  });
+  test.each(['location', 'azure-async-operation'] as const)(
+    'asyncHeaders=%s: the SDK still completes attach and detach',
+    async (mode) => {
+      h.emu.settings.asyncHeaders = mode;
+      try {
+        const c = await h.ml.computeOperations.beginCreateOrUpdateAndWait(
+          RG,
+          WS,
+          `lro-${mode.slice(0, 3)}`,
+          attachBody(DEMO.clusters.prod),
+          POLL,
+        );
+        expect(c.properties?.provisioningState).toBe('Succeeded');
+        await h.ml.computeOperations.beginDeleteAndWait(RG, WS, `lro-${mode.slice(0, 3)}`, 'Detach', POLL);
+      } finally {
+        h.emu.settings.asyncHeaders = 'both';
+      }
+      const put = h.emu.traffic.filter({ operationId: 'Compute_CreateOrUpdate' })[0];
+      expect('location' in put.responseHeaders).toBe(mode === 'location');
+      expect('azure-asyncoperation' in put.responseHeaders).toBe(mode !== 'location');
+      expect(
+        h.emu.traffic
+          .filter({ kind: 'lro' })
+          .every(
+            (e) =>
+              e.operationId === (mode === 'location' ? 'ComputeOperationsResult_Get' : 'ComputeOperationsStatus_Get'),
+          ),
+      ).toBe(true);
+      expect(h.emu.state.listComputes(DEMO.subscriptionId, RG, WS).filter((c) => c.name.startsWith('lro-'))).toEqual(
+        [],
+      );
+    },
+  );
 
   test('retryAfterSeconds is sent on the initial answer and while in progress', async () => {
     h.emu.settings.retryAfterSeconds = 1;
     try {
-      await h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, 'retry-after', attachBody(DEMO.clusters.prod), POLL);
+      await h.ml.computeOperations.beginCreateOrUpdateAndWait(
+        RG,
+        WS,
+        'retry-after',
+        attachBody(DEMO.clusters.prod),
+        POLL,
+      );
     } finally {
       h.emu.settings.retryAfterSeconds = null;
     }
@@ -316,7 +413,9 @@ describe('long-running operation headers and outcomes', () => {
     await h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, 'stays', attachBody(DEMO.clusters.prod), POLL);
     h.emu.settings.cancelNextOperation = true;
     await expect(h.ml.computeOperations.beginDeleteAndWait(RG, WS, 'stays', 'Detach', POLL)).rejects.toThrow();
-    expect(h.emu.state.getCompute(DEMO.subscriptionId, RG, WS, 'stays')!.properties.provisioningState).toBe('Succeeded');
+    expect(h.emu.state.getCompute(DEMO.subscriptionId, RG, WS, 'stays')!.properties.provisioningState).toBe(
+      'Succeeded',
+    );
     const last = h.emu.traffic.filter({ kind: 'lro' }).pop()!;
     expect((last.responseBody as any).status).toBe('Canceled');
     await h.ml.computeOperations.beginDeleteAndWait(RG, WS, 'stays', 'Detach', POLL);
@@ -325,11 +424,17 @@ describe('long-running operation headers and outcomes', () => {
   test('expired access tokens are refused', async () => {
     h.emu.settings.tokenLifetimeSeconds = 1;
     const { ClientSecretCredential } = await import('@azure/identity');
-    const cred = new ClientSecretCredential(DEMO.tenantId, DEMO.clientId, DEMO.clientSecret, { authorityHost: h.emu.url, disableInstanceDiscovery: true });
+    const cred = new ClientSecretCredential(DEMO.tenantId, DEMO.clientId, DEMO.clientSecret, {
+      authorityHost: h.emu.url,
+      disableInstanceDiscovery: true,
+    });
     const token = (await cred.getToken(`${h.emu.url}/.default`))!.token;
     h.emu.settings.tokenLifetimeSeconds = 3600;
     await new Promise((r) => setTimeout(r, 1100));
-    const res = await fetchJson(`${h.emu.url}/subscriptions/${DEMO.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.MachineLearningServices/workspaces/${WS}?api-version=2022-10-01`, token);
+    const res = await fetchJson(
+      `${h.emu.url}/subscriptions/${DEMO.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.MachineLearningServices/workspaces/${WS}?api-version=2022-10-01`,
+      token,
+    );
     expect(res.status).toBe(401);
     expect(res.body.error.message).toMatch(/expired/);
   });
@@ -340,7 +445,12 @@ describe('container service', () => {
     const mc = await h.cs.managedClusters.get(RG, 'aks-prod');
     expect(mc).toMatchObject({ name: 'aks-prod', location: 'eastus', kubernetesVersion: '1.30.6' });
     expect(mc.networkProfile?.loadBalancerSku).toBe('standard');
-    expect(mc.agentPoolProfiles?.[0]).toMatchObject({ count: 3, vmSize: 'Standard_D3_v2', mode: 'System', osType: 'Linux' });
+    expect(mc.agentPoolProfiles?.[0]).toMatchObject({
+      count: 3,
+      vmSize: 'Standard_D3_v2',
+      mode: 'System',
+      osType: 'Linux',
+    });
     expect(mc.apiServerAccessProfile?.enablePrivateCluster).toBe(false);
     const admin = await h.cs.managedClusters.listClusterAdminCredentials(RG, 'aks-prod');
     expect(admin.kubeconfigs?.[0].name).toBe('clusterAdmin');
@@ -370,14 +480,24 @@ describe('throttling and echo mode', () => {
   test('echo mode quotes the request body in 4xx messages', async () => {
     h.emu.settings.echoRequestBodyInErrors = true;
     const err = await expectRestError(
-      h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, 'echo', attachBody(DEMO.clusters.prod, { sslConfiguration: { status: 'Enabled', key: 'SECRET-KEY' } }), POLL),
+      h.ml.computeOperations.beginCreateOrUpdateAndWait(
+        RG,
+        WS,
+        'echo',
+        attachBody(DEMO.clusters.prod, { sslConfiguration: { status: 'Enabled', key: 'SECRET-KEY' } }),
+        POLL,
+      ),
     );
     h.emu.settings.echoRequestBodyInErrors = false;
     expect(err.message).toContain('SECRET-KEY');
   });
 });
 
-async function fetchJson(url: string, token: string, method = 'GET'): Promise<{ status: number; body: any; headers: Headers }> {
+async function fetchJson(
+  url: string,
+  token: string,
+  method = 'GET',
+): Promise<{ status: number; body: any; headers: Headers }> {
   // Node's fetch (undici) ignores https.Agent; use node:https so the in-process CA applies.
   const https = await import('node:https');
   return new Promise((resolve, reject) => {

@@ -51,10 +51,17 @@ test('client secret: token claims, lifetime, one request; wrong secret is AADSTS
   expect(t!.expiresOnTimestamp - Date.now()).toBeGreaterThan(1100 * 1000);
   expect(emu.tokenRequests(DEMO.clientId)).toBe(1);
 
-  const seen = emu.traffic.filter({ kind: 'token' }).map((e) => `${e.method} ${e.path.replace(DEMO.tenantId, '{tenant}')}`);
+  const seen = emu.traffic
+    .filter({ kind: 'token' })
+    .map((e) => `${e.method} ${e.path.replace(DEMO.tenantId, '{tenant}')}`);
   expect(seen).toEqual(['GET /{tenant}/v2.0/.well-known/openid-configuration', 'POST /{tenant}/oauth2/v2.0/token']);
   const form = emu.traffic.filter({ operationId: 'Entra_Token' })[0].requestBody as Record<string, string>;
-  expect(form).toMatchObject({ grant_type: 'client_credentials', client_id: DEMO.clientId, scope: scope(), client_secret: DEMO.clientSecret });
+  expect(form).toMatchObject({
+    grant_type: 'client_credentials',
+    client_id: DEMO.clientId,
+    scope: scope(),
+    client_secret: DEMO.clientSecret,
+  });
 
   const bad = new ClientSecretCredential(DEMO.tenantId, DEMO.clientId, 'wrong', opts());
   await expect(bad.getToken(scope())).rejects.toThrow(/AADSTS7000215/);
@@ -72,12 +79,20 @@ test('client certificate: assertion verified against the registered certificate'
   const cred = new ClientCertificateCredential(DEMO.tenantId, certApp, { certificate: pem }, opts());
   const t = await cred.getToken(scope());
   expect(decodeJwt(t!.token)!.payload.appid).toBe(certApp);
-  const form = emu.traffic.filter({ operationId: 'Entra_Token', status: 200 }).pop()!.requestBody as Record<string, string>;
+  const form = emu.traffic.filter({ operationId: 'Entra_Token', status: 200 }).pop()!.requestBody as Record<
+    string,
+    string
+  >;
   expect(form.client_assertion_type).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
   const header = decodeJwt(form.client_assertion)!.header;
   expect(header.x5t ?? header['x5t#S256']).toBeTruthy();
 
-  const wrong = new ClientCertificateCredential(DEMO.tenantId, certApp, { certificate: otherCert.certPem + otherCert.keyPem }, opts());
+  const wrong = new ClientCertificateCredential(
+    DEMO.tenantId,
+    certApp,
+    { certificate: otherCert.certPem + otherCert.keyPem },
+    opts(),
+  );
   await expect(wrong.getToken(scope())).rejects.toThrow(/AADSTS700027/);
 });
 
@@ -86,7 +101,11 @@ test('GitHub OIDC via @actions/core getIDToken → ClientAssertionCredential', a
   process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = DEMO.githubRequestToken;
   const idToken = await core.getIDToken('api://AzureADTokenExchange');
   const claims = decodeJwt(idToken)!.payload;
-  expect(claims).toMatchObject({ iss: emu.oidcIssuers.github, sub: DEMO.githubSubject, aud: 'api://AzureADTokenExchange' });
+  expect(claims).toMatchObject({
+    iss: emu.oidcIssuers.github,
+    sub: DEMO.githubSubject,
+    aud: 'api://AzureADTokenExchange',
+  });
   expect((claims.exp as number) - (claims.iat as number)).toBe(600);
 
   const cred = new ClientAssertionCredential(DEMO.tenantId, DEMO.clientId, async () => idToken, opts());
@@ -106,7 +125,13 @@ test('GitHub OIDC via @actions/core getIDToken → ClientAssertionCredential', a
 
 test('Azure Pipelines: AzurePipelinesCredential posts to SYSTEM_OIDCREQUESTURI', async () => {
   process.env.SYSTEM_OIDCREQUESTURI = `${emu.url}/ado-oidc/emulator-org/_apis/distributedtask/hubs/build/plans/p/jobs/j/oidctoken`;
-  const cred = new AzurePipelinesCredential(DEMO.tenantId, DEMO.clientId, DEMO.adoServiceConnectionId, DEMO.adoSystemAccessToken, opts());
+  const cred = new AzurePipelinesCredential(
+    DEMO.tenantId,
+    DEMO.clientId,
+    DEMO.adoServiceConnectionId,
+    DEMO.adoSystemAccessToken,
+    opts(),
+  );
   const t = await cred.getToken(scope());
   expect(decodeJwt(t!.token)!.payload.appid).toBe(DEMO.clientId);
   const oidc = emu.traffic.filter({ operationId: 'AzureDevOps_CreateOidcToken' })[0];
@@ -134,18 +159,25 @@ test('managed identity: App Service protocol (IDENTITY_ENDPOINT + IDENTITY_HEADE
   delete process.env.IDENTITY_HEADER;
 });
 
-test('ARM refuses tokens that are not the emulator\'s, expired or for another audience', async () => {
+test("ARM refuses tokens that are not the emulator's, expired or for another audience", async () => {
   const ml = new AzureMachineLearningWorkspaces(
     { getToken: async () => ({ token: 'abc.def.ghi', expiresOnTimestamp: Date.now() + 60_000 }) },
     DEMO.subscriptionId,
     { endpoint: emu.url },
   );
-  await expect(ml.workspaces.get(DEMO.resourceGroup, DEMO.workspaceName)).rejects.toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken' });
+  await expect(ml.workspaces.get(DEMO.resourceGroup, DEMO.workspaceName)).rejects.toMatchObject({
+    statusCode: 401,
+    code: 'InvalidAuthenticationToken',
+  });
   // An OIDC token is signed by the emulator too, but its audience is not ARM.
   process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = DEMO.githubRequestToken;
   const idToken = await core.getIDToken('api://AzureADTokenExchange');
-  const ml2 = new AzureMachineLearningWorkspaces({ getToken: async () => ({ token: idToken, expiresOnTimestamp: Date.now() + 60_000 }) }, DEMO.subscriptionId, {
-    endpoint: emu.url,
-  });
+  const ml2 = new AzureMachineLearningWorkspaces(
+    { getToken: async () => ({ token: idToken, expiresOnTimestamp: Date.now() + 60_000 }) },
+    DEMO.subscriptionId,
+    {
+      endpoint: emu.url,
+    },
+  );
   await expect(ml2.workspaces.get(DEMO.resourceGroup, DEMO.workspaceName)).rejects.toMatchObject({ statusCode: 401 });
 });

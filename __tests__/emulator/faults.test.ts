@@ -18,7 +18,10 @@ beforeEach(() => {
 });
 
 test('429 with Retry-After, then success: the SDK retries once', async () => {
-  h.emu.faults.add({ match: { method: 'GET', path: '/workspaces/demo-ws', kind: 'arm' }, action: { status: 429, retryAfterSeconds: 1 } });
+  h.emu.faults.add({
+    match: { method: 'GET', path: '/workspaces/demo-ws', kind: 'arm' },
+    action: { status: 429, retryAfterSeconds: 1 },
+  });
   const ws = await h.ml.workspaces.get(RG, WS);
   expect(ws.name).toBe(WS);
   const statuses = h.emu.traffic.filter({ kind: 'arm' }).map((e) => e.status);
@@ -59,7 +62,11 @@ test('delay answers normally, later', async () => {
 });
 
 test('a custom status and body; the SDK retries 503 and then reports it', async () => {
-  h.emu.faults.add({ match: { kind: 'arm' }, times: 5, action: { status: 503, body: { error: { code: 'ServiceUnavailable', message: 'down' } } } });
+  h.emu.faults.add({
+    match: { kind: 'arm' },
+    times: 5,
+    action: { status: 503, body: { error: { code: 'ServiceUnavailable', message: 'down' } } },
+  });
   await expect(h.ml.workspaces.get(RG, WS)).rejects.toMatchObject({ statusCode: 503 });
   expect(h.emu.traffic.count({ status: 503 })).toBe(3); // first try + 2 retries (helpers: maxRetries 2)
 });

@@ -46,7 +46,14 @@ test('attach / get / list / listKeys / detach traffic passes oav with zero error
   const result = await validateTrafficWithOav(recorded);
   expect(result.errors).toEqual([]);
   expect(result.passedOperationIds).toEqual(
-    expect.arrayContaining(['Workspaces_Get', 'Compute_CreateOrUpdate', 'Compute_Get', 'Compute_List', 'Compute_ListKeys', 'Compute_Delete']),
+    expect.arrayContaining([
+      'Workspaces_Get',
+      'Compute_CreateOrUpdate',
+      'Compute_Get',
+      'Compute_List',
+      'Compute_ListKeys',
+      'Compute_Delete',
+    ]),
   );
 });
 
@@ -72,6 +79,8 @@ test('the referee catches a served secret, a flat error body and a bad enum valu
   const codes = r.errors.map((e) => e.code);
   expect(codes).toContain('SECRET_PROPERTY');
   expect(codes).toContain('OBJECT_ADDITIONAL_PROPERTIES');
-  expect(r.errors).toContainEqual(expect.objectContaining({ code: 'ENUM_MISMATCH', issueSource: 'response', operationId: 'Compute_Get' }));
+  expect(r.errors).toContainEqual(
+    expect.objectContaining({ code: 'ENUM_MISMATCH', issueSource: 'response', operationId: 'Compute_Get' }),
+  );
   expect(r.passedOperationIds).toEqual([]);
 });

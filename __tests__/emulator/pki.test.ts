@@ -17,10 +17,19 @@ test('CA: self-signed, basicConstraints CA, EC key', () => {
 test('issued leaf honours SANs, dates and key type exactly', () => {
   const notBefore = new Date('2024-03-01T10:20:30Z');
   const notAfter = new Date('2060-01-02T03:04:05Z'); // past 2049: GeneralizedTime
-  const leaf = ca.issue({ commonName: 'svc', dnsNames: ['svc.example.com', '*.example.org'], ipAddresses: ['127.0.0.1', '::1'], notBefore, notAfter, keyType: 'rsa' });
+  const leaf = ca.issue({
+    commonName: 'svc',
+    dnsNames: ['svc.example.com', '*.example.org'],
+    ipAddresses: ['127.0.0.1', '::1'],
+    notBefore,
+    notAfter,
+    keyType: 'rsa',
+  });
   const x = new crypto.X509Certificate(leaf.certPem);
   expect(x.subject).toBe('CN=svc');
-  expect(x.subjectAltName).toBe('DNS:svc.example.com, DNS:*.example.org, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
+  expect(x.subjectAltName).toBe(
+    'DNS:svc.example.com, DNS:*.example.org, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1',
+  );
   expect(new Date(x.validFrom).toISOString()).toBe(notBefore.toISOString());
   expect(new Date(x.validTo).toISOString()).toBe(notAfter.toISOString());
   expect(x.publicKey.asymmetricKeyType).toBe('rsa');
@@ -71,8 +80,15 @@ async function handshake(cert: IssuedCertificate, servername: string): Promise<s
 
 test('real TLS: valid, wrong name, expired, not yet valid', async () => {
   expect(await handshake(ca.issue({ commonName: 'good', dnsNames: ['good.test'] }), 'good.test')).toBe('ok');
-  expect(await handshake(ca.issue({ commonName: 'good', dnsNames: ['good.test'] }), 'other.test')).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
-  const expired = ca.issue({ commonName: 'old', dnsNames: ['old.test'], notBefore: new Date(Date.now() - 10 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) });
+  expect(await handshake(ca.issue({ commonName: 'good', dnsNames: ['good.test'] }), 'other.test')).toBe(
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+  );
+  const expired = ca.issue({
+    commonName: 'old',
+    dnsNames: ['old.test'],
+    notBefore: new Date(Date.now() - 10 * 86_400_000),
+    notAfter: new Date(Date.now() - 86_400_000),
+  });
   expect(await handshake(expired, 'old.test')).toBe('CERT_HAS_EXPIRED');
   const future = ca.issue({ commonName: 'new', dnsNames: ['new.test'], notBefore: new Date(Date.now() + 86_400_000) });
   expect(await handshake(future, 'new.test')).toBe('CERT_NOT_YET_VALID');

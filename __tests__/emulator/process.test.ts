@@ -42,7 +42,10 @@ beforeAll(async () => {
   seed.workspaces![0].friendlyName = 'From the seed file';
   const seedFile = path.join(outDir, 'seed.json');
   fs.writeFileSync(seedFile, JSON.stringify(seed));
-  cli = spawn(process.execPath, [path.join(outDir, 'emulator/tools/cli.js'), '--seed', seedFile], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+  cli = spawn(process.execPath, [path.join(outDir, 'emulator/tools/cli.js'), '--seed', seedFile], {
+    cwd: repo,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const firstLine = await new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: cli.stdout! }).once('line', resolve);
     cli.once('exit', (code) => reject(new Error(`cli exited early with ${code}`)));
@@ -57,7 +60,12 @@ afterAll(() => {
 
 function runChild(script: string, env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string } {
   const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-  const r = spawnSync(process.execPath, ['-e', script], { cwd: repo, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, ['-e', script], {
+    cwd: repo,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -57,15 +57,43 @@ test('ensure on the attached compute reads once and writes nothing', async () =>
 });
 
 test('the TLS key is masked line by line before any request and never echoed', async () => {
-  const cert = emulator.ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'], keyType: 'rsa' });
+  const cert = emulator.ca.issue({
+    commonName: 'scoring.contoso.com',
+    dnsNames: ['scoring.contoso.com'],
+    keyType: 'rsa',
+  });
   // Azure answers the PUT with an error that quotes the request body, key included (as some services do).
-  emulator.faults.add({ match: { method: 'PUT', path: '/computes/aks-tls' }, action: { status: 400, body: { error: { code: 'InvalidRequestContent', message: `cannot read ${JSON.stringify({ sslConfiguration: { key: cert.keyPem } })}` } } } });
-  const { platform, done } = step({ 'compute-name': 'aks-tls', 'aks-resource-id': DEMO.clusters.small, 'cluster-purpose': 'dev-test', tls: 'custom', 'tls-cert': cert.chainPem, 'tls-key': cert.keyPem, 'tls-cname': 'scoring.contoso.com' });
+  emulator.faults.add({
+    match: { method: 'PUT', path: '/computes/aks-tls' },
+    action: {
+      status: 400,
+      body: {
+        error: {
+          code: 'InvalidRequestContent',
+          message: `cannot read ${JSON.stringify({ sslConfiguration: { key: cert.keyPem } })}`,
+        },
+      },
+    },
+  });
+  const { platform, done } = step({
+    'compute-name': 'aks-tls',
+    'aks-resource-id': DEMO.clusters.small,
+    'cluster-purpose': 'dev-test',
+    tls: 'custom',
+    'tls-cert': cert.chainPem,
+    'tls-key': cert.keyPem,
+    'tls-cname': 'scoring.contoso.com',
+  });
   await done;
   const keyLines = cert.keyPem.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'));
   expect(keyLines.length).toBeGreaterThan(5);
   for (const line of keyLines) expect(platform.masked).toContain(line);
-  const everything = [...platform.lines, ...platform.failures, ...platform.summaries, ...Object.values(platform.outputs)].join('\n');
+  const everything = [
+    ...platform.lines,
+    ...platform.failures,
+    ...platform.summaries,
+    ...Object.values(platform.outputs),
+  ].join('\n');
   expect(platform.failures.length).toBe(1);
   for (const line of keyLines) expect(everything).not.toContain(line);
   // The service echoed the key; the product scrubbed it.

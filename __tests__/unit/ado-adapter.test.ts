@@ -42,26 +42,44 @@ function load(env: Record<string, string> = {}): { inputs: typeof InputsModule; 
   jest.isolateModules(() => {
     modules = { inputs: require('../../src/ado/inputs'), platform: require('../../src/ado/platform') };
   });
-  for (const l of process.listeners('uncaughtException')) if (!before.e.includes(l)) process.off('uncaughtException', l);
-  for (const l of process.listeners('unhandledRejection')) if (!before.r.includes(l)) process.off('unhandledRejection', l);
+  for (const l of process.listeners('uncaughtException'))
+    if (!before.e.includes(l)) process.off('uncaughtException', l);
+  for (const l of process.listeners('unhandledRejection'))
+    if (!before.r.includes(l)) process.off('unhandledRejection', l);
   stdout.length = 0; // task-lib's own start-up debug lines
   return modules;
 }
 
-const lines = () => stdout.join('').split(/\r?\n/).filter((l) => l.length > 0);
+const lines = () =>
+  stdout
+    .join('')
+    .split(/\r?\n/)
+    .filter((l) => l.length > 0);
 const commands = (name: string) => lines().filter((l) => l.startsWith(`##vso[${name}`));
 
 describe('Platform over task-lib', () => {
   it('sets output variables under their camelCase names with isOutput=true', () => {
     const platform = load().platform.createAdoPlatform();
     platform.setOutput('result', 'attached');
-    platform.setOutput('compute-id', '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w/computes/aks1');
-    platform.setOutput('cluster-id', '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c');
+    platform.setOutput(
+      'compute-id',
+      '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w/computes/aks1',
+    );
+    platform.setOutput(
+      'cluster-id',
+      '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c',
+    );
     platform.setOutput('provisioning-state', 'Succeeded');
     platform.setOutput('endpoint', '20.1.2.3');
     const set = commands('task.setvariable');
     expect(set).toHaveLength(5);
-    for (const [name, value] of [['result', 'attached'], ['computeId', '/subscriptions/s/'], ['clusterId', '/subscriptions/s/'], ['provisioningState', 'Succeeded'], ['endpoint', '20.1.2.3']]) {
+    for (const [name, value] of [
+      ['result', 'attached'],
+      ['computeId', '/subscriptions/s/'],
+      ['clusterId', '/subscriptions/s/'],
+      ['provisioningState', 'Succeeded'],
+      ['endpoint', '20.1.2.3'],
+    ]) {
       const line = set.find((l) => l.includes(`variable=${name};`));
       expect(line).toMatch(/isOutput=true;/);
       expect(line).toMatch(/issecret=false;/);
@@ -98,7 +116,11 @@ describe('Platform over task-lib', () => {
     const platform = load().platform.createAdoPlatform();
     platform.maskLine('s3cr3t-value');
     maskSecret(platform, '-----BEGIN PRIVATE KEY-----\nAAAABBBBCCCC\nDDDDEEEEFFFF\n-----END PRIVATE KEY-----\n');
-    expect(commands('task.setsecret')).toEqual(['##vso[task.setsecret]s3cr3t-value', '##vso[task.setsecret]AAAABBBBCCCC', '##vso[task.setsecret]DDDDEEEEFFFF']);
+    expect(commands('task.setsecret')).toEqual([
+      '##vso[task.setsecret]s3cr3t-value',
+      '##vso[task.setsecret]AAAABBBBCCCC',
+      '##vso[task.setsecret]DDDDEEEEFFFF',
+    ]);
   });
 
   it('writes the summary to a file in the agent temp directory and uploads it', async () => {
@@ -121,20 +143,34 @@ describe('input reader', () => {
 
   it('maps every kebab-case input to its camelCase task input, trimmed; empty reads as undefined', () => {
     const env: Record<string, string> = {};
-    for (const def of INPUTS) if ('ado' in def && def.ado) env[`INPUT_${def.ado.toUpperCase()}`] = `  value-of-${def.ado}  `;
+    for (const def of INPUTS)
+      if ('ado' in def && def.ado) env[`INPUT_${def.ado.toUpperCase()}`] = `  value-of-${def.ado}  `;
     env.INPUT_LOCATION = '   ';
     const { inputs, platform } = load(env);
     const read = inputs.createAdoInputReader(new SecretRedactor(platform.createAdoPlatform()));
     for (const def of INPUTS) {
-      const expected = !('ado' in def) || !def.ado ? undefined : def.ado === 'location' ? undefined : `value-of-${def.ado}`;
+      const expected =
+        !('ado' in def) || !def.ado ? undefined : def.ado === 'location' ? undefined : `value-of-${def.ado}`;
       expect({ name: def.name, value: read(def.name as InputName) }).toEqual({ name: def.name, value: expected });
     }
   });
 
   it('never reads GitHub-only inputs (authentication comes from the service connection)', () => {
-    const { inputs, platform } = load({ INPUT_CREDS: '{"clientSecret":"x"}', INPUT_CLIENT_ID: 'c', INPUT_ENVIRONMENT: 'AzureChinaCloud' });
+    const { inputs, platform } = load({
+      INPUT_CREDS: '{"clientSecret":"x"}',
+      INPUT_CLIENT_ID: 'c',
+      INPUT_ENVIRONMENT: 'AzureChinaCloud',
+    });
     const read = inputs.createAdoInputReader(new SecretRedactor(platform.createAdoPlatform()));
-    for (const name of ['creds', 'client-id', 'tenant-id', 'client-secret', 'environment', 'arm-endpoint', 'authority-host'] as InputName[]) {
+    for (const name of [
+      'creds',
+      'client-id',
+      'tenant-id',
+      'client-secret',
+      'environment',
+      'arm-endpoint',
+      'authority-host',
+    ] as InputName[]) {
       expect(read(name)).toBeUndefined();
     }
   });
@@ -147,7 +183,12 @@ describe('input reader', () => {
   });
 
   it('reads an empty filePath input (which the agent fills with the sources directory) as undefined', () => {
-    const { inputs, platform } = load({ BUILD_SOURCESDIRECTORY: sourcesDir, SYSTEM_DEFAULTWORKINGDIRECTORY: sourcesDir, INPUT_TLSCERTFILE: sourcesDir, INPUT_TLSKEYFILE: path.join(sourcesDir, 'tls', 'key.pem') });
+    const { inputs, platform } = load({
+      BUILD_SOURCESDIRECTORY: sourcesDir,
+      SYSTEM_DEFAULTWORKINGDIRECTORY: sourcesDir,
+      INPUT_TLSCERTFILE: sourcesDir,
+      INPUT_TLSKEYFILE: path.join(sourcesDir, 'tls', 'key.pem'),
+    });
     const read = inputs.createAdoInputReader(new SecretRedactor(platform.createAdoPlatform()));
     expect(read('tls-cert-file')).toBeUndefined();
     expect(read('tls-key-file')).toBe(path.join(sourcesDir, 'tls', 'key.pem'));

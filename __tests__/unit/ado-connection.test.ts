@@ -16,8 +16,12 @@ const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CLIENT = '11111111-2222-3333-4444-555555555555';
 const SECRET = 'sp-Secret~Value.0123456789abcdef';
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJlLXZhbHVl';
-const KEY_LINES = ['MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj', 'MZ9n2JvKt3zVqFyW0Rh8w5bEoXq3PjK9LtA2sN4mR7cD1fGhIjKlMnOpQrStUvWx'];
-const CERT_PEM = '-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ\n-----END CERTIFICATE-----';
+const KEY_LINES = [
+  'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj',
+  'MZ9n2JvKt3zVqFyW0Rh8w5bEoXq3PjK9LtA2sN4mR7cD1fGhIjKlMnOpQrStUvWx',
+];
+const CERT_PEM =
+  '-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ\n-----END CERTIFICATE-----';
 const KEY_PEM = `-----BEGIN PRIVATE KEY-----\n${KEY_LINES.join('\n')}\n-----END PRIVATE KEY-----`;
 
 const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ado-connection-test-'));
@@ -55,8 +59,10 @@ function load(env: Record<string, string>): { connection: typeof ConnectionModul
     modules = { connection: require('../../src/ado/connection'), platform: require('../../src/ado/platform') };
   });
   // task-lib installs process-wide handlers on every load; keep the test process clean.
-  for (const l of process.listeners('uncaughtException')) if (!exceptionListeners.includes(l)) process.off('uncaughtException', l);
-  for (const l of process.listeners('unhandledRejection')) if (!rejectionListeners.includes(l)) process.off('unhandledRejection', l);
+  for (const l of process.listeners('uncaughtException'))
+    if (!exceptionListeners.includes(l)) process.off('uncaughtException', l);
+  for (const l of process.listeners('unhandledRejection'))
+    if (!rejectionListeners.includes(l)) process.off('unhandledRejection', l);
   return modules;
 }
 
@@ -79,17 +85,35 @@ function readError(env: Record<string, string>): InputError {
 const output = () => stdout.join('');
 const maskedValues = () => [...output().matchAll(/^##vso\[task\.setsecret\](.*)$/gm)].map((m) => m[1]);
 /** Every stdout line that shows the value, other than the setsecret command registering it. */
-const leaks = (value: string) => output().split(/\r?\n/).filter((l) => l.includes(value) && !l.startsWith('##vso[task.setsecret]'));
+const leaks = (value: string) =>
+  output()
+    .split(/\r?\n/)
+    .filter((l) => l.includes(value) && !l.startsWith('##vso[task.setsecret]'));
 
-const endpoint = (scheme: string | undefined, auth: Record<string, string>, data: Record<string, string> = {}, url = 'https://management.azure.com/'): Record<string, string> => ({
+const endpoint = (
+  scheme: string | undefined,
+  auth: Record<string, string>,
+  data: Record<string, string> = {},
+  url = 'https://management.azure.com/',
+): Record<string, string> => ({
   ...(scheme ? { [`ENDPOINT_AUTH_SCHEME_${ID}`]: scheme } : {}),
   ...Object.fromEntries(Object.entries(auth).map(([k, v]) => [`ENDPOINT_AUTH_PARAMETER_${ID}_${k.toUpperCase()}`, v])),
-  ...Object.fromEntries(Object.entries({ subscriptionId: 'sub-0001', environment: 'AzureCloud', ...data }).map(([k, v]) => [`ENDPOINT_DATA_${ID}_${k.toUpperCase()}`, v])),
+  ...Object.fromEntries(
+    Object.entries({ subscriptionId: 'sub-0001', environment: 'AzureCloud', ...data }).map(([k, v]) => [
+      `ENDPOINT_DATA_${ID}_${k.toUpperCase()}`,
+      v,
+    ]),
+  ),
   [`ENDPOINT_URL_${ID}`]: url,
 });
 
 describe('service principal with a secret (spnKey)', () => {
-  const env = endpoint('ServicePrincipal', { tenantid: TENANT, serviceprincipalid: CLIENT, serviceprincipalkey: SECRET, authenticationType: 'spnKey' });
+  const env = endpoint('ServicePrincipal', {
+    tenantid: TENANT,
+    serviceprincipalid: CLIENT,
+    serviceprincipalkey: SECRET,
+    authenticationType: 'spnKey',
+  });
 
   it('maps to client-secret with the subscription and cloud of the connection', () => {
     expect(read(env)).toEqual({
@@ -108,7 +132,12 @@ describe('service principal with a secret (spnKey)', () => {
   it('takes a connection without a scheme or authenticationType as a service principal secret', () => {
     const { [`ENDPOINT_AUTH_SCHEME_${ID}`]: _scheme, ...rest } = env;
     delete rest[`ENDPOINT_AUTH_PARAMETER_${ID}_AUTHENTICATIONTYPE`];
-    expect(read(rest).auth).toEqual({ kind: 'client-secret', tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET });
+    expect(read(rest).auth).toEqual({
+      kind: 'client-secret',
+      tenantId: TENANT,
+      clientId: CLIENT,
+      clientSecret: SECRET,
+    });
   });
 
   it('names azureSubscription when the key, client id or tenant is missing', () => {
@@ -125,11 +154,21 @@ describe('service principal with a secret (spnKey)', () => {
 
 describe('service principal with a certificate (spnCertificate)', () => {
   const pem = `${CERT_PEM}\n${KEY_PEM}\n`;
-  const env = endpoint('ServicePrincipal', { tenantid: TENANT, serviceprincipalid: CLIENT, authenticationType: 'spnCertificate', servicePrincipalCertificate: pem });
+  const env = endpoint('ServicePrincipal', {
+    tenantid: TENANT,
+    serviceprincipalid: CLIENT,
+    authenticationType: 'spnCertificate',
+    servicePrincipalCertificate: pem,
+  });
 
   it('maps to client-certificate with the PEM holding certificate and key', () => {
     const auth = read(env).auth;
-    expect(auth).toEqual({ kind: 'client-certificate', tenantId: TENANT, clientId: CLIENT, certificatePem: pem.trim() });
+    expect(auth).toEqual({
+      kind: 'client-certificate',
+      tenantId: TENANT,
+      clientId: CLIENT,
+      certificatePem: pem.trim(),
+    });
   });
 
   it('masks every line of the private key, never a PEM armour line, and nothing is echoed', () => {
@@ -157,13 +196,24 @@ describe('service principal with a certificate (spnCertificate)', () => {
 
 describe('workload identity federation', () => {
   const env = {
-    ...endpoint('WorkloadIdentityFederation', { tenantid: TENANT, serviceprincipalid: CLIENT, workloadIdentityFederationSubject: 'sc://org/project/conn' }),
+    ...endpoint('WorkloadIdentityFederation', {
+      tenantid: TENANT,
+      serviceprincipalid: CLIENT,
+      workloadIdentityFederationSubject: 'sc://org/project/conn',
+    }),
     ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN: TOKEN,
-    SYSTEM_OIDCREQUESTURI: 'https://dev.azure.com/org/project-id/_apis/distributedtask/hubs/build/plans/plan-id/jobs/job-id/oidctoken',
+    SYSTEM_OIDCREQUESTURI:
+      'https://dev.azure.com/org/project-id/_apis/distributedtask/hubs/build/plans/plan-id/jobs/job-id/oidctoken',
   };
 
   it('maps to azure-pipelines with the connection id and the job access token', () => {
-    expect(read(env).auth).toEqual({ kind: 'azure-pipelines', tenantId: TENANT, clientId: CLIENT, serviceConnectionId: ID, systemAccessToken: TOKEN });
+    expect(read(env).auth).toEqual({
+      kind: 'azure-pipelines',
+      tenantId: TENANT,
+      clientId: CLIENT,
+      serviceConnectionId: ID,
+      systemAccessToken: TOKEN,
+    });
   });
 
   it('masks the access token and never echoes it', () => {
@@ -186,11 +236,17 @@ describe('workload identity federation', () => {
 
 describe('managed identity', () => {
   it('maps to a system-assigned identity', () => {
-    expect(read(endpoint('ManagedServiceIdentity', { tenantid: TENANT })).auth).toEqual({ kind: 'managed-identity', clientId: undefined });
+    expect(read(endpoint('ManagedServiceIdentity', { tenantid: TENANT })).auth).toEqual({
+      kind: 'managed-identity',
+      clientId: undefined,
+    });
   });
 
   it('maps to a user-assigned identity when the connection names its client id', () => {
-    expect(read(endpoint('ManagedServiceIdentity', { tenantid: TENANT }, { msiclientId: CLIENT })).auth).toEqual({ kind: 'managed-identity', clientId: CLIENT });
+    expect(read(endpoint('ManagedServiceIdentity', { tenantid: TENANT }, { msiclientId: CLIENT })).auth).toEqual({
+      kind: 'managed-identity',
+      clientId: CLIENT,
+    });
   });
 });
 
@@ -200,7 +256,8 @@ describe('errors', () => {
     expect(err.problems).toHaveLength(1);
     expect(err.problems[0].input).toBe('azureSubscription');
     expect(err.problems[0].message).toContain('PublishProfile');
-    for (const scheme of ['WorkloadIdentityFederation', 'ServicePrincipal', 'ManagedServiceIdentity']) expect(err.problems[0].message).toContain(scheme);
+    for (const scheme of ['WorkloadIdentityFederation', 'ServicePrincipal', 'ManagedServiceIdentity'])
+      expect(err.problems[0].message).toContain(scheme);
     expect(err.message).toMatch(/^azureSubscription: /);
   });
 
@@ -210,7 +267,9 @@ describe('errors', () => {
       connection.readConnection(new SecretRedactor(platform.createAdoPlatform()));
       throw new Error('expected an error');
     } catch (err) {
-      expect((err as InputError).problems).toEqual([{ input: 'azureSubscription', message: expect.stringContaining('service connection') }]);
+      expect((err as InputError).problems).toEqual([
+        { input: 'azureSubscription', message: expect.stringContaining('service connection') },
+      ]);
     }
   });
 
@@ -224,17 +283,33 @@ describe('cloud', () => {
   const sp = { tenantid: TENANT, serviceprincipalid: CLIENT, serviceprincipalkey: SECRET };
 
   it('takes the cloud from the connection environment', () => {
-    const { [`ENDPOINT_URL_${ID}`]: _url, ...env } = endpoint('ServicePrincipal', sp, { environment: 'AzureUSGovernment' });
-    expect(read(env).cloud).toEqual({ armEndpoint: 'https://management.usgovcloudapi.net', authorityHost: 'https://login.microsoftonline.us' });
+    const { [`ENDPOINT_URL_${ID}`]: _url, ...env } = endpoint('ServicePrincipal', sp, {
+      environment: 'AzureUSGovernment',
+    });
+    expect(read(env).cloud).toEqual({
+      armEndpoint: 'https://management.usgovcloudapi.net',
+      authorityHost: 'https://login.microsoftonline.us',
+    });
   });
 
   it("overrides both endpoints with the connection's URL and environmentAuthorityUrl (Azure Stack, custom clouds)", () => {
-    const env = endpoint('ServicePrincipal', sp, { environment: 'AzureStack', environmentAuthorityUrl: 'https://adfs.local.azurestack.external/adfs/' }, 'https://management.local.azurestack.external/');
-    expect(read(env).cloud).toEqual({ armEndpoint: 'https://management.local.azurestack.external', authorityHost: 'https://adfs.local.azurestack.external/adfs' });
+    const env = endpoint(
+      'ServicePrincipal',
+      sp,
+      { environment: 'AzureStack', environmentAuthorityUrl: 'https://adfs.local.azurestack.external/adfs/' },
+      'https://management.local.azurestack.external/',
+    );
+    expect(read(env).cloud).toEqual({
+      armEndpoint: 'https://management.local.azurestack.external',
+      authorityHost: 'https://adfs.local.azurestack.external/adfs',
+    });
   });
 
   it('uses activeDirectoryAuthority when environmentAuthorityUrl is missing or the legacy login.windows.net alias', () => {
-    const legacy = endpoint('ServicePrincipal', sp, { environmentAuthorityUrl: 'https://login.windows.net/', activeDirectoryAuthority: 'https://login.microsoftonline.com/' });
+    const legacy = endpoint('ServicePrincipal', sp, {
+      environmentAuthorityUrl: 'https://login.windows.net/',
+      activeDirectoryAuthority: 'https://login.microsoftonline.com/',
+    });
     expect(read(legacy).cloud.authorityHost).toBe('https://login.microsoftonline.com');
     const only = endpoint('ServicePrincipal', sp, { activeDirectoryAuthority: 'https://login.example.test/' });
     expect(read(only).cloud.authorityHost).toBe('https://login.example.test');
@@ -242,7 +317,9 @@ describe('cloud', () => {
 
   it('refuses plain-http endpoints and unknown clouds without endpoints, naming azureSubscription', () => {
     const http = readError(endpoint('ServicePrincipal', sp, { environmentAuthorityUrl: 'http://login.example.test/' }));
-    expect(http.problems).toEqual([{ input: 'azureSubscription', message: expect.stringMatching(/environmentAuthorityUrl.*https/) }]);
+    expect(http.problems).toEqual([
+      { input: 'azureSubscription', message: expect.stringMatching(/environmentAuthorityUrl.*https/) },
+    ]);
     const { [`ENDPOINT_URL_${ID}`]: _url, ...noUrl } = endpoint('ServicePrincipal', sp, { environment: 'AzureStack' });
     const unknown = readError(noUrl);
     expect(unknown.problems[0]).toMatchObject({ input: 'azureSubscription' });

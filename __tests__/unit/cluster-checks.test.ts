@@ -23,15 +23,24 @@ const healthy: ManagedCluster = {
   networkProfile: { loadBalancerSku: 'standard' },
 };
 
-function run(getCluster: () => Promise<ManagedCluster | undefined>, listVersions: () => Promise<KubernetesVersionListResult> = async () => VERSIONS) {
+function run(
+  getCluster: () => Promise<ManagedCluster | undefined>,
+  listVersions: () => Promise<KubernetesVersionListResult> = async () => VERSIONS,
+) {
   const lines: string[] = [];
   const warnings: string[] = [];
   const calls: string[] = [];
   const gateway = {
     getManagedCluster: async (id: { name: string }) => (calls.push(`cluster ${id.name}`), getCluster()),
-    listKubernetesVersions: async (sub: string, location: string) => (calls.push(`versions ${sub} ${location}`), listVersions()),
+    listKubernetesVersions: async (sub: string, location: string) => (
+      calls.push(`versions ${sub} ${location}`),
+      listVersions()
+    ),
   } as unknown as ArmGateway;
-  const platform = { info: (m: string) => lines.push(m), warning: (m: string) => warnings.push(m) } as unknown as Platform;
+  const platform = {
+    info: (m: string) => lines.push(m),
+    warning: (m: string) => warnings.push(m),
+  } as unknown as Platform;
   return { promise: checkTargetCluster({ gateway, platform, desired, plan }), lines, warnings, calls };
 }
 
@@ -46,7 +55,9 @@ test('a healthy cluster: findings printed and returned; versions read in the clu
 });
 
 test('a missing cluster fails naming it', async () => {
-  await expect(run(async () => undefined).promise).rejects.toThrow(new RegExp(`AKS cluster ${CLUSTER_ID} does not exist`));
+  await expect(run(async () => undefined).promise).rejects.toThrow(
+    new RegExp(`AKS cluster ${CLUSTER_ID} does not exist`),
+  );
 });
 
 test('a forbidden cluster explains the Contributor role for another subscription', async () => {
@@ -54,29 +65,44 @@ test('a forbidden cluster explains the Contributor role for another subscription
     throw new AzureError('AuthorizationFailed', 'does not have authorization', 403);
   }).promise.catch((e: unknown) => e);
   expect(error).toBeInstanceOf(StateError);
-  expect((error as StateError).message).toMatch(/may not read AKS cluster .*\(AuthorizationFailed\); nothing was changed/);
+  expect((error as StateError).message).toMatch(
+    /may not read AKS cluster .*\(AuthorizationFailed\); nothing was changed/,
+  );
   expect((error as StateError).hint).toMatch(/another subscription needs the Contributor role on the cluster/);
 });
 
 test('other Azure failures are not disguised', async () => {
-  await expect(run(async () => {
-    throw new AzureError('InternalServerError', 'boom', 500);
-  }).promise).rejects.toBeInstanceOf(AzureError);
+  await expect(
+    run(async () => {
+      throw new AzureError('InternalServerError', 'boom', 500);
+    }).promise,
+  ).rejects.toBeInstanceOf(AzureError);
 });
 
 test('unreadable versions only warn', async () => {
-  const r = run(async () => healthy, async () => {
-    throw new AzureError('AuthorizationFailed', 'no', 403);
-  });
+  const r = run(
+    async () => healthy,
+    async () => {
+      throw new AzureError('AuthorizationFailed', 'no', 403);
+    },
+  );
   await r.promise;
-  expect(r.warnings).toEqual([expect.stringMatching(/could not read the Kubernetes versions AKS supports in westeurope \(AuthorizationFailed\)/)]);
+  expect(r.warnings).toEqual([
+    expect.stringMatching(/could not read the Kubernetes versions AKS supports in westeurope \(AuthorizationFailed\)/),
+  ]);
 });
 
 test('several failures: one error lists them all, with what to do', async () => {
-  const r = run(async () => ({ ...healthy, powerState: { code: 'Stopped' }, agentPoolProfiles: [{ name: 'nodepool1', count: 1, vmSize: 'Standard_D4s_v5', mode: 'System' }] }));
+  const r = run(async () => ({
+    ...healthy,
+    powerState: { code: 'Stopped' },
+    agentPoolProfiles: [{ name: 'nodepool1', count: 1, vmSize: 'Standard_D4s_v5', mode: 'System' }],
+  }));
   const error = (await r.promise.catch((e: unknown) => e)) as StateError;
   expect(error).toBeInstanceOf(StateError);
-  expect(error.message.split('\n')[0]).toBe('AKS cluster aks-prod cannot be attached (2 problems); nothing was changed');
+  expect(error.message.split('\n')[0]).toBe(
+    'AKS cluster aks-prod cannot be attached (2 problems); nothing was changed',
+  );
   expect(error.message).toMatch(/- state: aks-prod is stopped.*az aks start/);
   expect(error.message).toMatch(/- size: a production cluster needs at least 3 node\(s\).*cluster-purpose: dev-test/);
   expect(r.lines.filter((l) => l.includes('[FAILED]'))).toHaveLength(2);
@@ -86,5 +112,7 @@ test('no cluster in the plan (create): nothing is read', async () => {
   const create = readDesiredState({ readInput: reader(baseInputs({ 'aks-resource-id': '' })), displayName: (n) => n });
   const createPlan = planChange(create, { otherBindings: [], workspaceLocation: 'eastus' });
   const gateway = {} as ArmGateway;
-  await expect(checkTargetCluster({ gateway, platform: {} as Platform, desired: create, plan: createPlan })).resolves.toEqual([]);
+  await expect(
+    checkTargetCluster({ gateway, platform: {} as Platform, desired: create, plan: createPlan }),
+  ).resolves.toEqual([]);
 });

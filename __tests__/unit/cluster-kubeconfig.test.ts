@@ -118,19 +118,51 @@ users:
       clusters: [{ name: 'k', cluster: { server: 'https://k.example' } }],
       users: [{ name: 'u', user: { token: 'abcd1234' } }],
     });
-    expect(readKubeconfig(json)).toEqual(expect.objectContaining({ server: 'https://k.example', token: 'abcd1234', caPem: undefined }));
+    expect(readKubeconfig(json)).toEqual(
+      expect.objectContaining({ server: 'https://k.example', token: 'abcd1234', caPem: undefined }),
+    );
   });
 
   test.each<[string, KubeconfigError['problem'], string, RegExp]>([
     ['Entra ID cluster (exec plugin)', 'external-auth', AKS_ENTRA, /Microsoft Entra ID/],
-    ['auth-provider without a token', 'external-auth', AKS_ENTRA.replace(/ {4}exec:[\s\S]*$/, '    auth-provider:\n      name: azure\n'), /kubelogin/],
-    ['no credentials at all', 'incomplete', AKS_LOCAL.replace(/ {4}client-certificate-data[\s\S]*$/, '    username: x\n'), /neither a token nor a client certificate/],
+    [
+      'auth-provider without a token',
+      'external-auth',
+      AKS_ENTRA.replace(/ {4}exec:[\s\S]*$/, '    auth-provider:\n      name: azure\n'),
+      /kubelogin/,
+    ],
+    [
+      'no credentials at all',
+      'incomplete',
+      AKS_LOCAL.replace(/ {4}client-certificate-data[\s\S]*$/, '    username: x\n'),
+      /neither a token nor a client certificate/,
+    ],
     ['http server', 'incomplete', AKS_LOCAL.replace('server: https://', 'server: http://'), /not an https URL/],
-    ['TLS verification off', 'incomplete', AKS_LOCAL.replace('    server:', '    insecure-skip-tls-verify: true\n    server:'), /skips TLS verification/],
-    ['unknown current context', 'incomplete', AKS_LOCAL.replace('current-context: aks-prod', 'current-context: other'), /current context 'other' is not defined/],
-    ['context naming a missing cluster', 'incomplete', AKS_LOCAL.replace('    cluster: aks-prod', '    cluster: gone'), /names no defined cluster/],
+    [
+      'TLS verification off',
+      'incomplete',
+      AKS_LOCAL.replace('    server:', '    insecure-skip-tls-verify: true\n    server:'),
+      /skips TLS verification/,
+    ],
+    [
+      'unknown current context',
+      'incomplete',
+      AKS_LOCAL.replace('current-context: aks-prod', 'current-context: other'),
+      /current context 'other' is not defined/,
+    ],
+    [
+      'context naming a missing cluster',
+      'incomplete',
+      AKS_LOCAL.replace('    cluster: aks-prod', '    cluster: gone'),
+      /names no defined cluster/,
+    ],
     ['no server', 'incomplete', AKS_LOCAL.replace(/ {4}server: .*\n/, ''), /has no server/],
-    ['CA that is not base64', 'syntax', AKS_LOCAL.replace(/certificate-authority-data: .*/, 'certificate-authority-data: not*base64'), /not base64/],
+    [
+      'CA that is not base64',
+      'syntax',
+      AKS_LOCAL.replace(/certificate-authority-data: .*/, 'certificate-authority-data: not*base64'),
+      /not base64/,
+    ],
     ['tabs', 'syntax', 'kind: Config\n\tclusters: []\n', /line 2/],
     ['anchors', 'syntax', 'users: &u\n- name: x\n', /anchors/],
     ['broken JSON', 'syntax', '{"users": [', /invalid JSON/],
@@ -178,11 +210,21 @@ d:
 i: 'it''s'
 j: plain text # comment
 `);
-    expect(doc).toEqual({ a: '1', b: 'two: 2', c: ['x', { y: 'z', w: 'v' }, ['nested']], d: { e: true, f: null, g: [], h: {} }, i: "it's", j: 'plain text' });
+    expect(doc).toEqual({
+      a: '1',
+      b: 'two: 2',
+      c: ['x', { y: 'z', w: 'v' }, ['nested']],
+      d: { e: true, f: null, g: [], h: {} },
+      i: "it's",
+      j: 'plain text',
+    });
   });
 
   test('literal and folded block scalars', () => {
-    expect(parseYamlSubset('a: |\n  one\n  two\nb: >-\n  three\n  four\n')).toEqual({ a: 'one\ntwo\n', b: 'three four' });
+    expect(parseYamlSubset('a: |\n  one\n  two\nb: >-\n  three\n  four\n')).toEqual({
+      a: 'one\ntwo\n',
+      b: 'three four',
+    });
   });
 
   test('empty document and bad indentation', () => {

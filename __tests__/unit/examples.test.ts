@@ -4,8 +4,13 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 
 const root = join(__dirname, '../..');
-const actionInputs = Object.keys((parse(readFileSync(join(root, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> }).inputs);
-const task = JSON.parse(readFileSync(join(root, 'task.json'), 'utf8')) as { name: string; inputs: Array<{ name: string }> };
+const actionInputs = Object.keys(
+  (parse(readFileSync(join(root, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> }).inputs,
+);
+const task = JSON.parse(readFileSync(join(root, 'task.json'), 'utf8')) as {
+  name: string;
+  inputs: Array<{ name: string }>;
+};
 const taskInputs = task.inputs.map((i) => i.name);
 
 type Step = { uses?: string; task?: string; with?: Record<string, unknown>; inputs?: Record<string, unknown> };
@@ -28,7 +33,8 @@ describe.each(files('github'))('%s', (file) => {
     expect(steps.length).toBeGreaterThan(0);
     for (const step of steps) {
       for (const name of Object.keys(step.with ?? {})) expect(actionInputs).toContain(name);
-      for (const required of ['resource-group', 'workspace-name', 'compute-name']) expect(Object.keys(step.with ?? {})).toContain(required);
+      for (const required of ['resource-group', 'workspace-name', 'compute-name'])
+        expect(Object.keys(step.with ?? {})).toContain(required);
     }
   });
 });

@@ -6,16 +6,25 @@
  */
 import { createVirtualClock, type VirtualClock } from '../../testkit/virtual-clock';
 import type { AzureClients } from '../../src/core/azure/clients';
-import { ArmGateway, MUTATION_GRACE_MS, REQUEST_TIMEOUT_ENV, requestTimeoutFromEnv } from '../../src/core/azure/gateway';
+import {
+  ArmGateway,
+  MUTATION_GRACE_MS,
+  REQUEST_TIMEOUT_ENV,
+  requestTimeoutFromEnv,
+} from '../../src/core/azure/gateway';
 import type { HttpExchange } from '../../src/core/azure/http-exchange';
 import { AzureError, CancelledError } from '../../src/core/contract/errors';
 import { SecretRedactor } from '../../src/core/contract/secrets';
 
 const TARGET = { subscriptionId: 's', resourceGroup: 'rg', workspaceName: 'ws', computeName: 'aks-prod' };
-const SIGNED = 'https://management.azure.com/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsStatus/op1?api-version=2022-10-01&sig=SECRETSIG&se=2099&skoid=abc';
+const SIGNED =
+  'https://management.azure.com/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsStatus/op1?api-version=2022-10-01&sig=SECRETSIG&se=2099&skoid=abc';
 
 function throttled(seconds: number): Error {
-  return Object.assign(new Error('Too many requests'), { statusCode: 429, response: { headers: { get: (n: string) => (n === 'retry-after' ? String(seconds) : undefined) } } });
+  return Object.assign(new Error('Too many requests'), {
+    statusCode: 429,
+    response: { headers: { get: (n: string) => (n === 'retry-after' ? String(seconds) : undefined) } },
+  });
 }
 
 function authFailure(message: string): Error {
@@ -31,7 +40,10 @@ interface Harness {
 }
 
 /** A gateway over scripted SDK clients: each method answers from its queue (errors are thrown), then succeeds. */
-function harness(script: Partial<Record<'getCompute' | 'getWorkspace' | 'put' | 'sendGet', Array<unknown>>> = {}, options: { requestTimeoutMs?: number; real?: boolean } = {}): Harness {
+function harness(
+  script: Partial<Record<'getCompute' | 'getWorkspace' | 'put' | 'sendGet', Array<unknown>>> = {},
+  options: { requestTimeoutMs?: number; real?: boolean } = {},
+): Harness {
   const clock = createVirtualClock(0);
   const calls: Harness['calls'] = [];
   const controller = new AbortController();
@@ -46,11 +58,21 @@ function harness(script: Partial<Record<'getCompute' | 'getWorkspace' | 'put' | 
     ml: {
       computeOperations: {
         get: () => answer('getCompute', { name: 'aks-prod' }),
-        beginCreateOrUpdate: async (_rg: string, _ws: string, _n: string, _body: unknown, o: { abortSignal: AbortSignal; onResponse: (raw: unknown) => void }) => {
+        beginCreateOrUpdate: async (
+          _rg: string,
+          _ws: string,
+          _n: string,
+          _body: unknown,
+          o: { abortSignal: AbortSignal; onResponse: (raw: unknown) => void },
+        ) => {
           const r = (await answer('put', { status: 201 })) as { status: number; delayMs?: number };
           if (r.delayMs) await new Promise((resolve) => setTimeout(resolve, r.delayMs));
           if (o.abortSignal.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
-          o.onResponse({ status: r.status, headers: { get: (n: string) => (n === 'azure-asyncoperation' ? SIGNED : undefined) }, request: { url: 'https://management.azure.com/x' } });
+          o.onResponse({
+            status: r.status,
+            headers: { get: (n: string) => (n === 'azure-asyncoperation' ? SIGNED : undefined) },
+            request: { url: 'https://management.azure.com/x' },
+          });
           return {};
         },
         beginDelete: async () => ({}),
@@ -59,12 +81,26 @@ function harness(script: Partial<Record<'getCompute' | 'getWorkspace' | 'put' | 
       workspaces: { get: () => answer('getWorkspace', { location: 'eastus' }) },
     },
     containerService: () => ({}),
-    sendGet: (url: string) => answer('sendGet', { status: 200, header: () => undefined, bodyText: '{"status":"Succeeded"}' } satisfies HttpExchange).then((x) => (calls[calls.length - 1].what = `sendGet ${url}`, x)),
+    sendGet: (url: string) =>
+      answer('sendGet', {
+        status: 200,
+        header: () => undefined,
+        bodyText: '{"status":"Succeeded"}',
+      } satisfies HttpExchange).then((x) => ((calls[calls.length - 1].what = `sendGet ${url}`), x)),
   } as unknown as AzureClients;
   const gateway = new ArmGateway(clients, TARGET, {
     deadline: (options.real ? Date.now() : 0) + 3_600_000,
     signal: controller.signal,
-    clock: options.real ? { now: () => Date.now(), sleep: (ms, s) => new Promise((r, j) => { const t = setTimeout(r, ms); s?.addEventListener('abort', () => (clearTimeout(t), j(new CancelledError()))); }) } : clock,
+    clock: options.real
+      ? {
+          now: () => Date.now(),
+          sleep: (ms, s) =>
+            new Promise((r, j) => {
+              const t = setTimeout(r, ms);
+              s?.addEventListener('abort', () => (clearTimeout(t), j(new CancelledError())));
+            }),
+        }
+      : clock,
     redactor: new SecretRedactor(),
     debug: (m) => debug.push(m),
     requestTimeoutMs: options.requestTimeoutMs,
@@ -114,9 +150,20 @@ describe('Retry-After holds back every request of the run', () => {
   });
 
   test('a status poll inside the window is not sent either', async () => {
-    const h = harness({ getCompute: [throttled(4)], sendGet: [{ status: 200, header: () => undefined, bodyText: '{"status":"InProgress"}' }] });
+    const h = harness({
+      getCompute: [throttled(4)],
+      sendGet: [{ status: 200, header: () => undefined, bodyText: '{"status":"InProgress"}' }],
+    });
     await h.gateway.getCompute();
-    const outcome = await h.gateway.waitFor({ method: 'PUT', requestUrl: 'https://management.azure.com/x', status: 201, header: (n) => (n === 'azure-asyncoperation' ? SIGNED : undefined) }, () => undefined);
+    const outcome = await h.gateway.waitFor(
+      {
+        method: 'PUT',
+        requestUrl: 'https://management.azure.com/x',
+        status: 201,
+        header: (n) => (n === 'azure-asyncoperation' ? SIGNED : undefined),
+      },
+      () => undefined,
+    );
     expect(outcome.status).toBe('Succeeded');
     expect(h.calls.filter((c) => c.what.startsWith('sendGet')).every((c) => c.at >= 4_000)).toBe(true);
   });
@@ -124,14 +171,21 @@ describe('Retry-After holds back every request of the run', () => {
 
 describe('token endpoint failures', () => {
   test('transient (temporarily_unavailable, 503, throttled): retried', async () => {
-    const h = harness({ getCompute: [authFailure('temporarily_unavailable: Error(s): Not Available - Description: HTTP 503.'), authFailure(': Injected fault: HTTP 429.')] });
+    const h = harness({
+      getCompute: [
+        authFailure('temporarily_unavailable: Error(s): Not Available - Description: HTTP 503.'),
+        authFailure(': Injected fault: HTTP 429.'),
+      ],
+    });
     await expect(h.gateway.getCompute()).resolves.toEqual({ name: 'aks-prod' });
     expect(h.calls).toHaveLength(3);
     expect(h.debug.join('\n')).toMatch(/the token endpoint failed/);
   });
 
   test('permanent (AADSTS7000215 invalid secret): not retried, reported as AuthenticationFailed', async () => {
-    const h = harness({ getCompute: [authFailure('invalid_client: AADSTS7000215: Invalid client secret provided. Trace ID: x')] });
+    const h = harness({
+      getCompute: [authFailure('invalid_client: AADSTS7000215: Invalid client secret provided. Trace ID: x')],
+    });
     const error = await h.gateway.getCompute().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AzureError);
     expect((error as AzureError).code).toBe('AuthenticationFailed');
@@ -140,7 +194,15 @@ describe('token endpoint failures', () => {
 
   test('a status poll whose token cannot be had for now is retried, not failed', async () => {
     const h = harness({ sendGet: [authFailure('temporarily_unavailable: HTTP 503')] });
-    const outcome = await h.gateway.waitFor({ method: 'PUT', requestUrl: 'https://management.azure.com/x', status: 201, header: (n) => (n === 'azure-asyncoperation' ? SIGNED : undefined) }, () => undefined);
+    const outcome = await h.gateway.waitFor(
+      {
+        method: 'PUT',
+        requestUrl: 'https://management.azure.com/x',
+        status: 201,
+        header: (n) => (n === 'azure-asyncoperation' ? SIGNED : undefined),
+      },
+      () => undefined,
+    );
     expect(outcome.status).toBe('Succeeded');
     expect(outcome.polls).toBe(2);
   });
@@ -177,6 +239,8 @@ describe('cancellation and mutations', () => {
   }, 10_000);
 
   test('the compute id is known from the start', () => {
-    expect(harness().gateway.computeId).toBe('/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/aks-prod');
+    expect(harness().gateway.computeId).toBe(
+      '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/aks-prod',
+    );
   });
 });

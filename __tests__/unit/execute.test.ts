@@ -8,14 +8,22 @@ import { createVirtualClock, type VirtualClock } from '../../testkit/virtual-clo
 import type { ArmGateway, OperationInProgress } from '../../src/core/azure/gateway';
 import type { LroOutcome, LroStart } from '../../src/core/azure/poller';
 import { AzureError, CancelledError, DeadlineError, StateError } from '../../src/core/contract/errors';
-import { executePlan, matchesRequest, MAX_ATTACH_ATTEMPTS, waitUntilSettled, type ExecutionContext } from '../../src/core/execute/execute';
+import {
+  executePlan,
+  matchesRequest,
+  MAX_ATTACH_ATTEMPTS,
+  waitUntilSettled,
+  type ExecutionContext,
+} from '../../src/core/execute/execute';
 import type { AttachRequest, Plan } from '../../src/core/plan/plan';
 import { toComputeResource } from '../../src/core/execute/compute-body';
 import { recordingPlatform, type RecordingPlatform } from '../../testkit/recording-platform';
 
-const CLUSTER = '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/aks-rg/providers/Microsoft.ContainerService/managedClusters/aks-prod';
+const CLUSTER =
+  '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/aks-rg/providers/Microsoft.ContainerService/managedClusters/aks-prod';
 const OTHER_CLUSTER = CLUSTER.replace('aks-prod', 'aks-other');
-const STATUS = 'https://management.azure.com/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsStatus/op1?api-version=2022-10-01';
+const STATUS =
+  'https://management.azure.com/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsStatus/op1?api-version=2022-10-01';
 const HOUR = 3_600_000;
 
 const request = (extra: Partial<AttachRequest> = {}): AttachRequest => ({
@@ -29,7 +37,13 @@ const request = (extra: Partial<AttachRequest> = {}): AttachRequest => ({
   ...extra,
 });
 
-const plan = (action: Plan['action'], attach: AttachRequest | undefined = request()): Plan => ({ action, attach: action === 'detach' ? undefined : attach, reasons: [], drift: [], consequences: [] });
+const plan = (action: Plan['action'], attach: AttachRequest | undefined = request()): Plan => ({
+  action,
+  attach: action === 'detach' ? undefined : attach,
+  reasons: [],
+  drift: [],
+  consequences: [],
+});
 
 /** The compute as Azure would show it after attaching `req`. */
 function attached(req: AttachRequest = request(), state = 'Succeeded'): ComputeResource {
@@ -39,10 +53,20 @@ function attached(req: AttachRequest = request(), state = 'Succeeded'): ComputeR
     delete props.properties.sslConfiguration.cert;
     delete props.properties.sslConfiguration.key;
   }
-  return { ...body, id: '/subscriptions/s/.../computes/aks-prod', name: 'aks-prod', properties: { ...(body.properties as object), provisioningState: state } as ComputeResource['properties'] };
+  return {
+    ...body,
+    id: '/subscriptions/s/.../computes/aks-prod',
+    name: 'aks-prod',
+    properties: { ...(body.properties as object), provisioningState: state } as ComputeResource['properties'],
+  };
 }
 
-const started = (method: 'PUT' | 'DELETE'): LroStart => ({ method, requestUrl: 'https://management.azure.com/x', status: method === 'PUT' ? 201 : 202, header: (n) => (n === 'azure-asyncoperation' ? STATUS : undefined) });
+const started = (method: 'PUT' | 'DELETE'): LroStart => ({
+  method,
+  requestUrl: 'https://management.azure.com/x',
+  status: method === 'PUT' ? 201 : 202,
+  header: (n) => (n === 'azure-asyncoperation' ? STATUS : undefined),
+});
 
 type Step<T> = T | Error | ((fake: FakeGateway) => T | Promise<T>);
 
@@ -53,7 +77,8 @@ type Step<T> = T | Error | ((fake: FakeGateway) => T | Promise<T>);
 class FakeGateway {
   compute?: ComputeResource;
   readonly calls: string[] = [];
-  readonly computeId = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/aks-prod';
+  readonly computeId =
+    '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/aks-prod';
   operationInProgress?: OperationInProgress;
   currentOperationUrl?: string;
   requestInFlight?: string;
@@ -93,10 +118,22 @@ class FakeGateway {
 
   async waitFor(): Promise<LroOutcome> {
     this.calls.push('wait');
-    const outcome = await this.next<LroOutcome>(this.outcomes, () => ({ status: 'Succeeded', polls: 2, elapsedMs: 2_000 }));
+    const outcome = await this.next<LroOutcome>(this.outcomes, () => ({
+      status: 'Succeeded',
+      polls: 2,
+      elapsedMs: 2_000,
+    }));
     if (outcome.status === 'Succeeded' && this.pending?.method === 'DELETE') this.compute = undefined;
-    if (outcome.status === 'Succeeded' && this.pending?.method === 'PUT') this.compute = { ...this.pending.body!, properties: { ...(this.pending.body!.properties as object), provisioningState: 'Succeeded' } as ComputeResource['properties'] };
-    if (outcome.status !== 'Succeeded' && this.pending?.method === 'PUT') this.compute = attached(request(), outcome.status);
+    if (outcome.status === 'Succeeded' && this.pending?.method === 'PUT')
+      this.compute = {
+        ...this.pending.body!,
+        properties: {
+          ...(this.pending.body!.properties as object),
+          provisioningState: 'Succeeded',
+        } as ComputeResource['properties'],
+      };
+    if (outcome.status !== 'Succeeded' && this.pending?.method === 'PUT')
+      this.compute = attached(request(), outcome.status);
     this.operationInProgress = undefined;
     return outcome;
   }
@@ -125,7 +162,14 @@ beforeEach(() => {
   controller = new AbortController();
 });
 
-const ctx = (deadline = HOUR): ExecutionContext => ({ gateway: gateway as unknown as ArmGateway, platform, clock, computeName: 'aks-prod', deadline, signal: controller.signal });
+const ctx = (deadline = HOUR): ExecutionContext => ({
+  gateway: gateway as unknown as ArmGateway,
+  platform,
+  clock,
+  computeName: 'aks-prod',
+  deadline,
+  signal: controller.signal,
+});
 const writes = () => gateway.calls.filter((c) => c === 'PUT' || c === 'DELETE');
 
 async function failure(p: Promise<unknown>): Promise<Error> {
@@ -156,11 +200,17 @@ describe('detach, then reattach', () => {
     const error = (await failure(executePlan(plan('reattach'), ctx()))) as AzureError;
     expect(error).toBeInstanceOf(AzureError);
     expect(error.code).toBe('ServiceUnavailable');
-    expect(error.recovery).toBe(`Compute 'aks-prod' is DETACHED: the cluster ${CLUSTER} is untouched, but the workspace has no compute named 'aks-prod'. Re-running the same step reattaches it.`);
+    expect(error.recovery).toBe(
+      `Compute 'aks-prod' is DETACHED: the cluster ${CLUSTER} is untouched, but the workspace has no compute named 'aks-prod'. Re-running the same step reattaches it.`,
+    );
     expect(writes()).toEqual(['DELETE', 'PUT', 'PUT', 'PUT']);
     expect(putTimes[1] - putTimes[0]).toBeGreaterThanOrEqual(2_000);
     expect(putTimes[2] - putTimes[1]).toBeGreaterThanOrEqual(4_000);
-    expect(platform.lines.filter((l) => l.startsWith('warning: The attach of aks-prod failed (ServiceUnavailable: try later); trying again'))).toHaveLength(2);
+    expect(
+      platform.lines.filter((l) =>
+        l.startsWith('warning: The attach of aks-prod failed (ServiceUnavailable: try later); trying again'),
+      ),
+    ).toHaveLength(2);
   });
 
   test('a refusal that is not transient (400) is not retried', async () => {
@@ -194,11 +244,15 @@ describe('detach, then reattach', () => {
 
   test('a create whose operation fails (even transiently) is not retried: a second create would orphan the cluster Azure ML made', async () => {
     const create = request({ clusterId: undefined, create: { agentCount: 3, vmSize: 'Standard_D3_v2' } });
-    gateway.outcomes = [{ status: 'Failed', error: { code: 'InternalServerError', message: 'oops' }, polls: 1, elapsedMs: 1 }];
+    gateway.outcomes = [
+      { status: 'Failed', error: { code: 'InternalServerError', message: 'oops' }, polls: 1, elapsedMs: 1 },
+    ];
     const error = (await failure(executePlan(plan('create', create), ctx()))) as AzureError;
     expect(error.code).toBe('InternalServerError');
     expect(writes()).toEqual(['PUT']);
-    expect(error.recovery).toBe(`Compute 'aks-prod' was not created. Re-running the same step tries again: the compute is left Failed, bound to the cluster ${CLUSTER}, which is untouched; the re-run detaches it and attaches the cluster Azure ML created for it.`);
+    expect(error.recovery).toBe(
+      `Compute 'aks-prod' was not created. Re-running the same step tries again: the compute is left Failed, bound to the cluster ${CLUSTER}, which is untouched; the re-run detaches it and attaches the cluster Azure ML created for it.`,
+    );
   });
 
   test('a create refused before Azure accepted it (503) is retried', async () => {
@@ -210,12 +264,17 @@ describe('detach, then reattach', () => {
 
   test('a leftover bound to another cluster (another run) is never detached: StateError', async () => {
     gateway.compute = attached();
-    gateway.outcomes = [{ status: 'Succeeded', polls: 1, elapsedMs: 1 }, { status: 'Failed', error: { code: 'InternalServerError', message: 'oops' }, polls: 1, elapsedMs: 1 }];
+    gateway.outcomes = [
+      { status: 'Succeeded', polls: 1, elapsedMs: 1 },
+      { status: 'Failed', error: { code: 'InternalServerError', message: 'oops' }, polls: 1, elapsedMs: 1 },
+    ];
     // Reads: the leftover after the failed attach (the detach itself is not read back).
     gateway.reads = [attached(request({ clusterId: OTHER_CLUSTER }), 'Failed')];
     const error = await failure(executePlan(plan('reattach'), ctx()));
     expect(error).toBeInstanceOf(StateError);
-    expect(error.message).toMatch(/another operation changed compute 'aks-prod' while this step was retrying: it is now Failed, bound to .*aks-other/);
+    expect(error.message).toMatch(
+      /another operation changed compute 'aks-prod' while this step was retrying: it is now Failed, bound to .*aks-other/,
+    );
     expect(writes()).toEqual(['DELETE', 'PUT']);
   });
 
@@ -231,7 +290,9 @@ describe('detach, then reattach', () => {
     };
     const error = (await failure(executePlan(plan('reattach'), ctx()))) as AzureError;
     expect(error.code).toBe('DetachFailed');
-    expect(error.recovery).toBe(`The detach of compute 'aks-prod' did not complete: it is left Failed, still bound to the cluster ${CLUSTER}, which is untouched. Re-running the same step retries: the re-run detaches it and attaches it anew.`);
+    expect(error.recovery).toBe(
+      `The detach of compute 'aks-prod' did not complete: it is left Failed, still bound to the cluster ${CLUSTER}, which is untouched. Re-running the same step retries: the re-run detaches it and attaches it anew.`,
+    );
     expect(writes()).toEqual(['DELETE']);
   });
 });
@@ -248,20 +309,28 @@ describe('answers lost and operations of other runs', () => {
     const records = await executePlan(plan('attach'), ctx());
     expect(writes()).toEqual(['PUT']);
     expect(records.map((r) => r.step)).toEqual(['attach']);
-    expect(platform.lines).toContain('The attach of aks-prod was accepted by Azure although its answer was lost; waiting for it.');
+    expect(platform.lines).toContain(
+      'The attach of aks-prod was accepted by Azure although its answer was lost; waiting for it.',
+    );
   });
 
   test('PUT answered 409 while another run attaches: waited out; the same settings count as done, nothing more sent', async () => {
     gateway.puts = [
       (fake) => {
-        fake.reads = [attached(request(), 'Updating'), attached(request(), 'Updating'), attached(request(), 'Succeeded')];
+        fake.reads = [
+          attached(request(), 'Updating'),
+          attached(request(), 'Updating'),
+          attached(request(), 'Succeeded'),
+        ];
         throw new AzureError('Conflict', 'operation in progress', 409);
       },
     ];
     const records = await executePlan(plan('attach'), ctx());
     expect(writes()).toEqual(['PUT']);
     expect(records.map((r) => r.step)).toEqual(['wait', 'attach']);
-    expect(platform.lines.some((l) => l.startsWith('Azure answered 409 Conflict to the attach of aks-prod'))).toBe(true);
+    expect(platform.lines.some((l) => l.startsWith('Azure answered 409 Conflict to the attach of aks-prod'))).toBe(
+      true,
+    );
   });
 
   test('PUT answered 409 and the other run attached other settings: StateError, nothing detached', async () => {
@@ -273,7 +342,9 @@ describe('answers lost and operations of other runs', () => {
     ];
     const error = await failure(executePlan(plan('attach'), ctx()));
     expect(error).toBeInstanceOf(StateError);
-    expect(error.message).toMatch(/another operation changed compute 'aks-prod' while this step was about to attach it/);
+    expect(error.message).toMatch(
+      /another operation changed compute 'aks-prod' while this step was about to attach it/,
+    );
     expect(error.message).toMatch(/concurrency:/);
     expect(writes()).toEqual(['PUT']);
   });
@@ -282,7 +353,11 @@ describe('answers lost and operations of other runs', () => {
     gateway.compute = attached(request({ purpose: 'DevTest' }));
     gateway.detaches = [
       (fake) => {
-        fake.reads = [attached(request(), 'Deleting'), attached(request(), 'Updating'), attached(request(), 'Succeeded')];
+        fake.reads = [
+          attached(request(), 'Deleting'),
+          attached(request(), 'Updating'),
+          attached(request(), 'Succeeded'),
+        ];
         throw new AzureError('Conflict', 'operation in progress', 409);
       },
     ];
@@ -308,7 +383,9 @@ describe('answers lost and operations of other runs', () => {
     const records = await executePlan(plan('reattach'), ctx());
     expect(writes()).toEqual(['DELETE', 'PUT']);
     expect(records.map((r) => r.step)).toEqual(['wait', 'detach', 'wait', 'attach']);
-    expect(platform.lines).toContain('Compute aks-prod was removed by the other operation; there is nothing left to detach.');
+    expect(platform.lines).toContain(
+      'Compute aks-prod was removed by the other operation; there is nothing left to detach.',
+    );
   });
 
   test('DELETE answered 409, and the other run removes the compute: the attach follows', async () => {
@@ -335,7 +412,9 @@ describe('cancellation and deadlines: the statement comes from what the run know
     ];
     const error = (await failure(executePlan(plan('attach'), ctx()))) as CancelledError;
     expect(error).toBeInstanceOf(CancelledError);
-    expect(error.recovery).toBe(`The attach of compute 'aks-prod' continues in Azure (operation ${STATUS}); the cluster ${CLUSTER} is untouched. Re-running the same step waits for it and reports the result.`);
+    expect(error.recovery).toBe(
+      `The attach of compute 'aks-prod' continues in Azure (operation ${STATUS}); the cluster ${CLUSTER} is untouched. Re-running the same step waits for it and reports the result.`,
+    );
     expect(gateway.calls).not.toContain('peek');
   });
 
@@ -343,26 +422,44 @@ describe('cancellation and deadlines: the statement comes from what the run know
     gateway.compute = attached();
     gateway.outcomes = [new DeadlineError('DELETE /x to finish')];
     const error = (await failure(executePlan(plan('reattach'), ctx()))) as DeadlineError;
-    expect(error.recovery).toBe(`The detach of compute 'aks-prod' continues in Azure (operation ${STATUS}); the cluster ${CLUSTER} is untouched. Re-running the same step waits for it and then reattaches the compute.`);
+    expect(error.recovery).toBe(
+      `The detach of compute 'aks-prod' continues in Azure (operation ${STATUS}); the cluster ${CLUSTER} is untouched. Re-running the same step waits for it and then reattaches the compute.`,
+    );
   });
 
   test('cancelled between the detach and the attach', async () => {
     gateway.compute = attached();
     gateway.puts = [new CancelledError()];
     const error = (await failure(executePlan(plan('reattach'), ctx()))) as CancelledError;
-    expect(error.recovery).toBe(`Compute 'aks-prod' is DETACHED: the cluster ${CLUSTER} is untouched, but the workspace has no compute named 'aks-prod'. Re-running the same step reattaches it.`);
+    expect(error.recovery).toBe(
+      `Compute 'aks-prod' is DETACHED: the cluster ${CLUSTER} is untouched, but the workspace has no compute named 'aks-prod'. Re-running the same step reattaches it.`,
+    );
   });
 
   test('an Azure error before anything changed keeps its own advice (e.g. bad credentials)', async () => {
     gateway.compute = attached();
-    gateway.detaches = [new AzureError('AuthenticationFailed', 'AADSTS7000215: Invalid client secret provided.', 401, 'Check the credentials. Nothing was changed.')];
+    gateway.detaches = [
+      new AzureError(
+        'AuthenticationFailed',
+        'AADSTS7000215: Invalid client secret provided.',
+        401,
+        'Check the credentials. Nothing was changed.',
+      ),
+    ];
     const error = (await failure(executePlan(plan('reattach'), ctx()))) as AzureError;
     expect(error.recovery).toBe('Check the credentials. Nothing was changed.');
   });
 
   test('the same error after the detach gets the exact state instead', async () => {
     gateway.compute = attached();
-    gateway.puts = [new AzureError('AuthenticationFailed', 'AADSTS700024: Client assertion is not within its valid time range.', 400, 'Check the credentials. Nothing was changed.')];
+    gateway.puts = [
+      new AzureError(
+        'AuthenticationFailed',
+        'AADSTS700024: Client assertion is not within its valid time range.',
+        400,
+        'Check the credentials. Nothing was changed.',
+      ),
+    ];
     const error = (await failure(executePlan(plan('reattach'), ctx()))) as AzureError;
     expect(error.recovery).toMatch(/^Compute 'aks-prod' is DETACHED/);
   });
@@ -370,7 +467,11 @@ describe('cancellation and deadlines: the statement comes from what the run know
 
 describe('waitUntilSettled', () => {
   test('reads until the compute leaves Creating/Updating/Deleting, on the adaptive schedule', async () => {
-    gateway.reads = [attached(request(), 'Updating'), attached(request(), 'Updating'), attached(request(), 'Succeeded')];
+    gateway.reads = [
+      attached(request(), 'Updating'),
+      attached(request(), 'Updating'),
+      attached(request(), 'Succeeded'),
+    ];
     const settled = await waitUntilSettled(ctx(), 'test');
     expect(settled?.properties?.provisioningState).toBe('Succeeded');
     expect(clock.now()).toBe(2_000);
@@ -386,12 +487,24 @@ describe('waitUntilSettled', () => {
     expect(times[times.length - 1]).toBeGreaterThanOrEqual(17_500);
     expect(times[times.length - 1]).toBeLessThan(20_000);
     expect(clock.now()).toBeLessThan(20_000);
-    expect(error.recovery).toMatch(/^Another operation on compute 'aks-prod' is still running \(state Updating\); this step changed nothing\. Re-run the step once it has finished\./);
+    expect(error.recovery).toMatch(
+      /^Another operation on compute 'aks-prod' is still running \(state Updating\); this step changed nothing\. Re-run the step once it has finished\./,
+    );
   });
 });
 
-describe('matchesRequest: another run\'s attach counts as ours only with every setting', () => {
-  const enabled = request({ tls: { status: 'Enabled', certPem: 'c', keyPem: 'k', cname: 'ml.contoso.com', fingerprintSha256: 'ab'.repeat(32), expiresOn: new Date(0) }, tags: { 'tls-certificate-sha256': 'ab'.repeat(32) } });
+describe("matchesRequest: another run's attach counts as ours only with every setting", () => {
+  const enabled = request({
+    tls: {
+      status: 'Enabled',
+      certPem: 'c',
+      keyPem: 'k',
+      cname: 'ml.contoso.com',
+      fingerprintSha256: 'ab'.repeat(32),
+      expiresOn: new Date(0),
+    },
+    tags: { 'tls-certificate-sha256': 'ab'.repeat(32) },
+  });
   test.each<[string, ComputeResource, AttachRequest, boolean]>([
     ['same settings', attached(), request(), true],
     ['still Updating', attached(request(), 'Updating'), request(), false],
@@ -399,9 +512,24 @@ describe('matchesRequest: another run\'s attach counts as ours only with every s
     ['other purpose', attached(request({ purpose: 'DevTest' })), request(), false],
     ['other load balancer', attached(request({ loadBalancerType: 'InternalLoadBalancer' })), request(), false],
     ['TLS with the same certificate', attached(enabled), enabled, true],
-    ['TLS with another certificate', attached({ ...enabled, tags: { 'tls-certificate-sha256': 'cd'.repeat(32) } }), enabled, false],
-    ['auto TLS, same label', attached(request({ tls: { status: 'Auto', leafDomainLabel: 'contoso', overwriteExistingDomain: false } })), request({ tls: { status: 'Auto', leafDomainLabel: 'contoso', overwriteExistingDomain: false } }), true],
-    ['auto TLS, other label', attached(request({ tls: { status: 'Auto', leafDomainLabel: 'other', overwriteExistingDomain: false } })), request({ tls: { status: 'Auto', leafDomainLabel: 'contoso', overwriteExistingDomain: false } }), false],
+    [
+      'TLS with another certificate',
+      attached({ ...enabled, tags: { 'tls-certificate-sha256': 'cd'.repeat(32) } }),
+      enabled,
+      false,
+    ],
+    [
+      'auto TLS, same label',
+      attached(request({ tls: { status: 'Auto', leafDomainLabel: 'contoso', overwriteExistingDomain: false } })),
+      request({ tls: { status: 'Auto', leafDomainLabel: 'contoso', overwriteExistingDomain: false } }),
+      true,
+    ],
+    [
+      'auto TLS, other label',
+      attached(request({ tls: { status: 'Auto', leafDomainLabel: 'other', overwriteExistingDomain: false } })),
+      request({ tls: { status: 'Auto', leafDomainLabel: 'contoso', overwriteExistingDomain: false } }),
+      false,
+    ],
   ])('%s', (_name, compute, req, expected) => {
     expect(matchesRequest(compute, req)).toBe(expected);
   });

@@ -51,13 +51,19 @@ describe('action.yml ↔ INPUTS', () => {
   it('declares every INPUTS entry with the same default, and nothing else', () => {
     expect(Object.keys(action.inputs).sort()).toEqual(catalogue.map((d) => d.name).sort());
     for (const def of catalogue) {
-      expect({ name: def.name, default: action.inputs[def.name].default }).toEqual({ name: def.name, default: def.default });
+      expect({ name: def.name, default: action.inputs[def.name].default }).toEqual({
+        name: def.name,
+        default: def.default,
+      });
     }
   });
 
   it('marks the required inputs required', () => {
     for (const def of catalogue) {
-      expect({ name: def.name, required: action.inputs[def.name].required === true }).toEqual({ name: def.name, required: def.required === true });
+      expect({ name: def.name, required: action.inputs[def.name].required === true }).toEqual({
+        name: def.name,
+        required: def.required === true,
+      });
     }
   });
 });
@@ -76,24 +82,42 @@ describe('task.json ↔ action.yml and INPUTS', () => {
   it('uses the same defaults and allowed values', () => {
     for (const def of withAdo) {
       const input = taskInput(def.ado as string) as TaskInput;
-      expect({ name: def.ado, default: input.defaultValue }).toEqual({ name: def.ado, default: action.inputs[def.name].default });
-      expect({ name: def.ado, allowed: taskAllowed(input) }).toEqual({ name: def.ado, allowed: def.allowed ? [...def.allowed] : undefined });
+      expect({ name: def.ado, default: input.defaultValue }).toEqual({
+        name: def.ado,
+        default: action.inputs[def.name].default,
+      });
+      expect({ name: def.ado, allowed: taskAllowed(input) }).toEqual({
+        name: def.ado,
+        allowed: def.allowed ? [...def.allowed] : undefined,
+      });
       if (def.allowed) expect(def.allowed).toContain(input.defaultValue);
     }
   });
 
   it('has exactly the ADO inputs of INPUTS plus the service connection, which comes first', () => {
-    expect(task.inputs.map((i) => i.name).sort()).toEqual(['azureSubscription', ...withAdo.map((d) => d.ado as string)].sort());
-    expect(task.inputs[0]).toMatchObject({ name: 'azureSubscription', type: 'connectedService:AzureRM', required: true });
+    expect(task.inputs.map((i) => i.name).sort()).toEqual(
+      ['azureSubscription', ...withAdo.map((d) => d.ado as string)].sort(),
+    );
+    expect(task.inputs[0]).toMatchObject({
+      name: 'azureSubscription',
+      type: 'connectedService:AzureRM',
+      required: true,
+    });
   });
 
   it('requires what INPUTS requires, and never hides a required input', () => {
     for (const def of withAdo) {
       const input = taskInput(def.ado as string) as TaskInput;
-      expect({ name: def.ado, required: input.required === true }).toEqual({ name: def.ado, required: def.required === true });
+      expect({ name: def.ado, required: input.required === true }).toEqual({
+        name: def.ado,
+        required: def.required === true,
+      });
     }
     for (const input of task.inputs.filter((i) => i.required)) {
-      expect({ name: input.name, visibleRule: input.visibleRule }).toEqual({ name: input.name, visibleRule: undefined });
+      expect({ name: input.name, visibleRule: input.visibleRule }).toEqual({
+        name: input.name,
+        visibleRule: undefined,
+      });
     }
   });
 
@@ -107,7 +131,11 @@ describe('task.json ↔ action.yml and INPUTS', () => {
       const clauses = input.visibleRule.split(/\s*(?:&&|\|\|)\s*/);
       for (const clause of clauses) {
         const m = /^(\w+)\s*(=|!=)\s*(\S+)$/.exec(clause);
-        expect({ rule: input.visibleRule, clause, parsed: !!m }).toEqual({ rule: input.visibleRule, clause, parsed: true });
+        expect({ rule: input.visibleRule, clause, parsed: !!m }).toEqual({
+          rule: input.visibleRule,
+          clause,
+          parsed: true,
+        });
         const [, other, , value] = m as RegExpExecArray;
         const target = taskInput(other);
         expect(target && taskAllowed(target)).toContain(value);
@@ -124,7 +152,12 @@ describe('task.json ↔ action.yml and INPUTS', () => {
 
 describe('GitHub-only inputs', () => {
   it('are exactly the authentication and cloud inputs', () => {
-    expect(catalogue.filter((d) => !d.ado).map((d) => d.name).sort()).toEqual(
+    expect(
+      catalogue
+        .filter((d) => !d.ado)
+        .map((d) => d.name)
+        .sort(),
+    ).toEqual(
       ['arm-endpoint', 'authority-host', 'client-id', 'client-secret', 'creds', 'environment', 'tenant-id'].sort(),
     );
   });
@@ -132,7 +165,13 @@ describe('GitHub-only inputs', () => {
 
 describe('outputs', () => {
   it('are the five of the interface, in action.yml (kebab) and task.json (camelCase)', () => {
-    expect(OUTPUTS.map((o) => o.name)).toEqual(['result', 'compute-id', 'cluster-id', 'provisioning-state', 'endpoint']);
+    expect(OUTPUTS.map((o) => o.name)).toEqual([
+      'result',
+      'compute-id',
+      'cluster-id',
+      'provisioning-state',
+      'endpoint',
+    ]);
     expect(OUTPUTS.map((o) => o.ado)).toEqual(['result', 'computeId', 'clusterId', 'provisioningState', 'endpoint']);
     expect(Object.keys(action.outputs).sort()).toEqual(OUTPUTS.map((o) => o.name).sort());
     expect(task.outputVariables.map((o) => o.name).sort()).toEqual(OUTPUTS.map((o) => o.ado).sort());

@@ -1,12 +1,21 @@
 import { systemClock } from '../../src/core/azure/clock';
 import { createVirtualClock, type VirtualClock } from '../../testkit/virtual-clock';
 import { type HttpExchange, redactUrl } from '../../src/core/azure/http-exchange';
-import { type LroOutcome, type LroStart, type PollOptions, adaptiveSchedule, pollLongRunningOperation } from '../../src/core/azure/poller';
+import {
+  type LroOutcome,
+  type LroStart,
+  type PollOptions,
+  adaptiveSchedule,
+  pollLongRunningOperation,
+} from '../../src/core/azure/poller';
 import { AzureError, CancelledError, DeadlineError } from '../../src/core/contract/errors';
 
-const COMPUTE = 'https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/aks-prod?api-version=2022-10-01';
-const ASYNC = 'https://management.azure.com/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsStatus/op1?api-version=2022-10-01&sig=SECRET&se=2030-01-01&skoid=abc';
-const LOCATION = 'https://management.azure.com/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsResults/op1?api-version=2022-10-01&sig=SECRET';
+const COMPUTE =
+  'https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/aks-prod?api-version=2022-10-01';
+const ASYNC =
+  'https://management.azure.com/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsStatus/op1?api-version=2022-10-01&sig=SECRET&se=2030-01-01&skoid=abc';
+const LOCATION =
+  'https://management.azure.com/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsResults/op1?api-version=2022-10-01&sig=SECRET';
 const HOUR = 3_600_000;
 
 function headersOf(headers: Record<string, string>): (name: string) => string | undefined {
@@ -33,7 +42,10 @@ function reset(): Error {
 /** A request that never answers; it rejects only when its signal aborts (unless deaf). */
 function hang(signal: AbortSignal, deaf = false): Promise<never> {
   return new Promise((_, reject) => {
-    if (!deaf) signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })), { once: true });
+    if (!deaf)
+      signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })), {
+        once: true,
+      });
   });
 }
 
@@ -72,7 +84,11 @@ async function simulate(doneAtMs: number) {
     polls++;
     return clock.now() >= doneAtMs ? succeeded() : inProgress();
   };
-  const outcome = await pollLongRunningOperation(started(201, { 'Azure-AsyncOperation': ASYNC }), { send, deadline: HOUR, clock });
+  const outcome = await pollLongRunningOperation(started(201, { 'Azure-AsyncOperation': ASYNC }), {
+    send,
+    deadline: HOUR,
+    clock,
+  });
   return { polls, noticedAt: clock.now(), delay: clock.now() - doneAtMs, outcome };
 }
 
@@ -125,26 +141,46 @@ describe('pollLongRunningOperation: paths and outcomes', () => {
     {
       name: 'statuses compared case-insensitively; other non-terminal statuses keep polling',
       start: started(201, { 'azure-asyncoperation': ASYNC }),
-      steps: [answer(200, { status: 'Updating' }), answer(200, { status: 'inprogress' }), answer(200, { status: 'SUCCEEDED' })],
+      steps: [
+        answer(200, { status: 'Updating' }),
+        answer(200, { status: 'inprogress' }),
+        answer(200, { status: 'SUCCEEDED' }),
+      ],
       expected: { status: 'Succeeded', polls: 3 },
     },
     {
       name: 'Failed with the error code and message',
       start: started(201, { 'Azure-AsyncOperation': ASYNC }),
-      steps: [inProgress(), answer(200, { status: 'Failed', error: { code: 'BadRequest', message: 'cluster is not reachable' } })],
+      steps: [
+        inProgress(),
+        answer(200, { status: 'Failed', error: { code: 'BadRequest', message: 'cluster is not reachable' } }),
+      ],
       expected: { status: 'Failed', error: { code: 'BadRequest', message: 'cluster is not reachable' }, polls: 2 },
     },
     {
       name: 'Canceled with the error code and message',
       start: started(202, { 'Azure-AsyncOperation': ASYNC }, 'DELETE'),
-      steps: [answer(200, { status: 'canceled', error: { code: 'OperationCanceled', message: 'superseded by a newer request' } })],
-      expected: { status: 'Canceled', error: { code: 'OperationCanceled', message: 'superseded by a newer request' }, polls: 1 },
+      steps: [
+        answer(200, {
+          status: 'canceled',
+          error: { code: 'OperationCanceled', message: 'superseded by a newer request' },
+        }),
+      ],
+      expected: {
+        status: 'Canceled',
+        error: { code: 'OperationCanceled', message: 'superseded by a newer request' },
+        polls: 1,
+      },
     },
     {
       name: 'Failed without detail still gets a code',
       start: started(201, { 'Azure-AsyncOperation': ASYNC }),
       steps: [answer(200, { status: 'Failed' })],
-      expected: { status: 'Failed', error: { code: 'OperationFailed', message: expect.stringContaining('failed') }, polls: 1 },
+      expected: {
+        status: 'Failed',
+        error: { code: 'OperationFailed', message: expect.stringContaining('failed') },
+        polls: 1,
+      },
     },
     {
       name: 'Location final 4xx = Failed with the body error',
@@ -208,11 +244,16 @@ describe('pollLongRunningOperation: paths and outcomes', () => {
   });
 
   test('a Location poll that hands over a new Location is followed', async () => {
-    const next = 'https://management.azure.com/subscriptions/s/providers/X/operationResults/op2?api-version=2022-10-01&sig=S2';
+    const next =
+      'https://management.azure.com/subscriptions/s/providers/X/operationResults/op2?api-version=2022-10-01&sig=S2';
     const urls: string[] = [];
-    const { sends } = await run(started(202, { Location: LOCATION }, 'DELETE'), [answer(202, undefined, { Location: next }), answer(200)], {
-      onPollUrl: (u) => urls.push(u),
-    });
+    const { sends } = await run(
+      started(202, { Location: LOCATION }, 'DELETE'),
+      [answer(202, undefined, { Location: next }), answer(200)],
+      {
+        onPollUrl: (u) => urls.push(u),
+      },
+    );
     expect(sends.map((s) => s.url)).toEqual([LOCATION, next]);
     expect(urls).toEqual([redactUrl(LOCATION), redactUrl(next)]);
   });
@@ -228,7 +269,9 @@ describe('pollLongRunningOperation: paths and outcomes', () => {
       { status: 'Creating', elapsedMs: 1000, polls: 1 },
       { status: 'Succeeded', elapsedMs: 2000, polls: 2 },
     ]);
-    expect(urls).toEqual(['https://management.azure.com/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsStatus/op1?api-version=2022-10-01']);
+    expect(urls).toEqual([
+      'https://management.azure.com/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsStatus/op1?api-version=2022-10-01',
+    ]);
   });
 });
 
@@ -245,35 +288,54 @@ describe('pollLongRunningOperation: timing', () => {
   test('Retry-After: 15 and an operation done at 20 s: noticed at 30 s, not later', async () => {
     const clock = createVirtualClock(0);
     const send = async () => (clock.now() >= 20_000 ? succeeded() : inProgress({ 'Retry-After': '15' }));
-    const outcome = await pollLongRunningOperation(started(201, { 'Azure-AsyncOperation': ASYNC, 'Retry-After': '15' }), { send, deadline: HOUR, clock });
+    const outcome = await pollLongRunningOperation(
+      started(201, { 'Azure-AsyncOperation': ASYNC, 'Retry-After': '15' }),
+      { send, deadline: HOUR, clock },
+    );
     expect(outcome).toMatchObject({ status: 'Succeeded', polls: 2, elapsedMs: 30_000 });
   });
 
   test('Retry-After: 0 means the schedule', async () => {
-    const { times } = await run(started(201, { 'Azure-AsyncOperation': ASYNC, 'Retry-After': '0' }), [inProgress({ 'Retry-After': '0' }), succeeded()]);
+    const { times } = await run(started(201, { 'Azure-AsyncOperation': ASYNC, 'Retry-After': '0' }), [
+      inProgress({ 'Retry-After': '0' }),
+      succeeded(),
+    ]);
     expect(times).toEqual([1000, 2000]);
   });
 
   test('429 with Retry-After: the retry waits exactly that long', async () => {
-    const { outcome, times } = await run(started(201, { 'Azure-AsyncOperation': ASYNC }), [answer(429, undefined, { 'Retry-After': '20' }), succeeded()]);
+    const { outcome, times } = await run(started(201, { 'Azure-AsyncOperation': ASYNC }), [
+      answer(429, undefined, { 'Retry-After': '20' }),
+      succeeded(),
+    ]);
     expect(outcome.status).toBe('Succeeded');
     expect(times).toEqual([1000, 21_000]);
   });
 
   test('503 with retry-after-ms is honoured', async () => {
-    const { times } = await run(started(201, { 'Azure-AsyncOperation': ASYNC }), [answer(503, undefined, { 'x-ms-retry-after-ms': '7500' }), succeeded()]);
+    const { times } = await run(started(201, { 'Azure-AsyncOperation': ASYNC }), [
+      answer(503, undefined, { 'x-ms-retry-after-ms': '7500' }),
+      succeeded(),
+    ]);
     expect(times).toEqual([1000, 8500]);
   });
 
   test('a failed poll is never retried within 1 s, whatever the jitter draws', async () => {
     jest.spyOn(Math, 'random').mockReturnValue(0);
-    const { times } = await run(started(201, { 'Azure-AsyncOperation': ASYNC }), ['reset', answer(503), 'reset', succeeded()]);
+    const { times } = await run(started(201, { 'Azure-AsyncOperation': ASYNC }), [
+      'reset',
+      answer(503),
+      'reset',
+      succeeded(),
+    ]);
     expect(times).toEqual([1000, 2000, 3000, 4000]);
   });
 
   test('a hung status request times out (requestTimeoutMs) and is retried', async () => {
     for (const step of ['hang', 'deaf-hang'] as const) {
-      const { outcome, times } = await run(started(201, { 'Azure-AsyncOperation': ASYNC }), [step, succeeded()], { requestTimeoutMs: 5000 });
+      const { outcome, times } = await run(started(201, { 'Azure-AsyncOperation': ASYNC }), [step, succeeded()], {
+        requestTimeoutMs: 5000,
+      });
       expect(outcome).toMatchObject({ status: 'Succeeded', polls: 2 });
       // Sent at 1 s, given up at 6 s, retried after the first backoff (≤ 1 s jitter).
       expect(times[1]).toBeGreaterThanOrEqual(1000 + 5000);
@@ -321,9 +383,13 @@ describe('adaptiveSchedule', () => {
   });
 
   test('a custom schedule is used when the service gives no Retry-After', async () => {
-    const { times } = await run(started(201, { 'Azure-AsyncOperation': ASYNC }), [inProgress(), inProgress(), succeeded()], {
-      schedule: (i) => 10_000 * (i + 1),
-    });
+    const { times } = await run(
+      started(201, { 'Azure-AsyncOperation': ASYNC }),
+      [inProgress(), inProgress(), succeeded()],
+      {
+        schedule: (i) => 10_000 * (i + 1),
+      },
+    );
     expect(times).toEqual([10_000, 30_000, 60_000]);
   });
 });
@@ -332,11 +398,17 @@ describe('pollLongRunningOperation: deadline, cancellation, refusal', () => {
   test('deadline → DeadlineError with the poll count, without sleeping past it', async () => {
     const clock = createVirtualClock(0);
     const { send, sends } = scripted(clock, [inProgress()]);
-    const error = await pollLongRunningOperation(started(201, { 'Azure-AsyncOperation': ASYNC }), { send, deadline: 125_000, clock }).catch((e) => e);
+    const error = await pollLongRunningOperation(started(201, { 'Azure-AsyncOperation': ASYNC }), {
+      send,
+      deadline: 125_000,
+      clock,
+    }).catch((e) => e);
     expect(error).toBeInstanceOf(DeadlineError);
     expect(error.message).toContain(`${sends.length} status polls`);
     expect(error.message).toContain('last status InProgress');
-    expect(error.message).toContain('PUT /subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/aks-prod');
+    expect(error.message).toContain(
+      'PUT /subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/aks-prod',
+    );
     expect(error.message).not.toContain('sig=');
     expect(clock.now()).toBeLessThanOrEqual(125_000);
     // The schedule's next poll (132.8 s) would be too late: one last look 2 s before the
@@ -347,7 +419,11 @@ describe('pollLongRunningOperation: deadline, cancellation, refusal', () => {
   test('an operation finishing just before the deadline is still seen', async () => {
     const clock = createVirtualClock(0);
     const send = async () => (clock.now() >= 117_000 ? succeeded() : inProgress());
-    const outcome = await pollLongRunningOperation(started(201, { 'Azure-AsyncOperation': ASYNC }), { send, deadline: 120_000, clock });
+    const outcome = await pollLongRunningOperation(started(201, { 'Azure-AsyncOperation': ASYNC }), {
+      send,
+      deadline: 120_000,
+      clock,
+    });
     expect(outcome.status).toBe('Succeeded');
   });
 
@@ -355,7 +431,9 @@ describe('pollLongRunningOperation: deadline, cancellation, refusal', () => {
     const clock = createVirtualClock(0);
     const { send, sends } = scripted(clock, [succeeded()]);
     const start = started(201, { 'Azure-AsyncOperation': ASYNC, 'Retry-After': '600' });
-    await expect(pollLongRunningOperation(start, { send, deadline: 60_000, clock })).rejects.toBeInstanceOf(DeadlineError);
+    await expect(pollLongRunningOperation(start, { send, deadline: 60_000, clock })).rejects.toBeInstanceOf(
+      DeadlineError,
+    );
     expect(sends).toHaveLength(0);
     expect(clock.now()).toBe(0);
   });
@@ -363,7 +441,11 @@ describe('pollLongRunningOperation: deadline, cancellation, refusal', () => {
   test('status requests failing until the deadline → DeadlineError naming the failure', async () => {
     const clock = createVirtualClock(0);
     const { send } = scripted(clock, [answer(503)]);
-    const error = await pollLongRunningOperation(started(201, { 'Azure-AsyncOperation': ASYNC }), { send, deadline: 300_000, clock }).catch((e) => e);
+    const error = await pollLongRunningOperation(started(201, { 'Azure-AsyncOperation': ASYNC }), {
+      send,
+      deadline: 300_000,
+      clock,
+    }).catch((e) => e);
     expect(error).toBeInstanceOf(DeadlineError);
     expect(error.message).toContain('HTTP 503');
     expect(clock.now()).toBeLessThanOrEqual(300_000);
@@ -379,7 +461,12 @@ describe('pollLongRunningOperation: deadline, cancellation, refusal', () => {
     const { send } = scripted(clock, steps);
     const controller = new AbortController();
     void clock.sleep(abortAt).then(() => controller.abort());
-    const error = await pollLongRunningOperation(started(201, { 'Azure-AsyncOperation': ASYNC }), { send, deadline: HOUR, clock, signal: controller.signal }).catch((e) => e);
+    const error = await pollLongRunningOperation(started(201, { 'Azure-AsyncOperation': ASYNC }), {
+      send,
+      deadline: HOUR,
+      clock,
+      signal: controller.signal,
+    }).catch((e) => e);
     expect(error).toBeInstanceOf(CancelledError);
     expect(clock.now()).toBe(abortAt);
     expect(clock.pendingSleeps).toBe(0);
@@ -389,7 +476,14 @@ describe('pollLongRunningOperation: deadline, cancellation, refusal', () => {
     const clock = createVirtualClock(0);
     const { send, sends } = scripted(clock, [succeeded()]);
     const signal = AbortSignal.abort();
-    await expect(pollLongRunningOperation(started(201, { 'Azure-AsyncOperation': ASYNC }), { send, deadline: HOUR, clock, signal })).rejects.toBeInstanceOf(CancelledError);
+    await expect(
+      pollLongRunningOperation(started(201, { 'Azure-AsyncOperation': ASYNC }), {
+        send,
+        deadline: HOUR,
+        clock,
+        signal,
+      }),
+    ).rejects.toBeInstanceOf(CancelledError);
     expect(sends).toHaveLength(0);
   });
 
@@ -399,7 +493,10 @@ describe('pollLongRunningOperation: deadline, cancellation, refusal', () => {
     [401, undefined, 'HttpStatus401'],
     [404, undefined, 'HttpStatus404'],
   ])('%i on the status URL → AzureError %s (no retry)', async (status, body, code) => {
-    for (const start of [started(201, { 'Azure-AsyncOperation': ASYNC }), started(202, { Location: LOCATION }, 'DELETE')]) {
+    for (const start of [
+      started(201, { 'Azure-AsyncOperation': ASYNC }),
+      started(202, { Location: LOCATION }, 'DELETE'),
+    ]) {
       const clock = createVirtualClock(0);
       const { send, sends } = scripted(clock, [answer(status, body)]);
       const error = await pollLongRunningOperation(start, { send, deadline: HOUR, clock }).catch((e) => e);
@@ -411,7 +508,11 @@ describe('pollLongRunningOperation: deadline, cancellation, refusal', () => {
   });
 
   test('a 400 on the Azure-AsyncOperation URL → AzureError', async () => {
-    await expect(run(started(201, { 'Azure-AsyncOperation': ASYNC }), [answer(400, { error: { code: 'InvalidApiVersion', message: 'x' } })])).rejects.toMatchObject({
+    await expect(
+      run(started(201, { 'Azure-AsyncOperation': ASYNC }), [
+        answer(400, { error: { code: 'InvalidApiVersion', message: 'x' } }),
+      ]),
+    ).rejects.toMatchObject({
       code: 'InvalidApiVersion',
       statusCode: 400,
     });
@@ -420,8 +521,14 @@ describe('pollLongRunningOperation: deadline, cancellation, refusal', () => {
 
 describe('redactUrl', () => {
   test.each([
-    [ASYNC, 'https://management.azure.com/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsStatus/op1?api-version=2022-10-01'],
-    ['https://x.blob.core.windows.net/c/b?sv=1&sig=abc%2F&se=2030&skoid=1&sktid=2', 'https://x.blob.core.windows.net/c/b'],
+    [
+      ASYNC,
+      'https://management.azure.com/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsStatus/op1?api-version=2022-10-01',
+    ],
+    [
+      'https://x.blob.core.windows.net/c/b?sv=1&sig=abc%2F&se=2030&skoid=1&sktid=2',
+      'https://x.blob.core.windows.net/c/b',
+    ],
     ['https://user:pw@host/path?a=1#frag', 'https://host/path'],
     ['/relative/path?sig=abc', '/relative/path'],
     ['https://host/p?sig=a&api-version=2024-01-01', 'https://host/p?api-version=2024-01-01'],
@@ -436,7 +543,10 @@ describe('real clock', () => {
   test('no timer lingers once the outcome is known', async () => {
     const before = timeouts();
     const send = async () => succeeded();
-    const outcome = await pollLongRunningOperation(started(201, { 'Azure-AsyncOperation': ASYNC }), { send, deadline: Date.now() + HOUR });
+    const outcome = await pollLongRunningOperation(started(201, { 'Azure-AsyncOperation': ASYNC }), {
+      send,
+      deadline: Date.now() + HOUR,
+    });
     expect(outcome).toMatchObject({ status: 'Succeeded', polls: 1 });
     expect(outcome.elapsedMs).toBeGreaterThanOrEqual(990);
     expect(outcome.elapsedMs).toBeLessThan(3000);

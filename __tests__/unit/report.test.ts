@@ -23,17 +23,42 @@ const before: ObservedCompute = observedCompute({
   tlsExpiresOn: '2026-12-10T00:00:00.000Z',
   scoringIp: '20.1.2.3',
 });
-const after: ObservedCompute = { ...before, purpose: 'DevTest', tls: { status: 'Disabled' }, tlsFingerprint: undefined, tlsExpiresOn: undefined, scoringIp: '20.1.2.4' };
+const after: ObservedCompute = {
+  ...before,
+  purpose: 'DevTest',
+  tls: { status: 'Disabled' },
+  tlsFingerprint: undefined,
+  tlsExpiresOn: undefined,
+  scoringIp: '20.1.2.4',
+};
 const observed: ObservedState = { compute: before, otherBindings: [] };
 
 function report(extra: Record<string, string>, result: RunReport['result'], afterCompute?: ObservedCompute): RunReport {
   const desired = readDesiredState({ readInput: reader(baseInputs(extra)), displayName: (n) => n });
   const plan = planChange(desired, observed);
-  return { result, desired, computeId: COMPUTE_ID, plan, before, after: afterCompute, steps: afterCompute ? [{ step: 'detach', durationMs: 95_000, polls: 9 }, { step: 'attach', durationMs: 301_000, polls: 33 }] : [], durationMs: 397_000, tokenRequests: 1 };
+  return {
+    result,
+    desired,
+    computeId: COMPUTE_ID,
+    plan,
+    before,
+    after: afterCompute,
+    steps: afterCompute
+      ? [
+          { step: 'detach', durationMs: 95_000, polls: 9 },
+          { step: 'attach', durationMs: 301_000, polls: 33 },
+        ]
+      : [],
+    durationMs: 397_000,
+    tokenRequests: 1,
+  };
 }
 
 test('plan text of a drifted compute', () => {
-  const desired = readDesiredState({ readInput: reader(baseInputs({ 'cluster-purpose': 'dev-test' })), displayName: (n) => n });
+  const desired = readDesiredState({
+    readInput: reader(baseInputs({ 'cluster-purpose': 'dev-test' })),
+    displayName: (n) => n,
+  });
   golden('plan-reattach.txt', describePlan(desired, observed, planChange(desired, observed)).join('\n') + '\n');
 });
 
@@ -56,8 +81,14 @@ test('outputs: the endpoint is the scoring IP, or the generated FQDN with tls au
     'provisioning-state': 'Succeeded',
     endpoint: '20.1.2.4',
   });
-  const auto = { ...after, tls: { status: 'Auto' as const, leafDomainLabel: 'contoso' }, clusterFqdn: 'contosoab12cd.eastus.cloudapp.azure.com' };
-  expect(outputsOf(report({ 'cluster-purpose': 'dev-test' }, 'reattached', auto)).endpoint).toBe('contosoab12cd.eastus.cloudapp.azure.com');
+  const auto = {
+    ...after,
+    tls: { status: 'Auto' as const, leafDomainLabel: 'contoso' },
+    clusterFqdn: 'contosoab12cd.eastus.cloudapp.azure.com',
+  };
+  expect(outputsOf(report({ 'cluster-purpose': 'dev-test' }, 'reattached', auto)).endpoint).toBe(
+    'contosoab12cd.eastus.cloudapp.azure.com',
+  );
   // planned and detached describe the compute as found
   expect(outputsOf(report({ operation: 'detach' }, 'detached')).endpoint).toBe('20.1.2.3');
 });

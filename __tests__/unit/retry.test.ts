@@ -13,7 +13,10 @@ function restError(statusCode: number | undefined, headers: Record<string, strin
     name: 'RestError',
     statusCode,
     code,
-    response: statusCode === undefined ? undefined : { status: statusCode, headers: { get: (n: string) => lower.get(n.toLowerCase()) } },
+    response:
+      statusCode === undefined
+        ? undefined
+        : { status: statusCode, headers: { get: (n: string) => lower.get(n.toLowerCase()) } },
   });
 }
 
@@ -26,7 +29,10 @@ const withCode = (message: string, code: string) => Object.assign(new Error(mess
 
 function hang(signal: AbortSignal, deaf = false): Promise<never> {
   return new Promise((_, reject) => {
-    if (!deaf) signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })), { once: true });
+    if (!deaf)
+      signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })), {
+        once: true,
+      });
   });
 }
 
@@ -46,7 +52,12 @@ function failing(clock: { now(): number }, failures: (unknown | 'hang' | 'deaf-h
 }
 
 function options(extra: Partial<RetryOptions> = {}): RetryOptions & { clock: ReturnType<typeof createVirtualClock> } {
-  return { deadline: HOUR, describe: 'GET compute aks-prod', clock: createVirtualClock(0), ...extra } as RetryOptions & {
+  return {
+    deadline: HOUR,
+    describe: 'GET compute aks-prod',
+    clock: createVirtualClock(0),
+    ...extra,
+  } as RetryOptions & {
     clock: ReturnType<typeof createVirtualClock>;
   };
 }
@@ -79,10 +90,19 @@ describe('classifyAzureFailure', () => {
     ['ETIMEDOUT code', withCode('connect ETIMEDOUT', 'ETIMEDOUT')],
     ['EPIPE code', withCode('write EPIPE', 'EPIPE')],
     ['socket hang up', new Error('socket hang up')],
-    ['undici fetch failed with a cause', Object.assign(new TypeError('fetch failed'), { cause: withCode('other side closed', 'UND_ERR_SOCKET') })],
+    [
+      'undici fetch failed with a cause',
+      Object.assign(new TypeError('fetch failed'), { cause: withCode('other side closed', 'UND_ERR_SOCKET') }),
+    ],
     ['other fetch failed', new TypeError('fetch failed')],
-    ['RestError REQUEST_SEND_ERROR', Object.assign(restError(undefined, {}, 'REQUEST_SEND_ERROR'), { message: 'read ECONNRESET' })],
-    ['AbortSignal.timeout()', Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' })],
+    [
+      'RestError REQUEST_SEND_ERROR',
+      Object.assign(restError(undefined, {}, 'REQUEST_SEND_ERROR'), { message: 'read ECONNRESET' }),
+    ],
+    [
+      'AbortSignal.timeout()',
+      Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }),
+    ],
   ])('network failure: %s → retry', (_name, error) => {
     expect(classifyAzureFailure(error)).toMatchObject({ retry: true, reason: expect.any(String) });
   });
@@ -115,8 +135,12 @@ describe('classifyAzureFailure', () => {
     const ms = classifyAzureFailure(restError(503, { 'Retry-After': at })).retryAfterMs;
     expect(ms).toBeGreaterThan(8_000);
     expect(ms).toBeLessThanOrEqual(10_000);
-    expect(parseRetryAfterMs(() => 'Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:27:30 GMT'))).toBe(30_000);
-    expect(parseRetryAfterMs(() => 'Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:29:00 GMT'))).toBe(0);
+    expect(parseRetryAfterMs(() => 'Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:27:30 GMT'))).toBe(
+      30_000,
+    );
+    expect(parseRetryAfterMs(() => 'Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:29:00 GMT'))).toBe(
+      0,
+    );
   });
 });
 
@@ -131,7 +155,10 @@ describe('withRetries', () => {
 
   test.each([
     ['≥ 10 consecutive 5xx', [500, 502, 503, 504, 500, 502, 503, 504, 500, 503, 503].map((s) => restError(s))],
-    ['connection resets', [withCode('read ECONNRESET', 'ECONNRESET'), new Error('socket hang up'), withCode('x', 'ECONNRESET')]],
+    [
+      'connection resets',
+      [withCode('read ECONNRESET', 'ECONNRESET'), new Error('socket hang up'), withCode('x', 'ECONNRESET')],
+    ],
     ['429 without Retry-After', [restError(429), restError(429)]],
     ['408 and 504', [restError(408), restError(504)]],
     ['failed HttpExchanges thrown as is', [exchange(503), exchange(429)]],
@@ -154,7 +181,10 @@ describe('withRetries', () => {
     jest.spyOn(Math, 'random').mockReturnValue(1);
     const delays: number[] = [];
     const o = options({ onRetry: (i) => delays.push(i.delayMs) });
-    const { fn } = failing(o.clock, Array.from({ length: 8 }, () => restError(503)));
+    const { fn } = failing(
+      o.clock,
+      Array.from({ length: 8 }, () => restError(503)),
+    );
     await withRetries(fn, o);
     expect(delays).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
   });
@@ -162,7 +192,10 @@ describe('withRetries', () => {
   test('429 with Retry-After: never sooner than it says, even with a large jitter draw', async () => {
     jest.spyOn(Math, 'random').mockReturnValue(0);
     const o = options();
-    const { fn, times } = failing(o.clock, [restError(429, { 'Retry-After': '7' }), restError(503, { 'retry-after-ms': '250' })]);
+    const { fn, times } = failing(o.clock, [
+      restError(429, { 'Retry-After': '7' }),
+      restError(503, { 'retry-after-ms': '250' }),
+    ]);
     await withRetries(fn, o);
     expect(times).toEqual([0, 7000, 7250]);
   });
@@ -191,20 +224,26 @@ describe('withRetries', () => {
     expect(times).toEqual([0, 5000]);
   });
 
-  test.each(['hang', 'deaf-hang'] as const)('a %s attempt times out (attemptTimeoutMs), its signal aborts, and it is retried', async (kind) => {
-    const reasons: string[] = [];
-    const o = options({ attemptTimeoutMs: 4000, onRetry: (i) => reasons.push(i.reason) });
-    const { fn, times, signals } = failing(o.clock, [kind]);
-    await expect(withRetries(fn, o)).resolves.toBe('ok');
-    expect(times[1]).toBeGreaterThanOrEqual(4000);
-    expect(signals[0].aborted).toBe(true);
-    expect(signals[1].aborted).toBe(false);
-    expect(reasons[0]).toMatch(/4000 ms/);
-  });
+  test.each(['hang', 'deaf-hang'] as const)(
+    'a %s attempt times out (attemptTimeoutMs), its signal aborts, and it is retried',
+    async (kind) => {
+      const reasons: string[] = [];
+      const o = options({ attemptTimeoutMs: 4000, onRetry: (i) => reasons.push(i.reason) });
+      const { fn, times, signals } = failing(o.clock, [kind]);
+      await expect(withRetries(fn, o)).resolves.toBe('ok');
+      expect(times[1]).toBeGreaterThanOrEqual(4000);
+      expect(signals[0].aborted).toBe(true);
+      expect(signals[1].aborted).toBe(false);
+      expect(reasons[0]).toMatch(/4000 ms/);
+    },
+  );
 
   test('deadline: never sleeps past it; DeadlineError names the request and the last failure', async () => {
     const o = options({ deadline: 60_000 });
-    const { fn, times } = failing(o.clock, Array.from({ length: 1000 }, () => restError(503)));
+    const { fn, times } = failing(
+      o.clock,
+      Array.from({ length: 1000 }, () => restError(503)),
+    );
     const error = await withRetries(fn, o).catch((e) => e);
     expect(error).toBeInstanceOf(DeadlineError);
     expect(error.message).toContain('GET compute aks-prod');
@@ -262,15 +301,23 @@ describe('real clock', () => {
 
   test('the 30 s attempt timer does not outlive a quick success or failure', async () => {
     const before = timeouts();
-    await expect(withRetries(async () => 'ok', { deadline: Date.now() + HOUR, describe: 'x', clock: systemClock })).resolves.toBe('ok');
-    await expect(withRetries(async () => Promise.reject(restError(400)), { deadline: Date.now() + HOUR, describe: 'x' })).rejects.toMatchObject({ statusCode: 400 });
+    await expect(
+      withRetries(async () => 'ok', { deadline: Date.now() + HOUR, describe: 'x', clock: systemClock }),
+    ).resolves.toBe('ok');
+    await expect(
+      withRetries(async () => Promise.reject(restError(400)), { deadline: Date.now() + HOUR, describe: 'x' }),
+    ).rejects.toMatchObject({ statusCode: 400 });
     expect(timeouts()).toBe(before);
   });
 
   test('abort during a hung attempt rejects within milliseconds and leaves no timer', async () => {
     const before = timeouts();
     const controller = new AbortController();
-    const pending = withRetries((signal) => hang(signal), { deadline: Date.now() + HOUR, describe: 'x', signal: controller.signal });
+    const pending = withRetries((signal) => hang(signal), {
+      deadline: Date.now() + HOUR,
+      describe: 'x',
+      signal: controller.signal,
+    });
     await new Promise((r) => setTimeout(r, 20));
     const abortedAt = Date.now();
     controller.abort();

@@ -11,7 +11,8 @@ import { maskSecret, redactSecretShapes, SecretRedactor, secretLines } from '../
 
 const tls = selfSigned({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'], keyType: 'rsa' });
 const keyLines = secretLines(tls.keyPem);
-const JWT = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQuYXp1cmUuY29tLyIsIm9pZCI6IngifQ.c2lnbmF0dXJlLW9mLXRoZS10b2tlbi1pcy1sb25n';
+const JWT =
+  'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQuYXp1cmUuY29tLyIsIm9pZCI6IngifQ.c2lnbmF0dXJlLW9mLXRoZS10b2tlbi1pcy1sb25n';
 
 describe('secretLines and maskSecret', () => {
   test('a PEM key is masked line by line, without its BEGIN/END lines or blank lines', () => {
@@ -51,7 +52,9 @@ describe('SecretRedactor', () => {
     r.remember('ci-system-token-123');
     r.remember('short');
     expect(masked).toEqual([]);
-    expect(r.redact('Authorization failed for ci-system-token-123 (short)')).toBe('Authorization failed for *** (short)');
+    expect(r.redact('Authorization failed for ci-system-token-123 (short)')).toBe(
+      'Authorization failed for *** (short)',
+    );
   });
 
   test('the longest value is replaced first (a secret containing another)', () => {
@@ -65,13 +68,37 @@ describe('SecretRedactor', () => {
 describe('redactSecretShapes: secrets nobody registered', () => {
   test.each<[string, string, string]>([
     ['a PEM private key', `key: ${tls.keyPem.trim()} and more`, 'key: [redacted PEM] and more'],
-    ['a JSON-escaped PEM in an echoed request body', `{"key":"${tls.keyPem.trim().replace(/\n/g, '\\n')}"}`, '{"key":"[redacted PEM]"}'],
+    [
+      'a JSON-escaped PEM in an echoed request body',
+      `{"key":"${tls.keyPem.trim().replace(/\n/g, '\\n')}"}`,
+      '{"key":"[redacted PEM]"}',
+    ],
     ['a JWT', `token ${JWT} expired`, 'token [redacted token] expired'],
-    ['a signed status URL', 'https://x/op?api-version=2022-10-01&sig=abc%2Bdef&se=2099-01-01&skoid=123', 'https://x/op?api-version=2022-10-01&sig=[redacted]&se=[redacted]&skoid=[redacted]'],
-    ['a token request form body', 'client_id=app&client_secret=s3cr3t&grant_type=client_credentials', 'client_id=app&client_secret=[redacted]&grant_type=client_credentials'],
-    ['a form body starting with the secret', 'client_assertion=opaque.assertion.value&x=1', 'client_assertion=[redacted]&x=1'],
-    ['a token response', '{"token_type":"Bearer","access_token":"opaque-token","expires_in":3599}', '{"token_type":"Bearer","access_token":"[redacted]","expires_in":3599}'],
-    ['azure/login creds', '{"clientId":"app","clientSecret":"p@ss\\"word","tenantId":"t"}', '{"clientId":"app","clientSecret":"[redacted]","tenantId":"t"}'],
+    [
+      'a signed status URL',
+      'https://x/op?api-version=2022-10-01&sig=abc%2Bdef&se=2099-01-01&skoid=123',
+      'https://x/op?api-version=2022-10-01&sig=[redacted]&se=[redacted]&skoid=[redacted]',
+    ],
+    [
+      'a token request form body',
+      'client_id=app&client_secret=s3cr3t&grant_type=client_credentials',
+      'client_id=app&client_secret=[redacted]&grant_type=client_credentials',
+    ],
+    [
+      'a form body starting with the secret',
+      'client_assertion=opaque.assertion.value&x=1',
+      'client_assertion=[redacted]&x=1',
+    ],
+    [
+      'a token response',
+      '{"token_type":"Bearer","access_token":"opaque-token","expires_in":3599}',
+      '{"token_type":"Bearer","access_token":"[redacted]","expires_in":3599}',
+    ],
+    [
+      'azure/login creds',
+      '{"clientId":"app","clientSecret":"p@ss\\"word","tenantId":"t"}',
+      '{"clientId":"app","clientSecret":"[redacted]","tenantId":"t"}',
+    ],
     ['an Authorization header', 'Authorization: Bearer opaqueAccessToken123', 'Authorization: Bearer [redacted]'],
   ])('%s', (_what, input, expected) => {
     expect(redactSecretShapes(input)).toBe(expected);
@@ -89,7 +116,9 @@ describe('redactSecretShapes: secrets nobody registered', () => {
 
 describe('RestError of the installed SDK does not serialise secrets', () => {
   function restError(): RestError {
-    const body = JSON.stringify({ properties: { properties: { sslConfiguration: { status: 'Enabled', cert: tls.certPem, key: tls.keyPem } } } });
+    const body = JSON.stringify({
+      properties: { properties: { sslConfiguration: { status: 'Enabled', cert: tls.certPem, key: tls.keyPem } } },
+    });
     const request = createPipelineRequest({
       url: 'https://management.azure.com/subscriptions/s/computes/aks-prod?api-version=2022-10-01&sig=SIGNATURE-IN-QUERY',
       method: 'PUT',
@@ -99,14 +128,20 @@ describe('RestError of the installed SDK does not serialise secrets', () => {
     const response = {
       status: 400,
       request,
-      headers: createHttpHeaders({ 'x-ms-request-id': 'req-1', 'set-cookie': 'session=SECRET-COOKIE', 'x-ms-secret-header': 'SECRET-HEADER-VALUE' }),
+      headers: createHttpHeaders({
+        'x-ms-request-id': 'req-1',
+        'set-cookie': 'session=SECRET-COOKIE',
+        'x-ms-secret-header': 'SECRET-HEADER-VALUE',
+      }),
       bodyAsText: `{"error":{"code":"BadRequest","message":"echo ${body.replace(/"/g, "'")}"}}`,
     };
     return new RestError('The request was invalid.', { code: 'BadRequest', statusCode: 400, request, response });
   }
 
   const leaks = (text: string) =>
-    [...keyLines, JWT, 'SECRET-COOKIE', 'SECRET-HEADER-VALUE', 'SIGNATURE-IN-QUERY'].filter((s) => text.includes(s)).map((s) => s.slice(0, 12));
+    [...keyLines, JWT, 'SECRET-COOKIE', 'SECRET-HEADER-VALUE', 'SIGNATURE-IN-QUERY']
+      .filter((s) => text.includes(s))
+      .map((s) => s.slice(0, 12));
 
   test('util.inspect (console.log of the error): no request body, authorization, response headers or signed query', () => {
     expect(leaks(inspect(restError(), { depth: 10 }))).toEqual([]);
@@ -128,14 +163,18 @@ describe('SDK log lines (AZURE_LOG_LEVEL) pass the redactor while a step runs', 
     const { InputError } = await import('../../src/core/contract/errors');
     const level = getLogLevel();
     const written: string[] = [];
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+    const spy = jest
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
     const original = AzureLogger.log;
     try {
       setLogLevel('info');
       const logger = createClientLogger('identity-test');
       await runStep(recordingPlatform(), (redactor) => {
         redactor.add(tls.keyPem);
-        logger.info(`IdentityClient: authentication error. HTTP status: 401, invalid_client. Request body: client_id=app&client_secret=s3cr3t-value&scope=x key ${keyLines[5]} token ${JWT}`);
+        logger.info(
+          `IdentityClient: authentication error. HTTP status: 401, invalid_client. Request body: client_id=app&client_secret=s3cr3t-value&scope=x key ${keyLines[5]} token ${JWT}`,
+        );
         throw new InputError([{ input: 'compute-name', message: 'stop here' }]);
       });
     } finally {

@@ -42870,7 +42870,7 @@ exports.readConnection = readConnection;
  */
 const tl = __importStar(__nccwpck_require__(358));
 const cloud_1 = __nccwpck_require__(2798);
-const errors_1 = __nccwpck_require__(4296);
+const errors_1 = __nccwpck_require__(2915);
 const quiet_1 = __nccwpck_require__(7630);
 exports.CONNECTION_INPUT = 'azureSubscription';
 exports.SUPPORTED_SCHEMES = ['WorkloadIdentityFederation', 'ServicePrincipal', 'ManagedServiceIdentity'];
@@ -42952,7 +42952,9 @@ function readConnection(secrets) {
  * `activeDirectoryAuthority`, which is preferred then.
  */
 function authority(environmentAuthorityUrl, activeDirectoryAuthority) {
-    if (environmentAuthorityUrl && activeDirectoryAuthority && /^https:\/\/login\.windows\.net\/?$/i.test(environmentAuthorityUrl)) {
+    if (environmentAuthorityUrl &&
+        activeDirectoryAuthority &&
+        /^https:\/\/login\.windows\.net\/?$/i.test(environmentAuthorityUrl)) {
         return activeDirectoryAuthority;
     }
     return environmentAuthorityUrl ?? activeDirectoryAuthority;
@@ -42969,7 +42971,10 @@ function connectionCloud(id, environment, armEndpoint, authorityHost) {
     catch (err) {
         if (!(err instanceof errors_1.InputError))
             throw err;
-        const problems = err.problems.map((p) => ({ input: exports.CONNECTION_INPUT, message: `service connection '${id}' ${p.input}: ${p.message}` }));
+        const problems = err.problems.map((p) => ({
+            input: exports.CONNECTION_INPUT,
+            message: `service connection '${id}' ${p.input}: ${p.message}`,
+        }));
         throw new errors_1.InputError(problems);
     }
 }
@@ -43021,7 +43026,7 @@ exports.createAdoInputReader = createAdoInputReader;
 /** Task inputs: the core's kebab-case names mapped to the camelCase names of task.json. */
 const path = __importStar(__nccwpck_require__(6760));
 const tl = __importStar(__nccwpck_require__(358));
-const inputs_1 = __nccwpck_require__(9114);
+const inputs_1 = __nccwpck_require__(8965);
 const quiet_1 = __nccwpck_require__(7630);
 /** filePath inputs: the agent fills an empty one with the sources directory. */
 const FILE_PATH_INPUTS = new Set(['tlsCertFile', 'tlsKeyFile']);
@@ -43108,7 +43113,7 @@ const fs = __importStar(__nccwpck_require__(3024));
 const os = __importStar(__nccwpck_require__(8161));
 const path = __importStar(__nccwpck_require__(6760));
 const tl = __importStar(__nccwpck_require__(358));
-const outputs_1 = __nccwpck_require__(1533);
+const outputs_1 = __nccwpck_require__(6944);
 /** The output variable name users reference in ADO (`$(step.computeId)`). */
 function adoOutputName(name) {
     const found = outputs_1.OUTPUTS.find((o) => o.name === name);
@@ -43124,7 +43129,10 @@ function writeLine(line) {
 function titled(message, props) {
     if (!props?.title)
         return message;
-    const last = props.title.split(/[\s:]+/).filter(Boolean).pop();
+    const last = props.title
+        .split(/[\s:]+/)
+        .filter(Boolean)
+        .pop();
     if (last && message.startsWith(`${last}: `))
         return `${props.title}: ${message.slice(last.length + 2)}`;
     return `${props.title}: ${message}`;
@@ -43238,7 +43246,7 @@ function quietly(read) {
 
 /***/ }),
 
-/***/ 7171:
+/***/ 4751:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -43328,7 +43336,11 @@ async function sendGet(client, ownPolls, url, signal) {
     const request = (0, core_rest_pipeline_1.createPipelineRequest)({ url, method: 'GET', abortSignal: signal });
     ownPolls.add(request);
     const response = await client.sendRequest(request);
-    return { status: response.status, header: (name) => response.headers.get(name), bodyText: response.bodyAsText ?? undefined };
+    return {
+        status: response.status,
+        header: (name) => response.headers.get(name),
+        bodyText: response.bodyAsText ?? undefined,
+    };
 }
 /**
  * The generated begin* methods (beginCreateOrUpdate, beginDelete) hand the request to core-lro's
@@ -43358,7 +43370,8 @@ function withoutSdkFirstPoll(ownPolls) {
                 }
             }
             const response = await next(request);
-            if ((request.method === 'PUT' || request.method === 'DELETE') && (response.status === 201 || response.status === 202)) {
+            if ((request.method === 'PUT' || request.method === 'DELETE') &&
+                (response.status === 201 || response.status === 202)) {
                 const asyncUrl = normalise(response.headers.get('azure-asyncoperation'), request.url);
                 const locationUrl = normalise(response.headers.get('location'), request.url);
                 const urls = [asyncUrl, locationUrl].filter((u) => u !== undefined);
@@ -43374,7 +43387,12 @@ function withoutSdkFirstPoll(ownPolls) {
 }
 function inProgress(request, mode) {
     return mode === 'async'
-        ? { request, status: 200, headers: (0, core_rest_pipeline_1.createHttpHeaders)({ 'content-type': 'application/json' }), bodyAsText: '{"status":"InProgress"}' }
+        ? {
+            request,
+            status: 200,
+            headers: (0, core_rest_pipeline_1.createHttpHeaders)({ 'content-type': 'application/json' }),
+            bodyAsText: '{"status":"InProgress"}',
+        }
         : { request, status: 202, headers: (0, core_rest_pipeline_1.createHttpHeaders)({}) };
 }
 /**
@@ -43403,9 +43421,8 @@ function normalise(url, base) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.systemClock = void 0;
-exports.createVirtualClock = createVirtualClock;
 /** Time, injectable so that waits of minutes can be tested in milliseconds. */
-const errors_1 = __nccwpck_require__(4296);
+const errors_1 = __nccwpck_require__(2915);
 /** setTimeout's largest delay; longer values would fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 exports.systemClock = {
@@ -43424,60 +43441,6 @@ exports.systemClock = {
         signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
-/**
- * A clock for tests and simulations: time stands still while code runs and jumps to the next
- * wake-up as soon as the process has nothing else to do (checked with setImmediate, i.e. after
- * all pending promise continuations). Hours of polling run in milliseconds, with exact times.
- */
-function createVirtualClock(startMs = 0) {
-    let now = startMs;
-    let seq = 0;
-    let scheduled = false;
-    const sleepers = [];
-    const advanceWhenIdle = () => {
-        if (scheduled || sleepers.length === 0)
-            return;
-        scheduled = true;
-        setImmediate(() => {
-            scheduled = false;
-            // Earliest first; equal times in the order the sleeps began.
-            sleepers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-            const next = sleepers.shift();
-            if (next) {
-                now = Math.max(now, next.at);
-                next.wake();
-            }
-            advanceWhenIdle();
-        });
-    };
-    return {
-        now: () => now,
-        get pendingSleeps() {
-            return sleepers.length;
-        },
-        sleep: (ms, signal) => new Promise((resolve, reject) => {
-            if (signal?.aborted)
-                return reject(new errors_1.CancelledError());
-            const onAbort = () => {
-                const i = sleepers.indexOf(sleeper);
-                if (i >= 0)
-                    sleepers.splice(i, 1);
-                reject(new errors_1.CancelledError());
-            };
-            const sleeper = {
-                at: now + Math.max(0, ms),
-                seq: seq++,
-                wake: () => {
-                    signal?.removeEventListener('abort', onAbort);
-                    resolve();
-                },
-            };
-            sleepers.push(sleeper);
-            signal?.addEventListener('abort', onAbort, { once: true });
-            advanceWhenIdle();
-        }),
-    };
-}
 
 
 /***/ }),
@@ -43491,18 +43454,28 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.KNOWN_CLOUDS = void 0;
 exports.resolveCloud = resolveCloud;
 /** Azure clouds: the Resource Manager endpoint and the Microsoft Entra authority of each. */
-const errors_1 = __nccwpck_require__(4296);
+const errors_1 = __nccwpck_require__(2915);
 exports.KNOWN_CLOUDS = {
     AzureCloud: { armEndpoint: 'https://management.azure.com', authorityHost: 'https://login.microsoftonline.com' },
-    AzureUSGovernment: { armEndpoint: 'https://management.usgovcloudapi.net', authorityHost: 'https://login.microsoftonline.us' },
-    AzureChinaCloud: { armEndpoint: 'https://management.chinacloudapi.cn', authorityHost: 'https://login.chinacloudapi.cn' },
+    AzureUSGovernment: {
+        armEndpoint: 'https://management.usgovcloudapi.net',
+        authorityHost: 'https://login.microsoftonline.us',
+    },
+    AzureChinaCloud: {
+        armEndpoint: 'https://management.chinacloudapi.cn',
+        authorityHost: 'https://login.chinacloudapi.cn',
+    },
 };
 /**
  * Resolves the cloud; explicit endpoints override the environment's. Only https:// endpoints are
  * accepted: tokens and TLS keys must never cross an unencrypted connection.
  */
 function resolveCloud(choice) {
-    const names = choice.inputNames ?? { environment: 'environment', armEndpoint: 'arm-endpoint', authorityHost: 'authority-host' };
+    const names = choice.inputNames ?? {
+        environment: 'environment',
+        armEndpoint: 'arm-endpoint',
+        authorityHost: 'authority-host',
+    };
     const problems = [];
     const envName = choice.environment ?? 'AzureCloud';
     const known = Object.entries(exports.KNOWN_CLOUDS).find(([n]) => n.toLowerCase() === envName.toLowerCase())?.[1];
@@ -43563,7 +43536,9 @@ function createCredential(auth, cloud) {
         case 'azure-pipelines':
             return new identity_1.AzurePipelinesCredential(auth.tenantId, auth.clientId, auth.serviceConnectionId, auth.systemAccessToken, options);
         case 'managed-identity':
-            return auth.clientId ? new identity_1.ManagedIdentityCredential({ clientId: auth.clientId }) : new identity_1.ManagedIdentityCredential();
+            return auth.clientId
+                ? new identity_1.ManagedIdentityCredential({ clientId: auth.clientId })
+                : new identity_1.ManagedIdentityCredential();
         case 'azure-cli':
             return new identity_1.AzureCliCredential();
     }
@@ -43584,7 +43559,9 @@ class CachingCredential {
     }
     async getToken(scopes, options) {
         const key = [].concat(scopes).join(' ');
-        if (this.cached && this.cached.scopes === key && this.cached.token.expiresOnTimestamp - this.now() > 5 * 60 * 1000) {
+        if (this.cached &&
+            this.cached.scopes === key &&
+            this.cached.token.expiresOnTimestamp - this.now() > 5 * 60 * 1000) {
             return this.cached.token;
         }
         if (!this.inFlight) {
@@ -43618,8 +43595,13 @@ exports.isNetworkFailure = isNetworkFailure;
 exports.toProductError = toProductError;
 exports.describeForRecovery = describeForRecovery;
 /** Turns what the SDK throws into the product's typed AzureError, with secrets scrubbed. */
-const errors_1 = __nccwpck_require__(4296);
-const AUTH_ERRORS = ['AuthenticationError', 'AuthenticationRequiredError', 'CredentialUnavailableError', 'AggregateAuthenticationError'];
+const errors_1 = __nccwpck_require__(2915);
+const AUTH_ERRORS = [
+    'AuthenticationError',
+    'AuthenticationRequiredError',
+    'CredentialUnavailableError',
+    'AggregateAuthenticationError',
+];
 /** Transport failures: the request may never have reached Azure, or its answer was lost. */
 const NETWORK_CODES = /^(ECONNRESET|ECONNREFUSED|ECONNABORTED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_\w+|REQUEST_SEND_ERROR)$/;
 const NETWORK_MESSAGES = /socket hang up|fetch failed|network error|\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN)\b/i;
@@ -43636,7 +43618,8 @@ function isNotFound(error) {
 }
 /** A 409 from ARM: the compute has an operation in progress, or exists already (another run got there first). */
 function isConflict(error) {
-    return (error instanceof errors_1.AzureError || typeof error === 'object') && error?.statusCode === 409;
+    return ((error instanceof errors_1.AzureError || typeof error === 'object') &&
+        error?.statusCode === 409);
 }
 /**
  * A failure worth another attempt later in the same run: throttling, server errors, timeouts,
@@ -43716,7 +43699,9 @@ function toProductError(error, redactor) {
     if (network)
         return new errors_1.AzureError('ConnectionFailed', redactor.redact(`the connection to Azure failed (${network})`));
     const details = e.details;
-    const code = details?.error?.code ?? (e.code && !/^(REQUEST_SEND_ERROR|PARSE_ERROR)$/.test(e.code) ? e.code : undefined) ?? (e.statusCode ? `HttpStatus${e.statusCode}` : e.code ?? 'RequestFailed');
+    const code = details?.error?.code ??
+        (e.code && !/^(REQUEST_SEND_ERROR|PARSE_ERROR)$/.test(e.code) ? e.code : undefined) ??
+        (e.statusCode ? `HttpStatus${e.statusCode}` : (e.code ?? 'RequestFailed'));
     const message = details?.error?.message ?? e.message ?? String(error);
     return new errors_1.AzureError(code, redactor.redact(message), e.statusCode);
 }
@@ -43741,8 +43726,8 @@ function describeForRecovery(error) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ArmGateway = exports.MUTATION_GRACE_MS = exports.REQUEST_TIMEOUT_ENV = void 0;
 exports.requestTimeoutFromEnv = requestTimeoutFromEnv;
-const arm_id_1 = __nccwpck_require__(7171);
-const errors_1 = __nccwpck_require__(4296);
+const arm_id_1 = __nccwpck_require__(4751);
+const errors_1 = __nccwpck_require__(2915);
 const errors_2 = __nccwpck_require__(3116);
 const http_exchange_1 = __nccwpck_require__(8977);
 const poller_1 = __nccwpck_require__(8633);
@@ -43782,7 +43767,9 @@ class RetryLater extends Error {
     }
     /** Shaped like an HTTP answer, so the poller's classifier honours the wait. */
     header(name) {
-        return name.toLowerCase() === 'retry-after-ms' && this.waitMs !== undefined ? String(Math.ceil(this.waitMs)) : undefined;
+        return name.toLowerCase() === 'retry-after-ms' && this.waitMs !== undefined
+            ? String(Math.ceil(this.waitMs))
+            : undefined;
     }
 }
 class ArmGateway {
@@ -43880,9 +43867,16 @@ class ArmGateway {
         if (this.options.signal?.aborted || this.gateWaitMs() > 0)
             return undefined;
         const { resourceGroup, workspaceName, computeName } = this.target;
-        const signals = [AbortSignal.timeout(Math.min(timeoutMs, PEEK_TIMEOUT_MS)), ...(this.options.signal ? [this.options.signal] : [])];
+        const signals = [
+            AbortSignal.timeout(Math.min(timeoutMs, PEEK_TIMEOUT_MS)),
+            ...(this.options.signal ? [this.options.signal] : []),
+        ];
         try {
-            return { compute: await this.clients.ml.computeOperations.get(resourceGroup, workspaceName, computeName, { abortSignal: AbortSignal.any(signals) }) };
+            return {
+                compute: await this.clients.ml.computeOperations.get(resourceGroup, workspaceName, computeName, {
+                    abortSignal: AbortSignal.any(signals),
+                }),
+            };
         }
         catch (error) {
             return (0, errors_2.isNotFound)(error) ? { compute: undefined } : undefined;
@@ -43906,7 +43900,9 @@ class ArmGateway {
     async getManagedCluster(cluster) {
         return this.retrying(`GET cluster ${cluster.name}`, async (abortSignal) => {
             try {
-                return await this.clients.containerService(cluster.subscriptionId).managedClusters.get(cluster.resourceGroup, cluster.name, { abortSignal });
+                return await this.clients
+                    .containerService(cluster.subscriptionId)
+                    .managedClusters.get(cluster.resourceGroup, cluster.name, { abortSignal });
             }
             catch (error) {
                 if ((0, errors_2.isNotFound)(error))
@@ -43921,25 +43917,35 @@ class ArmGateway {
     }
     /** The cluster user's kubeconfig (decoded), to read the azuremlfessl secret for tls: keep. */
     async getClusterUserKubeconfig(cluster) {
-        const result = await this.retrying(`list credentials of cluster ${cluster.name}`, (abortSignal) => this.clients.containerService(cluster.subscriptionId).managedClusters.listClusterUserCredentials(cluster.resourceGroup, cluster.name, { abortSignal }));
+        const result = await this.retrying(`list credentials of cluster ${cluster.name}`, (abortSignal) => this.clients
+            .containerService(cluster.subscriptionId)
+            .managedClusters.listClusterUserCredentials(cluster.resourceGroup, cluster.name, { abortSignal }));
         const value = result.kubeconfigs?.[0]?.value;
         return value ? Buffer.from(value).toString('utf8') : undefined;
     }
     /** The local admin kubeconfig (decoded): the fallback for Entra-integrated clusters, whose user kubeconfig needs kubelogin. */
     async getClusterAdminKubeconfig(cluster) {
-        const result = await this.retrying(`list admin credentials of cluster ${cluster.name}`, (abortSignal) => this.clients.containerService(cluster.subscriptionId).managedClusters.listClusterAdminCredentials(cluster.resourceGroup, cluster.name, { abortSignal }));
+        const result = await this.retrying(`list admin credentials of cluster ${cluster.name}`, (abortSignal) => this.clients
+            .containerService(cluster.subscriptionId)
+            .managedClusters.listClusterAdminCredentials(cluster.resourceGroup, cluster.name, { abortSignal }));
         const value = result.kubeconfigs?.[0]?.value;
         return value ? Buffer.from(value).toString('utf8') : undefined;
     }
     /** PUT the compute. A 429 is retried (nothing was processed); after an uncertain failure the caller re-reads the compute. */
     async beginCreateOrUpdate(body, what = 'attach') {
         const { resourceGroup, workspaceName, computeName } = this.target;
-        return this.mutation(`PUT compute ${computeName}`, `${what} (PUT)`, 'PUT', (abortSignal, onResponse) => this.clients.ml.computeOperations.beginCreateOrUpdate(resourceGroup, workspaceName, computeName, body, { abortSignal, onResponse }), retryOnlyIfNotProcessed);
+        return this.mutation(`PUT compute ${computeName}`, `${what} (PUT)`, 'PUT', (abortSignal, onResponse) => this.clients.ml.computeOperations.beginCreateOrUpdate(resourceGroup, workspaceName, computeName, body, {
+            abortSignal,
+            onResponse,
+        }), retryOnlyIfNotProcessed);
     }
     /** DELETE with underlyingResourceAction=Detach: the cluster is never deleted. Idempotent, so retried freely. */
     async beginDetach() {
         const { resourceGroup, workspaceName, computeName } = this.target;
-        return this.mutation(`DELETE (detach) compute ${computeName}`, 'detach (DELETE)', 'DELETE', (abortSignal, onResponse) => this.clients.ml.computeOperations.beginDelete(resourceGroup, workspaceName, computeName, 'Detach', { abortSignal, onResponse }));
+        return this.mutation(`DELETE (detach) compute ${computeName}`, 'detach (DELETE)', 'DELETE', (abortSignal, onResponse) => this.clients.ml.computeOperations.beginDelete(resourceGroup, workspaceName, computeName, 'Detach', {
+            abortSignal,
+            onResponse,
+        }));
     }
     async mutation(describe, what, method, send, classify = retry_1.classifyAzureFailure) {
         const cancelled = this.options.signal;
@@ -44138,7 +44144,7 @@ exports.pollLongRunningOperation = pollLongRunningOperation;
  * Waits for an ARM long-running operation (PUT/DELETE answered 201/202) to finish, spending as
  * few requests as possible and adding as little time as possible to what Azure takes.
  */
-const errors_1 = __nccwpck_require__(4296);
+const errors_1 = __nccwpck_require__(2915);
 const clock_1 = __nccwpck_require__(3213);
 const http_exchange_1 = __nccwpck_require__(8977);
 const retry_1 = __nccwpck_require__(8401);
@@ -44208,7 +44214,9 @@ async function pollLongRunningOperation(start, options) {
     const classifyPollFailure = (error) => {
         const decision = (0, retry_1.classifyAzureFailure)(error instanceof RetryableStatus ? error.exchange : error);
         lastFailure = decision.reason;
-        return decision.retry ? { ...decision, retryAfterMs: Math.max(decision.retryAfterMs ?? 0, MIN_POLL_GAP_MS) } : decision;
+        return decision.retry
+            ? { ...decision, retryAfterMs: Math.max(decision.retryAfterMs ?? 0, MIN_POLL_GAP_MS) }
+            : decision;
     };
     for (;;) {
         // Next poll: Retry-After if the service gave one, else the schedule; never within 1 s of the
@@ -44254,7 +44262,12 @@ async function pollLongRunningOperation(start, options) {
         lastStatus = reading.status;
         options.onProgress?.({ status: reading.status, elapsedMs: clock.now() - startedAt, polls });
         if (reading.done) {
-            return { status: reading.status, ...(reading.error && { error: reading.error }), polls, elapsedMs: clock.now() - startedAt };
+            return {
+                status: reading.status,
+                ...(reading.error && { error: reading.error }),
+                polls,
+                elapsedMs: clock.now() - startedAt,
+            };
         }
         retryAfterMs = positive((0, http_exchange_1.parseRetryAfterMs)((name) => exchange.header(name)));
         // A Location poll may hand over a new Location to follow.
@@ -44277,7 +44290,10 @@ function read(mode, exchange, url, operation) {
         if (status >= 200 && status < 300)
             return { done: true, status: 'Succeeded' };
         // Location answers the operation's final failure with the failure itself.
-        const error = errorOf(exchange.bodyText) ?? { code: `HttpStatus${status}`, message: `${operation} failed (HTTP ${status})` };
+        const error = errorOf(exchange.bodyText) ?? {
+            code: `HttpStatus${status}`,
+            message: `${operation} failed (HTTP ${status})`,
+        };
         return { done: true, status: 'Failed', error };
     }
     if (status < 200 || status >= 300)
@@ -44288,10 +44304,24 @@ function read(mode, exchange, url, operation) {
         case 'succeeded':
             return { done: true, status: 'Succeeded' };
         case 'failed':
-            return { done: true, status: 'Failed', error: errorOf(exchange.bodyText) ?? { code: 'OperationFailed', message: `${operation} failed without an error detail` } };
+            return {
+                done: true,
+                status: 'Failed',
+                error: errorOf(exchange.bodyText) ?? {
+                    code: 'OperationFailed',
+                    message: `${operation} failed without an error detail`,
+                },
+            };
         case 'canceled':
         case 'cancelled':
-            return { done: true, status: 'Canceled', error: errorOf(exchange.bodyText) ?? { code: 'OperationCanceled', message: `${operation} was canceled in Azure` } };
+            return {
+                done: true,
+                status: 'Canceled',
+                error: errorOf(exchange.bodyText) ?? {
+                    code: 'OperationCanceled',
+                    message: `${operation} was canceled in Azure`,
+                },
+            };
         default:
             return { done: false, status: reported };
     }
@@ -44344,7 +44374,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.withRetries = withRetries;
 exports.classifyAzureFailure = classifyAzureFailure;
 /** Retries of one Azure request: until it succeeds, fails for good, the deadline or cancellation. */
-const errors_1 = __nccwpck_require__(4296);
+const errors_1 = __nccwpck_require__(2915);
 const clock_1 = __nccwpck_require__(3213);
 const http_exchange_1 = __nccwpck_require__(8977);
 const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
@@ -44355,8 +44385,18 @@ const MIN_CLAMPED_PAUSE_MS = 1_000;
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 /** Transport failures worth another try: the request may not even have reached Azure. */
 const NETWORK_CODES = new Set([
-    'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH',
-    'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
 ]);
 const NETWORK_MESSAGES = /socket hang up|fetch failed|network error|\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN)\b/i;
 /** Thrown inside withRetries when an attempt outlives attemptTimeoutMs. */
@@ -44502,16 +44542,16 @@ function networkFailureOf(error) {
 
 /***/ }),
 
-/***/ 1183:
+/***/ 701:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.checkTargetCluster = checkTargetCluster;
-const arm_id_1 = __nccwpck_require__(7171);
+const arm_id_1 = __nccwpck_require__(4751);
 const rules_1 = __nccwpck_require__(4705);
-const errors_1 = __nccwpck_require__(4296);
+const errors_1 = __nccwpck_require__(2915);
 const LABEL = { pass: 'ok', warning: 'warning', failure: 'FAILED' };
 /** Returns the findings (all printed already); throws StateError when any of them is a failure. */
 async function checkTargetCluster(ctx) {
@@ -44523,7 +44563,12 @@ async function checkTargetCluster(ctx) {
         throw new errors_1.StateError(`'${request.clusterId}' is not the ARM id of an AKS cluster; nothing was changed`);
     const cluster = await readCluster(ctx.gateway, id);
     const { versions, versionsUnavailable } = await readVersions(ctx.gateway, id, cluster);
-    const findings = (0, rules_1.evaluateCluster)(cluster, { purpose: request.purpose, loadBalancerType: request.loadBalancerType, versions, versionsUnavailable });
+    const findings = (0, rules_1.evaluateCluster)(cluster, {
+        purpose: request.purpose,
+        loadBalancerType: request.loadBalancerType,
+        versions,
+        versionsUnavailable,
+    });
     ctx.platform.info(`Cluster ${id.id}:`);
     for (const f of findings) {
         ctx.platform.info(`  [${LABEL[f.level]}] ${f.rule}: ${f.message}`);
@@ -44542,7 +44587,7 @@ async function readCluster(gateway, id) {
     }
     catch (error) {
         if (error instanceof errors_1.AzureError && error.statusCode === 403) {
-            throw new errors_1.StateError(`the credential of this step may not read AKS cluster ${id.id} (${error.code}); nothing was changed`, 'Attaching a cluster from another subscription needs the Contributor role on the cluster (the how-to\'s limitation); ' +
+            throw new errors_1.StateError(`the credential of this step may not read AKS cluster ${id.id} (${error.code}); nothing was changed`, "Attaching a cluster from another subscription needs the Contributor role on the cluster (the how-to's limitation); " +
                 `grant it to this step's identity (az role assignment create --role Contributor --assignee <client-id> --scope ${id.id}) and re-run.`);
         }
         throw error;
@@ -44653,7 +44698,8 @@ async function readSecretData(access, namespace, name, options = {}) {
             return await getOnce(access, `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`, options);
         }
         catch (error) {
-            const retryable = error instanceof KubernetesApiError && (error.status === undefined ? !FINAL_NETWORK_REASON.test(error.reason) : RETRYABLE_STATUS.has(error.status));
+            const retryable = error instanceof KubernetesApiError &&
+                (error.status === undefined ? !FINAL_NETWORK_REASON.test(error.reason) : RETRYABLE_STATUS.has(error.status));
             if (!retryable || attempt >= attempts)
                 throw error;
             await sleep(1000 * attempt);
@@ -44679,7 +44725,7 @@ function getOnce(access, path, options) {
         });
         request.on('timeout', () => request.destroy(Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' })));
         request.on('error', (error) => {
-            const reason = error.name === 'AbortError' ? 'ABORTED' : error.code ?? 'ECONNECTION';
+            const reason = error.name === 'AbortError' ? 'ABORTED' : (error.code ?? 'ECONNECTION');
             reject(new KubernetesApiError(undefined, reason, `no answer from the Kubernetes API server ${url.host} (${reason})`));
         });
         request.on('response', (response) => {
@@ -44726,6 +44772,184 @@ function parseJson(text) {
 
 /***/ }),
 
+/***/ 8653:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.FRONTEND_SECRET = void 0;
+exports.resolveKeptTls = resolveKeptTls;
+/**
+ * tls: keep — read the certificate and key the cluster serves now from its azuremlfessl secret,
+ * before anything is detached (the how-to's troubleshooting: "if you no longer have the
+ * certificate and key, or use a certificate generated by Azure ML, retrieve the azuremlfessl
+ * secret before detaching"). The material only lives in memory and is masked at once.
+ *
+ * A compute with tls: auto (an Azure-generated certificate) is kept the way the how-to suggests:
+ * reattached with that certificate as a custom one for the generated FQDN. Azure ML then no longer
+ * renews it, which the run says in a warning.
+ */
+const arm_id_1 = __nccwpck_require__(4751);
+const k8s_secret_1 = __nccwpck_require__(1431);
+const kubeconfig_1 = __nccwpck_require__(6175);
+const errors_1 = __nccwpck_require__(2915);
+const certificate_1 = __nccwpck_require__(6222);
+exports.FRONTEND_SECRET = {
+    namespace: 'default',
+    name: 'azuremlfessl',
+    cert: 'cert.pem',
+    key: 'key.pem',
+};
+const NOTHING_CHANGED = 'nothing was changed';
+const USE_CUSTOM = 'Give the certificate and key yourself with tls: custom (kubectl get secret azuremlfessl -o yaml shows them, base64-encoded), or use tls: auto.';
+async function resolveKeptTls(ctx) {
+    const want = ctx.desired.compute;
+    if (!want)
+        throw new errors_1.StateError('tls: keep applies only to ensure and refresh');
+    if (want.tls.mode !== 'keep')
+        return want.tls;
+    const compute = ctx.observed.compute;
+    const name = ctx.desired.target.computeName;
+    if (!compute) {
+        throw new errors_1.StateError(`tls: keep needs the compute's current certificate, but compute '${name}' does not exist; ${NOTHING_CHANGED}`, USE_CUSTOM);
+    }
+    if (compute.tls.status === 'Disabled') {
+        throw new errors_1.StateError(`tls: keep: compute '${name}' has TLS disabled, so there is no certificate to keep; ${NOTHING_CHANGED}`, 'Use tls: disabled, custom or auto.');
+    }
+    const clusterId = compute.clusterId ? (0, arm_id_1.parseManagedClusterId)(compute.clusterId) : undefined;
+    if (!clusterId) {
+        throw new errors_1.StateError(`tls: keep: compute '${name}' is bound to no AKS cluster (resourceId ${compute.clusterId ?? 'empty'}), so its certificate cannot be read; ${NOTHING_CHANGED}`, USE_CUSTOM);
+    }
+    const cname = want.tls.cname ?? compute.tls.cname ?? (compute.tls.status === 'Auto' ? compute.clusterFqdn : undefined);
+    if (!cname) {
+        throw new errors_1.StateError(`tls: keep: compute '${name}' reports no cname for its certificate; ${NOTHING_CHANGED}`, 'Give the DNS name the certificate is for in tls-cname.');
+    }
+    const where = `secret ${exports.FRONTEND_SECRET.name} (namespace ${exports.FRONTEND_SECRET.namespace}) of cluster ${clusterId.name}`;
+    const access = await clusterAccess(ctx, clusterId, where);
+    const data = await fetchSecret(ctx, access, where);
+    const certPem = decodeEntry(data, exports.FRONTEND_SECRET.cert, where);
+    const keyPem = decodeEntry(data, exports.FRONTEND_SECRET.key, where);
+    // Masked before anything else can print them (the certificate too: no reason to log it).
+    ctx.redactor.add(keyPem);
+    ctx.redactor.add(certPem);
+    const check = (0, certificate_1.checkTlsMaterial)(certPem, keyPem, cname, ctx.now);
+    if (!check.certificate || check.problems.length > 0) {
+        const what = { cert: 'the certificate', key: 'the private key', cname: `tls-cname` };
+        throw new errors_1.StateError(`tls: keep: the TLS material in ${where} cannot be reused; ${NOTHING_CHANGED}`, [...check.problems.map((p) => `- ${what[p.field]}: ${p.message}`), USE_CUSTOM].join('\n'));
+    }
+    const certificate = check.certificate;
+    ctx.platform?.info(`Keeping the certificate from ${where}: sha256 ${certificate.fingerprintSha256}, cname ${cname}, expires ${certificate.validTo.toISOString()}.`);
+    for (const warning of check.warnings)
+        ctx.platform?.warning(warning, { title: 'TLS certificate' });
+    if (compute.tls.status === 'Auto')
+        ctx.platform?.warning(autoWarning(compute, cname, certificate.validTo), { title: 'TLS certificate' });
+    return { mode: 'custom', certPem, keyPem, cname, certificate };
+}
+function autoWarning(compute, cname, validTo) {
+    return (`compute '${compute.name}' uses a certificate generated by Azure ML (tls: auto). Whenever it is reattached, tls: keep sends that certificate as your own (cname ${cname}): ` +
+        `Azure ML stops renewing it, so replace it before ${validTo.toISOString()}, and keep ${cname} pointing at the endpoint. Use tls: auto to have Azure ML issue and renew certificates again.`);
+}
+async function clusterAccess(ctx, clusterId, where) {
+    let kubeconfig;
+    try {
+        kubeconfig = await ctx.gateway.getClusterUserKubeconfig(clusterId);
+    }
+    catch (error) {
+        if (!(error instanceof errors_1.AzureError))
+            throw error;
+        const hint = error.statusCode === 403
+            ? `Reading ${where} needs the cluster user credentials: grant this step's identity the "Azure Kubernetes Service Cluster User Role" on ${clusterId.id}, or ${USE_CUSTOM.charAt(0).toLowerCase()}${USE_CUSTOM.slice(1)}`
+            : error.statusCode === 404
+                ? `The cluster no longer exists. ${USE_CUSTOM}`
+                : USE_CUSTOM;
+        throw new errors_1.StateError(`tls: keep: could not get the credentials of cluster ${clusterId.name} to read ${exports.FRONTEND_SECRET.name} (${error.code}); ${NOTHING_CHANGED}`, hint);
+    }
+    try {
+        return accessFrom(ctx, kubeconfig, `the kubeconfig of cluster ${clusterId.name}`);
+    }
+    catch (error) {
+        if (error instanceof kubeconfig_1.KubeconfigError && error.problem === 'external-auth')
+            return adminAccess(ctx, clusterId);
+        throw error;
+    }
+}
+/** Reads a kubeconfig's server and credential, masking the credential at once. */
+function accessFrom(ctx, kubeconfig, what) {
+    if (!kubeconfig)
+        throw new errors_1.StateError(`tls: keep: Azure returned no kubeconfig (${what}); ${NOTHING_CHANGED}`, USE_CUSTOM);
+    try {
+        const access = (0, kubeconfig_1.readKubeconfig)(kubeconfig);
+        ctx.redactor.add(access.token);
+        ctx.redactor.add(access.clientKeyPem);
+        return access;
+    }
+    catch (error) {
+        if (!(error instanceof kubeconfig_1.KubeconfigError) || error.problem === 'external-auth')
+            throw error;
+        throw new errors_1.StateError(`tls: keep: cannot use ${what}: ${error.message}; ${NOTHING_CHANGED}`, USE_CUSTOM);
+    }
+}
+/**
+ * Entra-integrated clusters hand users a kubelogin plugin, which a pipeline step cannot run; the
+ * local admin credential still works unless the cluster disables local accounts.
+ */
+async function adminAccess(ctx, clusterId) {
+    const noLocalAccounts = `tls: keep reads the secret with a local cluster credential: the user one of cluster ${clusterId.name} needs kubelogin (Microsoft Entra ID), and its admin one`;
+    let kubeconfig;
+    try {
+        kubeconfig = await ctx.gateway.getClusterAdminKubeconfig(clusterId);
+    }
+    catch (error) {
+        if (!(error instanceof errors_1.AzureError))
+            throw error;
+        const why = error.statusCode === 403
+            ? `cannot be listed by this identity (${error.code}): grant it the "Azure Kubernetes Service Cluster Admin Role" on ${clusterId.id}, or ${USE_CUSTOM.charAt(0).toLowerCase()}${USE_CUSTOM.slice(1)}`
+            : `is refused (${error.code}: ${error.azureMessage}). ${USE_CUSTOM}`;
+        throw new errors_1.StateError(`${noLocalAccounts} ${why.split('. ')[0]}; ${NOTHING_CHANGED}`, why);
+    }
+    try {
+        return accessFrom(ctx, kubeconfig, `the admin kubeconfig of cluster ${clusterId.name}`);
+    }
+    catch (error) {
+        if (!(error instanceof kubeconfig_1.KubeconfigError))
+            throw error;
+        throw new errors_1.StateError(`tls: keep: cannot use the admin kubeconfig of cluster ${clusterId.name}: ${error.message}; ${NOTHING_CHANGED}`, USE_CUSTOM);
+    }
+}
+async function fetchSecret(ctx, access, where) {
+    try {
+        return await (ctx.readSecret ?? k8s_secret_1.readSecretData)(access, exports.FRONTEND_SECRET.namespace, exports.FRONTEND_SECRET.name, {
+            signal: ctx.signal,
+        });
+    }
+    catch (error) {
+        if (!(error instanceof k8s_secret_1.KubernetesApiError))
+            throw error;
+        if (error.reason === 'ABORTED')
+            throw new errors_1.CancelledError('Nothing was changed.');
+        const hint = error.status === 404
+            ? `Azure ML keeps the scoring certificate there while TLS is enabled; without it there is nothing to keep. ${USE_CUSTOM}`
+            : error.status === 401 || error.status === 403
+                ? `The cluster's Kubernetes RBAC must let the cluster user read secrets in namespace ${exports.FRONTEND_SECRET.namespace}. ${USE_CUSTOM}`
+                : error.status === undefined
+                    ? `The API server ${new URL(access.server).host} must be reachable from this agent (a private cluster only from its virtual network: use a self-hosted agent there). ${USE_CUSTOM}`
+                    : USE_CUSTOM;
+        const what = error.status === 404 ? 'does not exist' : `could not be read: ${error.message}`;
+        throw new errors_1.StateError(`tls: keep: ${where} ${what}; ${NOTHING_CHANGED}`, hint);
+    }
+}
+function decodeEntry(data, key, where) {
+    const value = data[key];
+    if (typeof value !== 'string' || value.trim() === '') {
+        throw new errors_1.StateError(`tls: keep: ${where} has no ${key}; ${NOTHING_CHANGED}`, USE_CUSTOM);
+    }
+    return Buffer.from(value, 'base64').toString('utf8');
+}
+
+
+/***/ }),
+
 /***/ 6175:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -44749,7 +44973,7 @@ class KubeconfigError extends Error {
 }
 exports.KubeconfigError = KubeconfigError;
 const isObj = (v) => !!v && typeof v === 'object' && !Array.isArray(v);
-const str = (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+const str = (v) => typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 function readKubeconfig(text) {
     const doc = parse(text);
     const contexts = named(doc.contexts, 'context');
@@ -44843,7 +45067,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MIN_PRODUCTION_VCPUS = void 0;
 exports.evaluateCluster = evaluateCluster;
 exports.defaultPools = defaultPools;
-const desired_1 = __nccwpck_require__(9317);
+const read_1 = __nccwpck_require__(7512);
 const vm_sizes_1 = __nccwpck_require__(3322);
 /** The how-to's attach example: "If the cluster has less than 12 virtual CPUs", use dev-test. */
 exports.MIN_PRODUCTION_VCPUS = 12;
@@ -44867,14 +45091,23 @@ function defaultPools(cluster) {
     const pools = cluster.agentPoolProfiles ?? [];
     const linux = (p) => (p.osType ?? 'Linux').toLowerCase() === 'linux';
     const withModes = pools.some((p) => p.mode !== undefined);
-    const serving = withModes ? pools.filter((p) => linux(p) && p.mode?.toLowerCase() === 'system') : pools.filter(linux).slice(0, 1);
+    const serving = withModes
+        ? pools.filter((p) => linux(p) && p.mode?.toLowerCase() === 'system')
+        : pools.filter(linux).slice(0, 1);
     return { serving, secondary: pools.filter((p) => !serving.includes(p)) };
 }
 const poolText = (p) => `'${p.name ?? '?'}' (${p.count ?? 0} × ${p.vmSize ?? 'unknown size'})`;
 function stateRule(cluster) {
     const name = cluster.name ?? 'the cluster';
     if (cluster.powerState?.code?.toLowerCase() === 'stopped') {
-        return [{ rule: 'state', level: 'failure', message: `${name} is stopped; Azure ML installs its components through the cluster's API server, which a stopped cluster does not run`, hint: `Start it (az aks start -g ${resourceGroupOf(cluster)} -n ${name}) and re-run.` }];
+        return [
+            {
+                rule: 'state',
+                level: 'failure',
+                message: `${name} is stopped; Azure ML installs its components through the cluster's API server, which a stopped cluster does not run`,
+                hint: `Start it (az aks start -g ${resourceGroupOf(cluster)} -n ${name}) and re-run.`,
+            },
+        ];
     }
     const state = cluster.provisioningState ?? 'Unknown';
     const lower = state.toLowerCase();
@@ -44882,63 +45115,101 @@ function stateRule(cluster) {
         return [{ rule: 'state', level: 'pass', message: `${name} is running (provisioning state Succeeded)` }];
     if (lower === 'canceled') {
         // A cancelled AKS operation leaves the cluster as it was before it; attaching is possible.
-        return [{ rule: 'state', level: 'warning', message: `the last AKS operation on ${name} was canceled (provisioning state Canceled); the attach goes ahead on the cluster as it is` }];
+        return [
+            {
+                rule: 'state',
+                level: 'warning',
+                message: `the last AKS operation on ${name} was canceled (provisioning state Canceled); the attach goes ahead on the cluster as it is`,
+            },
+        ];
     }
     if (lower === 'failed') {
-        return [{ rule: 'state', level: 'failure', message: `${name} is in provisioning state Failed; Azure ML cannot install its components on a broken cluster`, hint: `Repair it first (az aks update -g ${resourceGroupOf(cluster)} -n ${name} reconciles it), then re-run.` }];
+        return [
+            {
+                rule: 'state',
+                level: 'failure',
+                message: `${name} is in provisioning state Failed; Azure ML cannot install its components on a broken cluster`,
+                hint: `Repair it first (az aks update -g ${resourceGroupOf(cluster)} -n ${name} reconciles it), then re-run.`,
+            },
+        ];
     }
     if (lower.endsWith('ing')) {
         // A refresh detaches first: attaching to a cluster in mid-operation could leave the compute detached.
-        return [{ rule: 'state', level: 'failure', message: `${name} is ${state} (an AKS operation is in progress); only a settled cluster is attached, so that a failed attach cannot leave the compute detached`, hint: 'Re-run this step when the AKS operation has finished.' }];
+        return [
+            {
+                rule: 'state',
+                level: 'failure',
+                message: `${name} is ${state} (an AKS operation is in progress); only a settled cluster is attached, so that a failed attach cannot leave the compute detached`,
+                hint: 'Re-run this step when the AKS operation has finished.',
+            },
+        ];
     }
-    return [{ rule: 'state', level: 'warning', message: `${name} reports provisioning state ${state}, which this tool does not know; the attach goes ahead` }];
+    return [
+        {
+            rule: 'state',
+            level: 'warning',
+            message: `${name} reports provisioning state ${state}, which this tool does not know; the attach goes ahead`,
+        },
+    ];
 }
 function sizeRule(cluster, purpose) {
     const { serving } = defaultPools(cluster);
     const nodes = serving.reduce((n, p) => n + (p.count ?? 0), 0);
-    const minimum = desired_1.MIN_NODES[purpose];
+    const minimum = read_1.MIN_NODES[purpose];
     const pools = serving.length > 0 ? serving.map(poolText).join(', ') : 'no Linux system pool';
     const purposeText = purpose === 'FastProd' ? 'production' : 'dev-test';
     if (nodes < minimum) {
-        return [{
+        return [
+            {
                 rule: 'size',
                 level: 'failure',
                 message: `a ${purposeText} cluster needs at least ${minimum} node(s) in its default node pool; ${cluster.name} has ${nodes} (${pools})`,
-                hint: purpose === 'FastProd' ? 'Use cluster-purpose: dev-test, or scale the default node pool to 3 or more nodes (az aks scale).' : 'Scale the default node pool to at least 1 node (az aks scale).',
-            }];
+                hint: purpose === 'FastProd'
+                    ? 'Use cluster-purpose: dev-test, or scale the default node pool to 3 or more nodes (az aks scale).'
+                    : 'Scale the default node pool to at least 1 node (az aks scale).',
+            },
+        ];
     }
     if (purpose !== 'FastProd')
         return [{ rule: 'size', level: 'pass', message: `${nodes} node(s) in ${pools}: enough for dev-test` }];
     const unknown = serving.filter((p) => (0, vm_sizes_1.describeVmSize)(p.vmSize).vcpus === undefined);
     if (unknown.length > 0) {
-        return [{
+        return [
+            {
                 rule: 'size',
                 level: 'warning',
                 message: `the vCPUs of VM size ${unknown.map((p) => p.vmSize ?? '(none)').join(', ')} are not in this tool's table, so the production rule of ${exports.MIN_PRODUCTION_VCPUS} vCPUs was not checked (${nodes} nodes are enough); Azure ML checks it when attaching`,
-            }];
+            },
+        ];
     }
     const vcpus = serving.reduce((n, p) => n + (p.count ?? 0) * (0, vm_sizes_1.describeVmSize)(p.vmSize).vcpus, 0);
     if (vcpus < exports.MIN_PRODUCTION_VCPUS) {
-        return [{
+        return [
+            {
                 rule: 'size',
                 level: 'failure',
                 message: `a production cluster needs at least ${exports.MIN_PRODUCTION_VCPUS} vCPUs in its default node pool; ${cluster.name} has ${vcpus} (${pools})`,
                 hint: 'Use cluster-purpose: dev-test, or scale the default node pool or give it a larger VM size.',
-            }];
+            },
+        ];
     }
-    return [{ rule: 'size', level: 'pass', message: `${nodes} nodes and ${vcpus} vCPUs in ${pools}: enough for production` }];
+    return [
+        { rule: 'size', level: 'pass', message: `${nodes} nodes and ${vcpus} vCPUs in ${pools}: enough for production` },
+    ];
 }
 function nodePoolRule(cluster) {
     return defaultPools(cluster).secondary.flatMap((p) => {
         const accelerator = (0, vm_sizes_1.describeVmSize)(p.vmSize).accelerator;
         if (!accelerator)
             return [];
-        return [{
+        return [
+            {
                 rule: 'node-pools',
                 level: 'warning',
                 message: `node pool ${poolText(p)} has ${accelerator} nodes but is a secondary pool: Azure ML does not deploy models to secondary node pools, so no model can use them`,
                 hint: `To serve models on ${accelerator} nodes, attach a cluster whose default node pool has that VM size.`,
-            }];
+            },
+        ];
     });
 }
 function privateFqdnRule(cluster) {
@@ -44946,14 +45217,22 @@ function privateFqdnRule(cluster) {
     if (!access?.enablePrivateCluster)
         return [];
     if (access.enablePrivateClusterPublicFqdn) {
-        return [{
+        return [
+            {
                 rule: 'private-fqdn',
                 level: 'failure',
                 message: `${cluster.name} is a private cluster with a public FQDN, which Azure Machine Learning does not support`,
                 hint: `Remove the public FQDN (az aks update -g ${resourceGroupOf(cluster)} -n ${cluster.name} --disable-public-fqdn) or attach another cluster.`,
-            }];
+            },
+        ];
     }
-    return [{ rule: 'private-fqdn', level: 'pass', message: `${cluster.name} is a private cluster (Private Link, no public FQDN): supported` }];
+    return [
+        {
+            rule: 'private-fqdn',
+            level: 'pass',
+            message: `${cluster.name} is a private cluster (Private Link, no public FQDN): supported`,
+        },
+    ];
 }
 function loadBalancerRules(cluster, loadBalancerType) {
     const sku = cluster.networkProfile?.loadBalancerSku?.toLowerCase();
@@ -44977,7 +45256,9 @@ function loadBalancerRules(cluster, loadBalancerType) {
     }
     // No rule ties an internal load balancer to a SKU: clusters that Azure ML creates have a Basic
     // load balancer (the how-to's first limitation) and the how-to offers InternalLoadBalancer for them.
-    const scoring = loadBalancerType === 'InternalLoadBalancer' ? 'an internal load balancer (private IP) works with either SKU' : 'scoring uses a public IP';
+    const scoring = loadBalancerType === 'InternalLoadBalancer'
+        ? 'an internal load balancer (private IP) works with either SKU'
+        : 'scoring uses a public IP';
     out.push({ rule: 'load-balancer', level: 'pass', message: `load balancer SKU ${sku ?? 'not reported'}; ${scoring}` });
     return out;
 }
@@ -44992,32 +45273,64 @@ function versionRule(cluster, input) {
     const minor = minorOf(current);
     const region = cluster.location;
     if (!minor)
-        return [{ rule: 'kubernetes-version', level: 'warning', message: `${cluster.name} reports no Kubernetes version; the version check was skipped` }];
+        return [
+            {
+                rule: 'kubernetes-version',
+                level: 'warning',
+                message: `${cluster.name} reports no Kubernetes version; the version check was skipped`,
+            },
+        ];
     const listed = (input.versions?.values ?? [])
         .map((v) => ({ version: v.version ?? '', minor: minorOf(v.version), preview: v.isPreview === true }))
         .filter((v) => v.minor !== undefined)
         .sort((a, b) => compareMinor(a.minor, b.minor));
     if (listed.length === 0) {
         const why = input.versionsUnavailable ? ` (${input.versionsUnavailable})` : '';
-        return [{ rule: 'kubernetes-version', level: 'warning', message: `could not read the Kubernetes versions AKS supports in ${region}${why}, so Kubernetes ${current} was not checked; Azure ML checks it when attaching` }];
+        return [
+            {
+                rule: 'kubernetes-version',
+                level: 'warning',
+                message: `could not read the Kubernetes versions AKS supports in ${region}${why}, so Kubernetes ${current} was not checked; Azure ML checks it when attaching`,
+            },
+        ];
     }
     const supported = listed.map((v) => (v.preview ? `${v.version} (preview)` : v.version)).join(', ');
     const entry = listed.find((v) => compareMinor(v.minor, minor) === 0);
     if (!entry && compareMinor(minor, listed[0].minor) < 0) {
-        return [{
+        return [
+            {
                 rule: 'kubernetes-version',
                 level: 'failure',
                 message: `${cluster.name} runs Kubernetes ${current}, which AKS no longer supports in ${region}; Azure ML refuses to attach it. Supported versions: ${supported}`,
                 hint: `Upgrade the cluster (az aks upgrade -g ${resourceGroupOf(cluster)} -n ${cluster.name} --kubernetes-version <version>) and re-run.`,
-            }];
+            },
+        ];
     }
     if (!entry) {
-        return [{ rule: 'kubernetes-version', level: 'warning', message: `Kubernetes ${current} is not among the versions AKS lists for ${region} (${supported}); Azure ML may refuse it` }];
+        return [
+            {
+                rule: 'kubernetes-version',
+                level: 'warning',
+                message: `Kubernetes ${current} is not among the versions AKS lists for ${region} (${supported}); Azure ML may refuse it`,
+            },
+        ];
     }
     if (entry.preview) {
-        return [{ rule: 'kubernetes-version', level: 'warning', message: `Kubernetes ${current} is a preview version: it can be attached, but previews have no SLA and are not advised for production workloads` }];
+        return [
+            {
+                rule: 'kubernetes-version',
+                level: 'warning',
+                message: `Kubernetes ${current} is a preview version: it can be attached, but previews have no SLA and are not advised for production workloads`,
+            },
+        ];
     }
-    return [{ rule: 'kubernetes-version', level: 'pass', message: `Kubernetes ${current} is supported in ${region} (${supported})` }];
+    return [
+        {
+            rule: 'kubernetes-version',
+            level: 'pass',
+            message: `Kubernetes ${current} is supported in ${region} (${supported})`,
+        },
+    ];
 }
 /**
  * The how-to: AKS mounts blobs with the blobfuse FlexVolume driver up to 1.16 and the blob CSI
@@ -45031,20 +45344,24 @@ function volumeDriverRule(cluster) {
         return [];
     const flexVolume = (v) => compareMinor(v, [1, 16]) <= 0;
     if (target && flexVolume(current) !== flexVolume(target)) {
-        return [{
+        return [
+            {
                 rule: 'volume-driver',
                 level: 'warning',
                 message: `${cluster.name} is moving from Kubernetes ${cluster.currentKubernetesVersion} to ${cluster.kubernetesVersion}, across 1.16 → 1.17, where AKS changes from the blobfuse FlexVolume driver to the blob CSI driver`,
                 hint: 'Redeploy (or update) the web services of this compute once the upgrade has finished.',
-            }];
+            },
+        ];
     }
     if (flexVolume(current)) {
-        return [{
+        return [
+            {
                 rule: 'volume-driver',
                 level: 'warning',
                 message: `${cluster.name} runs Kubernetes ${cluster.currentKubernetesVersion ?? cluster.kubernetesVersion} (blobfuse FlexVolume driver); from 1.17 on AKS uses the blob CSI driver`,
                 hint: 'After upgrading the cluster to 1.17 or later, redeploy (or update) the web services of this compute.',
-            }];
+            },
+        ];
     }
     return [];
 }
@@ -45079,15 +45396,42 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.describeVmSize = describeVmSize;
 /** Dv2/DSv2 (and D/DS v1) sizes: the number in the name is an index, not a vCPU count. */
 const LEGACY_VCPUS = {
-    d1: 1, d2: 2, d3: 4, d4: 8, d5: 16,
-    d11: 2, d12: 4, d13: 8, d14: 16, d15: 20,
+    d1: 1,
+    d2: 2,
+    d3: 4,
+    d4: 8,
+    d5: 16,
+    d11: 2,
+    d12: 4,
+    d13: 8,
+    d14: 16,
+    d15: 20,
 };
 /**
  * Families whose size names follow the naming convention (number = vCPUs) in every version that
  * AKS offers. D and DS follow it from v3 on only (handled separately); basic A (A0-A11) and G/GS
  * do not follow it and are left unknown.
  */
-const NAMING_FAMILIES = new Set(['b', 'dc', 'e', 'ec', 'f', 'fx', 'h', 'hb', 'hc', 'l', 'm', 'nc', 'ncc', 'nd', 'ng', 'np', 'nv', 'pb']);
+const NAMING_FAMILIES = new Set([
+    'b',
+    'dc',
+    'e',
+    'ec',
+    'f',
+    'fx',
+    'h',
+    'hb',
+    'hc',
+    'l',
+    'm',
+    'nc',
+    'ncc',
+    'nd',
+    'ng',
+    'np',
+    'nv',
+    'pb',
+]);
 const SIZE_NAME = /^standard_([a-z]+?)(\d+)(?:-(\d+))?([a-z]*)((?:_[a-z0-9]+)*?)(?:_v(\d+))?(?:_promo)?$/;
 function describeVmSize(vmSize) {
     const m = SIZE_NAME.exec((vmSize ?? '').trim().toLowerCase());
@@ -45096,7 +45440,10 @@ function describeVmSize(vmSize) {
     const [, family, digits, constrained, , , versionText] = m;
     const version = versionText === undefined ? 1 : Number(versionText);
     const accelerator = family === 'np' || family === 'pb' ? 'FPGA' : family.startsWith('n') ? 'GPU' : undefined;
-    return { vcpus: vcpusOf(family, Number(digits), constrained === undefined ? undefined : Number(constrained), version), accelerator };
+    return {
+        vcpus: vcpusOf(family, Number(digits), constrained === undefined ? undefined : Number(constrained), version),
+        accelerator,
+    };
 }
 function vcpusOf(family, number, constrained, version) {
     if (family === 'd' || family === 'ds') {
@@ -45106,7 +45453,7 @@ function vcpusOf(family, number, constrained, version) {
     }
     // Av2 (A2_v2, A4m_v2) follows the convention; the basic A0-A11 do not.
     if (family === 'a' || family === 'am')
-        return version >= 2 ? constrained ?? number : undefined;
+        return version >= 2 ? (constrained ?? number) : undefined;
     if (!NAMING_FAMILIES.has(family))
         return undefined;
     return constrained ?? number;
@@ -45152,7 +45499,10 @@ function parseYamlSubset(source) {
 }
 function toLines(source) {
     const out = [];
-    source.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, i) => {
+    source
+        .replace(/^\uFEFF/, '')
+        .split(/\r?\n/)
+        .forEach((raw, i) => {
         if (/^\s*(#.*)?$/.test(raw) || /^(---|\.\.\.)\s*$/.test(raw))
             return;
         if (/^\t/.test(raw))
@@ -45176,7 +45526,9 @@ class Parser {
     }
     mapping(indent) {
         const out = {};
-        while (this.pos < this.lines.length && this.lines[this.pos].indent === indent && !isSequenceItem(this.lines[this.pos].text)) {
+        while (this.pos < this.lines.length &&
+            this.lines[this.pos].indent === indent &&
+            !isSequenceItem(this.lines[this.pos].text)) {
             const line = this.lines[this.pos];
             const m = KEY_VALUE.exec(line.text);
             if (!m)
@@ -45189,7 +45541,9 @@ class Parser {
     }
     sequence(indent) {
         const out = [];
-        while (this.pos < this.lines.length && this.lines[this.pos].indent === indent && isSequenceItem(this.lines[this.pos].text)) {
+        while (this.pos < this.lines.length &&
+            this.lines[this.pos].indent === indent &&
+            isSequenceItem(this.lines[this.pos].text)) {
             const line = this.lines[this.pos];
             const rest = line.text.slice(1).trimStart();
             if (rest === '' || rest.startsWith('#')) {
@@ -45289,7 +45643,463 @@ function unquote(text, number) {
 
 /***/ }),
 
-/***/ 9317:
+/***/ 2915:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CancelledError = exports.DeadlineError = exports.AzureError = exports.StateError = exports.InputError = exports.ProductError = void 0;
+class ProductError extends Error {
+}
+exports.ProductError = ProductError;
+/** One or more inputs are invalid; nothing was changed. */
+class InputError extends ProductError {
+    problems;
+    kind = 'input';
+    constructor(problems) {
+        super(problems.map((p) => `${p.input}: ${p.message}`).join('\n'));
+        this.problems = problems;
+        this.name = 'InputError';
+    }
+}
+exports.InputError = InputError;
+/** The observed state forbids the requested change (e.g. compute bound to another cluster). */
+class StateError extends ProductError {
+    hint;
+    kind = 'state';
+    constructor(message, hint) {
+        super(hint ? `${message}\n${hint}` : message);
+        this.hint = hint;
+        this.name = 'StateError';
+    }
+}
+exports.StateError = StateError;
+/** Azure refused a request or an operation ended Failed/Canceled. */
+class AzureError extends ProductError {
+    code;
+    azureMessage;
+    statusCode;
+    recovery;
+    kind = 'azure';
+    constructor(code, azureMessage, statusCode, 
+    /** What state the compute was left in and what re-running will do. */
+    recovery) {
+        super(`${code}: ${azureMessage}${recovery ? `\n${recovery}` : ''}`);
+        this.code = code;
+        this.azureMessage = azureMessage;
+        this.statusCode = statusCode;
+        this.recovery = recovery;
+        this.name = 'AzureError';
+    }
+    withRecovery(recovery) {
+        return new AzureError(this.code, this.azureMessage, this.statusCode, recovery);
+    }
+}
+exports.AzureError = AzureError;
+/** Waiting on Azure took longer than timeout-minutes. */
+class DeadlineError extends ProductError {
+    what;
+    recovery;
+    kind = 'deadline';
+    constructor(what, recovery) {
+        super(`gave up waiting for ${what} (timeout-minutes reached)${recovery ? `\n${recovery}` : ''}`);
+        this.what = what;
+        this.recovery = recovery;
+        this.name = 'DeadlineError';
+    }
+}
+exports.DeadlineError = DeadlineError;
+/** The runner cancelled the step (SIGINT/SIGTERM). */
+class CancelledError extends ProductError {
+    recovery;
+    kind = 'cancelled';
+    constructor(recovery) {
+        super(`cancelled${recovery ? `\n${recovery}` : ''}`);
+        this.recovery = recovery;
+        this.name = 'CancelledError';
+    }
+}
+exports.CancelledError = CancelledError;
+
+
+/***/ }),
+
+/***/ 8965:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.INPUTS = void 0;
+exports.inputDefinition = inputDefinition;
+exports.INPUTS = [
+    {
+        name: 'subscription-id',
+        ado: 'subscriptionId',
+        description: 'Subscription of the workspace. Defaults to the subscription of `creds` (GitHub) or of the service connection (Azure DevOps).',
+    },
+    {
+        name: 'resource-group',
+        ado: 'resourceGroup',
+        required: true,
+        description: 'Resource group of the Azure Machine Learning workspace.',
+    },
+    { name: 'workspace-name', ado: 'workspaceName', required: true, description: 'Azure Machine Learning workspace.' },
+    {
+        name: 'compute-name',
+        ado: 'computeName',
+        required: true,
+        description: 'Compute name in the workspace: 3-24 characters, letters, digits and hyphens, starting with a letter and ending with a letter or digit.',
+    },
+    {
+        name: 'operation',
+        ado: 'operation',
+        default: 'ensure',
+        allowed: ['ensure', 'refresh', 'detach'],
+        description: '`ensure` attaches or creates when missing and reattaches only on drift; `refresh` always detaches and reattaches (updates Azure ML components, rotates certificates); `detach` removes the compute and keeps the cluster.',
+    },
+    {
+        name: 'aks-resource-id',
+        ado: 'aksResourceId',
+        description: 'Full ARM id of an existing AKS cluster to attach (may be in another subscription or region). Leave empty to create a new cluster through Azure ML.',
+    },
+    {
+        name: 'cluster-purpose',
+        ado: 'clusterPurpose',
+        default: 'production',
+        allowed: ['production', 'dev-test'],
+        description: '`production` (at least 3 nodes and 12 vCPUs) or `dev-test` (at least 1 node).',
+    },
+    {
+        name: 'location',
+        ado: 'location',
+        description: "Region of a new cluster (create only). Default: the workspace's region.",
+    },
+    {
+        name: 'agent-count',
+        ado: 'agentCount',
+        description: 'Number of nodes of a new cluster (create only). Default 3; production needs at least 3, dev-test at least 1.',
+    },
+    {
+        name: 'vm-size',
+        ado: 'vmSize',
+        description: 'VM size of the nodes of a new cluster (create only). Default Standard_D3_v2.',
+    },
+    {
+        name: 'vnet-resource-group',
+        ado: 'vnetResourceGroup',
+        description: 'Resource group of the virtual network of a new cluster (create only).',
+    },
+    { name: 'vnet-name', ado: 'vnetName', description: 'Virtual network of a new cluster (create only).' },
+    { name: 'subnet-name', ado: 'subnetName', description: 'Subnet of a new cluster (create only).' },
+    {
+        name: 'service-cidr',
+        ado: 'serviceCidr',
+        description: 'Kubernetes service address range of a new cluster, e.g. 10.0.0.0/16 (create only).',
+    },
+    {
+        name: 'dns-service-ip',
+        ado: 'dnsServiceIp',
+        description: 'Kubernetes DNS service IP of a new cluster, inside service-cidr, e.g. 10.0.0.10 (create only).',
+    },
+    {
+        name: 'docker-bridge-cidr',
+        ado: 'dockerBridgeCidr',
+        description: 'Docker bridge address range of a new cluster, e.g. 172.17.0.1/16 (create only).',
+    },
+    {
+        name: 'load-balancer-type',
+        ado: 'loadBalancerType',
+        default: 'public',
+        allowed: ['public', 'internal'],
+        description: '`public` (public IP) or `internal` (private IP in the virtual network; no TLS).',
+    },
+    {
+        name: 'load-balancer-subnet',
+        ado: 'loadBalancerSubnet',
+        description: 'Subnet of the internal load balancer (with load-balancer-type: internal).',
+    },
+    {
+        name: 'tls',
+        ado: 'tls',
+        default: 'disabled',
+        allowed: ['disabled', 'auto', 'custom', 'keep'],
+        description: '`disabled`, `auto` (Microsoft certificate; needs leaf-domain-label), `custom` (your certificate and key), or `keep` (reattach with the certificate and key the cluster serves now, read from its azuremlfessl secret).',
+    },
+    {
+        name: 'leaf-domain-label',
+        ado: 'leafDomainLabel',
+        description: 'With tls: auto, the label of the generated name <label>######.<region>.cloudapp.azure.com.',
+    },
+    {
+        name: 'overwrite-existing-domain',
+        ado: 'overwriteExistingDomain',
+        default: 'false',
+        allowed: ['true', 'false'],
+        description: 'With tls: auto, overwrite an existing domain with the same leaf domain label.',
+    },
+    {
+        name: 'tls-cert',
+        ado: 'tlsCert',
+        description: 'With tls: custom, the certificate (PEM text, may include the chain). Pass it from a secret.',
+    },
+    {
+        name: 'tls-key',
+        ado: 'tlsKey',
+        secret: true,
+        description: 'With tls: custom, the private key (PEM text) of tls-cert. Pass it from a secret.',
+    },
+    {
+        name: 'tls-cert-file',
+        ado: 'tlsCertFile',
+        description: 'With tls: custom, a PEM file with the certificate, instead of tls-cert.',
+    },
+    {
+        name: 'tls-key-file',
+        ado: 'tlsKeyFile',
+        description: 'With tls: custom, a PEM file with the private key, instead of tls-key.',
+    },
+    {
+        name: 'tls-cname',
+        ado: 'tlsCname',
+        description: 'The DNS name the certificate is for (tls: custom). With tls: keep it defaults to the current cname of the compute.',
+    },
+    {
+        name: 'replace',
+        ado: 'replace',
+        default: 'false',
+        allowed: ['true', 'false'],
+        description: 'Allow re-binding an existing compute name to a different cluster (detach, then attach the new one).',
+    },
+    {
+        name: 'dry-run',
+        ado: 'dryRun',
+        default: 'false',
+        allowed: ['true', 'false'],
+        description: 'Print the plan and change nothing.',
+    },
+    {
+        name: 'timeout-minutes',
+        ado: 'timeoutMinutes',
+        default: '30',
+        description: 'Give up waiting on Azure after this many minutes (1-240).',
+    },
+    // GitHub-only authentication and cloud inputs; Azure DevOps takes these from the service connection.
+    {
+        name: 'creds',
+        secret: true,
+        description: 'JSON as taken by azure/login: {"clientId","clientSecret","subscriptionId","tenantId"}. Its subscriptionId is the default for subscription-id.',
+    },
+    {
+        name: 'client-id',
+        description: 'Client (application) id of a service principal or user-assigned managed identity. With tenant-id and no client-secret: GitHub OIDC (needs permissions: id-token: write).',
+    },
+    { name: 'tenant-id', description: 'Microsoft Entra tenant id.' },
+    { name: 'client-secret', secret: true, description: 'Client secret of the service principal (prefer OIDC).' },
+    {
+        name: 'environment',
+        default: 'AzureCloud',
+        allowed: ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'],
+        description: 'Azure cloud.',
+    },
+    {
+        name: 'arm-endpoint',
+        description: 'Resource Manager endpoint for Azure Stack or another custom cloud, e.g. https://management.local.azurestack.external/',
+    },
+    {
+        name: 'authority-host',
+        description: 'Microsoft Entra authority for a custom cloud, e.g. https://login.microsoftonline.com/',
+    },
+];
+function inputDefinition(name) {
+    const found = exports.INPUTS.find((d) => d.name === name);
+    if (!found)
+        throw new Error(`unknown input ${name}`);
+    return found;
+}
+
+
+/***/ }),
+
+/***/ 6944:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.OUTPUTS = void 0;
+/** The step outputs of INTERFACE.md: kebab-case for GitHub, camelCase for Azure Pipelines. */
+exports.OUTPUTS = [
+    {
+        name: 'result',
+        ado: 'result',
+        description: 'created, attached, reattached, unchanged, detached, absent, or planned (dry run)',
+    },
+    { name: 'compute-id', ado: 'computeId', description: 'ARM id of the compute' },
+    { name: 'cluster-id', ado: 'clusterId', description: 'ARM id of the AKS cluster' },
+    { name: 'provisioning-state', ado: 'provisioningState', description: "The compute's final provisioning state" },
+    {
+        name: 'endpoint',
+        ado: 'endpoint',
+        description: 'Where a DNS record for tls-cname must point: the scoring IP, or the Azure-generated FQDN with tls: auto',
+    },
+];
+
+
+/***/ }),
+
+/***/ 8883:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.SecretRedactor = void 0;
+exports.secretLines = secretLines;
+exports.maskSecret = maskSecret;
+exports.redactSecretShapes = redactSecretShapes;
+/** Lines too short or too common to be secret; masking them would garble every log line. */
+const NOT_SECRET_LINES = /^(-----(BEGIN|END) [A-Z0-9 ]+-----|[\s=]*)$/;
+function secretLines(value) {
+    const lines = value
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l.length >= 4 && !NOT_SECRET_LINES.test(l));
+    return [...new Set(lines)];
+}
+function maskSecret(platform, value) {
+    if (!value)
+        return;
+    const trimmed = value.trim();
+    if (!trimmed.includes('\n')) {
+        if (trimmed.length > 0)
+            platform.maskLine(trimmed);
+        return;
+    }
+    for (const line of secretLines(trimmed))
+        platform.maskLine(line);
+}
+/**
+ * Shapes of secret material that a service might echo back although nobody registered the value
+ * (an error quoting the request body, a URL with a SAS signature, a bearer header in a message).
+ * Applied before the registered values, to any text the product writes.
+ */
+const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g;
+/** JWTs (access tokens, ID tokens, client assertions). */
+const JWT = /\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g;
+/** Signed-URL parameters (Azure SAS, signed operation URLs) and OAuth form fields, as `name=value`. */
+const SIGNED_PARAMETER = /((?:^|[?&\s"'(;,])(?:sig|signature|se|st|sp|spr|sv|sr|srt|ss|skoid|sktid|skt|ske|sks|skv|saoid|suoid|scid|token|client_secret|client_assertion|assertion|access_token|refresh_token|id_token|password)=)[^&\s"'<>]+/gim;
+/** The same fields as JSON members, e.g. a token response or azure/login's creds quoted in an error. */
+const JSON_SECRET_MEMBER = /("(?:access_token|refresh_token|id_token|client_secret|clientSecret|client_assertion|password|serviceprincipalkey|accessToken|oidcToken)"\s*:\s*")(?:[^"\\]|\\.)*"/g;
+/** Authorization header values (opaque tokens such as the Azure DevOps job token have no JWT shape). */
+const AUTHORIZATION = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
+/** Scrubs the secret shapes above from a text, without knowing any secret value. */
+function redactSecretShapes(text) {
+    return text
+        .replace(PEM_BLOCK, '[redacted PEM]')
+        .replace(JWT, '[redacted token]')
+        .replace(JSON_SECRET_MEMBER, '$1[redacted]"')
+        .replace(SIGNED_PARAMETER, '$1[redacted]')
+        .replace(AUTHORIZATION, '$1 [redacted]');
+}
+/**
+ * Keeps the secrets of a run and scrubs text the product itself writes (errors from Azure,
+ * summaries, outputs, SDK log lines): the CI masker covers logs, this covers what is built from
+ * service replies, and what the CI masker would only catch after the fact.
+ */
+class SecretRedactor {
+    platform;
+    lines = new Set();
+    sorted = [];
+    constructor(platform) {
+        this.platform = platform;
+    }
+    add(value) {
+        if (!value)
+            return;
+        if (this.platform)
+            maskSecret(this.platform, value);
+        const trimmed = value.trim();
+        const before = this.lines.size;
+        if (!trimmed.includes('\n') && trimmed.length >= 4)
+            this.lines.add(trimmed);
+        for (const line of secretLines(trimmed))
+            this.lines.add(line);
+        if (this.lines.size !== before)
+            this.sorted = [...this.lines].sort((a, b) => b.length - a.length);
+    }
+    /** Registers a value for redaction only, without announcing it to the CI masker (the CI system knows it already). */
+    remember(value) {
+        if (!value || value.trim().length < 8)
+            return;
+        const before = this.lines.size;
+        this.lines.add(value.trim());
+        if (this.lines.size !== before)
+            this.sorted = [...this.lines].sort((a, b) => b.length - a.length);
+    }
+    /** How many distinct values (whole secrets and PEM lines) are known. */
+    get size() {
+        return this.lines.size;
+    }
+    redact(text) {
+        let out = redactSecretShapes(text);
+        for (const line of this.sorted) {
+            if (out.includes(line))
+                out = out.split(line).join('***');
+        }
+        return out;
+    }
+}
+exports.SecretRedactor = SecretRedactor;
+
+
+/***/ }),
+
+/***/ 8226:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/** IPv4 and CIDR arithmetic for the virtual-network inputs of a new cluster. */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseIpv4 = parseIpv4;
+exports.parseCidr = parseCidr;
+exports.cidrContains = cidrContains;
+exports.cidrsOverlap = cidrsOverlap;
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
+function parseIpv4(text) {
+    if (!IPV4.test(text))
+        return undefined;
+    return text.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
+}
+function parseCidr(text) {
+    const [address, prefixText, ...rest] = text.split('/');
+    if (rest.length > 0 || prefixText === undefined || !/^\d{1,2}$/.test(prefixText))
+        return undefined;
+    const ip = parseIpv4(address);
+    const prefix = Number(prefixText);
+    if (ip === undefined || prefix > 32)
+        return undefined;
+    return { base: networkOf(ip, prefix), prefix };
+}
+function networkOf(ip, prefix) {
+    const size = 2 ** (32 - prefix);
+    return Math.floor(ip / size) * size;
+}
+function cidrContains(cidr, ip) {
+    return networkOf(ip, cidr.prefix) === cidr.base;
+}
+function cidrsOverlap(a, b) {
+    const shorter = Math.min(a.prefix, b.prefix);
+    return networkOf(a.base, shorter) === networkOf(b.base, shorter);
+}
+
+
+/***/ }),
+
+/***/ 7512:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -45302,11 +46112,11 @@ exports.readDesiredState = readDesiredState;
  * Azure, and every problem is reported at once, each naming the input and what is accepted.
  */
 const node_fs_1 = __nccwpck_require__(3024);
-const arm_id_1 = __nccwpck_require__(7171);
-const errors_1 = __nccwpck_require__(4296);
-const inputs_1 = __nccwpck_require__(9114);
-const network_1 = __nccwpck_require__(6042);
-const tls_1 = __nccwpck_require__(2694);
+const arm_id_1 = __nccwpck_require__(4751);
+const errors_1 = __nccwpck_require__(2915);
+const inputs_1 = __nccwpck_require__(8965);
+const cidr_1 = __nccwpck_require__(8226);
+const certificate_1 = __nccwpck_require__(6222);
 exports.DEFAULT_AGENT_COUNT = 3;
 exports.DEFAULT_VM_SIZE = 'Standard_D3_v2';
 exports.MIN_NODES = { FastProd: 3, DevTest: 1 };
@@ -45427,7 +46237,17 @@ function readDesiredCompute(c, options, warnings, subscriptionId) {
     }
     return { source, purpose, loadBalancerType, loadBalancerSubnet, tls };
 }
-const CREATE_ONLY = ['location', 'agent-count', 'vm-size', 'vnet-resource-group', 'vnet-name', 'subnet-name', 'service-cidr', 'dns-service-ip', 'docker-bridge-cidr'];
+const CREATE_ONLY = [
+    'location',
+    'agent-count',
+    'vm-size',
+    'vnet-resource-group',
+    'vnet-name',
+    'subnet-name',
+    'service-cidr',
+    'dns-service-ip',
+    'docker-bridge-cidr',
+];
 function readClusterSource(c, purpose, subscriptionId) {
     const clusterText = c.raw('aks-resource-id');
     if (clusterText !== undefined) {
@@ -45467,7 +46287,10 @@ function readNetwork(c, subscriptionId) {
         if (given.some((v) => v !== undefined) && given.some((v) => v === undefined)) {
             names.forEach((n, i) => {
                 if (given[i] === undefined)
-                    c.problem(n, `is required when ${names.filter((_, j) => given[j] !== undefined).map((x) => c.name(x)).join(', ')} ${given.filter((v) => v !== undefined).length > 1 ? 'are' : 'is'} given (give all of ${names.map((x) => c.name(x)).join(', ')} or none)`);
+                    c.problem(n, `is required when ${names
+                        .filter((_, j) => given[j] !== undefined)
+                        .map((x) => c.name(x))
+                        .join(', ')} ${given.filter((v) => v !== undefined).length > 1 ? 'are' : 'is'} given (give all of ${names.map((x) => c.name(x)).join(', ')} or none)`);
             });
         }
     };
@@ -45476,25 +46299,27 @@ function readNetwork(c, subscriptionId) {
     if (addressGiven.some((v) => v !== undefined) && vnetGiven.every((v) => v === undefined)) {
         c.problem('service-cidr', `the service address ranges apply only to a cluster in your own virtual network; give ${c.name('vnet-resource-group')}, ${c.name('vnet-name')} and ${c.name('subnet-name')} too`);
     }
-    const serviceCidr = serviceCidrText === undefined ? undefined : (0, network_1.parseCidr)(serviceCidrText);
+    const serviceCidr = serviceCidrText === undefined ? undefined : (0, cidr_1.parseCidr)(serviceCidrText);
     if (serviceCidrText !== undefined && !serviceCidr)
         c.problem('service-cidr', `'${printable(serviceCidrText)}' is not an IPv4 CIDR such as 10.0.0.0/16`);
-    const dnsIp = dnsIpText === undefined ? undefined : (0, network_1.parseIpv4)(dnsIpText);
+    const dnsIp = dnsIpText === undefined ? undefined : (0, cidr_1.parseIpv4)(dnsIpText);
     if (dnsIpText !== undefined && dnsIp === undefined)
         c.problem('dns-service-ip', `'${printable(dnsIpText)}' is not an IPv4 address such as 10.0.0.10`);
-    const bridge = bridgeText === undefined ? undefined : (0, network_1.parseCidr)(bridgeText);
+    const bridge = bridgeText === undefined ? undefined : (0, cidr_1.parseCidr)(bridgeText);
     if (bridgeText !== undefined && !bridge)
         c.problem('docker-bridge-cidr', `'${printable(bridgeText)}' is not an IPv4 CIDR such as 172.17.0.1/16`);
-    if (serviceCidr && dnsIp !== undefined && !(0, network_1.cidrContains)(serviceCidr, dnsIp)) {
+    if (serviceCidr && dnsIp !== undefined && !(0, cidr_1.cidrContains)(serviceCidr, dnsIp)) {
         c.problem('dns-service-ip', `${dnsIpText} is outside ${c.name('service-cidr')} ${serviceCidrText}; pick an address inside it (not the first one)`);
     }
-    if (serviceCidr && bridge && (0, network_1.cidrsOverlap)(serviceCidr, bridge)) {
+    if (serviceCidr && bridge && (0, cidr_1.cidrsOverlap)(serviceCidr, bridge)) {
         c.problem('docker-bridge-cidr', `${bridgeText} overlaps ${c.name('service-cidr')} ${serviceCidrText}; the two ranges must be disjoint`);
     }
     if (vnetGiven.every((v) => v === undefined) && addressGiven.every((v) => v === undefined))
         return undefined;
     return {
-        subnetId: vnetGroup && vnetName && subnetName ? `/subscriptions/${subscriptionId}/resourceGroups/${vnetGroup}/providers/Microsoft.Network/virtualNetworks/${vnetName}/subnets/${subnetName}` : undefined,
+        subnetId: vnetGroup && vnetName && subnetName
+            ? `/subscriptions/${subscriptionId}/resourceGroups/${vnetGroup}/providers/Microsoft.Network/virtualNetworks/${vnetName}/subnets/${subnetName}`
+            : undefined,
         serviceCidr: serviceCidrText,
         dnsServiceIp: dnsIpText,
         dockerBridgeCidr: bridgeText,
@@ -45502,7 +46327,14 @@ function readNetwork(c, subscriptionId) {
 }
 function readTls(c, options, warnings) {
     const mode = c.choice('tls');
-    const tlsOnly = ['leaf-domain-label', 'tls-cert', 'tls-key', 'tls-cert-file', 'tls-key-file', 'tls-cname'];
+    const tlsOnly = [
+        'leaf-domain-label',
+        'tls-cert',
+        'tls-key',
+        'tls-cert-file',
+        'tls-key-file',
+        'tls-cname',
+    ];
     const relevant = {
         disabled: [],
         auto: ['leaf-domain-label'],
@@ -45523,7 +46355,10 @@ function readTls(c, options, warnings) {
             return { mode, leafDomainLabel: label, overwriteExistingDomain: c.boolean('overwrite-existing-domain') };
         }
         case 'keep':
-            return { mode, cname: c.optional('tls-cname', DNS_NAME, 'a DNS name such as scoring.contoso.com')?.toLowerCase() };
+            return {
+                mode,
+                cname: c.optional('tls-cname', DNS_NAME, 'a DNS name such as scoring.contoso.com')?.toLowerCase(),
+            };
         case 'custom': {
             const certPem = readPem(c, options, 'tls-cert', 'tls-cert-file', 'the certificate');
             const keyPem = readPem(c, options, 'tls-key', 'tls-key-file', 'the private key');
@@ -45535,9 +46370,13 @@ function readTls(c, options, warnings) {
             const cname = cnameText?.toLowerCase() ?? '';
             if (certPem === undefined || keyPem === undefined)
                 return { mode: 'disabled' };
-            const check = (0, tls_1.checkTlsMaterial)(certPem, keyPem, DNS_NAME.test(cname) ? cname : undefined, options.now ?? new Date());
+            const check = (0, certificate_1.checkTlsMaterial)(certPem, keyPem, DNS_NAME.test(cname) ? cname : undefined, options.now ?? new Date());
             for (const p of check.problems) {
-                const input = p.field === 'cname' ? 'tls-cname' : p.field === 'cert' ? certSourceName(c, 'tls-cert', 'tls-cert-file') : certSourceName(c, 'tls-key', 'tls-key-file');
+                const input = p.field === 'cname'
+                    ? 'tls-cname'
+                    : p.field === 'cert'
+                        ? certSourceName(c, 'tls-cert', 'tls-cert-file')
+                        : certSourceName(c, 'tls-key', 'tls-key-file');
                 c.problem(input, p.message);
             }
             warnings.push(...check.warnings);
@@ -45577,89 +46416,61 @@ function readPem(c, options, textInput, fileInput, what) {
 
 /***/ }),
 
-/***/ 4296:
+/***/ 1423:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.CancelledError = exports.DeadlineError = exports.AzureError = exports.StateError = exports.InputError = exports.ProductError = void 0;
-class ProductError extends Error {
+exports.toComputeResource = toComputeResource;
+function toComputeResource(request) {
+    const properties = {
+        clusterPurpose: request.purpose,
+        loadBalancerType: request.loadBalancerType,
+        sslConfiguration: toSslConfiguration(request),
+    };
+    if (request.loadBalancerSubnet !== undefined)
+        properties.loadBalancerSubnet = request.loadBalancerSubnet;
+    if (request.create) {
+        properties.agentCount = request.create.agentCount;
+        properties.agentVmSize = request.create.vmSize;
+        const net = request.create.network;
+        if (net) {
+            properties.aksNetworkingConfiguration = {
+                subnetId: net.subnetId,
+                serviceCidr: net.serviceCidr,
+                dnsServiceIP: net.dnsServiceIp,
+                dockerBridgeCidr: net.dockerBridgeCidr,
+            };
+        }
+    }
+    const compute = { computeType: 'AKS', properties };
+    if (request.clusterId)
+        compute.resourceId = request.clusterId;
+    if (request.description)
+        compute.description = request.description;
+    return { location: request.location, tags: { ...request.tags }, properties: compute };
 }
-exports.ProductError = ProductError;
-/** One or more inputs are invalid; nothing was changed. */
-class InputError extends ProductError {
-    problems;
-    kind = 'input';
-    constructor(problems) {
-        super(problems.map((p) => `${p.input}: ${p.message}`).join('\n'));
-        this.problems = problems;
-        this.name = 'InputError';
+function toSslConfiguration(request) {
+    const tls = request.tls;
+    switch (tls.status) {
+        case 'Disabled':
+            return { status: 'Disabled' };
+        case 'Auto':
+            return {
+                status: 'Auto',
+                leafDomainLabel: tls.leafDomainLabel,
+                overwriteExistingDomain: tls.overwriteExistingDomain,
+            };
+        case 'Enabled':
+            return { status: 'Enabled', cert: tls.certPem, key: tls.keyPem, cname: tls.cname };
     }
 }
-exports.InputError = InputError;
-/** The observed state forbids the requested change (e.g. compute bound to another cluster). */
-class StateError extends ProductError {
-    hint;
-    kind = 'state';
-    constructor(message, hint) {
-        super(hint ? `${message}\n${hint}` : message);
-        this.hint = hint;
-        this.name = 'StateError';
-    }
-}
-exports.StateError = StateError;
-/** Azure refused a request or an operation ended Failed/Canceled. */
-class AzureError extends ProductError {
-    code;
-    azureMessage;
-    statusCode;
-    recovery;
-    kind = 'azure';
-    constructor(code, azureMessage, statusCode, 
-    /** What state the compute was left in and what re-running will do. */
-    recovery) {
-        super(`${code}: ${azureMessage}${recovery ? `\n${recovery}` : ''}`);
-        this.code = code;
-        this.azureMessage = azureMessage;
-        this.statusCode = statusCode;
-        this.recovery = recovery;
-        this.name = 'AzureError';
-    }
-    withRecovery(recovery) {
-        return new AzureError(this.code, this.azureMessage, this.statusCode, recovery);
-    }
-}
-exports.AzureError = AzureError;
-/** Waiting on Azure took longer than timeout-minutes. */
-class DeadlineError extends ProductError {
-    what;
-    recovery;
-    kind = 'deadline';
-    constructor(what, recovery) {
-        super(`gave up waiting for ${what} (timeout-minutes reached)${recovery ? `\n${recovery}` : ''}`);
-        this.what = what;
-        this.recovery = recovery;
-        this.name = 'DeadlineError';
-    }
-}
-exports.DeadlineError = DeadlineError;
-/** The runner cancelled the step (SIGINT/SIGTERM). */
-class CancelledError extends ProductError {
-    recovery;
-    kind = 'cancelled';
-    constructor(recovery) {
-        super(`cancelled${recovery ? `\n${recovery}` : ''}`);
-        this.recovery = recovery;
-        this.name = 'CancelledError';
-    }
-}
-exports.CancelledError = CancelledError;
 
 
 /***/ }),
 
-/***/ 4948:
+/***/ 1676:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -45669,14 +46480,14 @@ exports.MAX_ATTACH_ATTEMPTS = void 0;
 exports.executePlan = executePlan;
 exports.waitUntilSettled = waitUntilSettled;
 exports.matchesRequest = matchesRequest;
-const arm_id_1 = __nccwpck_require__(7171);
+const arm_id_1 = __nccwpck_require__(4751);
 const errors_1 = __nccwpck_require__(3116);
 const poller_1 = __nccwpck_require__(8633);
-const errors_2 = __nccwpck_require__(4296);
-const observed_1 = __nccwpck_require__(2923);
-const observe_1 = __nccwpck_require__(7611);
-const progress_1 = __nccwpck_require__(4664);
-const requests_1 = __nccwpck_require__(4657);
+const errors_2 = __nccwpck_require__(2915);
+const model_1 = __nccwpck_require__(2389);
+const from_arm_1 = __nccwpck_require__(7957);
+const progress_1 = __nccwpck_require__(6752);
+const compute_body_1 = __nccwpck_require__(1423);
 /** Attempts of one attach/create before the step gives up (transient failures only). */
 exports.MAX_ATTACH_ATTEMPTS = 3;
 /** Pause before the second attempt; doubles, capped at 30 s. */
@@ -45734,7 +46545,7 @@ async function detach(ctx, tracker, records) {
                 ctx.platform.warning(`The detach of ${ctx.computeName} failed (${describe(error)}); trying again (attempt ${attempt} of ${exports.MAX_ATTACH_ATTEMPTS}).`);
                 await ctx.clock.sleep(pauseBefore(attempt), ctx.signal);
                 const now = await ctx.gateway.getCompute();
-                if ((0, observed_1.isTransitional)(now?.properties?.provisioningState ?? '') && !(await waitUntilSettled(ctx, 'detach', '')))
+                if ((0, model_1.isTransitional)(now?.properties?.provisioningState ?? '') && !(await waitUntilSettled(ctx, 'detach', '')))
                     return { by: 'us', polls: 0 };
                 if (!now)
                     return { by: 'us', polls: 0 };
@@ -45754,7 +46565,11 @@ async function detach(ctx, tracker, records) {
         ctx.platform.info(`Compute ${ctx.computeName} was removed by the other operation; there is nothing left to detach.`);
     }
     tracker.phase = 'detached';
-    records.push({ step: 'detach', durationMs: ctx.clock.now() - startedAt, polls: result.by === 'us' ? result.polls : 0 });
+    records.push({
+        step: 'detach',
+        durationMs: ctx.clock.now() - startedAt,
+        polls: result.by === 'us' ? result.polls : 0,
+    });
     return 'detached';
 }
 /** Another attempt after `error`: only for transient failures, a few times, and only when it can still finish before the deadline. */
@@ -45763,13 +46578,15 @@ function retryable(ctx, error, nextAttempt) {
     return (0, errors_1.isTransientFailure)(error) && nextAttempt <= exports.MAX_ATTACH_ATTEMPTS && left >= ATTACH_RETRY_MIN_LEFT_MS;
 }
 function describe(error) {
-    return error instanceof errors_2.AzureError ? `${error.code}: ${firstLine(error.azureMessage)}` : firstLine(error instanceof Error ? error.message : String(error));
+    return error instanceof errors_2.AzureError
+        ? `${error.code}: ${firstLine(error.azureMessage)}`
+        : firstLine(error instanceof Error ? error.message : String(error));
 }
 // ------------------------------------------------------------------------------------ attach
 async function attach(ctx, tracker, request, records) {
     const step = request.clusterId ? 'attach' : 'create';
     const startedAt = ctx.clock.now();
-    const body = (0, requests_1.toComputeResource)(request);
+    const body = (0, compute_body_1.toComputeResource)(request);
     let polls = 0;
     let conflicts = 0;
     for (let attempt = 1;; attempt++) {
@@ -45799,7 +46616,9 @@ async function attach(ctx, tracker, request, records) {
             continue;
         }
         polls += result.polls;
-        ctx.platform.info(result.kind === 'by-other' ? `${ctx.computeName} is attached with the desired settings.` : `${step === 'create' ? 'Created' : 'Attached'} ${ctx.computeName}.`);
+        ctx.platform.info(result.kind === 'by-other'
+            ? `${ctx.computeName} is attached with the desired settings.`
+            : `${step === 'create' ? 'Created' : 'Attached'} ${ctx.computeName}.`);
         return { step, durationMs: ctx.clock.now() - startedAt, polls };
     }
 }
@@ -45818,7 +46637,7 @@ async function startAndWait(ctx, tracker, step, body, request, records) {
                 return { kind: 'by-other', polls: 0 };
             if (!settled || isFailed(settled))
                 return { kind: 'again' };
-            const observed = (0, observe_1.toObservedCompute)(settled);
+            const observed = (0, from_arm_1.toObservedCompute)(settled);
             throw new errors_2.StateError(`another operation changed compute '${ctx.computeName}' while this step was about to ${step} it: it is now ${observed.provisioningState}, bound to ${observed.clusterId ?? '(no cluster)'}, with other settings than this step's; this step did not send its ${step}`, `Re-run the step to reconcile it with the desired settings. ${concurrencyHint()}`);
         }
         // The PUT may have reached Azure although its answer was lost: look before deciding.
@@ -45844,7 +46663,7 @@ async function startAndWait(ctx, tracker, step, body, request, records) {
  */
 async function clearLeftover(ctx, tracker, request, records) {
     let leftover = await ctx.gateway.getCompute();
-    if (leftover && (0, observed_1.isTransitional)(leftover.properties?.provisioningState ?? ''))
+    if (leftover && (0, model_1.isTransitional)(leftover.properties?.provisioningState ?? ''))
         leftover = await waitUntilSettled(ctx, 'the previous attempt', '');
     if (!leftover)
         return;
@@ -45852,7 +46671,7 @@ async function clearLeftover(ctx, tracker, request, records) {
         return; // the next PUT is answered 409 and recognised as done
     if (!isFailed(leftover) || !boundAsRequested(leftover, request)) {
         // Not the remains of our attempt: another run attached something else meanwhile. Leave it alone.
-        const observed = (0, observe_1.toObservedCompute)(leftover);
+        const observed = (0, from_arm_1.toObservedCompute)(leftover);
         throw new errors_2.StateError(`another operation changed compute '${ctx.computeName}' while this step was retrying: it is now ${observed.provisioningState}, bound to ${observed.clusterId ?? '(no cluster)'}, with other settings than this step's; this step left it alone`, `Re-run the step to reconcile it with the desired settings. ${concurrencyHint()}`);
     }
     ctx.platform.info(`Compute ${ctx.computeName} is ${leftover.properties?.provisioningState} after the failed attempt; detaching it before trying again.`);
@@ -45885,7 +46704,9 @@ async function waitForOtherOperation(ctx, records, step) {
     const settled = await waitUntilSettled(ctx, 'another operation', `Another operation on compute '${ctx.computeName}' is still running; this step's ${step} was refused by Azure with 409 Conflict and not sent again. Re-run the step once that operation has finished. ${concurrencyHint()}`);
     records.push({ step: 'wait', durationMs: ctx.clock.now() - startedAt, polls: 0 });
     const state = settled?.properties?.provisioningState;
-    ctx.platform.info(settled ? `The other operation is over: ${ctx.computeName} is ${state}.` : `The other operation is over: ${ctx.computeName} does not exist.`);
+    ctx.platform.info(settled
+        ? `The other operation is over: ${ctx.computeName} is ${state}.`
+        : `The other operation is over: ${ctx.computeName} does not exist.`);
     return settled;
 }
 /**
@@ -45901,7 +46722,7 @@ async function waitUntilSettled(ctx, label, recovery) {
     for (let i = 0;; i++) {
         const compute = await ctx.gateway.getCompute();
         const state = compute?.properties?.provisioningState;
-        if (!compute || !state || !(0, observed_1.isTransitional)(state))
+        if (!compute || !state || !(0, model_1.isTransitional)(state))
             return compute;
         progress.update(state);
         let delay = (0, poller_1.adaptiveSchedule)(i, ctx.clock.now() - startedAt);
@@ -45909,7 +46730,8 @@ async function waitUntilSettled(ctx, label, recovery) {
         if (delay >= left) {
             // One last look shortly before the deadline rather than giving up a whole interval early.
             if (lastLook || left < 2_500) {
-                throw new errors_2.DeadlineError(`compute '${ctx.computeName}' to leave ${state}`, recovery ?? `Another operation on compute '${ctx.computeName}' is still running (state ${state}); this step changed nothing. Re-run the step once it has finished. ${concurrencyHint()}`);
+                throw new errors_2.DeadlineError(`compute '${ctx.computeName}' to leave ${state}`, recovery ??
+                    `Another operation on compute '${ctx.computeName}' is still running (state ${state}); this step changed nothing. Re-run the step once it has finished. ${concurrencyHint()}`);
             }
             lastLook = true;
             delay = left - 1_500;
@@ -45925,13 +46747,13 @@ function isFailed(compute) {
     return ['failed', 'canceled'].includes((compute.properties?.provisioningState ?? '').toLowerCase());
 }
 function boundAsRequested(compute, request) {
-    return request.clusterId === undefined || (0, arm_id_1.sameResourceId)(compute.properties?.resourceId ?? undefined, request.clusterId);
+    return (request.clusterId === undefined || (0, arm_id_1.sameResourceId)(compute.properties?.resourceId ?? undefined, request.clusterId));
 }
 /** The compute is Succeeded and has every setting the request would give it (another run's attach counts as ours). */
 function matchesRequest(compute, request) {
     if (!isSucceeded(compute) || !boundAsRequested(compute, request))
         return false;
-    const c = (0, observe_1.toObservedCompute)(compute);
+    const c = (0, from_arm_1.toObservedCompute)(compute);
     const same = (a, b) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
     if (c.computeType.toUpperCase() !== 'AKS')
         return false;
@@ -45944,7 +46766,7 @@ function matchesRequest(compute, request) {
     if (c.tls.status !== request.tls.status)
         return false;
     if (request.tls.status === 'Enabled')
-        return same(c.tls.cname, request.tls.cname) && same(c.tags[observed_1.TAGS.fingerprint], request.tls.fingerprintSha256);
+        return same(c.tls.cname, request.tls.cname) && same(c.tags[model_1.TAGS.fingerprint], request.tls.fingerprintSha256);
     if (request.tls.status === 'Auto')
         return same(c.tls.leafDomainLabel, request.tls.leafDomainLabel);
     return true;
@@ -46016,7 +46838,7 @@ async function fromLook(ctx, tracker) {
     const cluster = clusterId ? `the cluster ${clusterId}` : 'the AKS cluster';
     const state = compute?.properties?.provisioningState ?? 'Unknown';
     const failed = ['failed', 'canceled'].includes(state.toLowerCase());
-    if (compute && (0, observed_1.isTransitional)(state)) {
+    if (compute && (0, model_1.isTransitional)(state)) {
         const op = ctx.gateway.operationInProgress;
         return `Compute ${name} is ${state}, bound to ${cluster}: an operation on it is still running in Azure${op?.url ? ` (operation ${op.url})` : ''}. Re-running the same step waits for it and then acts on the result.`;
     }
@@ -46040,7 +46862,9 @@ async function fromLook(ctx, tracker) {
     if (failed) {
         // The planner repairs a Failed compute by itself; a Canceled one only with operation: refresh.
         const anew = step === 'create' ? 'attaches the cluster Azure ML created for it' : 'attaches it anew';
-        const repair = state.toLowerCase() === 'failed' ? `the re-run detaches it and ${anew}` : `re-run it with operation: refresh to detach it and ${step === 'create' ? 'attach the cluster Azure ML created for it' : 'attach it anew'}`;
+        const repair = state.toLowerCase() === 'failed'
+            ? `the re-run detaches it and ${anew}`
+            : `re-run it with operation: refresh to detach it and ${step === 'create' ? 'attach the cluster Azure ML created for it' : 'attach it anew'}`;
         if (tracker.phase === 'detaching') {
             return `The detach of compute ${name} did not complete: it is left ${state}, still bound to ${cluster}, which is untouched. Re-running the same step retries: ${repair}.`;
         }
@@ -46054,603 +46878,7 @@ async function fromLook(ctx, tracker) {
 
 /***/ }),
 
-/***/ 9114:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.INPUTS = void 0;
-exports.inputDefinition = inputDefinition;
-exports.INPUTS = [
-    { name: 'subscription-id', ado: 'subscriptionId', description: 'Subscription of the workspace. Defaults to the subscription of `creds` (GitHub) or of the service connection (Azure DevOps).' },
-    { name: 'resource-group', ado: 'resourceGroup', required: true, description: 'Resource group of the Azure Machine Learning workspace.' },
-    { name: 'workspace-name', ado: 'workspaceName', required: true, description: 'Azure Machine Learning workspace.' },
-    { name: 'compute-name', ado: 'computeName', required: true, description: 'Compute name in the workspace: 3-24 characters, letters, digits and hyphens, starting with a letter and ending with a letter or digit.' },
-    { name: 'operation', ado: 'operation', default: 'ensure', allowed: ['ensure', 'refresh', 'detach'], description: '`ensure` attaches or creates when missing and reattaches only on drift; `refresh` always detaches and reattaches (updates Azure ML components, rotates certificates); `detach` removes the compute and keeps the cluster.' },
-    { name: 'aks-resource-id', ado: 'aksResourceId', description: 'Full ARM id of an existing AKS cluster to attach (may be in another subscription or region). Leave empty to create a new cluster through Azure ML.' },
-    { name: 'cluster-purpose', ado: 'clusterPurpose', default: 'production', allowed: ['production', 'dev-test'], description: '`production` (at least 3 nodes and 12 vCPUs) or `dev-test` (at least 1 node).' },
-    { name: 'location', ado: 'location', description: "Region of a new cluster (create only). Default: the workspace's region." },
-    { name: 'agent-count', ado: 'agentCount', description: 'Number of nodes of a new cluster (create only). Default 3; production needs at least 3, dev-test at least 1.' },
-    { name: 'vm-size', ado: 'vmSize', description: 'VM size of the nodes of a new cluster (create only). Default Standard_D3_v2.' },
-    { name: 'vnet-resource-group', ado: 'vnetResourceGroup', description: 'Resource group of the virtual network of a new cluster (create only).' },
-    { name: 'vnet-name', ado: 'vnetName', description: 'Virtual network of a new cluster (create only).' },
-    { name: 'subnet-name', ado: 'subnetName', description: 'Subnet of a new cluster (create only).' },
-    { name: 'service-cidr', ado: 'serviceCidr', description: 'Kubernetes service address range of a new cluster, e.g. 10.0.0.0/16 (create only).' },
-    { name: 'dns-service-ip', ado: 'dnsServiceIp', description: 'Kubernetes DNS service IP of a new cluster, inside service-cidr, e.g. 10.0.0.10 (create only).' },
-    { name: 'docker-bridge-cidr', ado: 'dockerBridgeCidr', description: 'Docker bridge address range of a new cluster, e.g. 172.17.0.1/16 (create only).' },
-    { name: 'load-balancer-type', ado: 'loadBalancerType', default: 'public', allowed: ['public', 'internal'], description: '`public` (public IP) or `internal` (private IP in the virtual network; no TLS).' },
-    { name: 'load-balancer-subnet', ado: 'loadBalancerSubnet', description: 'Subnet of the internal load balancer (with load-balancer-type: internal).' },
-    { name: 'tls', ado: 'tls', default: 'disabled', allowed: ['disabled', 'auto', 'custom', 'keep'], description: '`disabled`, `auto` (Microsoft certificate; needs leaf-domain-label), `custom` (your certificate and key), or `keep` (reattach with the certificate and key the cluster serves now, read from its azuremlfessl secret).' },
-    { name: 'leaf-domain-label', ado: 'leafDomainLabel', description: 'With tls: auto, the label of the generated name <label>######.<region>.cloudapp.azure.com.' },
-    { name: 'overwrite-existing-domain', ado: 'overwriteExistingDomain', default: 'false', allowed: ['true', 'false'], description: 'With tls: auto, overwrite an existing domain with the same leaf domain label.' },
-    { name: 'tls-cert', ado: 'tlsCert', description: 'With tls: custom, the certificate (PEM text, may include the chain). Pass it from a secret.' },
-    { name: 'tls-key', ado: 'tlsKey', secret: true, description: 'With tls: custom, the private key (PEM text) of tls-cert. Pass it from a secret.' },
-    { name: 'tls-cert-file', ado: 'tlsCertFile', description: 'With tls: custom, a PEM file with the certificate, instead of tls-cert.' },
-    { name: 'tls-key-file', ado: 'tlsKeyFile', description: 'With tls: custom, a PEM file with the private key, instead of tls-key.' },
-    { name: 'tls-cname', ado: 'tlsCname', description: 'The DNS name the certificate is for (tls: custom). With tls: keep it defaults to the current cname of the compute.' },
-    { name: 'replace', ado: 'replace', default: 'false', allowed: ['true', 'false'], description: 'Allow re-binding an existing compute name to a different cluster (detach, then attach the new one).' },
-    { name: 'dry-run', ado: 'dryRun', default: 'false', allowed: ['true', 'false'], description: 'Print the plan and change nothing.' },
-    { name: 'timeout-minutes', ado: 'timeoutMinutes', default: '30', description: 'Give up waiting on Azure after this many minutes (1-240).' },
-    // GitHub-only authentication and cloud inputs; Azure DevOps takes these from the service connection.
-    { name: 'creds', secret: true, description: 'JSON as taken by azure/login: {"clientId","clientSecret","subscriptionId","tenantId"}. Its subscriptionId is the default for subscription-id.' },
-    { name: 'client-id', description: 'Client (application) id of a service principal or user-assigned managed identity. With tenant-id and no client-secret: GitHub OIDC (needs permissions: id-token: write).' },
-    { name: 'tenant-id', description: 'Microsoft Entra tenant id.' },
-    { name: 'client-secret', secret: true, description: 'Client secret of the service principal (prefer OIDC).' },
-    { name: 'environment', default: 'AzureCloud', allowed: ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'], description: 'Azure cloud.' },
-    { name: 'arm-endpoint', description: 'Resource Manager endpoint for Azure Stack or another custom cloud, e.g. https://management.local.azurestack.external/' },
-    { name: 'authority-host', description: 'Microsoft Entra authority for a custom cloud, e.g. https://login.microsoftonline.com/' },
-];
-function inputDefinition(name) {
-    const found = exports.INPUTS.find((d) => d.name === name);
-    if (!found)
-        throw new Error(`unknown input ${name}`);
-    return found;
-}
-
-
-/***/ }),
-
-/***/ 7050:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.FRONTEND_SECRET = void 0;
-exports.resolveKeptTls = resolveKeptTls;
-/**
- * tls: keep — read the certificate and key the cluster serves now from its azuremlfessl secret,
- * before anything is detached (the how-to's troubleshooting: "if you no longer have the
- * certificate and key, or use a certificate generated by Azure ML, retrieve the azuremlfessl
- * secret before detaching"). The material only lives in memory and is masked at once.
- *
- * A compute with tls: auto (an Azure-generated certificate) is kept the way the how-to suggests:
- * reattached with that certificate as a custom one for the generated FQDN. Azure ML then no longer
- * renews it, which the run says in a warning.
- */
-const arm_id_1 = __nccwpck_require__(7171);
-const k8s_secret_1 = __nccwpck_require__(1431);
-const kubeconfig_1 = __nccwpck_require__(6175);
-const errors_1 = __nccwpck_require__(4296);
-const tls_1 = __nccwpck_require__(2694);
-exports.FRONTEND_SECRET = { namespace: 'default', name: 'azuremlfessl', cert: 'cert.pem', key: 'key.pem' };
-const NOTHING_CHANGED = 'nothing was changed';
-const USE_CUSTOM = 'Give the certificate and key yourself with tls: custom (kubectl get secret azuremlfessl -o yaml shows them, base64-encoded), or use tls: auto.';
-async function resolveKeptTls(ctx) {
-    const want = ctx.desired.compute;
-    if (!want)
-        throw new errors_1.StateError('tls: keep applies only to ensure and refresh');
-    if (want.tls.mode !== 'keep')
-        return want.tls;
-    const compute = ctx.observed.compute;
-    const name = ctx.desired.target.computeName;
-    if (!compute) {
-        throw new errors_1.StateError(`tls: keep needs the compute's current certificate, but compute '${name}' does not exist; ${NOTHING_CHANGED}`, USE_CUSTOM);
-    }
-    if (compute.tls.status === 'Disabled') {
-        throw new errors_1.StateError(`tls: keep: compute '${name}' has TLS disabled, so there is no certificate to keep; ${NOTHING_CHANGED}`, 'Use tls: disabled, custom or auto.');
-    }
-    const clusterId = compute.clusterId ? (0, arm_id_1.parseManagedClusterId)(compute.clusterId) : undefined;
-    if (!clusterId) {
-        throw new errors_1.StateError(`tls: keep: compute '${name}' is bound to no AKS cluster (resourceId ${compute.clusterId ?? 'empty'}), so its certificate cannot be read; ${NOTHING_CHANGED}`, USE_CUSTOM);
-    }
-    const cname = want.tls.cname ?? compute.tls.cname ?? (compute.tls.status === 'Auto' ? compute.clusterFqdn : undefined);
-    if (!cname) {
-        throw new errors_1.StateError(`tls: keep: compute '${name}' reports no cname for its certificate; ${NOTHING_CHANGED}`, 'Give the DNS name the certificate is for in tls-cname.');
-    }
-    const where = `secret ${exports.FRONTEND_SECRET.name} (namespace ${exports.FRONTEND_SECRET.namespace}) of cluster ${clusterId.name}`;
-    const access = await clusterAccess(ctx, clusterId, where);
-    const data = await fetchSecret(ctx, access, where);
-    const certPem = decodeEntry(data, exports.FRONTEND_SECRET.cert, where);
-    const keyPem = decodeEntry(data, exports.FRONTEND_SECRET.key, where);
-    // Masked before anything else can print them (the certificate too: no reason to log it).
-    ctx.redactor.add(keyPem);
-    ctx.redactor.add(certPem);
-    const check = (0, tls_1.checkTlsMaterial)(certPem, keyPem, cname, ctx.now);
-    if (!check.certificate || check.problems.length > 0) {
-        const what = { cert: 'the certificate', key: 'the private key', cname: `tls-cname` };
-        throw new errors_1.StateError(`tls: keep: the TLS material in ${where} cannot be reused; ${NOTHING_CHANGED}`, [...check.problems.map((p) => `- ${what[p.field]}: ${p.message}`), USE_CUSTOM].join('\n'));
-    }
-    const certificate = check.certificate;
-    ctx.platform?.info(`Keeping the certificate from ${where}: sha256 ${certificate.fingerprintSha256}, cname ${cname}, expires ${certificate.validTo.toISOString()}.`);
-    for (const warning of check.warnings)
-        ctx.platform?.warning(warning, { title: 'TLS certificate' });
-    if (compute.tls.status === 'Auto')
-        ctx.platform?.warning(autoWarning(compute, cname, certificate.validTo), { title: 'TLS certificate' });
-    return { mode: 'custom', certPem, keyPem, cname, certificate };
-}
-function autoWarning(compute, cname, validTo) {
-    return `compute '${compute.name}' uses a certificate generated by Azure ML (tls: auto). Whenever it is reattached, tls: keep sends that certificate as your own (cname ${cname}): ` +
-        `Azure ML stops renewing it, so replace it before ${validTo.toISOString()}, and keep ${cname} pointing at the endpoint. Use tls: auto to have Azure ML issue and renew certificates again.`;
-}
-async function clusterAccess(ctx, clusterId, where) {
-    let kubeconfig;
-    try {
-        kubeconfig = await ctx.gateway.getClusterUserKubeconfig(clusterId);
-    }
-    catch (error) {
-        if (!(error instanceof errors_1.AzureError))
-            throw error;
-        const hint = error.statusCode === 403
-            ? `Reading ${where} needs the cluster user credentials: grant this step's identity the "Azure Kubernetes Service Cluster User Role" on ${clusterId.id}, or ${USE_CUSTOM.charAt(0).toLowerCase()}${USE_CUSTOM.slice(1)}`
-            : error.statusCode === 404 ? `The cluster no longer exists. ${USE_CUSTOM}` : USE_CUSTOM;
-        throw new errors_1.StateError(`tls: keep: could not get the credentials of cluster ${clusterId.name} to read ${exports.FRONTEND_SECRET.name} (${error.code}); ${NOTHING_CHANGED}`, hint);
-    }
-    try {
-        return accessFrom(ctx, kubeconfig, `the kubeconfig of cluster ${clusterId.name}`);
-    }
-    catch (error) {
-        if (error instanceof kubeconfig_1.KubeconfigError && error.problem === 'external-auth')
-            return adminAccess(ctx, clusterId);
-        throw error;
-    }
-}
-/** Reads a kubeconfig's server and credential, masking the credential at once. */
-function accessFrom(ctx, kubeconfig, what) {
-    if (!kubeconfig)
-        throw new errors_1.StateError(`tls: keep: Azure returned no kubeconfig (${what}); ${NOTHING_CHANGED}`, USE_CUSTOM);
-    try {
-        const access = (0, kubeconfig_1.readKubeconfig)(kubeconfig);
-        ctx.redactor.add(access.token);
-        ctx.redactor.add(access.clientKeyPem);
-        return access;
-    }
-    catch (error) {
-        if (!(error instanceof kubeconfig_1.KubeconfigError) || error.problem === 'external-auth')
-            throw error;
-        throw new errors_1.StateError(`tls: keep: cannot use ${what}: ${error.message}; ${NOTHING_CHANGED}`, USE_CUSTOM);
-    }
-}
-/**
- * Entra-integrated clusters hand users a kubelogin plugin, which a pipeline step cannot run; the
- * local admin credential still works unless the cluster disables local accounts.
- */
-async function adminAccess(ctx, clusterId) {
-    const noLocalAccounts = `tls: keep reads the secret with a local cluster credential: the user one of cluster ${clusterId.name} needs kubelogin (Microsoft Entra ID), and its admin one`;
-    let kubeconfig;
-    try {
-        kubeconfig = await ctx.gateway.getClusterAdminKubeconfig(clusterId);
-    }
-    catch (error) {
-        if (!(error instanceof errors_1.AzureError))
-            throw error;
-        const why = error.statusCode === 403
-            ? `cannot be listed by this identity (${error.code}): grant it the "Azure Kubernetes Service Cluster Admin Role" on ${clusterId.id}, or ${USE_CUSTOM.charAt(0).toLowerCase()}${USE_CUSTOM.slice(1)}`
-            : `is refused (${error.code}: ${error.azureMessage}). ${USE_CUSTOM}`;
-        throw new errors_1.StateError(`${noLocalAccounts} ${why.split('. ')[0]}; ${NOTHING_CHANGED}`, why);
-    }
-    try {
-        return accessFrom(ctx, kubeconfig, `the admin kubeconfig of cluster ${clusterId.name}`);
-    }
-    catch (error) {
-        if (!(error instanceof kubeconfig_1.KubeconfigError))
-            throw error;
-        throw new errors_1.StateError(`tls: keep: cannot use the admin kubeconfig of cluster ${clusterId.name}: ${error.message}; ${NOTHING_CHANGED}`, USE_CUSTOM);
-    }
-}
-async function fetchSecret(ctx, access, where) {
-    try {
-        return await (ctx.readSecret ?? k8s_secret_1.readSecretData)(access, exports.FRONTEND_SECRET.namespace, exports.FRONTEND_SECRET.name, { signal: ctx.signal });
-    }
-    catch (error) {
-        if (!(error instanceof k8s_secret_1.KubernetesApiError))
-            throw error;
-        if (error.reason === 'ABORTED')
-            throw new errors_1.CancelledError('Nothing was changed.');
-        const hint = error.status === 404 ? `Azure ML keeps the scoring certificate there while TLS is enabled; without it there is nothing to keep. ${USE_CUSTOM}`
-            : error.status === 401 || error.status === 403 ? `The cluster's Kubernetes RBAC must let the cluster user read secrets in namespace ${exports.FRONTEND_SECRET.namespace}. ${USE_CUSTOM}`
-                : error.status === undefined ? `The API server ${new URL(access.server).host} must be reachable from this agent (a private cluster only from its virtual network: use a self-hosted agent there). ${USE_CUSTOM}`
-                    : USE_CUSTOM;
-        const what = error.status === 404 ? 'does not exist' : `could not be read: ${error.message}`;
-        throw new errors_1.StateError(`tls: keep: ${where} ${what}; ${NOTHING_CHANGED}`, hint);
-    }
-}
-function decodeEntry(data, key, where) {
-    const value = data[key];
-    if (typeof value !== 'string' || value.trim() === '') {
-        throw new errors_1.StateError(`tls: keep: ${where} has no ${key}; ${NOTHING_CHANGED}`, USE_CUSTOM);
-    }
-    return Buffer.from(value, 'base64').toString('utf8');
-}
-
-
-/***/ }),
-
-/***/ 6042:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-/** IPv4 and CIDR arithmetic for the virtual-network inputs of a new cluster. */
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.parseIpv4 = parseIpv4;
-exports.parseCidr = parseCidr;
-exports.cidrContains = cidrContains;
-exports.cidrsOverlap = cidrsOverlap;
-const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-const IPV4 = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
-function parseIpv4(text) {
-    if (!IPV4.test(text))
-        return undefined;
-    return text.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
-}
-function parseCidr(text) {
-    const [address, prefixText, ...rest] = text.split('/');
-    if (rest.length > 0 || prefixText === undefined || !/^\d{1,2}$/.test(prefixText))
-        return undefined;
-    const ip = parseIpv4(address);
-    const prefix = Number(prefixText);
-    if (ip === undefined || prefix > 32)
-        return undefined;
-    return { base: networkOf(ip, prefix), prefix };
-}
-function networkOf(ip, prefix) {
-    const size = 2 ** (32 - prefix);
-    return Math.floor(ip / size) * size;
-}
-function cidrContains(cidr, ip) {
-    return networkOf(ip, cidr.prefix) === cidr.base;
-}
-function cidrsOverlap(a, b) {
-    const shorter = Math.min(a.prefix, b.prefix);
-    return networkOf(a.base, shorter) === networkOf(b.base, shorter);
-}
-
-
-/***/ }),
-
-/***/ 7611:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.toObservedCompute = toObservedCompute;
-const observed_1 = __nccwpck_require__(2923);
-function toObservedCompute(resource) {
-    const props = resource.properties;
-    const aks = props?.computeType === 'AKS' ? props.properties : undefined;
-    const ssl = aks?.sslConfiguration;
-    const tags = (resource.tags ?? {});
-    const status = normaliseTlsStatus(ssl?.status);
-    return {
-        id: resource.id ?? '',
-        name: resource.name ?? '',
-        location: resource.location,
-        computeType: props?.computeType ?? 'Unknown',
-        provisioningState: props?.provisioningState ?? 'Unknown',
-        provisioningErrors: (props?.provisioningErrors ?? []).map((e) => [e.error?.code, e.error?.message].filter(Boolean).join(': ')),
-        clusterId: props?.resourceId ?? undefined,
-        isAttachedCompute: props?.isAttachedCompute,
-        purpose: aks?.clusterPurpose,
-        loadBalancerType: aks?.loadBalancerType,
-        loadBalancerSubnet: aks?.loadBalancerSubnet ?? undefined,
-        tls: {
-            status,
-            cname: ssl?.cname ?? undefined,
-            leafDomainLabel: ssl?.leafDomainLabel ?? undefined,
-            overwriteExistingDomain: ssl?.overwriteExistingDomain,
-        },
-        tlsFingerprint: status === 'Enabled' ? tags[observed_1.TAGS.fingerprint] : undefined,
-        tlsExpiresOn: status === 'Enabled' ? tags[observed_1.TAGS.expiresOn] : undefined,
-        scoringIp: aks?.systemServices?.find((s) => s.publicIpAddress)?.publicIpAddress,
-        clusterFqdn: aks?.clusterFqdn ?? undefined,
-        agentCount: aks?.agentCount ?? undefined,
-        vmSize: aks?.agentVmSize ?? undefined,
-        description: props?.description ?? undefined,
-        tags,
-    };
-}
-function normaliseTlsStatus(status) {
-    switch ((status ?? 'Disabled').toLowerCase()) {
-        case 'enabled':
-            return 'Enabled';
-        case 'auto':
-            return 'Auto';
-        default:
-            return 'Disabled';
-    }
-}
-
-
-/***/ }),
-
-/***/ 2923:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-/** What the product found in Azure, as plain data the planner can reason about. */
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.TRANSITIONAL_STATES = exports.MANAGED_BY_VALUE = exports.TAGS = void 0;
-exports.isTransitional = isTransitional;
-/** Compute tags this product writes. Tag names avoid the characters ARM forbids (<>%&\?/). */
-exports.TAGS = {
-    fingerprint: 'tls-certificate-sha256',
-    expiresOn: 'tls-certificate-expires-on',
-    managedBy: 'managed-by',
-};
-exports.MANAGED_BY_VALUE = 'aks-aml-attach';
-exports.TRANSITIONAL_STATES = ['Creating', 'Updating', 'Deleting'];
-function isTransitional(state) {
-    return exports.TRANSITIONAL_STATES.some((s) => s.toLowerCase() === state.toLowerCase());
-}
-
-
-/***/ }),
-
-/***/ 1533:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.OUTPUTS = void 0;
-/** The step outputs of INTERFACE.md: kebab-case for GitHub, camelCase for Azure Pipelines. */
-exports.OUTPUTS = [
-    { name: 'result', ado: 'result', description: 'created, attached, reattached, unchanged, detached, absent, or planned (dry run)' },
-    { name: 'compute-id', ado: 'computeId', description: 'ARM id of the compute' },
-    { name: 'cluster-id', ado: 'clusterId', description: 'ARM id of the AKS cluster' },
-    { name: 'provisioning-state', ado: 'provisioningState', description: "The compute's final provisioning state" },
-    { name: 'endpoint', ado: 'endpoint', description: 'Where a DNS record for tls-cname must point: the scoring IP, or the Azure-generated FQDN with tls: auto' },
-];
-
-
-/***/ }),
-
-/***/ 4166:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.describeCompute = describeCompute;
-exports.describePlan = describePlan;
-const ACTION_TEXT = {
-    none: 'nothing to change',
-    attach: 'attach the cluster',
-    create: 'create a new AKS cluster through Azure ML',
-    reattach: 'detach, then reattach with the desired settings',
-    detach: 'detach the compute (the AKS cluster is kept)',
-    absent: 'nothing to detach',
-};
-function describeCompute(compute) {
-    const lines = [
-        `cluster: ${compute.clusterId ?? '(unknown)'}`,
-        `provisioning state: ${compute.provisioningState}`,
-        `purpose: ${compute.purpose ?? 'FastProd'}, load balancer: ${compute.loadBalancerType ?? 'PublicIp'}${compute.loadBalancerSubnet ? ` (subnet ${compute.loadBalancerSubnet})` : ''}`,
-        `TLS: ${compute.tls.status}${compute.tls.cname ? `, cname ${compute.tls.cname}` : ''}${compute.tls.leafDomainLabel ? `, leaf domain label ${compute.tls.leafDomainLabel}` : ''}`,
-    ];
-    if (compute.tlsFingerprint)
-        lines.push(`certificate: sha256 ${compute.tlsFingerprint}${compute.tlsExpiresOn ? `, expires ${compute.tlsExpiresOn}` : ''}`);
-    if (compute.scoringIp || compute.clusterFqdn)
-        lines.push(`endpoint: ${compute.tls.status === 'Auto' && compute.clusterFqdn ? compute.clusterFqdn : compute.scoringIp ?? compute.clusterFqdn}`);
-    return lines;
-}
-function describePlan(desired, observed, plan) {
-    const name = desired.target.computeName;
-    const lines = [];
-    if (observed.compute) {
-        lines.push(`Found compute ${name}:`);
-        lines.push(...describeCompute(observed.compute).map((l) => `  ${l}`));
-    }
-    else {
-        lines.push(`Found no compute named ${name} in workspace ${desired.target.workspaceName}.`);
-    }
-    lines.push(`Plan: ${ACTION_TEXT[plan.action]}.`);
-    if (plan.attach) {
-        const a = plan.attach;
-        const tls = a.tls.status === 'Enabled' ? `Enabled (cname ${a.tls.cname}, certificate sha256 ${a.tls.fingerprintSha256}, expires ${a.tls.expiresOn.toISOString()})` : a.tls.status === 'Auto' ? `Auto (leaf domain label ${a.tls.leafDomainLabel})` : 'Disabled';
-        lines.push(`  ${a.clusterId ? `cluster: ${a.clusterId}` : `new cluster: ${a.create?.agentCount} x ${a.create?.vmSize} in ${a.location}`}`);
-        lines.push(`  purpose: ${a.purpose}, load balancer: ${a.loadBalancerType}${a.loadBalancerSubnet ? ` (subnet ${a.loadBalancerSubnet})` : ''}, TLS: ${tls}`);
-    }
-    if (plan.reasons.length)
-        lines.push('Why:', ...plan.reasons.map((r) => `  - ${r}`));
-    if (plan.consequences.length)
-        lines.push('Consequences:', ...plan.consequences.map((c) => `  - ${c}`));
-    return lines;
-}
-
-
-/***/ }),
-
-/***/ 4620:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.planChange = planChange;
-/**
- * The product's judgement, as a pure function: (desired, observed) → plan. No I/O here; most
- * tests live at this level, as tables that read like the how-to's rules.
- */
-const arm_id_1 = __nccwpck_require__(7171);
-const errors_1 = __nccwpck_require__(4296);
-const observed_1 = __nccwpck_require__(2923);
-/** A compute left Failed or Canceled by an earlier operation is repaired by a reattach. */
-const BROKEN_STATES = ['failed', 'canceled'];
-function planChange(desired, observed, resolvedTls) {
-    const compute = observed.compute;
-    const name = desired.target.computeName;
-    if (compute && compute.computeType.toUpperCase() !== 'AKS') {
-        throw new errors_1.StateError(`compute '${name}' exists and is of type ${compute.computeType}, not AKS; this tool only manages AKS inference computes`, 'Choose another compute-name, or remove that compute yourself.');
-    }
-    if (compute && (0, observed_1.isTransitional)(compute.provisioningState)) {
-        // The runner waits for a settled state before planning; reaching here is a programming error.
-        throw new errors_1.StateError(`compute '${name}' is still ${compute.provisioningState}`);
-    }
-    if (desired.operation === 'detach' || !desired.compute) {
-        return compute
-            ? { action: 'detach', reasons: ['operation: detach'], drift: [], consequences: detachConsequences(compute) }
-            : { action: 'absent', reasons: [`compute '${name}' does not exist in the workspace`], drift: [], consequences: [] };
-    }
-    const want = desired.compute;
-    const tls = resolvedTls ?? (want.tls.mode === 'keep' ? undefined : want.tls);
-    if (!tls)
-        throw new errors_1.StateError('tls: keep was not resolved from the cluster before planning');
-    if (!compute) {
-        const clusterId = want.source.mode === 'attach' ? want.source.cluster.id : undefined;
-        refuseSecondBinding(observed, clusterId, name);
-        const action = want.source.mode === 'attach' ? 'attach' : 'create';
-        return {
-            action,
-            attach: attachRequest(desired, want, tls, undefined, observed.workspaceLocation),
-            reasons: [`compute '${name}' does not exist in the workspace`],
-            drift: [],
-            consequences: action === 'create'
-                ? ['Azure ML creates a new AKS cluster (typically about 10 minutes); it is billed to the subscription and is not deleted by detach']
-                : ['Azure ML installs its components on the cluster (typically about 5 minutes)'],
-        };
-    }
-    const boundCluster = compute.clusterId;
-    const wantedCluster = want.source.mode === 'attach' ? want.source.cluster.id : boundCluster;
-    const drift = [];
-    const reasons = [];
-    if (want.source.mode === 'attach' && !(0, arm_id_1.sameResourceId)(boundCluster, wantedCluster)) {
-        if (!desired.replace) {
-            throw new errors_1.StateError(`compute '${name}' is bound to cluster ${boundCluster ?? '(none)'}, not to ${wantedCluster}; nothing was changed`, 'Set replace: true to detach it and attach the new cluster, or choose another compute-name.');
-        }
-        refuseSecondBinding(observed, wantedCluster, name);
-        drift.push({ setting: 'aks-resource-id', from: boundCluster ?? '(none)', to: wantedCluster });
-    }
-    drift.push(...settingDrift(compute, want, tls));
-    if (BROKEN_STATES.includes(compute.provisioningState.toLowerCase())) {
-        reasons.push(`provisioning state is ${compute.provisioningState}${compute.provisioningErrors.length ? ` (${compute.provisioningErrors.join('; ')})` : ''}`);
-    }
-    if (desired.operation === 'refresh')
-        reasons.push('operation: refresh always detaches and reattaches (updates the Azure ML components on the cluster)');
-    reasons.push(...drift.map((d) => `${d.setting}: ${d.from} → ${d.to}`));
-    if (reasons.length === 0) {
-        return { action: 'none', reasons: [`compute '${name}' is attached to ${boundCluster} with the desired settings`], drift: [], consequences: [] };
-    }
-    return {
-        action: 'reattach',
-        attach: attachRequest(desired, want, tls, compute, observed.workspaceLocation, wantedCluster),
-        reasons,
-        drift,
-        consequences: reattachConsequences(tls, compute),
-    };
-}
-function refuseSecondBinding(observed, clusterId, name) {
-    const others = observed.otherBindings.filter((b) => b.name.toLowerCase() !== name.toLowerCase());
-    if (clusterId && others.length > 0) {
-        throw new errors_1.StateError(`cluster ${clusterId} is already attached to this workspace as compute ${others.map((o) => `'${o.name}'`).join(', ')}; a second attach would break the first; nothing was changed`, `Use compute-name: ${others[0].name}, or detach that compute first.`);
-    }
-}
-const show = (value) => value ?? '(none)';
-function settingDrift(compute, want, tls) {
-    const drift = [];
-    const purpose = compute.purpose ?? 'FastProd';
-    if (purpose.toLowerCase() !== want.purpose.toLowerCase())
-        drift.push({ setting: 'cluster-purpose', from: purpose, to: want.purpose });
-    const lb = compute.loadBalancerType ?? 'PublicIp';
-    if (lb.toLowerCase() !== want.loadBalancerType.toLowerCase())
-        drift.push({ setting: 'load-balancer-type', from: lb, to: want.loadBalancerType });
-    if (want.loadBalancerType === 'InternalLoadBalancer' && want.loadBalancerSubnet !== undefined && (compute.loadBalancerSubnet ?? '') !== want.loadBalancerSubnet) {
-        drift.push({ setting: 'load-balancer-subnet', from: show(compute.loadBalancerSubnet), to: want.loadBalancerSubnet });
-    }
-    if (want.tls.mode === 'keep') {
-        // The certificate is the one the cluster serves now (also an Azure-generated one under Auto):
-        // only a new cname is a change. Fingerprint tags are not compared; keep means "as served".
-        const cname = tls.mode === 'custom' ? tls.cname : '';
-        if (want.tls.cname !== undefined && (compute.tls.cname ?? '').toLowerCase() !== cname.toLowerCase())
-            drift.push({ setting: 'tls-cname', from: show(compute.tls.cname), to: cname });
-        return drift;
-    }
-    const wantStatus = tls.mode === 'disabled' ? 'Disabled' : tls.mode === 'auto' ? 'Auto' : 'Enabled';
-    if (compute.tls.status !== wantStatus) {
-        drift.push({ setting: 'tls', from: compute.tls.status, to: wantStatus });
-        return drift;
-    }
-    if (tls.mode === 'auto' && (compute.tls.leafDomainLabel ?? '') !== tls.leafDomainLabel) {
-        drift.push({ setting: 'leaf-domain-label', from: show(compute.tls.leafDomainLabel), to: tls.leafDomainLabel });
-    }
-    if (tls.mode === 'custom') {
-        if ((compute.tls.cname ?? '').toLowerCase() !== tls.cname)
-            drift.push({ setting: 'tls-cname', from: show(compute.tls.cname), to: tls.cname });
-        const fingerprint = tls.certificate.fingerprintSha256;
-        if (!compute.tlsFingerprint)
-            drift.push({ setting: 'tls-certificate', from: '(no recorded fingerprint)', to: `sha256 ${fingerprint.slice(0, 16)}…` });
-        else if (compute.tlsFingerprint.toLowerCase() !== fingerprint)
-            drift.push({ setting: 'tls-certificate', from: `sha256 ${compute.tlsFingerprint.slice(0, 16)}…`, to: `sha256 ${fingerprint.slice(0, 16)}…` });
-    }
-    return drift;
-}
-function attachRequest(desired, want, tls, compute, workspaceLocation, clusterId) {
-    const source = want.source;
-    const location = compute?.location ?? (source.mode === 'create' ? source.location : undefined) ?? workspaceLocation;
-    if (!location)
-        throw new errors_1.StateError('the workspace location is unknown; cannot build the attach request');
-    const tags = { ...(compute?.tags ?? {}) };
-    delete tags[observed_1.TAGS.fingerprint];
-    delete tags[observed_1.TAGS.expiresOn];
-    tags[observed_1.TAGS.managedBy] = observed_1.MANAGED_BY_VALUE;
-    let tlsRequest;
-    if (tls.mode === 'custom') {
-        tags[observed_1.TAGS.fingerprint] = tls.certificate.fingerprintSha256;
-        tags[observed_1.TAGS.expiresOn] = tls.certificate.validTo.toISOString();
-        tlsRequest = { status: 'Enabled', certPem: tls.certPem, keyPem: tls.keyPem, cname: tls.cname, fingerprintSha256: tls.certificate.fingerprintSha256, expiresOn: tls.certificate.validTo };
-    }
-    else if (tls.mode === 'auto') {
-        tlsRequest = { status: 'Auto', leafDomainLabel: tls.leafDomainLabel, overwriteExistingDomain: tls.overwriteExistingDomain };
-    }
-    else {
-        tlsRequest = { status: 'Disabled' };
-    }
-    const creating = source.mode === 'create' && !compute;
-    return {
-        computeName: desired.target.computeName,
-        location,
-        clusterId: creating ? undefined : (clusterId ?? (source.mode === 'attach' ? source.cluster.id : compute?.clusterId)),
-        create: creating ? { agentCount: source.agentCount, vmSize: source.vmSize, network: source.network } : undefined,
-        purpose: want.purpose,
-        loadBalancerType: want.loadBalancerType,
-        loadBalancerSubnet: want.loadBalancerSubnet,
-        tls: tlsRequest,
-        description: compute?.description,
-        tags,
-    };
-}
-function detachConsequences(compute) {
-    return [
-        `web services deployed to compute '${compute.name}' stop being reachable through the workspace; the AKS cluster${compute.clusterId ? ` ${compute.clusterId}` : ''} is not deleted`,
-    ];
-}
-function reattachConsequences(tls, compute) {
-    const out = [`the scoring endpoint of '${compute.name}' is unavailable from the detach until the reattach completes (typically a few minutes)`];
-    if (tls.mode === 'custom')
-        out.push(`the scoring IP may change: check the endpoint output and update the DNS record for ${tls.cname}`);
-    if (tls.mode === 'auto')
-        out.push('Azure ML issues a new certificate and DNS name for the leaf domain label');
-    return out;
-}
-
-
-/***/ }),
-
-/***/ 4664:
+/***/ 6752:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -46693,7 +46921,363 @@ exports.ProgressReporter = ProgressReporter;
 
 /***/ }),
 
-/***/ 8557:
+/***/ 7957:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.toObservedCompute = toObservedCompute;
+const model_1 = __nccwpck_require__(2389);
+function toObservedCompute(resource) {
+    const props = resource.properties;
+    const aks = props?.computeType === 'AKS' ? props.properties : undefined;
+    const ssl = aks?.sslConfiguration;
+    const tags = (resource.tags ?? {});
+    const status = normaliseTlsStatus(ssl?.status);
+    return {
+        id: resource.id ?? '',
+        name: resource.name ?? '',
+        location: resource.location,
+        computeType: props?.computeType ?? 'Unknown',
+        provisioningState: props?.provisioningState ?? 'Unknown',
+        provisioningErrors: (props?.provisioningErrors ?? []).map((e) => [e.error?.code, e.error?.message].filter(Boolean).join(': ')),
+        clusterId: props?.resourceId ?? undefined,
+        isAttachedCompute: props?.isAttachedCompute,
+        purpose: aks?.clusterPurpose,
+        loadBalancerType: aks?.loadBalancerType,
+        loadBalancerSubnet: aks?.loadBalancerSubnet ?? undefined,
+        tls: {
+            status,
+            cname: ssl?.cname ?? undefined,
+            leafDomainLabel: ssl?.leafDomainLabel ?? undefined,
+            overwriteExistingDomain: ssl?.overwriteExistingDomain,
+        },
+        tlsFingerprint: status === 'Enabled' ? tags[model_1.TAGS.fingerprint] : undefined,
+        tlsExpiresOn: status === 'Enabled' ? tags[model_1.TAGS.expiresOn] : undefined,
+        scoringIp: aks?.systemServices?.find((s) => s.publicIpAddress)?.publicIpAddress,
+        clusterFqdn: aks?.clusterFqdn ?? undefined,
+        agentCount: aks?.agentCount ?? undefined,
+        vmSize: aks?.agentVmSize ?? undefined,
+        description: props?.description ?? undefined,
+        tags,
+    };
+}
+function normaliseTlsStatus(status) {
+    switch ((status ?? 'Disabled').toLowerCase()) {
+        case 'enabled':
+            return 'Enabled';
+        case 'auto':
+            return 'Auto';
+        default:
+            return 'Disabled';
+    }
+}
+
+
+/***/ }),
+
+/***/ 2389:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/** What the product found in Azure, as plain data the planner can reason about. */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.TRANSITIONAL_STATES = exports.MANAGED_BY_VALUE = exports.TAGS = void 0;
+exports.isTransitional = isTransitional;
+/** Compute tags this product writes. Tag names avoid the characters ARM forbids (<>%&\?/). */
+exports.TAGS = {
+    fingerprint: 'tls-certificate-sha256',
+    expiresOn: 'tls-certificate-expires-on',
+    managedBy: 'managed-by',
+};
+exports.MANAGED_BY_VALUE = 'aks-aml-attach';
+exports.TRANSITIONAL_STATES = ['Creating', 'Updating', 'Deleting'];
+function isTransitional(state) {
+    return exports.TRANSITIONAL_STATES.some((s) => s.toLowerCase() === state.toLowerCase());
+}
+
+
+/***/ }),
+
+/***/ 830:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.describeCompute = describeCompute;
+exports.describePlan = describePlan;
+const ACTION_TEXT = {
+    none: 'nothing to change',
+    attach: 'attach the cluster',
+    create: 'create a new AKS cluster through Azure ML',
+    reattach: 'detach, then reattach with the desired settings',
+    detach: 'detach the compute (the AKS cluster is kept)',
+    absent: 'nothing to detach',
+};
+function describeCompute(compute) {
+    const lines = [
+        `cluster: ${compute.clusterId ?? '(unknown)'}`,
+        `provisioning state: ${compute.provisioningState}`,
+        `purpose: ${compute.purpose ?? 'FastProd'}, load balancer: ${compute.loadBalancerType ?? 'PublicIp'}${compute.loadBalancerSubnet ? ` (subnet ${compute.loadBalancerSubnet})` : ''}`,
+        `TLS: ${compute.tls.status}${compute.tls.cname ? `, cname ${compute.tls.cname}` : ''}${compute.tls.leafDomainLabel ? `, leaf domain label ${compute.tls.leafDomainLabel}` : ''}`,
+    ];
+    if (compute.tlsFingerprint)
+        lines.push(`certificate: sha256 ${compute.tlsFingerprint}${compute.tlsExpiresOn ? `, expires ${compute.tlsExpiresOn}` : ''}`);
+    if (compute.scoringIp || compute.clusterFqdn)
+        lines.push(`endpoint: ${compute.tls.status === 'Auto' && compute.clusterFqdn ? compute.clusterFqdn : (compute.scoringIp ?? compute.clusterFqdn)}`);
+    return lines;
+}
+function describePlan(desired, observed, plan) {
+    const name = desired.target.computeName;
+    const lines = [];
+    if (observed.compute) {
+        lines.push(`Found compute ${name}:`);
+        lines.push(...describeCompute(observed.compute).map((l) => `  ${l}`));
+    }
+    else {
+        lines.push(`Found no compute named ${name} in workspace ${desired.target.workspaceName}.`);
+    }
+    lines.push(`Plan: ${ACTION_TEXT[plan.action]}.`);
+    if (plan.attach) {
+        const a = plan.attach;
+        const tls = a.tls.status === 'Enabled'
+            ? `Enabled (cname ${a.tls.cname}, certificate sha256 ${a.tls.fingerprintSha256}, expires ${a.tls.expiresOn.toISOString()})`
+            : a.tls.status === 'Auto'
+                ? `Auto (leaf domain label ${a.tls.leafDomainLabel})`
+                : 'Disabled';
+        lines.push(`  ${a.clusterId ? `cluster: ${a.clusterId}` : `new cluster: ${a.create?.agentCount} x ${a.create?.vmSize} in ${a.location}`}`);
+        lines.push(`  purpose: ${a.purpose}, load balancer: ${a.loadBalancerType}${a.loadBalancerSubnet ? ` (subnet ${a.loadBalancerSubnet})` : ''}, TLS: ${tls}`);
+    }
+    if (plan.reasons.length)
+        lines.push('Why:', ...plan.reasons.map((r) => `  - ${r}`));
+    if (plan.consequences.length)
+        lines.push('Consequences:', ...plan.consequences.map((c) => `  - ${c}`));
+    return lines;
+}
+
+
+/***/ }),
+
+/***/ 6940:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.planChange = planChange;
+/**
+ * The product's judgement, as a pure function: (desired, observed) → plan. No I/O here; most
+ * tests live at this level, as tables that read like the how-to's rules.
+ */
+const arm_id_1 = __nccwpck_require__(4751);
+const errors_1 = __nccwpck_require__(2915);
+const model_1 = __nccwpck_require__(2389);
+/** A compute left Failed or Canceled by an earlier operation is repaired by a reattach. */
+const BROKEN_STATES = ['failed', 'canceled'];
+function planChange(desired, observed, resolvedTls) {
+    const compute = observed.compute;
+    const name = desired.target.computeName;
+    if (compute && compute.computeType.toUpperCase() !== 'AKS') {
+        throw new errors_1.StateError(`compute '${name}' exists and is of type ${compute.computeType}, not AKS; this tool only manages AKS inference computes`, 'Choose another compute-name, or remove that compute yourself.');
+    }
+    if (compute && (0, model_1.isTransitional)(compute.provisioningState)) {
+        // The runner waits for a settled state before planning; reaching here is a programming error.
+        throw new errors_1.StateError(`compute '${name}' is still ${compute.provisioningState}`);
+    }
+    if (desired.operation === 'detach' || !desired.compute) {
+        return compute
+            ? { action: 'detach', reasons: ['operation: detach'], drift: [], consequences: detachConsequences(compute) }
+            : {
+                action: 'absent',
+                reasons: [`compute '${name}' does not exist in the workspace`],
+                drift: [],
+                consequences: [],
+            };
+    }
+    const want = desired.compute;
+    const tls = resolvedTls ?? (want.tls.mode === 'keep' ? undefined : want.tls);
+    if (!tls)
+        throw new errors_1.StateError('tls: keep was not resolved from the cluster before planning');
+    if (!compute) {
+        const clusterId = want.source.mode === 'attach' ? want.source.cluster.id : undefined;
+        refuseSecondBinding(observed, clusterId, name);
+        const action = want.source.mode === 'attach' ? 'attach' : 'create';
+        return {
+            action,
+            attach: attachRequest(desired, want, tls, undefined, observed.workspaceLocation),
+            reasons: [`compute '${name}' does not exist in the workspace`],
+            drift: [],
+            consequences: action === 'create'
+                ? [
+                    'Azure ML creates a new AKS cluster (typically about 10 minutes); it is billed to the subscription and is not deleted by detach',
+                ]
+                : ['Azure ML installs its components on the cluster (typically about 5 minutes)'],
+        };
+    }
+    const boundCluster = compute.clusterId;
+    const wantedCluster = want.source.mode === 'attach' ? want.source.cluster.id : boundCluster;
+    const drift = [];
+    const reasons = [];
+    if (want.source.mode === 'attach' && !(0, arm_id_1.sameResourceId)(boundCluster, wantedCluster)) {
+        if (!desired.replace) {
+            throw new errors_1.StateError(`compute '${name}' is bound to cluster ${boundCluster ?? '(none)'}, not to ${wantedCluster}; nothing was changed`, 'Set replace: true to detach it and attach the new cluster, or choose another compute-name.');
+        }
+        refuseSecondBinding(observed, wantedCluster, name);
+        drift.push({ setting: 'aks-resource-id', from: boundCluster ?? '(none)', to: wantedCluster });
+    }
+    drift.push(...settingDrift(compute, want, tls));
+    if (BROKEN_STATES.includes(compute.provisioningState.toLowerCase())) {
+        reasons.push(`provisioning state is ${compute.provisioningState}${compute.provisioningErrors.length ? ` (${compute.provisioningErrors.join('; ')})` : ''}`);
+    }
+    if (desired.operation === 'refresh')
+        reasons.push('operation: refresh always detaches and reattaches (updates the Azure ML components on the cluster)');
+    reasons.push(...drift.map((d) => `${d.setting}: ${d.from} → ${d.to}`));
+    if (reasons.length === 0) {
+        return {
+            action: 'none',
+            reasons: [`compute '${name}' is attached to ${boundCluster} with the desired settings`],
+            drift: [],
+            consequences: [],
+        };
+    }
+    return {
+        action: 'reattach',
+        attach: attachRequest(desired, want, tls, compute, observed.workspaceLocation, wantedCluster),
+        reasons,
+        drift,
+        consequences: reattachConsequences(tls, compute),
+    };
+}
+function refuseSecondBinding(observed, clusterId, name) {
+    const others = observed.otherBindings.filter((b) => b.name.toLowerCase() !== name.toLowerCase());
+    if (clusterId && others.length > 0) {
+        throw new errors_1.StateError(`cluster ${clusterId} is already attached to this workspace as compute ${others.map((o) => `'${o.name}'`).join(', ')}; a second attach would break the first; nothing was changed`, `Use compute-name: ${others[0].name}, or detach that compute first.`);
+    }
+}
+const show = (value) => value ?? '(none)';
+function settingDrift(compute, want, tls) {
+    const drift = [];
+    const purpose = compute.purpose ?? 'FastProd';
+    if (purpose.toLowerCase() !== want.purpose.toLowerCase())
+        drift.push({ setting: 'cluster-purpose', from: purpose, to: want.purpose });
+    const lb = compute.loadBalancerType ?? 'PublicIp';
+    if (lb.toLowerCase() !== want.loadBalancerType.toLowerCase())
+        drift.push({ setting: 'load-balancer-type', from: lb, to: want.loadBalancerType });
+    if (want.loadBalancerType === 'InternalLoadBalancer' &&
+        want.loadBalancerSubnet !== undefined &&
+        (compute.loadBalancerSubnet ?? '') !== want.loadBalancerSubnet) {
+        drift.push({
+            setting: 'load-balancer-subnet',
+            from: show(compute.loadBalancerSubnet),
+            to: want.loadBalancerSubnet,
+        });
+    }
+    if (want.tls.mode === 'keep') {
+        // The certificate is the one the cluster serves now (also an Azure-generated one under Auto):
+        // only a new cname is a change. Fingerprint tags are not compared; keep means "as served".
+        const cname = tls.mode === 'custom' ? tls.cname : '';
+        if (want.tls.cname !== undefined && (compute.tls.cname ?? '').toLowerCase() !== cname.toLowerCase())
+            drift.push({ setting: 'tls-cname', from: show(compute.tls.cname), to: cname });
+        return drift;
+    }
+    const wantStatus = tls.mode === 'disabled' ? 'Disabled' : tls.mode === 'auto' ? 'Auto' : 'Enabled';
+    if (compute.tls.status !== wantStatus) {
+        drift.push({ setting: 'tls', from: compute.tls.status, to: wantStatus });
+        return drift;
+    }
+    if (tls.mode === 'auto' && (compute.tls.leafDomainLabel ?? '') !== tls.leafDomainLabel) {
+        drift.push({ setting: 'leaf-domain-label', from: show(compute.tls.leafDomainLabel), to: tls.leafDomainLabel });
+    }
+    if (tls.mode === 'custom') {
+        if ((compute.tls.cname ?? '').toLowerCase() !== tls.cname)
+            drift.push({ setting: 'tls-cname', from: show(compute.tls.cname), to: tls.cname });
+        const fingerprint = tls.certificate.fingerprintSha256;
+        if (!compute.tlsFingerprint)
+            drift.push({
+                setting: 'tls-certificate',
+                from: '(no recorded fingerprint)',
+                to: `sha256 ${fingerprint.slice(0, 16)}…`,
+            });
+        else if (compute.tlsFingerprint.toLowerCase() !== fingerprint)
+            drift.push({
+                setting: 'tls-certificate',
+                from: `sha256 ${compute.tlsFingerprint.slice(0, 16)}…`,
+                to: `sha256 ${fingerprint.slice(0, 16)}…`,
+            });
+    }
+    return drift;
+}
+function attachRequest(desired, want, tls, compute, workspaceLocation, clusterId) {
+    const source = want.source;
+    const location = compute?.location ?? (source.mode === 'create' ? source.location : undefined) ?? workspaceLocation;
+    if (!location)
+        throw new errors_1.StateError('the workspace location is unknown; cannot build the attach request');
+    const tags = { ...(compute?.tags ?? {}) };
+    delete tags[model_1.TAGS.fingerprint];
+    delete tags[model_1.TAGS.expiresOn];
+    tags[model_1.TAGS.managedBy] = model_1.MANAGED_BY_VALUE;
+    let tlsRequest;
+    if (tls.mode === 'custom') {
+        tags[model_1.TAGS.fingerprint] = tls.certificate.fingerprintSha256;
+        tags[model_1.TAGS.expiresOn] = tls.certificate.validTo.toISOString();
+        tlsRequest = {
+            status: 'Enabled',
+            certPem: tls.certPem,
+            keyPem: tls.keyPem,
+            cname: tls.cname,
+            fingerprintSha256: tls.certificate.fingerprintSha256,
+            expiresOn: tls.certificate.validTo,
+        };
+    }
+    else if (tls.mode === 'auto') {
+        tlsRequest = {
+            status: 'Auto',
+            leafDomainLabel: tls.leafDomainLabel,
+            overwriteExistingDomain: tls.overwriteExistingDomain,
+        };
+    }
+    else {
+        tlsRequest = { status: 'Disabled' };
+    }
+    const creating = source.mode === 'create' && !compute;
+    return {
+        computeName: desired.target.computeName,
+        location,
+        clusterId: creating
+            ? undefined
+            : (clusterId ?? (source.mode === 'attach' ? source.cluster.id : compute?.clusterId)),
+        create: creating ? { agentCount: source.agentCount, vmSize: source.vmSize, network: source.network } : undefined,
+        purpose: want.purpose,
+        loadBalancerType: want.loadBalancerType,
+        loadBalancerSubnet: want.loadBalancerSubnet,
+        tls: tlsRequest,
+        description: compute?.description,
+        tags,
+    };
+}
+function detachConsequences(compute) {
+    return [
+        `web services deployed to compute '${compute.name}' stop being reachable through the workspace; the AKS cluster${compute.clusterId ? ` ${compute.clusterId}` : ''} is not deleted`,
+    ];
+}
+function reattachConsequences(tls, compute) {
+    const out = [
+        `the scoring endpoint of '${compute.name}' is unavailable from the detach until the reattach completes (typically a few minutes)`,
+    ];
+    if (tls.mode === 'custom')
+        out.push(`the scoring IP may change: check the endpoint output and update the DNS record for ${tls.cname}`);
+    if (tls.mode === 'auto')
+        out.push('Azure ML issues a new certificate and DNS name for the leaf domain label');
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 4702:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -46703,8 +47287,8 @@ exports.endpointOf = endpointOf;
 exports.outputsOf = outputsOf;
 exports.failureMarkdown = failureMarkdown;
 exports.summaryMarkdown = summaryMarkdown;
-const progress_1 = __nccwpck_require__(4664);
-const tls_1 = __nccwpck_require__(2694);
+const progress_1 = __nccwpck_require__(6752);
+const certificate_1 = __nccwpck_require__(6222);
 /** The endpoint a DNS record must point at: the Azure-generated FQDN with tls: auto, else the scoring IP. */
 function endpointOf(compute) {
     if (!compute)
@@ -46716,7 +47300,10 @@ function endpointOf(compute) {
 function outputsOf(report) {
     // For planned and detached runs the outputs describe the compute as it was found.
     const shown = report.result === 'planned' || report.result === 'detached' ? report.before : report.after;
-    const outputs = { result: report.result, 'compute-id': shown?.id || report.computeId };
+    const outputs = {
+        result: report.result,
+        'compute-id': shown?.id || report.computeId,
+    };
     if (shown) {
         if (shown.clusterId)
             outputs['cluster-id'] = shown.clusterId;
@@ -46741,7 +47328,7 @@ function certificateCell(compute, now) {
     if (!compute?.tlsExpiresOn)
         return compute?.tls.status === 'Auto' ? 'Azure-managed' : '—';
     const days = Math.floor((Date.parse(compute.tlsExpiresOn) - now.getTime()) / 86_400_000);
-    const badge = days < tls_1.EXPIRY_WARNING_DAYS ? ` ⚠️ expires in ${days} days` : '';
+    const badge = days < certificate_1.EXPIRY_WARNING_DAYS ? ` ⚠️ expires in ${days} days` : '';
     return `expires ${compute.tlsExpiresOn.slice(0, 10)}${badge}`;
 }
 function summaryMarkdown(report, now = new Date()) {
@@ -46751,8 +47338,15 @@ function summaryMarkdown(report, now = new Date()) {
         ['Cluster', (c) => shortClusterName(c?.clusterId)],
         ['Provisioning state', (c) => c?.provisioningState],
         ['Purpose', (c) => c?.purpose],
-        ['Load balancer', (c) => c && `${c.loadBalancerType ?? 'PublicIp'}${c.loadBalancerSubnet ? ` (${c.loadBalancerSubnet})` : ''}`],
-        ['TLS', (c) => c && `${c.tls.status}${c.tls.cname ? ` (${c.tls.cname})` : ''}${c.tls.leafDomainLabel ? ` (label ${c.tls.leafDomainLabel})` : ''}`],
+        [
+            'Load balancer',
+            (c) => c && `${c.loadBalancerType ?? 'PublicIp'}${c.loadBalancerSubnet ? ` (${c.loadBalancerSubnet})` : ''}`,
+        ],
+        [
+            'TLS',
+            (c) => c &&
+                `${c.tls.status}${c.tls.cname ? ` (${c.tls.cname})` : ''}${c.tls.leafDomainLabel ? ` (label ${c.tls.leafDomainLabel})` : ''}`,
+        ],
         ['Certificate', (c) => (c ? certificateCell(c, now) : undefined)],
         ['Endpoint', (c) => endpointOf(c)],
     ];
@@ -46783,56 +47377,6 @@ function summaryMarkdown(report, now = new Date()) {
 
 /***/ }),
 
-/***/ 4657:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.toComputeResource = toComputeResource;
-function toComputeResource(request) {
-    const properties = {
-        clusterPurpose: request.purpose,
-        loadBalancerType: request.loadBalancerType,
-        sslConfiguration: toSslConfiguration(request),
-    };
-    if (request.loadBalancerSubnet !== undefined)
-        properties.loadBalancerSubnet = request.loadBalancerSubnet;
-    if (request.create) {
-        properties.agentCount = request.create.agentCount;
-        properties.agentVmSize = request.create.vmSize;
-        const net = request.create.network;
-        if (net) {
-            properties.aksNetworkingConfiguration = {
-                subnetId: net.subnetId,
-                serviceCidr: net.serviceCidr,
-                dnsServiceIP: net.dnsServiceIp,
-                dockerBridgeCidr: net.dockerBridgeCidr,
-            };
-        }
-    }
-    const compute = { computeType: 'AKS', properties };
-    if (request.clusterId)
-        compute.resourceId = request.clusterId;
-    if (request.description)
-        compute.description = request.description;
-    return { location: request.location, tags: { ...request.tags }, properties: compute };
-}
-function toSslConfiguration(request) {
-    const tls = request.tls;
-    switch (tls.status) {
-        case 'Disabled':
-            return { status: 'Disabled' };
-        case 'Auto':
-            return { status: 'Auto', leafDomainLabel: tls.leafDomainLabel, overwriteExistingDomain: tls.overwriteExistingDomain };
-        case 'Enabled':
-            return { status: 'Enabled', cert: tls.certPem, key: tls.keyPem, cname: tls.cname };
-    }
-}
-
-
-/***/ }),
-
 /***/ 8638:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -46843,19 +47387,19 @@ exports.runOnce = runOnce;
 /**
  * One run, whatever CI system drives it: inputs → desired → observed → plan → execution → report.
  */
-const arm_id_1 = __nccwpck_require__(7171);
+const arm_id_1 = __nccwpck_require__(4751);
 const clock_1 = __nccwpck_require__(3213);
 const clients_1 = __nccwpck_require__(4159);
 const credential_1 = __nccwpck_require__(3734);
 const gateway_1 = __nccwpck_require__(9117);
-const cluster_checks_1 = __nccwpck_require__(1183);
-const desired_1 = __nccwpck_require__(9317);
-const execute_1 = __nccwpck_require__(4948);
-const keep_tls_1 = __nccwpck_require__(7050);
-const observed_1 = __nccwpck_require__(2923);
-const observe_1 = __nccwpck_require__(7611);
-const plan_1 = __nccwpck_require__(4620);
-const plan_text_1 = __nccwpck_require__(4166);
+const checks_1 = __nccwpck_require__(701);
+const read_1 = __nccwpck_require__(7512);
+const execute_1 = __nccwpck_require__(1676);
+const keep_tls_1 = __nccwpck_require__(8653);
+const model_1 = __nccwpck_require__(2389);
+const from_arm_1 = __nccwpck_require__(7957);
+const plan_1 = __nccwpck_require__(6940);
+const describe_1 = __nccwpck_require__(830);
 const RESULT_OF_ACTION = {
     none: 'unchanged',
     attach: 'attached',
@@ -46873,7 +47417,12 @@ function resultOf(plan, steps) {
 async function runOnce(platform, ctx, options) {
     const clock = options.clock ?? clock_1.systemClock;
     const startedAt = clock.now();
-    const desired = (0, desired_1.readDesiredState)({ readInput: ctx.readInput, displayName: ctx.displayName, defaultSubscriptionId: ctx.defaultSubscriptionId, now: options.now });
+    const desired = (0, read_1.readDesiredState)({
+        readInput: ctx.readInput,
+        displayName: ctx.displayName,
+        defaultSubscriptionId: ctx.defaultSubscriptionId,
+        now: options.now,
+    });
     for (const warning of desired.warnings)
         platform.warning(warning, { title: 'TLS certificate' });
     if (desired.compute?.tls.mode === 'custom') {
@@ -46884,20 +47433,35 @@ async function runOnce(platform, ctx, options) {
     const deadline = startedAt + desired.timeoutMinutes * 60_000;
     const credential = new credential_1.CachingCredential((0, credential_1.createCredential)(ctx.auth, ctx.cloud));
     const clients = options.clients ?? (0, clients_1.createClients)(credential, ctx.cloud, target.subscriptionId);
-    const gateway = new gateway_1.ArmGateway(clients, target, { deadline, signal: options.signal, clock, redactor: options.redactor, debug: (m) => platform.debug(m) });
+    const gateway = new gateway_1.ArmGateway(clients, target, {
+        deadline,
+        signal: options.signal,
+        clock,
+        redactor: options.redactor,
+        debug: (m) => platform.debug(m),
+    });
     options.onGateway?.(gateway);
     const execution = { gateway, platform, clock, computeName: target.computeName, deadline, signal: options.signal };
     const observed = await platform.group('Read the current state', () => observe(gateway, desired, execution));
     const resolvedTls = desired.compute?.tls.mode === 'keep'
-        ? await platform.group('Read the TLS certificate to keep', () => (0, keep_tls_1.resolveKeptTls)({ gateway, desired, observed, redactor: options.redactor, now: options.now ?? new Date(), platform, signal: options.signal }))
+        ? await platform.group('Read the TLS certificate to keep', () => (0, keep_tls_1.resolveKeptTls)({
+            gateway,
+            desired,
+            observed,
+            redactor: options.redactor,
+            now: options.now ?? new Date(),
+            platform,
+            signal: options.signal,
+        }))
         : desired.compute?.tls;
     const plan = (0, plan_1.planChange)(desired, observed, resolvedTls);
-    for (const line of (0, plan_text_1.describePlan)(desired, observed, plan))
+    for (const line of (0, describe_1.describePlan)(desired, observed, plan))
         platform.info(line);
     if (plan.attach?.clusterId && (plan.action === 'attach' || plan.action === 'reattach')) {
-        await platform.group('Check the cluster', () => (0, cluster_checks_1.checkTargetCluster)({ gateway, platform, desired, plan }));
+        await platform.group('Check the cluster', () => (0, checks_1.checkTargetCluster)({ gateway, platform, desired, plan }));
     }
-    const computeId = observed.compute?.id || (0, arm_id_1.computeResourceId)(target.subscriptionId, target.resourceGroup, target.workspaceName, target.computeName);
+    const computeId = observed.compute?.id ||
+        (0, arm_id_1.computeResourceId)(target.subscriptionId, target.resourceGroup, target.workspaceName, target.computeName);
     const report = (result, after, steps) => ({
         result,
         desired,
@@ -46917,17 +47481,17 @@ async function runOnce(platform, ctx, options) {
         return report(RESULT_OF_ACTION[plan.action], observed.compute, []);
     const steps = await (0, execute_1.executePlan)(plan, execution);
     const after = plan.action === 'detach' ? undefined : await gateway.getCompute();
-    return report(resultOf(plan, steps), after ? (0, observe_1.toObservedCompute)(after) : undefined, steps);
+    return report(resultOf(plan, steps), after ? (0, from_arm_1.toObservedCompute)(after) : undefined, steps);
 }
 /** Reads only what the decision needs: the compute, then the workspace and its other computes when attaching. */
 async function observe(gateway, desired, execution) {
     let resource = await gateway.getCompute();
     const state = resource?.properties?.provisioningState;
-    if (resource && state && (0, observed_1.isTransitional)(state)) {
+    if (resource && state && (0, model_1.isTransitional)(state)) {
         execution.platform.info(`Compute ${desired.target.computeName} is ${state} (another operation is in progress); waiting for it to finish first.`);
         resource = await (0, execute_1.waitUntilSettled)(execution, state);
     }
-    const compute = resource ? (0, observe_1.toObservedCompute)(resource) : undefined;
+    const compute = resource ? (0, from_arm_1.toObservedCompute)(resource) : undefined;
     const want = desired.compute;
     if (!want)
         return { compute, otherBindings: [] };
@@ -46940,117 +47504,11 @@ async function observe(gateway, desired, execution) {
         newBinding ? gateway.listComputes() : Promise.resolve([]),
     ]);
     const otherBindings = others
-        .filter((c) => c.name?.toLowerCase() !== desired.target.computeName.toLowerCase() && (0, arm_id_1.sameResourceId)(c.properties?.resourceId ?? undefined, wantedCluster))
+        .filter((c) => c.name?.toLowerCase() !== desired.target.computeName.toLowerCase() &&
+        (0, arm_id_1.sameResourceId)(c.properties?.resourceId ?? undefined, wantedCluster))
         .map((c) => ({ name: c.name ?? '', id: c.id ?? '' }));
     return { compute, otherBindings, workspaceLocation };
 }
-
-
-/***/ }),
-
-/***/ 8198:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.SecretRedactor = void 0;
-exports.secretLines = secretLines;
-exports.maskSecret = maskSecret;
-exports.redactSecretShapes = redactSecretShapes;
-/** Lines too short or too common to be secret; masking them would garble every log line. */
-const NOT_SECRET_LINES = /^(-----(BEGIN|END) [A-Z0-9 ]+-----|[\s=]*)$/;
-function secretLines(value) {
-    const lines = value
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter((l) => l.length >= 4 && !NOT_SECRET_LINES.test(l));
-    return [...new Set(lines)];
-}
-function maskSecret(platform, value) {
-    if (!value)
-        return;
-    const trimmed = value.trim();
-    if (!trimmed.includes('\n')) {
-        if (trimmed.length > 0)
-            platform.maskLine(trimmed);
-        return;
-    }
-    for (const line of secretLines(trimmed))
-        platform.maskLine(line);
-}
-/**
- * Shapes of secret material that a service might echo back although nobody registered the value
- * (an error quoting the request body, a URL with a SAS signature, a bearer header in a message).
- * Applied before the registered values, to any text the product writes.
- */
-const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g;
-/** JWTs (access tokens, ID tokens, client assertions). */
-const JWT = /\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g;
-/** Signed-URL parameters (Azure SAS, signed operation URLs) and OAuth form fields, as `name=value`. */
-const SIGNED_PARAMETER = /((?:^|[?&\s"'(;,])(?:sig|signature|se|st|sp|spr|sv|sr|srt|ss|skoid|sktid|skt|ske|sks|skv|saoid|suoid|scid|token|client_secret|client_assertion|assertion|access_token|refresh_token|id_token|password)=)[^&\s"'<>]+/gim;
-/** The same fields as JSON members, e.g. a token response or azure/login's creds quoted in an error. */
-const JSON_SECRET_MEMBER = /("(?:access_token|refresh_token|id_token|client_secret|clientSecret|client_assertion|password|serviceprincipalkey|accessToken|oidcToken)"\s*:\s*")(?:[^"\\]|\\.)*"/g;
-/** Authorization header values (opaque tokens such as the Azure DevOps job token have no JWT shape). */
-const AUTHORIZATION = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
-/** Scrubs the secret shapes above from a text, without knowing any secret value. */
-function redactSecretShapes(text) {
-    return text
-        .replace(PEM_BLOCK, '[redacted PEM]')
-        .replace(JWT, '[redacted token]')
-        .replace(JSON_SECRET_MEMBER, '$1[redacted]"')
-        .replace(SIGNED_PARAMETER, '$1[redacted]')
-        .replace(AUTHORIZATION, '$1 [redacted]');
-}
-/**
- * Keeps the secrets of a run and scrubs text the product itself writes (errors from Azure,
- * summaries, outputs, SDK log lines): the CI masker covers logs, this covers what is built from
- * service replies, and what the CI masker would only catch after the fact.
- */
-class SecretRedactor {
-    platform;
-    lines = new Set();
-    sorted = [];
-    constructor(platform) {
-        this.platform = platform;
-    }
-    add(value) {
-        if (!value)
-            return;
-        if (this.platform)
-            maskSecret(this.platform, value);
-        const trimmed = value.trim();
-        const before = this.lines.size;
-        if (!trimmed.includes('\n') && trimmed.length >= 4)
-            this.lines.add(trimmed);
-        for (const line of secretLines(trimmed))
-            this.lines.add(line);
-        if (this.lines.size !== before)
-            this.sorted = [...this.lines].sort((a, b) => b.length - a.length);
-    }
-    /** Registers a value for redaction only, without announcing it to the CI masker (the CI system knows it already). */
-    remember(value) {
-        if (!value || value.trim().length < 8)
-            return;
-        const before = this.lines.size;
-        this.lines.add(value.trim());
-        if (this.lines.size !== before)
-            this.sorted = [...this.lines].sort((a, b) => b.length - a.length);
-    }
-    /** How many distinct values (whole secrets and PEM lines) are known. */
-    get size() {
-        return this.lines.size;
-    }
-    redact(text) {
-        let out = redactSecretShapes(text);
-        for (const line of this.sorted) {
-            if (out.includes(line))
-                out = out.split(line).join('***');
-        }
-        return out;
-    }
-}
-exports.SecretRedactor = SecretRedactor;
 
 
 /***/ }),
@@ -47072,10 +47530,10 @@ const logger_1 = __nccwpck_require__(6515);
 const clock_1 = __nccwpck_require__(3213);
 const gateway_1 = __nccwpck_require__(9117);
 const http_exchange_1 = __nccwpck_require__(8977);
-const errors_1 = __nccwpck_require__(4296);
-const report_1 = __nccwpck_require__(8557);
+const errors_1 = __nccwpck_require__(2915);
+const report_1 = __nccwpck_require__(4702);
 const run_1 = __nccwpck_require__(8638);
-const secrets_1 = __nccwpck_require__(8198);
+const secrets_1 = __nccwpck_require__(8883);
 /**
  * The runners give a cancelled step a few seconds before killing it (GitHub: SIGINT, then
  * SIGTERM 7.5 s later; Azure Pipelines: SIGINT, then SIGTERM); we finish well inside 5 s. An
@@ -47084,7 +47542,12 @@ const secrets_1 = __nccwpck_require__(8198);
 const CANCEL_GRACE_MS = 4_000;
 const NOTHING_CHANGED = 'Nothing was changed: no write request was sent to Azure. Re-running the same step starts over.';
 /** Tokens the CI system hands every step; never ours to print, whatever echoes them. */
-const CI_SECRET_VARIABLES = ['ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'SYSTEM_ACCESSTOKEN', 'ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN'];
+const CI_SECRET_VARIABLES = [
+    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+    'ACTIONS_RUNTIME_TOKEN',
+    'SYSTEM_ACCESSTOKEN',
+    'ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN',
+];
 async function runStep(platform, prepare, options = {}) {
     const redactor = options.redactor ?? new secrets_1.SecretRedactor(platform);
     for (const name of CI_SECRET_VARIABLES)
@@ -47098,7 +47561,9 @@ async function runStep(platform, prepare, options = {}) {
         if (controller.signal.aborted)
             return;
         received = signal;
-        platform.warning(redactor.redact(`Received ${signal}: stopping.${inProgress(gateway, computeName)}`), { title: 'Cancelled' });
+        platform.warning(redactor.redact(`Received ${signal}: stopping.${inProgress(gateway, computeName)}`), {
+            title: 'Cancelled',
+        });
         controller.abort();
         setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref();
     };
@@ -47107,7 +47572,12 @@ async function runStep(platform, prepare, options = {}) {
     try {
         const ctx = await prepare(redactor);
         computeName = ctx.readInput('compute-name');
-        const report = await (0, run_1.runOnce)(platform, ctx, { redactor, signal: controller.signal, clock: clock_1.systemClock, onGateway: (g) => (gateway = g) });
+        const report = await (0, run_1.runOnce)(platform, ctx, {
+            redactor,
+            signal: controller.signal,
+            clock: clock_1.systemClock,
+            onGateway: (g) => (gateway = g),
+        });
         for (const [name, value] of Object.entries((0, report_1.outputsOf)(report))) {
             if (value !== undefined)
                 platform.setOutput(name, redactor.redact(value));
@@ -47179,7 +47649,9 @@ function reportFailure(platform, error, redactor, gateway, computeName, signal) 
     }
     if (error instanceof errors_1.ProductError) {
         // Failures before any write (reading, checking, planning) change nothing; say so when the error does not.
-        const untouched = (error instanceof errors_1.AzureError || error instanceof errors_1.DeadlineError) && !error.recovery && (gateway?.writesSent ?? 0) === 0;
+        const untouched = (error instanceof errors_1.AzureError || error instanceof errors_1.DeadlineError) &&
+            !error.recovery &&
+            (gateway?.writesSent ?? 0) === 0;
         const message = redactor.redact(`${error.message}${untouched ? `\n${NOTHING_CHANGED}` : ''}`);
         platform.error(message, { title: error.name });
         platform.fail(message.split('\n')[0]);
@@ -47202,7 +47674,7 @@ async function writeSummarySafely(platform, markdown) {
 
 /***/ }),
 
-/***/ 2694:
+/***/ 6222:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -47277,7 +47749,10 @@ function checkTlsMaterial(certPem, keyPem, cname, now) {
     if (leaf) {
         certificate = describeCertificate(certPem);
         if (certificate.validTo.getTime() <= now.getTime()) {
-            problems.push({ field: 'cert', message: `expired on ${certificate.validTo.toISOString()}; provide a current certificate` });
+            problems.push({
+                field: 'cert',
+                message: `expired on ${certificate.validTo.toISOString()}; provide a current certificate`,
+            });
         }
         else if (certificate.validFrom.getTime() > now.getTime()) {
             problems.push({ field: 'cert', message: `is not valid before ${certificate.validFrom.toISOString()}` });
@@ -47297,7 +47772,10 @@ function checkTlsMaterial(certPem, keyPem, cname, now) {
                 matches = false;
             }
             if (!matches)
-                problems.push({ field: 'key', message: 'does not match the certificate (its public key differs); give the key the certificate was issued for' });
+                problems.push({
+                    field: 'key',
+                    message: 'does not match the certificate (its public key differs); give the key the certificate was issued for',
+                });
         }
         if (cname !== undefined && leaf.checkHost(cname) === undefined) {
             const names = certificate.dnsNames.length > 0 ? certificate.dnsNames.join(', ') : certificate.subject;

@@ -1,7 +1,12 @@
 /** Seeded RBAC denials: a principal listed in a resource's deniedPrincipals gets ARM's 403. */
 import { armError, type Reply, type RequestContext } from '../server/http';
 
-export function denied(ctx: RequestContext, deniedPrincipals: string[], action: string, scope: string): Reply | undefined {
+export function denied(
+  ctx: RequestContext,
+  deniedPrincipals: string[],
+  action: string,
+  scope: string,
+): Reply | undefined {
   const who = [ctx.principal, ctx.principalAppId].filter(Boolean).map((x) => String(x).toLowerCase());
   if (!deniedPrincipals.some((d) => who.includes(d.toLowerCase()))) return undefined;
   return armError(

@@ -15,7 +15,9 @@ export function clusterFqdn(c: ManagedClusterRecord): { fqdn?: string; privateFQ
   const priv = `${c.dnsPrefix}-${c.fqdnSuffix}.${guidFrom(c.name).slice(0, 8)}.privatelink.${loc}.azmk8s.io`;
   const portal = `${c.dnsPrefix}-${c.fqdnSuffix}.portal.hcp.${loc}.azmk8s.io`;
   if (!c.enablePrivateCluster) return { fqdn: pub, azurePortalFQDN: portal };
-  return c.enablePrivateClusterPublicFQDN ? { fqdn: pub, privateFQDN: priv, azurePortalFQDN: portal } : { privateFQDN: priv, azurePortalFQDN: portal };
+  return c.enablePrivateClusterPublicFQDN
+    ? { fqdn: pub, privateFQDN: priv, azurePortalFQDN: portal }
+    : { privateFQDN: priv, azurePortalFQDN: portal };
 }
 
 export function renderManagedCluster(c: ManagedClusterRecord): Record<string, unknown> {
@@ -61,7 +63,9 @@ export function renderManagedCluster(c: ManagedClusterRecord): Record<string, un
         ...(net.subnetId ? {} : { podCidr: '10.244.0.0/16' }),
       },
       apiServerAccessProfile: access,
-      ...(c.aadManaged ? { aadProfile: { managed: true, enableAzureRBAC: true, tenantID: guidFrom(`tenant:${c.subscriptionId}`) } } : {}),
+      ...(c.aadManaged
+        ? { aadProfile: { managed: true, enableAzureRBAC: true, tenantID: guidFrom(`tenant:${c.subscriptionId}`) } }
+        : {}),
       disableLocalAccounts: c.disableLocalAccounts,
       maxAgentPools: 100,
     },
@@ -84,7 +88,9 @@ export function createContainerServiceHandler(state: EmulatorState, k8s: K8sDeps
       const action = cred.action.toLowerCase();
       if (action !== 'listclusterusercredential' && action !== 'listclusteradmincredential') return undefined;
       const admin = action === 'listclusteradmincredential';
-      ctx.operationId = admin ? 'ManagedClusters_ListClusterAdminCredentials' : 'ManagedClusters_ListClusterUserCredentials';
+      ctx.operationId = admin
+        ? 'ManagedClusters_ListClusterAdminCredentials'
+        : 'ManagedClusters_ListClusterUserCredentials';
       const c = lookup(
         ctx,
         state,
@@ -95,12 +101,21 @@ export function createContainerServiceHandler(state: EmulatorState, k8s: K8sDeps
       );
       if ('status' in c) return c;
       if (admin && c.disableLocalAccounts) {
-        return armError(400, 'BadRequest', 'Getting static credential is not allowed because this cluster is set to disable local accounts.');
+        return armError(
+          400,
+          'BadRequest',
+          'Getting static credential is not allowed because this cluster is set to disable local accounts.',
+        );
       }
       const yaml = kubeconfigYaml(k8s, c, admin ? 'admin' : 'user');
-      return json(200, { kubeconfigs: [{ name: admin ? 'clusterAdmin' : 'clusterUser', value: Buffer.from(yaml).toString('base64') }] });
+      return json(200, {
+        kubeconfigs: [{ name: admin ? 'clusterAdmin' : 'clusterUser', value: Buffer.from(yaml).toString('base64') }],
+      });
     }
-    const kv = matchPath(s, 'subscriptions/{sub}/providers/Microsoft.ContainerService/locations/{location}/kubernetesVersions');
+    const kv = matchPath(
+      s,
+      'subscriptions/{sub}/providers/Microsoft.ContainerService/locations/{location}/kubernetesVersions',
+    );
     if (kv && ctx.method === 'GET') {
       ctx.operationId = 'ManagedClusters_ListKubernetesVersions';
       return json(200, {
@@ -109,7 +124,9 @@ export function createContainerServiceHandler(state: EmulatorState, k8s: K8sDeps
           ...(v.isDefault ? { isDefault: true } : {}),
           ...(v.isPreview ? { isPreview: true } : {}),
           capabilities: { supportPlan: ['KubernetesOfficial'] },
-          patchVersions: Object.fromEntries((v.patchVersions ?? []).map((p, i, all) => [p, { upgrades: all.slice(i + 1) }])),
+          patchVersions: Object.fromEntries(
+            (v.patchVersions ?? []).map((p, i, all) => [p, { upgrades: all.slice(i + 1) }]),
+          ),
         })),
       });
     }

@@ -21,8 +21,10 @@ export interface ArmDeps {
 
 function providerOf(path: string): { name: string; versions: string[] } | undefined {
   const p = path.toLowerCase();
-  if (p.includes('/providers/microsoft.machinelearningservices/')) return { name: 'Microsoft.MachineLearningServices', versions: ML_API_VERSIONS };
-  if (p.includes('/providers/microsoft.containerservice/')) return { name: 'Microsoft.ContainerService', versions: CS_API_VERSIONS };
+  if (p.includes('/providers/microsoft.machinelearningservices/'))
+    return { name: 'Microsoft.MachineLearningServices', versions: ML_API_VERSIONS };
+  if (p.includes('/providers/microsoft.containerservice/'))
+    return { name: 'Microsoft.ContainerService', versions: CS_API_VERSIONS };
   return undefined;
 }
 
@@ -36,7 +38,8 @@ function unauthorized(deps: ArmDeps, message: string, tenant?: string): Reply {
 function authenticate(ctx: RequestContext, deps: ArmDeps): Reply | undefined {
   const auth = header(ctx, 'authorization');
   const m = /^Bearer\s+(\S+)\s*$/i.exec(auth ?? '');
-  if (!m) return unauthorized(deps, "Authentication failed. The 'Authorization' header is missing or is not a Bearer token.");
+  if (!m)
+    return unauthorized(deps, "Authentication failed. The 'Authorization' header is missing or is not a Bearer token.");
   const v = deps.tokens.verifyAccessToken(m[1]);
   if (!v.ok) return unauthorized(deps, `The access token is invalid. ${v.reason}`);
   ctx.principal = String(v.claims.oid);
@@ -49,7 +52,11 @@ function checkApiVersion(ctx: RequestContext): Reply | undefined {
   if (!provider) return undefined;
   const v = queryParam(ctx, 'api-version');
   if (!v) {
-    return armError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+    return armError(
+      400,
+      'MissingApiVersionParameter',
+      'The api-version query parameter (?api-version=) is required for all requests.',
+    );
   }
   if (!provider.versions.includes(v)) {
     return armError(

@@ -22,7 +22,8 @@ export interface ParsedClusterId {
   name: string;
 }
 
-const CLUSTER_ID = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.containerservice\/managedclusters\/([^/]+)\/?$/i;
+const CLUSTER_ID =
+  /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.containerservice\/managedclusters\/([^/]+)\/?$/i;
 
 export function parseManagedClusterId(id: string): ParsedClusterId | undefined {
   const m = CLUSTER_ID.exec(id.trim());

@@ -12,7 +12,13 @@ import { computeId, managedClusterId, parseManagedClusterId, workspaceId } from 
 import { kubeconfigYaml, type K8sDeps } from '../k8s/api-server';
 import type { OperationRegistry } from './lro';
 import type { EmulatorState } from '../server/state';
-import type { ComputeRecord, EmulatorSettings, ManagedClusterRecord, OperationOutcome, WorkspaceRecord } from '../server/types';
+import type {
+  ComputeRecord,
+  EmulatorSettings,
+  ManagedClusterRecord,
+  OperationOutcome,
+  WorkspaceRecord,
+} from '../server/types';
 
 export interface MlDeps {
   state: EmulatorState;
@@ -33,7 +39,16 @@ const CIDR = /^([0-9]{1,3}\.){3}[0-9]{1,3}(\/([0-9]|[1-2][0-9]|3[0-2]))?$/;
 const IPV4 = /^(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$/;
 const COMPUTE_NAME = /^[a-zA-Z](?:[a-zA-Z0-9-]{1,22})[a-zA-Z0-9]$/;
 /** AKSSchema.properties fields a client may set (the rest are read-only or unknown). */
-const AKS_WRITABLE = ['agentCount', 'agentVmSize', 'clusterPurpose', 'sslConfiguration', 'aksNetworkingConfiguration', 'loadBalancerType', 'loadBalancerSubnet', 'clusterFqdn'];
+const AKS_WRITABLE = [
+  'agentCount',
+  'agentVmSize',
+  'clusterPurpose',
+  'sslConfiguration',
+  'aksNetworkingConfiguration',
+  'loadBalancerType',
+  'loadBalancerSubnet',
+  'clusterFqdn',
+];
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -47,7 +62,10 @@ export function randomAlnum(n: number): string {
 
 export function renderWorkspace(w: WorkspaceRecord): Json {
   const rgId = `/subscriptions/${w.subscriptionId}/resourceGroups/${w.resourceGroup}`;
-  const short = w.name.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 12);
+  const short = w.name
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(0, 12);
   return {
     id: workspaceId(w.subscriptionId, w.resourceGroup, w.name),
     name: w.name,
@@ -92,7 +110,8 @@ export function renderCompute(c: ComputeRecord): Json {
 // ---------------------------------------------------------------- routing
 
 export function createMlHandler(deps: MlDeps): Handler {
-  const wsPattern = 'subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{ws}';
+  const wsPattern =
+    'subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{ws}';
   return (ctx) => {
     const s = ctx.segments;
     let m = matchPath(s, wsPattern);
@@ -111,7 +130,12 @@ export function createMlHandler(deps: MlDeps): Handler {
     }
     m = matchPath(s, `${wsPattern}/computes/{name}`);
     if (m) {
-      const op = { GET: 'Compute_Get', PUT: 'Compute_CreateOrUpdate', DELETE: 'Compute_Delete', PATCH: 'Compute_Update' }[ctx.method];
+      const op = {
+        GET: 'Compute_Get',
+        PUT: 'Compute_CreateOrUpdate',
+        DELETE: 'Compute_Delete',
+        PATCH: 'Compute_Update',
+      }[ctx.method];
       if (!op) return undefined;
       ctx.operationId = op;
       const action = ctx.method === 'GET' ? 'read' : ctx.method === 'DELETE' ? 'delete' : 'write';
@@ -120,7 +144,11 @@ export function createMlHandler(deps: MlDeps): Handler {
       if (ctx.method === 'GET') return getCompute(deps, ws, m.name);
       if (ctx.method === 'PUT') return putCompute(ctx, deps, ws, m.name);
       if (ctx.method === 'DELETE') return deleteCompute(ctx, deps, ws, m.name);
-      return armError(400, 'BadRequest', 'Compute update (PATCH) only supports scale settings of AmlCompute; it is not available for AKS computes.');
+      return armError(
+        400,
+        'BadRequest',
+        'Compute update (PATCH) only supports scale settings of AmlCompute; it is not available for AKS computes.',
+      );
     }
     m = matchPath(s, `${wsPattern}/computes/{name}/listKeys`);
     if (m && ctx.method === 'POST') {
@@ -132,7 +160,12 @@ export function createMlHandler(deps: MlDeps): Handler {
   };
 }
 
-function workspaceOr404(ctx: RequestContext, deps: MlDeps, m: Record<string, string>, action: string): WorkspaceRecord | Reply {
+function workspaceOr404(
+  ctx: RequestContext,
+  deps: MlDeps,
+  m: Record<string, string>,
+  action: string,
+): WorkspaceRecord | Reply {
   const ws = deps.state.liveWorkspace(m.sub, m.rg, m.ws);
   if (!ws) {
     if (!deps.state.hasResourceGroup(m.sub, m.rg)) {
@@ -164,7 +197,8 @@ function list(ctx: RequestContext, deps: MlDeps, ws: WorkspaceRecord): Reply {
   let offset = 0;
   if (skipToken) {
     try {
-      offset = Number((JSON.parse(Buffer.from(skipToken, 'base64url').toString('utf8')) as { offset: number }).offset) || 0;
+      offset =
+        Number((JSON.parse(Buffer.from(skipToken, 'base64url').toString('utf8')) as { offset: number }).offset) || 0;
     } catch {
       return armError(400, 'InvalidSkipToken', `The $skip token '${skipToken}' is not valid.`);
     }
@@ -189,8 +223,10 @@ function getCompute(deps: MlDeps, ws: WorkspaceRecord, name: string): Reply {
 function listKeys(deps: MlDeps, ws: WorkspaceRecord, name: string): Reply {
   const c = deps.state.liveCompute(ws.subscriptionId, ws.resourceGroup, ws.name, name);
   if (!c) return computeNotFound(ws, name);
-  const cluster = typeof c.properties.resourceId === 'string' ? deps.state.liveManagedCluster(c.properties.resourceId) : undefined;
-  if (!cluster) return armError(400, 'AksClusterNotFound', `The AKS cluster of compute '${name}' does not exist any more.`);
+  const cluster =
+    typeof c.properties.resourceId === 'string' ? deps.state.liveManagedCluster(c.properties.resourceId) : undefined;
+  if (!cluster)
+    return armError(400, 'AksClusterNotFound', `The AKS cluster of compute '${name}' does not exist any more.`);
   return json(200, {
     computeType: 'AKS',
     userKubeConfig: kubeconfigYaml(deps.k8s, cluster, 'user'),
@@ -217,37 +253,66 @@ function bad(code: string, message: string): Reply {
 
 function validatePut(ctx: RequestContext, deps: MlDeps, ws: WorkspaceRecord, name: string): Validated | Reply {
   if (!COMPUTE_NAME.test(name)) {
-    return bad('InvalidComputeName', `Compute name '${name}' is invalid: use 3-24 letters, digits and hyphens, starting with a letter and ending with a letter or digit.`);
+    return bad(
+      'InvalidComputeName',
+      `Compute name '${name}' is invalid: use 3-24 letters, digits and hyphens, starting with a letter and ending with a letter or digit.`,
+    );
   }
   const body = ctx.body;
-  if (!isObj(body)) return bad('InvalidRequestContent', 'The request content was invalid and could not be deserialized: a ComputeResource JSON object is required.');
+  if (!isObj(body))
+    return bad(
+      'InvalidRequestContent',
+      'The request content was invalid and could not be deserialized: a ComputeResource JSON object is required.',
+    );
   const props = body.properties;
-  if (!isObj(props)) return bad('InvalidRequestContent', "The request content must contain 'properties' (a Compute object).");
+  if (!isObj(props))
+    return bad('InvalidRequestContent', "The request content must contain 'properties' (a Compute object).");
   if (props.computeType !== 'AKS') {
-    return bad('InvalidComputeType', `computeType '${String(props.computeType)}' is not supported here: this emulator handles AKS computes only ('AKS').`);
+    return bad(
+      'InvalidComputeType',
+      `computeType '${String(props.computeType)}' is not supported here: this emulator handles AKS computes only ('AKS').`,
+    );
   }
   const inner = props.properties === undefined || props.properties === null ? {} : props.properties;
   if (!isObj(inner)) return bad('InvalidRequestContent', "'properties.properties' must be an object (AKS properties).");
-  if (body.tags !== undefined && body.tags !== null && !isObj(body.tags)) return bad('InvalidRequestContent', "'tags' must be an object of strings.");
+  if (body.tags !== undefined && body.tags !== null && !isObj(body.tags))
+    return bad('InvalidRequestContent', "'tags' must be an object of strings.");
 
   const aks: Json = {};
-  for (const k of AKS_WRITABLE) if (inner[k] !== undefined && inner[k] !== null) aks[k] = JSON.parse(JSON.stringify(inner[k]));
+  for (const k of AKS_WRITABLE)
+    if (inner[k] !== undefined && inner[k] !== null) aks[k] = JSON.parse(JSON.stringify(inner[k]));
 
   if (aks.agentCount !== undefined && (!Number.isInteger(aks.agentCount) || (aks.agentCount as number) < 0)) {
-    return bad('InvalidAgentCount', `agentCount must be an integer of at least 0, not ${JSON.stringify(aks.agentCount)}.`);
+    return bad(
+      'InvalidAgentCount',
+      `agentCount must be an integer of at least 0, not ${JSON.stringify(aks.agentCount)}.`,
+    );
   }
   if (aks.clusterPurpose !== undefined && !CLUSTER_PURPOSES.includes(aks.clusterPurpose as string)) {
-    return bad('InvalidClusterPurpose', `clusterPurpose '${String(aks.clusterPurpose)}' is invalid; expected one of ${CLUSTER_PURPOSES.join(', ')}.`);
+    return bad(
+      'InvalidClusterPurpose',
+      `clusterPurpose '${String(aks.clusterPurpose)}' is invalid; expected one of ${CLUSTER_PURPOSES.join(', ')}.`,
+    );
   }
   if (aks.loadBalancerType !== undefined && !LOAD_BALANCER_TYPES.includes(aks.loadBalancerType as string)) {
-    return bad('InvalidLoadBalancerType', `loadBalancerType '${String(aks.loadBalancerType)}' is invalid; expected one of ${LOAD_BALANCER_TYPES.join(', ')}.`);
+    return bad(
+      'InvalidLoadBalancerType',
+      `loadBalancerType '${String(aks.loadBalancerType)}' is invalid; expected one of ${LOAD_BALANCER_TYPES.join(', ')}.`,
+    );
   }
   const net = aks.aksNetworkingConfiguration;
   if (net !== undefined) {
     if (!isObj(net)) return bad('InvalidNetworkingConfiguration', 'aksNetworkingConfiguration must be an object.');
-    for (const [k, re] of [['serviceCidr', CIDR], ['dockerBridgeCidr', CIDR], ['dnsServiceIP', IPV4]] as const) {
+    for (const [k, re] of [
+      ['serviceCidr', CIDR],
+      ['dockerBridgeCidr', CIDR],
+      ['dnsServiceIP', IPV4],
+    ] as const) {
       if (net[k] !== undefined && (typeof net[k] !== 'string' || !re.test(net[k] as string))) {
-        return bad('InvalidNetworkingConfiguration', `aksNetworkingConfiguration.${k} '${String(net[k])}' is not valid.`);
+        return bad(
+          'InvalidNetworkingConfiguration',
+          `aksNetworkingConfiguration.${k} '${String(net[k])}' is not valid.`,
+        );
       }
     }
   }
@@ -258,7 +323,10 @@ function validatePut(ctx: RequestContext, deps: MlDeps, ws: WorkspaceRecord, nam
     if (!isObj(ssl)) return bad('InvalidSslConfiguration', 'sslConfiguration must be an object.');
     const status = ssl.status ?? 'Disabled';
     if (!SSL_STATUSES.includes(status as string)) {
-      return bad('InvalidSslConfiguration', `sslConfiguration.status '${String(status)}' is invalid; expected one of ${SSL_STATUSES.join(', ')}.`);
+      return bad(
+        'InvalidSslConfiguration',
+        `sslConfiguration.status '${String(status)}' is invalid; expected one of ${SSL_STATUSES.join(', ')}.`,
+      );
     }
     if (status === 'Enabled') {
       const r = checkCustomTls(ssl);
@@ -266,7 +334,10 @@ function validatePut(ctx: RequestContext, deps: MlDeps, ws: WorkspaceRecord, nam
       tls = r;
     } else if (status === 'Auto') {
       if (typeof ssl.leafDomainLabel !== 'string' || !/^[a-z][a-z0-9-]{0,40}$/i.test(ssl.leafDomainLabel)) {
-        return bad('InvalidSslConfiguration', "sslConfiguration.status 'Auto' requires leafDomainLabel: a DNS label (letters, digits, hyphens).");
+        return bad(
+          'InvalidSslConfiguration',
+          "sslConfiguration.status 'Auto' requires leafDomainLabel: a DNS label (letters, digits, hyphens).",
+        );
       }
     }
     if ((status === 'Enabled' || status === 'Auto') && aks.loadBalancerType === 'InternalLoadBalancer') {
@@ -292,16 +363,30 @@ function validatePut(ctx: RequestContext, deps: MlDeps, ws: WorkspaceRecord, nam
   if (typeof props.resourceId === 'string' && props.resourceId) {
     const parsed = parseManagedClusterId(props.resourceId);
     if (!parsed) {
-      return bad('InvalidResourceId', `resourceId '${props.resourceId}' is not the ARM id of a Microsoft.ContainerService/managedClusters resource.`);
+      return bad(
+        'InvalidResourceId',
+        `resourceId '${props.resourceId}' is not the ARM id of a Microsoft.ContainerService/managedClusters resource.`,
+      );
     }
     const cluster = deps.state.liveManagedCluster(props.resourceId);
     if (!cluster) {
-      return bad('AksClusterNotFound', `The AKS cluster '${props.resourceId}' was not found (subscription '${parsed.subscriptionId}', resource group '${parsed.resourceGroup}').`);
+      return bad(
+        'AksClusterNotFound',
+        `The AKS cluster '${props.resourceId}' was not found (subscription '${parsed.subscriptionId}', resource group '${parsed.resourceGroup}').`,
+      );
     }
-    const deny = denied(ctx, cluster.deniedPrincipals, 'Microsoft.ContainerService/managedClusters/read', managedClusterId(cluster.subscriptionId, cluster.resourceGroup, cluster.name));
+    const deny = denied(
+      ctx,
+      cluster.deniedPrincipals,
+      'Microsoft.ContainerService/managedClusters/read',
+      managedClusterId(cluster.subscriptionId, cluster.resourceGroup, cluster.name),
+    );
     if (deny) return deny;
     if (cluster.enablePrivateCluster && cluster.enablePrivateClusterPublicFQDN) {
-      return bad('UnsupportedConfiguration', `AKS cluster '${cluster.name}' is a private cluster with a public FQDN, which Azure Machine Learning does not support.`);
+      return bad(
+        'UnsupportedConfiguration',
+        `AKS cluster '${cluster.name}' is a private cluster with a public FQDN, which Azure Machine Learning does not support.`,
+      );
     }
     const unsupported = unsupportedVersion(deps.state, cluster);
     if (unsupported) return unsupported;
@@ -340,7 +425,10 @@ function checkCustomTls(ssl: Json): { certPem: string; keyPem: string } | Reply 
     return bad('InvalidSslConfiguration', 'sslConfiguration.key is not a valid PEM private key.');
   }
   if (!cert.checkPrivateKey(key)) {
-    return bad('InvalidSslConfiguration', 'sslConfiguration.key does not match the public key of sslConfiguration.cert.');
+    return bad(
+      'InvalidSslConfiguration',
+      'sslConfiguration.key does not match the public key of sslConfiguration.cert.',
+    );
   }
   return { certPem: ssl.cert as string, keyPem: ssl.key as string };
 }
@@ -368,7 +456,13 @@ function putCompute(ctx: RequestContext, deps: MlDeps, ws: WorkspaceRecord, name
   return v.attachTo ? startAttach(deps, ws, name, v, v.attachTo) : startCreate(deps, ws, name, v);
 }
 
-function baseProperties(v: Validated, state: string, attached: boolean, resourceId: string, computeLocation: string): Json {
+function baseProperties(
+  v: Validated,
+  state: string,
+  attached: boolean,
+  resourceId: string,
+  computeLocation: string,
+): Json {
   const now = new Date().toISOString();
   const p: Json = {
     computeType: 'AKS',
@@ -385,7 +479,13 @@ function baseProperties(v: Validated, state: string, attached: boolean, resource
   return p;
 }
 
-function startAttach(deps: MlDeps, ws: WorkspaceRecord, name: string, v: Validated, cluster: ManagedClusterRecord): Reply {
+function startAttach(
+  deps: MlDeps,
+  ws: WorkspaceRecord,
+  name: string,
+  v: Validated,
+  cluster: ManagedClusterRecord,
+): Reply {
   const clusterId = managedClusterId(cluster.subscriptionId, cluster.resourceGroup, cluster.name);
   const rec = storeCompute(deps, ws, name, v, baseProperties(v, 'Updating', true, clusterId, cluster.location));
   return startPutOperation(deps, ws, rec, 'attach', deps.settings().attachMs);
@@ -436,7 +536,13 @@ function storeCompute(deps: MlDeps, ws: WorkspaceRecord, name: string, v: Valida
   return deps.state.liveCompute(ws.subscriptionId, ws.resourceGroup, ws.name, name)!;
 }
 
-function startPutOperation(deps: MlDeps, ws: WorkspaceRecord, rec: ComputeRecord, kind: 'attach' | 'create', durationMs: number): Reply {
+function startPutOperation(
+  deps: MlDeps,
+  ws: WorkspaceRecord,
+  rec: ComputeRecord,
+  kind: 'attach' | 'create',
+  durationMs: number,
+): Reply {
   const { headers } = deps.lro.start({
     subscriptionId: ws.subscriptionId,
     location: ws.location,
@@ -467,14 +573,19 @@ function finishPut(
   forced: { status: string; error?: OperationOutcome },
 ): OperationOutcome | undefined {
   const live = deps.state.liveCompute(ws.subscriptionId, ws.resourceGroup, ws.name, rec.name);
-  if (live !== rec) return { code: 'ResourceNotFound', message: `Compute '${rec.name}' disappeared during the operation.` };
+  if (live !== rec)
+    return { code: 'ResourceNotFound', message: `Compute '${rec.name}' disappeared during the operation.` };
   const cluster = deps.state.liveManagedCluster(String(rec.properties.resourceId));
   if (forced.status !== 'Succeeded') {
     if (cluster && kind === 'create') cluster.provisioningState = 'Failed';
     fail(rec, forced.error!, forced.status === 'Canceled' ? 'Canceled' : 'Failed');
     return forced.error;
   }
-  if (!cluster) return fail(rec, { code: 'AksClusterNotFound', message: `The AKS cluster '${String(rec.properties.resourceId)}' no longer exists.` });
+  if (!cluster)
+    return fail(rec, {
+      code: 'AksClusterNotFound',
+      message: `The AKS cluster '${String(rec.properties.resourceId)}' no longer exists.`,
+    });
   const aks = rec.properties.properties as Json;
   const nodes = cluster.agentPools.filter((p) => p.osType === 'Linux').reduce((n, p) => n + p.count, 0);
   const purpose = (aks.clusterPurpose as string | undefined) ?? 'FastProd';
@@ -498,7 +609,9 @@ function finishPut(
   aks.clusterFqdn = fqdn;
   aks.agentCount = nodes;
   aks.agentVmSize = cluster.agentPools[0]?.vmSize;
-  aks.systemServices = [{ systemServiceType: 'ScoringFrontEnd', publicIpAddress: scoringIp(cluster, internal), version: '1.0.0' }];
+  aks.systemServices = [
+    { systemServiceType: 'ScoringFrontEnd', publicIpAddress: scoringIp(cluster, internal), version: '1.0.0' },
+  ];
   rec.properties.provisioningState = 'Succeeded';
   delete rec.properties.provisioningErrors;
   rec.properties.modifiedOn = new Date().toISOString();
@@ -509,7 +622,10 @@ function finishPut(
 
 /** Stable per cluster: a public 20.x address, or a private one from the AKS subnet (10.224.0.0/16). */
 function scoringIp(cluster: ManagedClusterRecord, internal: boolean): string {
-  const h = crypto.createHash('sha256').update(managedClusterId(cluster.subscriptionId, cluster.resourceGroup, cluster.name).toLowerCase()).digest();
+  const h = crypto
+    .createHash('sha256')
+    .update(managedClusterId(cluster.subscriptionId, cluster.resourceGroup, cluster.name).toLowerCase())
+    .digest();
   return internal ? `10.224.${h[0]}.${(h[1] % 250) + 4}` : `20.${(h[0] % 200) + 20}.${h[1]}.${(h[2] % 253) + 1}`;
 }
 
@@ -531,10 +647,16 @@ function breakEarlierAttachments(deps: MlDeps, ws: WorkspaceRecord, rec: Compute
 function deleteCompute(ctx: RequestContext, deps: MlDeps, ws: WorkspaceRecord, name: string): Reply {
   const action = queryParam(ctx, 'underlyingResourceAction');
   if (!action) {
-    return bad('MissingRequiredParameter', "The query parameter 'underlyingResourceAction' is required: 'Detach' (keep the AKS cluster) or 'Delete'.");
+    return bad(
+      'MissingRequiredParameter',
+      "The query parameter 'underlyingResourceAction' is required: 'Detach' (keep the AKS cluster) or 'Delete'.",
+    );
   }
   if (!UNDERLYING_ACTIONS.includes(action)) {
-    return bad('InvalidRequestParameter', `underlyingResourceAction '${action}' is invalid; expected 'Detach' or 'Delete'.`);
+    return bad(
+      'InvalidRequestParameter',
+      `underlyingResourceAction '${action}' is invalid; expected 'Detach' or 'Delete'.`,
+    );
   }
   const rec = deps.state.liveCompute(ws.subscriptionId, ws.resourceGroup, ws.name, name);
   if (!rec) return { status: 204 };
@@ -555,7 +677,8 @@ function deleteCompute(ctx: RequestContext, deps: MlDeps, ws: WorkspaceRecord, n
       }
       if (forced.status !== 'Succeeded') return fail(rec, forced.error!);
       deps.state.deleteCompute(ws.subscriptionId, ws.resourceGroup, ws.name, name);
-      if (kind === 'delete' && typeof rec.properties.resourceId === 'string') deps.state.deleteManagedCluster(rec.properties.resourceId);
+      if (kind === 'delete' && typeof rec.properties.resourceId === 'string')
+        deps.state.deleteManagedCluster(rec.properties.resourceId);
       return undefined;
     },
   });

@@ -24,7 +24,12 @@ export class Throttle {
   /** 429 answers sent because of throttling. */
   throttled = 0;
 
-  take(settings: ThrottleSettings | null, principal: string, kind: 'read' | 'write', now = Date.now()): ThrottleDecision {
+  take(
+    settings: ThrottleSettings | null,
+    principal: string,
+    kind: 'read' | 'write',
+    now = Date.now(),
+  ): ThrottleDecision {
     if (!settings) return { allowed: true, remaining: UNTHROTTLED_REMAINING[kind], retryAfterSeconds: 0 };
     const rate = kind === 'read' ? settings.readsPerSecond : settings.writesPerSecond;
     const burst = Math.max(1, settings.burst);

@@ -48,18 +48,24 @@ export function createEntraHandler(deps: EntraDeps): Handler {
       ctx.operationId = 'Entra_InstanceDiscovery';
       return instanceDiscovery(deps);
     }
-    const oidc = matchPath(s, '{tenant}/v2.0/.well-known/openid-configuration') ?? matchPath(s, '{tenant}/.well-known/openid-configuration');
+    const oidc =
+      matchPath(s, '{tenant}/v2.0/.well-known/openid-configuration') ??
+      matchPath(s, '{tenant}/.well-known/openid-configuration');
     if (ctx.method === 'GET' && oidc) {
       ctx.operationId = 'Entra_OpenIdConfiguration';
       return openIdConfiguration(deps, oidc.tenant);
     }
-    if (ctx.method === 'GET' && (matchPath(s, '{tenant}/discovery/v2.0/keys') || matchPath(s, 'common/discovery/keys'))) {
+    if (
+      ctx.method === 'GET' &&
+      (matchPath(s, '{tenant}/discovery/v2.0/keys') || matchPath(s, 'common/discovery/keys'))
+    ) {
       return json(200, deps.tokens.jwks());
     }
     const tok = matchPath(s, '{tenant}/oauth2/v2.0/token') ?? matchPath(s, '{tenant}/oauth2/token');
     if (tok) {
       ctx.operationId = 'Entra_Token';
-      if (ctx.method !== 'POST') return aadError(405, 'invalid_request', 'AADSTS900561: The endpoint only accepts POST requests.');
+      if (ctx.method !== 'POST')
+        return aadError(405, 'invalid_request', 'AADSTS900561: The endpoint only accepts POST requests.');
       return tokenEndpoint(ctx, deps, tok.tenant);
     }
     return undefined;
@@ -82,7 +88,11 @@ function instanceDiscovery(deps: EntraDeps): Reply {
 function openIdConfiguration(deps: EntraDeps, tenant: string): Reply {
   const known = ['common', 'organizations', 'consumers'].includes(tenant.toLowerCase()) || deps.state.hasTenant(tenant);
   if (!known) {
-    return aadError(400, 'invalid_tenant', `AADSTS90002: Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+    return aadError(
+      400,
+      'invalid_tenant',
+      `AADSTS90002: Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+    );
   }
   const base = `${deps.baseUrl()}/${tenant}`;
   return json(200, {
@@ -123,14 +133,28 @@ function resourceFromScope(deps: EntraDeps, scope: string): string | undefined {
 function tokenEndpoint(ctx: RequestContext, deps: EntraDeps, tenant: string): Reply {
   const form = (ctx.body && typeof ctx.body === 'object' ? ctx.body : {}) as Record<string, string>;
   const clientId = form.client_id;
-  if (clientId) deps.tokenRequests.set(clientId.toLowerCase(), (deps.tokenRequests.get(clientId.toLowerCase()) ?? 0) + 1);
+  if (clientId)
+    deps.tokenRequests.set(clientId.toLowerCase(), (deps.tokenRequests.get(clientId.toLowerCase()) ?? 0) + 1);
   if (form.grant_type !== 'client_credentials') {
-    return aadError(400, 'unsupported_grant_type', `AADSTS70003: The app requested an unsupported grant type '${form.grant_type ?? ''}'.`);
+    return aadError(
+      400,
+      'unsupported_grant_type',
+      `AADSTS70003: The app requested an unsupported grant type '${form.grant_type ?? ''}'.`,
+    );
   }
-  if (!clientId) return aadError(400, 'invalid_request', "AADSTS900144: The request body must contain the following parameter: 'client_id'.");
+  if (!clientId)
+    return aadError(
+      400,
+      'invalid_request',
+      "AADSTS900144: The request body must contain the following parameter: 'client_id'.",
+    );
   const generic = ['common', 'organizations', 'consumers'].includes(tenant.toLowerCase());
   if (!generic && !deps.state.hasTenant(tenant)) {
-    return aadError(400, 'invalid_request', `AADSTS90002: Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+    return aadError(
+      400,
+      'invalid_request',
+      `AADSTS90002: Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+    );
   }
   const principal = generic ? undefined : deps.state.livePrincipal(tenant, clientId);
   if (!principal) {
@@ -143,24 +167,44 @@ function tokenEndpoint(ctx: RequestContext, deps: EntraDeps, tenant: string): Re
   const scope = form.scope ?? '';
   const audience = resourceFromScope(deps, scope);
   if (!scope.includes('/.default')) {
-    return aadError(400, 'invalid_scope', `AADSTS1002012: The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+    return aadError(
+      400,
+      'invalid_scope',
+      `AADSTS1002012: The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+    );
   }
   if (!audience) {
-    return aadError(400, 'invalid_resource', `AADSTS500011: The resource principal named ${scope.replace(/\/?\.default$/, '')} was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);
+    return aadError(
+      400,
+      'invalid_resource',
+      `AADSTS500011: The resource principal named ${scope.replace(/\/?\.default$/, '')} was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+    );
   }
 
   if (form.client_secret !== undefined) {
     if (!principal.secrets.includes(form.client_secret)) {
-      return aadError(401, 'invalid_client', `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+      return aadError(
+        401,
+        'invalid_client',
+        `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+      );
     }
   } else if (form.client_assertion !== undefined) {
     if (form.client_assertion_type !== JWT_BEARER) {
-      return aadError(400, 'invalid_request', `AADSTS700023: Client assertion type '${form.client_assertion_type ?? ''}' is not supported.`);
+      return aadError(
+        400,
+        'invalid_request',
+        `AADSTS700023: Client assertion type '${form.client_assertion_type ?? ''}' is not supported.`,
+      );
     }
     const problem = checkAssertion(deps, principal, form.client_assertion, `${deps.baseUrl()}/${tenant}`);
     if (problem) return aadError(problem.status, 'invalid_client', problem.description);
   } else {
-    return aadError(400, 'invalid_client', "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+    return aadError(
+      400,
+      'invalid_client',
+      "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    );
   }
   return issue(deps, principal, audience);
 }
@@ -177,15 +221,26 @@ interface AssertionProblem {
 }
 
 /** A federated OIDC token from our issuers, or a JWT signed with a certificate registered for the app. */
-function checkAssertion(deps: EntraDeps, p: PrincipalRecord, assertion: string, tenantBase: string): AssertionProblem | undefined {
+function checkAssertion(
+  deps: EntraDeps,
+  p: PrincipalRecord,
+  assertion: string,
+  tenantBase: string,
+): AssertionProblem | undefined {
   const jwt = decodeJwt(assertion);
   if (!jwt) return { status: 400, description: 'AADSTS50027: JWT token is invalid or malformed.' };
   const issuers = deps.oidcIssuers();
-  if (typeof jwt.payload.iss === 'string' && issuers.includes(jwt.payload.iss)) return checkFederated(deps, p, assertion, issuers);
+  if (typeof jwt.payload.iss === 'string' && issuers.includes(jwt.payload.iss))
+    return checkFederated(deps, p, assertion, issuers);
   return checkCertificateAssertion(p, jwt, tenantBase);
 }
 
-function checkFederated(deps: EntraDeps, p: PrincipalRecord, assertion: string, issuers: string[]): AssertionProblem | undefined {
+function checkFederated(
+  deps: EntraDeps,
+  p: PrincipalRecord,
+  assertion: string,
+  issuers: string[],
+): AssertionProblem | undefined {
   const v = deps.tokens.verifyOidcToken(assertion, issuers);
   if (!v.ok) return { status: 400, description: v.reason };
   const { iss, sub } = v.claims;
@@ -224,7 +279,11 @@ function checkCertificateAssertion(
 ): AssertionProblem | undefined {
   const x5t = typeof jwt.header.x5t === 'string' ? jwt.header.x5t : undefined;
   const x5t256 = typeof jwt.header['x5t#S256'] === 'string' ? (jwt.header['x5t#S256'] as string) : undefined;
-  if (!x5t && !x5t256) return { status: 401, description: 'AADSTS700027: Client assertion contains an invalid signature. [Reason - The key was not found.]' };
+  if (!x5t && !x5t256)
+    return {
+      status: 401,
+      description: 'AADSTS700027: Client assertion contains an invalid signature. [Reason - The key was not found.]',
+    };
   const registered = p.certificates.map(thumbprints).find((t) => t && (t.sha1 === x5t || t.sha256 === x5t256));
   if (!registered) {
     return {
@@ -233,15 +292,25 @@ function checkCertificateAssertion(
     };
   }
   if (!verifyJwtSignature(jwt, registered.cert.publicKey)) {
-    return { status: 401, description: 'AADSTS700027: Client assertion contains an invalid signature. [Reason - The provided signature value did not match the expected signature value.]' };
+    return {
+      status: 401,
+      description:
+        'AADSTS700027: Client assertion contains an invalid signature. [Reason - The provided signature value did not match the expected signature value.]',
+    };
   }
   const c = jwt.payload;
   if (c.iss !== p.clientId || c.sub !== p.clientId) {
-    return { status: 400, description: `AADSTS700021: Client assertion application identifier doesn't match 'client_id' parameter.` };
+    return {
+      status: 400,
+      description: `AADSTS700021: Client assertion application identifier doesn't match 'client_id' parameter.`,
+    };
   }
   const auds = ([] as unknown[]).concat(c.aud ?? []).map(String);
   if (!auds.some((a) => a.startsWith(tenantBase))) {
-    return { status: 400, description: `AADSTS700212: No matching federated identity record found for presented assertion audience '${auds.join(',')}'.` };
+    return {
+      status: 400,
+      description: `AADSTS700212: No matching federated identity record found for presented assertion audience '${auds.join(',')}'.`,
+    };
   }
   const now = nowSeconds();
   if (typeof c.exp !== 'number' || c.exp + 300 < now || (typeof c.nbf === 'number' && c.nbf - 300 > now)) {
@@ -249,7 +318,10 @@ function checkCertificateAssertion(
   }
   const validTo = Date.parse(registered.cert.validTo);
   if (Number.isFinite(validTo) && validTo < Date.now()) {
-    return { status: 401, description: 'AADSTS700027: Client assertion failed signature validation. [Reason - The key used is expired.]' };
+    return {
+      status: 401,
+      description: 'AADSTS700027: Client assertion failed signature validation. [Reason - The key used is expired.]',
+    };
   }
   return undefined;
 }
@@ -258,23 +330,40 @@ function checkCertificateAssertion(
 function managedIdentity(ctx: RequestContext, deps: EntraDeps): Reply | undefined {
   if (!matchPath(ctx.segments, 'msi/token')) return undefined;
   ctx.operationId = 'ManagedIdentity_Token';
-  const err = (status: number, error: string, description: string) => json(status, { error, error_description: description });
+  const err = (status: number, error: string, description: string) =>
+    json(status, { error, error_description: description });
   if (header(ctx, 'x-identity-header') !== deps.state.identityHeader) {
     return err(401, 'invalid_request', 'The X-IDENTITY-HEADER header is missing or wrong.');
   }
   const resource = queryParam(ctx, 'resource') ?? '';
   const base = deps.baseUrl();
   if (resource !== base && resource !== `${base}/`) {
-    return err(400, 'invalid_resource', `AADSTS500011: The resource principal named ${resource} was not found in the tenant.`);
+    return err(
+      400,
+      'invalid_resource',
+      `AADSTS500011: The resource principal named ${resource} was not found in the tenant.`,
+    );
   }
   const mi = deps.state.liveManagedIdentity({
     clientId: queryParam(ctx, 'client_id'),
     objectId: queryParam(ctx, 'principal_id') ?? queryParam(ctx, 'object_id'),
     resourceId: queryParam(ctx, 'mi_res_id') ?? queryParam(ctx, 'msi_res_id'),
   });
-  if (mi) deps.tokenRequests.set(mi.clientId.toLowerCase(), (deps.tokenRequests.get(mi.clientId.toLowerCase()) ?? 0) + 1);
-  if (!mi) return err(400, 'invalid_request', 'No managed identity found for the given identifier (or no system-assigned identity).');
+  if (mi)
+    deps.tokenRequests.set(mi.clientId.toLowerCase(), (deps.tokenRequests.get(mi.clientId.toLowerCase()) ?? 0) + 1);
+  if (!mi)
+    return err(
+      400,
+      'invalid_request',
+      'No managed identity found for the given identifier (or no system-assigned identity).',
+    );
   const lifetime = deps.settings().tokenLifetimeSeconds;
   const { token, exp } = deps.tokens.issueAccessToken(mi, `${base}/`, lifetime);
-  return json(200, { access_token: token, expires_on: String(exp), resource, token_type: 'Bearer', client_id: mi.clientId });
+  return json(200, {
+    access_token: token,
+    expires_on: String(exp),
+    resource,
+    token_type: 'Bearer',
+    client_id: mi.clientId,
+  });
 }

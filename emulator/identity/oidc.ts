@@ -83,10 +83,17 @@ function github(method: string, auth: string | undefined, audience: string | und
 function azureDevOps(auth: string | undefined, serviceConnectionId: string | undefined, deps: OidcDeps): Reply {
   const ado = deps.state.azureDevOps;
   if (bearer(auth) !== ado.systemAccessToken) {
-    return { status: 401, headers: { 'content-type': 'text/plain' }, body: 'TF400813: The user is not authorized to access this resource.' };
+    return {
+      status: 401,
+      headers: { 'content-type': 'text/plain' },
+      body: 'TF400813: The user is not authorized to access this resource.',
+    };
   }
   if (!serviceConnectionId) {
-    return json(400, { message: 'VS800075: The serviceConnectionId query parameter is required.', typeKey: 'InvalidRequest' });
+    return json(400, {
+      message: 'VS800075: The serviceConnectionId query parameter is required.',
+      typeKey: 'InvalidRequest',
+    });
   }
   const conn = ado.serviceConnections.find((c) => c.id.toLowerCase() === serviceConnectionId.toLowerCase());
   const token = deps.tokens.issueOidcToken(

@@ -18,7 +18,11 @@ export class TokenService {
     const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
     this.privateKey = privateKey;
     this.publicKey = publicKey;
-    this.kid = crypto.createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64url').slice(0, 27);
+    this.kid = crypto
+      .createHash('sha256')
+      .update(publicKey.export({ type: 'spki', format: 'der' }))
+      .digest('base64url')
+      .slice(0, 27);
   }
 
   jwks(): { keys: Array<Record<string, unknown>> } {
@@ -55,9 +59,11 @@ export class TokenService {
   verifyAccessToken(token: string): VerifyResult {
     const jwt = decodeJwt(token);
     if (!jwt) return { ok: false, reason: 'The access token is not a valid JWT.' };
-    if (!verifyJwtSignature(jwt, this.publicKey)) return { ok: false, reason: 'The access token signature is invalid.' };
+    if (!verifyJwtSignature(jwt, this.publicKey))
+      return { ok: false, reason: 'The access token signature is invalid.' };
     const c = jwt.payload;
-    if (typeof c.exp !== 'number' || c.exp <= nowSeconds()) return { ok: false, reason: 'The access token has expired.' };
+    if (typeof c.exp !== 'number' || c.exp <= nowSeconds())
+      return { ok: false, reason: 'The access token has expired.' };
     const base = this.baseUrl();
     if (c.aud !== base && c.aud !== `${base}/`) {
       return { ok: false, reason: `The access token has an invalid audience '${String(c.aud)}'; expected '${base}/'.` };
@@ -80,11 +86,18 @@ export class TokenService {
     const jwt = decodeJwt(token);
     if (!jwt) return { ok: false, reason: 'AADSTS50027: JWT token is invalid or malformed.' };
     if (!verifyJwtSignature(jwt, this.publicKey)) {
-      return { ok: false, reason: 'AADSTS700211: No matching federated identity record found for presented assertion issuer (signature not from a trusted issuer).' };
+      return {
+        ok: false,
+        reason:
+          'AADSTS700211: No matching federated identity record found for presented assertion issuer (signature not from a trusted issuer).',
+      };
     }
     const c = jwt.payload;
     if (typeof c.iss !== 'string' || !issuers.includes(c.iss)) {
-      return { ok: false, reason: `AADSTS700211: No matching federated identity record found for presented assertion issuer '${String(c.iss)}'.` };
+      return {
+        ok: false,
+        reason: `AADSTS700211: No matching federated identity record found for presented assertion issuer '${String(c.iss)}'.`,
+      };
     }
     if (typeof c.exp !== 'number' || c.exp <= nowSeconds()) {
       return { ok: false, reason: 'AADSTS700024: Client assertion is not within its valid time range.' };

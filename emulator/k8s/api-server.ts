@@ -16,7 +16,11 @@ export interface K8sDeps {
 }
 
 export function clusterKey(c: { subscriptionId: string; resourceGroup: string; name: string }): string {
-  return crypto.createHash('sha256').update(managedClusterId(c.subscriptionId, c.resourceGroup, c.name).toLowerCase()).digest('hex').slice(0, 20);
+  return crypto
+    .createHash('sha256')
+    .update(managedClusterId(c.subscriptionId, c.resourceGroup, c.name).toLowerCase())
+    .digest('hex')
+    .slice(0, 20);
 }
 
 export function kubeconfigYaml(deps: K8sDeps, c: ManagedClusterRecord, role: 'user' | 'admin'): string {
@@ -42,7 +46,15 @@ export function kubeconfigYaml(deps: K8sDeps, c: ManagedClusterRecord, role: 'us
     '  user:',
     // Entra-integrated clusters hand users a kubelogin exec plugin instead of a credential.
     ...(role === 'user' && c.aadManaged
-      ? ['    exec:', '      apiVersion: client.authentication.k8s.io/v1beta1', '      command: kubelogin', '      args:', '      - get-token', '      - --login', '      - devicecode']
+      ? [
+          '    exec:',
+          '      apiVersion: client.authentication.k8s.io/v1beta1',
+          '      command: kubelogin',
+          '      args:',
+          '      - get-token',
+          '      - --login',
+          '      - devicecode',
+        ]
       : [`    token: ${token}`]),
     '',
   ].join('\n');
@@ -70,7 +82,8 @@ export function createK8sHandler(deps: K8sDeps): Handler {
     const cluster = deps.state.allLiveManagedClusters().find((c) => clusterKey(c) === key);
     if (!cluster) return status(404, 'NotFound', 'the server could not find the requested resource');
     const bearer = /^Bearer\s+(\S+)/i.exec(header(ctx, 'authorization') ?? '')?.[1];
-    if (!bearer || (bearer !== cluster.userToken && bearer !== cluster.adminToken)) return status(401, 'Unauthorized', 'Unauthorized');
+    if (!bearer || (bearer !== cluster.userToken && bearer !== cluster.adminToken))
+      return status(401, 'Unauthorized', 'Unauthorized');
     const m = matchPath(ctx.segments.slice(2), 'api/v1/namespaces/{ns}/secrets/{name}');
     if (!m || ctx.method !== 'GET') return status(404, 'NotFound', 'the server could not find the requested resource');
     ctx.operationId = 'CoreV1_ReadNamespacedSecret';

@@ -53,7 +53,8 @@ function matches(rule: FaultRule, method: string, path: string, kind: TrafficKin
   if (m.method && m.method.toUpperCase() !== method.toUpperCase()) return false;
   if (m.kind && m.kind !== kind) return false;
   if (m.path !== undefined) {
-    if (typeof m.path === 'string' ? !path.toLowerCase().includes(m.path.toLowerCase()) : !m.path.test(path)) return false;
+    if (typeof m.path === 'string' ? !path.toLowerCase().includes(m.path.toLowerCase()) : !m.path.test(path))
+      return false;
   }
   return true;
 }

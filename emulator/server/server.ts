@@ -179,7 +179,8 @@ export class EmulatorServer {
     if (ctx.kind === 'arm' || ctx.kind === 'lro') {
       const requestId = crypto.randomUUID();
       headers['x-ms-request-id'] ??= requestId;
-      headers['x-ms-correlation-request-id'] ??= (ctx.headers['x-ms-correlation-request-id'] as string) || crypto.randomUUID();
+      headers['x-ms-correlation-request-id'] ??=
+        (ctx.headers['x-ms-correlation-request-id'] as string) || crypto.randomUUID();
       const clientRequestId = ctx.headers['x-ms-client-request-id'];
       if (typeof clientRequestId === 'string') headers['x-ms-client-request-id'] ??= clientRequestId;
     }
@@ -209,9 +210,15 @@ export class EmulatorServer {
 
 function notFound(ctx: RequestContext): Reply {
   if (ctx.kind === 'token') {
-    return { status: 404, body: { error: 'not_found', error_description: `emulator: no Entra route for ${ctx.method} ${ctx.path}` } };
+    return {
+      status: 404,
+      body: { error: 'not_found', error_description: `emulator: no Entra route for ${ctx.method} ${ctx.path}` },
+    };
   }
-  return { status: 404, body: { error: { code: 'NotFound', message: `emulator: no route for ${ctx.method} ${ctx.path}` } } };
+  return {
+    status: 404,
+    body: { error: { code: 'NotFound', message: `emulator: no route for ${ctx.method} ${ctx.path}` } },
+  };
 }
 
 const FAULT_CODES: Record<number, string> = {
@@ -229,7 +236,11 @@ function faultReply(kind: TrafficKind, status: number, body: unknown, retryAfter
   if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
   if (body !== undefined) return { status, headers, body };
   if (kind === 'token' || kind === 'msi') {
-    return { status, headers, body: { error: 'temporarily_unavailable', error_description: `Injected fault: HTTP ${status}.` } };
+    return {
+      status,
+      headers,
+      body: { error: 'temporarily_unavailable', error_description: `Injected fault: HTTP ${status}.` },
+    };
   }
   const code = FAULT_CODES[status] ?? `Http${status}`;
   return { status, headers, body: { error: { code, message: `Injected fault: HTTP ${status}.` } } };

@@ -159,9 +159,15 @@ export class EmulatorState {
   putManagedCluster(c: ManagedClusterSeed): ManagedClusterRecord {
     const version = c.kubernetesVersion ?? '1.30.6';
     const dnsPrefix = c.dnsPrefix ?? `${c.name}-dns`.slice(0, 54);
-    const pools = (c.agentPools ?? [{ name: 'nodepool1', count: c.nodeCount ?? 3, vmSize: c.vmSize ?? 'Standard_D3_v2' }]).map(
-      (p) => ({ name: p.name, count: p.count, vmSize: p.vmSize, mode: p.mode ?? 'System', osType: p.osType ?? 'Linux' }),
-    );
+    const pools = (
+      c.agentPools ?? [{ name: 'nodepool1', count: c.nodeCount ?? 3, vmSize: c.vmSize ?? 'Standard_D3_v2' }]
+    ).map((p) => ({
+      name: p.name,
+      count: p.count,
+      vmSize: p.vmSize,
+      mode: p.mode ?? 'System',
+      osType: p.osType ?? 'Linux',
+    }));
     const existing = this.liveManagedClusterByParts(c.subscriptionId, c.resourceGroup, c.name);
     const rec: ManagedClusterRecord = {
       subscriptionId: c.subscriptionId,
@@ -228,7 +234,8 @@ export class EmulatorState {
     let tls = c.tls ? { ...c.tls } : undefined;
     if (ssl && (ssl.cert !== undefined || ssl.key !== undefined)) {
       // Secrets never live in the ARM view; keep them as TLS material instead.
-      if (!tls && typeof ssl.cert === 'string' && typeof ssl.key === 'string') tls = { certPem: ssl.cert, keyPem: ssl.key };
+      if (!tls && typeof ssl.cert === 'string' && typeof ssl.key === 'string')
+        tls = { certPem: ssl.cert, keyPem: ssl.key };
       delete ssl.cert;
       delete ssl.key;
     }

@@ -35,7 +35,8 @@ export interface TrafficFilter {
   operationId?: string;
 }
 
-const READ_POSTS = /\/(listkeys|listclusterusercredential|listclusteradmincredential|listclustermonitoringusercredential)$/i;
+const READ_POSTS =
+  /\/(listkeys|listclusterusercredential|listclusteradmincredential|listclustermonitoringusercredential)$/i;
 
 export function matchesFilter(e: TrafficEntry, f: TrafficFilter): boolean {
   if (f.method && e.method.toUpperCase() !== f.method.toUpperCase()) return false;
@@ -86,7 +87,10 @@ export class TrafficLog {
   /** ARM writes: PUT/POST/PATCH/DELETE, except the POSTs that only read secrets or credentials. */
   mutating(): TrafficEntry[] {
     return this.entries.filter(
-      (e) => e.kind === 'arm' && ['PUT', 'POST', 'PATCH', 'DELETE'].includes(e.method) && !(e.method === 'POST' && READ_POSTS.test(e.path)),
+      (e) =>
+        e.kind === 'arm' &&
+        ['PUT', 'POST', 'PATCH', 'DELETE'].includes(e.method) &&
+        !(e.method === 'POST' && READ_POSTS.test(e.path)),
     );
   }
 }

@@ -44,7 +44,9 @@ const LRO_HEADERS = ['azure-asyncoperation', 'location', 'retry-after'];
  */
 export function specificationDir(): string {
   if (process.env.AZURE_REST_API_SPECS) return process.env.AZURE_REST_API_SPECS;
-  const candidates = ['../../..', '../../../..'].map((up) => path.resolve(__dirname, up, 'shared/azure-rest-api-specs/specification'));
+  const candidates = ['../../..', '../../../..'].map((up) =>
+    path.resolve(__dirname, up, 'shared/azure-rest-api-specs/specification'),
+  );
   return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
 }
 
@@ -99,7 +101,9 @@ function loadValidator(): Promise<LiveValidatorLike> {
     const { LiveValidator } = require('oav') as { LiveValidator: new (opts: unknown) => LiveValidatorLike };
     const lv = new LiveValidator({
       directory: specificationDir(),
-      swaggerPathsPattern: ['machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2022-10-01/machineLearningServices.json'],
+      swaggerPathsPattern: [
+        'machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2022-10-01/machineLearningServices.json',
+      ],
       git: { shouldClone: false },
       loadValidatorInBackground: false,
       checkUnderFileRoot: false,
@@ -130,12 +134,18 @@ function enumIssues(item: OavTrafficItem, operationId: string): OavIssue[] {
   const check = (body: unknown, source: 'request' | 'response') => {
     const resources = isObj(body) && Array.isArray(body.value) ? body.value : [body];
     for (const r of resources) {
-      const aks = isObj(r) && isObj(r.properties) && isObj(r.properties.properties) ? r.properties.properties : undefined;
+      const aks =
+        isObj(r) && isObj(r.properties) && isObj(r.properties.properties) ? r.properties.properties : undefined;
       if (!aks) continue;
       for (const e of ENUMS) {
         const v = e.get(aks);
         if (v !== undefined && v !== null && !e.values.includes(v as string)) {
-          issues.push({ operationId, issueSource: source, code: 'ENUM_MISMATCH', message: `${e.field} '${String(v)}' is not one of ${e.values.join(', ')}` });
+          issues.push({
+            operationId,
+            issueSource: source,
+            code: 'ENUM_MISMATCH',
+            message: `${e.field} '${String(v)}' is not one of ${e.values.join(', ')}`,
+          });
         }
       }
     }
@@ -145,7 +155,12 @@ function enumIssues(item: OavTrafficItem, operationId: string): OavIssue[] {
   if (operationId === 'Compute_Delete') {
     const action = new URL(item.liveRequest.url).searchParams.get('underlyingResourceAction');
     if (action !== null && !['Delete', 'Detach'].includes(action)) {
-      issues.push({ operationId, issueSource: 'request', code: 'ENUM_MISMATCH', message: `underlyingResourceAction '${action}' is not one of Delete, Detach` });
+      issues.push({
+        operationId,
+        issueSource: 'request',
+        code: 'ENUM_MISMATCH',
+        message: `underlyingResourceAction '${action}' is not one of Delete, Detach`,
+      });
     }
   }
   return issues;
@@ -157,12 +172,24 @@ export async function validateTrafficWithOav(entries: TrafficEntry[]): Promise<O
   const errors: OavIssue[] = [];
   for (const item of toOavTraffic(entries)) {
     const r = await lv.validateLiveRequestResponse(item);
-    const operationId = r.requestValidationResult.operationInfo?.operationId ?? r.responseValidationResult.operationInfo?.operationId ?? 'unknown';
+    const operationId =
+      r.requestValidationResult.operationInfo?.operationId ??
+      r.responseValidationResult.operationInfo?.operationId ??
+      'unknown';
     const found: OavIssue[] = [];
-    const runtime = r.runtimeException ?? r.requestValidationResult.runtimeException ?? r.responseValidationResult.runtimeException;
-    if (runtime) found.push({ operationId, issueSource: 'request', code: runtime.code, message: `${runtime.message} (${item.liveRequest.method} ${item.liveRequest.url})` });
-    for (const e of r.requestValidationResult.errors ?? []) found.push({ operationId, issueSource: 'request', code: e.code, message: e.message });
-    for (const e of r.responseValidationResult.errors ?? []) found.push({ operationId, issueSource: 'response', code: e.code, message: e.message });
+    const runtime =
+      r.runtimeException ?? r.requestValidationResult.runtimeException ?? r.responseValidationResult.runtimeException;
+    if (runtime)
+      found.push({
+        operationId,
+        issueSource: 'request',
+        code: runtime.code,
+        message: `${runtime.message} (${item.liveRequest.method} ${item.liveRequest.url})`,
+      });
+    for (const e of r.requestValidationResult.errors ?? [])
+      found.push({ operationId, issueSource: 'request', code: e.code, message: e.message });
+    for (const e of r.responseValidationResult.errors ?? [])
+      found.push({ operationId, issueSource: 'response', code: e.code, message: e.message });
     found.push(...enumIssues(item, operationId));
     errors.push(...found);
     if (found.length === 0 && operationId !== 'unknown' && !passed.includes(operationId)) passed.push(operationId);

@@ -155,7 +155,11 @@ function buildCertificate(p: BuildParams): string {
   }
   if (p.issuerKeyId) {
     extensions.push(
-      ext(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(p.issuerKeyId) })),
+      ext(
+        id_ce_authorityKeyIdentifier,
+        false,
+        new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(p.issuerKeyId) }),
+      ),
     );
   }
   const altNames = [
@@ -181,7 +185,11 @@ function buildCertificate(p: BuildParams): string {
   const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
   // RSA: PKCS#1 v1.5; EC: crypto.sign yields the DER ECDSA-Sig-Value X.509 expects.
   const signature = crypto.sign('sha256', tbsDer, p.issuerKey);
-  const cert = new Certificate({ tbsCertificate: tbs, signatureAlgorithm: sigAlg, signatureValue: toArrayBuffer(signature) });
+  const cert = new Certificate({
+    tbsCertificate: tbs,
+    signatureAlgorithm: sigAlg,
+    signatureValue: toArrayBuffer(signature),
+  });
   return derToPem(Buffer.from(AsnConvert.serialize(cert)), 'CERTIFICATE');
 }
 

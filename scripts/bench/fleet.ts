@@ -4,7 +4,13 @@
  * and one for writes, 429 with Retry-After when empty. Run for the product's bundle and for the
  * SDK baseline, each against a fresh emulator.
  */
-import { managedClusterId, startEmulator, type EmulatorSeed, type EmulatorSettings, type ThrottleSettings } from '../../emulator';
+import {
+  managedClusterId,
+  startEmulator,
+  type EmulatorSeed,
+  type EmulatorSettings,
+  type ThrottleSettings,
+} from '../../emulator';
 import { DEMO, demoSeed } from '../../testkit/demo-world';
 import { runBaseline, runGithubBundle } from './proc';
 import { baselineConfig, seedAttached } from './scenarios';
@@ -63,7 +69,10 @@ function fleetSeed(size: number): EmulatorSeed {
 }
 
 export async function runFleet(driver: 'product' | 'sdk', options: FleetOptions): Promise<FleetResult> {
-  const emulator = await startEmulator({ seed: fleetSeed(options.size), settings: { ...options.settings, throttle: options.throttle } });
+  const emulator = await startEmulator({
+    seed: fleetSeed(options.size),
+    settings: { ...options.settings, throttle: options.throttle },
+  });
   const clusterOf = (i: number) => managedClusterId(DEMO.subscriptionId, DEMO.resourceGroup, name(i));
   for (let i = 0; i < options.size; i++) seedAttached(emulator, name(i), clusterOf(i));
   try {
@@ -71,11 +80,17 @@ export async function runFleet(driver: 'product' | 'sdk', options: FleetOptions)
       Array.from({ length: options.size }, async (_, i) => {
         if (driver === 'product') {
           const run = await runGithubBundle({
-            inputs: githubInputs(emulator, { 'compute-name': name(i), 'aks-resource-id': clusterOf(i), operation: 'refresh' }),
+            inputs: githubInputs(emulator, {
+              'compute-name': name(i),
+              'aks-resource-id': clusterOf(i),
+              operation: 'refresh',
+            }),
             caCertPath: emulator.caCertPath,
           });
           const ok = run.exitCode === 0 && run.outputs.result === 'reattached';
-          const error = ok ? undefined : (run.stdout.split('\n').find((l) => l.startsWith('::error')) ?? `exit ${run.exitCode}`);
+          const error = ok
+            ? undefined
+            : (run.stdout.split('\n').find((l) => l.startsWith('::error')) ?? `exit ${run.exitCode}`);
           return { ...run, ok, error };
         }
         const run = await runBaseline(
@@ -92,7 +107,11 @@ export async function runFleet(driver: 'product' | 'sdk', options: FleetOptions)
     );
     const entries = emulator.traffic.all();
     const answeredReads = entries.filter((e) => isArm(e) && e.method === 'GET' && e.status !== 429).length;
-    const ops = analyse(entries, { spawnedAt: 0, exitedAt: 0 }, { PUT: options.settings.attachMs, DELETE: options.settings.detachMs }).operations.filter((o) => o.noticedAt !== undefined);
+    const ops = analyse(
+      entries,
+      { spawnedAt: 0, exitedAt: 0 },
+      { PUT: options.settings.attachMs, DELETE: options.settings.detachMs },
+    ).operations.filter((o) => o.noticedAt !== undefined);
     const delays = ops.map((o) => (o.noticedAt as number) - o.doneAt);
     const throttledBy: Record<string, number> = {};
     for (const e of entries) if (isArm(e) && e.status === 429) throttledBy[label(e)] = (throttledBy[label(e)] ?? 0) + 1;

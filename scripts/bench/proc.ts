@@ -47,7 +47,9 @@ export function snapshotDist(): string {
   const target = join(ROOT, 'build/bench/measured/github');
   rmSync(target, { recursive: true, force: true });
   cpSync(join(ROOT, 'dist/github'), target, { recursive: true });
-  return createHash('sha256').update(readFileSync(join(target, 'index.js'))).digest('hex');
+  return createHash('sha256')
+    .update(readFileSync(join(target, 'index.js')))
+    .digest('hex');
 }
 export const BASELINE_SCRIPT = join(ROOT, 'build/scripts/bench/sdk-baseline.js');
 
@@ -108,7 +110,12 @@ export async function runGithubBundle(options: {
     ...options.env,
   };
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const run = await runProcess(options.node ?? systemNode(), [options.bundle ?? GITHUB_BUNDLE], env, options.timeoutMs ?? 600_000);
+  const run = await runProcess(
+    options.node ?? systemNode(),
+    [options.bundle ?? GITHUB_BUNDLE],
+    env,
+    options.timeoutMs ?? 600_000,
+  );
   const outputs = parseFileCommands(readFileSync(outputFile, 'utf8'));
   rmSync(dir, { recursive: true, force: true });
   return { ...run, outputs };
@@ -137,7 +144,11 @@ export interface BaselineRun extends ProcessRun {
 }
 
 /** scripts/bench/sdk-baseline.ts in a child process, like a separate CI step would run it. */
-export async function runBaseline(config: BaselineConfig, caCertPath: string, timeoutMs = 600_000): Promise<BaselineRun> {
+export async function runBaseline(
+  config: BaselineConfig,
+  caCertPath: string,
+  timeoutMs = 600_000,
+): Promise<BaselineRun> {
   if (!existsSync(BASELINE_SCRIPT)) throw new Error(`${BASELINE_SCRIPT} is missing: run npm run build:tools`);
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), NODE_EXTRA_CA_CERTS: caCertPath };
   const run = await runProcess(systemNode(), [BASELINE_SCRIPT, JSON.stringify(config)], env, timeoutMs);

@@ -29,7 +29,8 @@ export interface Results {
   durationMs: number;
 }
 
-const s = (ms: number | undefined, digits = 1) => (ms === undefined || !Number.isFinite(ms) ? '–' : `${(ms / 1000).toFixed(digits)} s`);
+const s = (ms: number | undefined, digits = 1) =>
+  ms === undefined || !Number.isFinite(ms) ? '–' : `${(ms / 1000).toFixed(digits)} s`;
 const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${Math.round(v)} ms`);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
 const ratio = (a: number, b: number) => (b === 0 ? '–' : `${(a / b).toFixed(2)}×`);
@@ -37,11 +38,17 @@ const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
 const header = (cells: string[]) => [row(cells), row(cells.map(() => '---'))];
 
 function noticed(side: SideResult): string {
-  return side.metrics.operations.map((o) => (o.noticedAt === undefined ? '–' : `+${((o.noticedAt - o.doneAt) / 1000).toFixed(1)} s`)).join(', ') || '–';
+  return (
+    side.metrics.operations
+      .map((o) => (o.noticedAt === undefined ? '–' : `+${((o.noticedAt - o.doneAt) / 1000).toFixed(1)} s`))
+      .join(', ') || '–'
+  );
 }
 
 function sideResult(side: SideResult): string {
-  return side.ok ? side.result : `**${side.result}**${side.error ? ` (${side.error.replace(/\|/g, '/').replace(/\s+/g, ' ').slice(0, 80)})` : ''}`;
+  return side.ok
+    ? side.result
+    : `**${side.result}**${side.error ? ` (${side.error.replace(/\|/g, '/').replace(/\s+/g, ' ').slice(0, 80)})` : ''}`;
 }
 
 export function renderMarkdown(r: Results): string {
@@ -76,9 +83,27 @@ export function renderMarkdown(r: Results): string {
 
   // ------------------------------------------------------------------ single runs
   out.push('## Single runs: this tool vs the SDK default poller', '');
-  out.push(...header(['scenario', 'driver', 'result', 'Azure time', 'wall', 'overhead', 'noticed', 'polls', 'ARM requests', 'tokens', 'spawn → first ARM request', 'exit after last request']));
+  out.push(
+    ...header([
+      'scenario',
+      'driver',
+      'result',
+      'Azure time',
+      'wall',
+      'overhead',
+      'noticed',
+      'polls',
+      'ARM requests',
+      'tokens',
+      'spawn → first ARM request',
+      'exit after last request',
+    ]),
+  );
   for (const { scenario, product, sdk } of r.scenarios) {
-    for (const [driver, side] of [['this tool', product], ['SDK default', sdk]] as const) {
+    for (const [driver, side] of [
+      ['this tool', product],
+      ['SDK default', sdk],
+    ] as const) {
       out.push(
         row([
           driver === 'this tool' ? scenario.title : '',
@@ -101,14 +126,30 @@ export function renderMarkdown(r: Results): string {
   out.push('Ratios (this tool ÷ SDK default):', '');
   out.push(...header(['scenario', 'overhead', 'polls', 'ARM requests', 'wall']));
   for (const { scenario, product, sdk } of r.scenarios) {
-    out.push(row([scenario.title, ratio(product.overheadMs, sdk.overheadMs), ratio(product.metrics.statusPolls, sdk.metrics.statusPolls), ratio(product.metrics.arm, sdk.metrics.arm), ratio(product.wallMs, sdk.wallMs)]));
+    out.push(
+      row([
+        scenario.title,
+        ratio(product.overheadMs, sdk.overheadMs),
+        ratio(product.metrics.statusPolls, sdk.metrics.statusPolls),
+        ratio(product.metrics.arm, sdk.metrics.arm),
+        ratio(product.wallMs, sdk.wallMs),
+      ]),
+    );
   }
   out.push('');
 
-  out.push('Poll spacing, per operation (rules: never two polls within 1 s, never before the Retry-After of the previous answer):', '');
-  out.push(...header(['scenario', 'driver', 'operation', 'polls', 'within 1 s of the previous request', 'before Retry-After']));
+  out.push(
+    'Poll spacing, per operation (rules: never two polls within 1 s, never before the Retry-After of the previous answer):',
+    '',
+  );
+  out.push(
+    ...header(['scenario', 'driver', 'operation', 'polls', 'within 1 s of the previous request', 'before Retry-After']),
+  );
   for (const { scenario, product, sdk } of r.scenarios) {
-    for (const [driver, side] of [['this tool', product], ['SDK default', sdk]] as const) {
+    for (const [driver, side] of [
+      ['this tool', product],
+      ['SDK default', sdk],
+    ] as const) {
       for (const o of side.metrics.operations) {
         out.push(row([scenario.title, driver, o.method, o.polls, o.pollsWithin1s, o.pollsBeforeRetryAfter]));
       }
@@ -117,9 +158,12 @@ export function renderMarkdown(r: Results): string {
   out.push('');
 
   out.push('### Requests per run of this tool, by kind', '');
-  const labels = [...new Set(r.scenarios.flatMap(({ product }) => Object.keys(product.metrics.byLabel)))].filter((l) => l !== 'entra metadata');
+  const labels = [...new Set(r.scenarios.flatMap(({ product }) => Object.keys(product.metrics.byLabel)))].filter(
+    (l) => l !== 'entra metadata',
+  );
   out.push(...header(['scenario', ...labels]));
-  for (const { scenario, product } of r.scenarios) out.push(row([scenario.title, ...labels.map((l) => product.metrics.byLabel[l] ?? 0)]));
+  for (const { scenario, product } of r.scenarios)
+    out.push(row([scenario.title, ...labels.map((l) => product.metrics.byLabel[l] ?? 0)]));
   out.push('');
 
   const excerptOf = (id: string, driver: 'product' | 'sdk') => r.scenarios.find((x) => x.scenario.id === id)?.[driver];
@@ -132,7 +176,14 @@ export function renderMarkdown(r: Results): string {
     const side = excerptOf(id, driver);
     if (!side) continue;
     const scenario = r.scenarios.find((x) => x.scenario.id === id)!.scenario;
-    out.push(`Traffic, ${scenario.title}, ${title} (seconds after spawn; exit at ${s(side.wallMs, 3)}):`, '', '```', ...side.excerpt, '```', '');
+    out.push(
+      `Traffic, ${scenario.title}, ${title} (seconds after spawn; exit at ${s(side.wallMs, 3)}):`,
+      '',
+      '```',
+      ...side.excerpt,
+      '```',
+      '',
+    );
   }
 
   // ------------------------------------------------------------------ extrapolation
@@ -148,8 +199,23 @@ export function renderMarkdown(r: Results): string {
       'average / worst over operations ending anywhere in the following 30 s (a fixed interval would look free when the length is one of its multiples).',
     '',
   );
-  out.push(...header(['operation', 'Retry-After', 'this tool: polls', 'noticed', 'SDK default: polls', 'noticed', 'exits after', 'Azure CLI: polls', 'noticed', 'Terraform: polls', 'noticed']));
-  const delay = (x: { meanDelayMs: number; maxDelayMs: number }) => `+${(x.meanDelayMs / 1000).toFixed(1)} / ${(x.maxDelayMs / 1000).toFixed(1)} s`;
+  out.push(
+    ...header([
+      'operation',
+      'Retry-After',
+      'this tool: polls',
+      'noticed',
+      'SDK default: polls',
+      'noticed',
+      'exits after',
+      'Azure CLI: polls',
+      'noticed',
+      'Terraform: polls',
+      'noticed',
+    ]),
+  );
+  const delay = (x: { meanDelayMs: number; maxDelayMs: number }) =>
+    `+${(x.meanDelayMs / 1000).toFixed(1)} / ${(x.maxDelayMs / 1000).toFixed(1)} s`;
   for (const x of r.extrapolation) {
     out.push(
       row([
@@ -189,11 +255,27 @@ export function renderMarkdown(r: Results): string {
       `${f.options.size} computes, each attached to its own cluster, refreshed (detach ${s(f.options.settings.detachMs)} + attach ${s(f.options.settings.attachMs)}, ` +
         `${f.options.settings.retryAfterSeconds === null ? 'no Retry-After' : `Retry-After ${f.options.settings.retryAfterSeconds} s`}) by ${f.options.size} processes started together with one principal, ` +
         `against one emulator that throttles per principal with token buckets: reads ${f.options.throttle.readsPerSecond}/s, writes ${f.options.throttle.writesPerSecond}/s, bursts of ${f.options.throttle.burst}, ` +
-        '429 with Retry-After when a bucket is empty. (ARM\'s own buckets are 250 reads refilled at 25/s and 200 writes at 10/s per subscription and principal; ' +
-        'these are much smaller, to stand for a subscription shared with other automation, and for the Azure ML resource provider\'s own, lower limits.)',
+        "429 with Retry-After when a bucket is empty. (ARM's own buckets are 250 reads refilled at 25/s and 200 writes at 10/s per subscription and principal; " +
+        "these are much smaller, to stand for a subscription shared with other automation, and for the Azure ML resource provider's own, lower limits.)",
       '',
     );
-    out.push(...header(['driver', 'runs succeeded', 'total time', '429s received', '429s by request', 'ARM requests', 'answered reads', 'read-budget floor', 'polls', 'noticed (mean / max)', 'PUTs', 'DELETEs', 'token requests']));
+    out.push(
+      ...header([
+        'driver',
+        'runs succeeded',
+        'total time',
+        '429s received',
+        '429s by request',
+        'ARM requests',
+        'answered reads',
+        'read-budget floor',
+        'polls',
+        'noticed (mean / max)',
+        'PUTs',
+        'DELETEs',
+        'token requests',
+      ]),
+    );
     for (const x of [f.product, f.sdk]) {
       out.push(
         row([
@@ -201,7 +283,9 @@ export function renderMarkdown(r: Results): string {
           `${x.succeeded}/${x.size}`,
           s(x.wallMs),
           x.throttled,
-          Object.entries(x.throttledBy).map(([k, v]) => `${k} ${v}`).join(', ') || '–',
+          Object.entries(x.throttledBy)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ') || '–',
           x.arm,
           x.answeredReads,
           s(x.readBudgetMs),
@@ -216,14 +300,20 @@ export function renderMarkdown(r: Results): string {
     out.push('');
     out.push(
       '"read-budget floor" is (answered reads − burst) ÷ refill rate: the shortest time in which the read bucket lets those reads through at all. ' +
-        'Under this much throttling the fleet\'s total time is set by how many reads its runs need, not by how fast any one of them polls: ' +
+        "Under this much throttling the fleet's total time is set by how many reads its runs need, not by how fast any one of them polls: " +
         'every read a run does not make (one status poll less per operation, one GET less after a detach) shortens the whole fleet.',
       '',
     );
     for (const x of [f.product, f.sdk]) {
       if (x.failures.length > 0) {
         const distinct = [...new Set(x.failures)];
-        out.push(`${x.driver === 'product' ? 'This tool' : 'SDK default'}: ${x.failures.length} failed run(s): ${distinct.slice(0, 3).map((e) => `\`${e.replace(/`/g, "'")}\``).join('; ')}`, '');
+        out.push(
+          `${x.driver === 'product' ? 'This tool' : 'SDK default'}: ${x.failures.length} failed run(s): ${distinct
+            .slice(0, 3)
+            .map((e) => `\`${e.replace(/`/g, "'")}\``)
+            .join('; ')}`,
+          '',
+        );
       }
     }
   }
@@ -236,8 +326,17 @@ export function renderMarkdown(r: Results): string {
         `\`node -e 0\` alone takes ${r.startup.nodeFloor.map((n) => `${n.ms} ms on ${n.node}`).join(', ')} here.`,
       '',
     );
-    out.push(...header(['variant', 'spawn → first request (Entra)', 'spawn → first ARM request', 'fastest first ARM request', 'spawn → exit']));
-    for (const x of r.startup.results) out.push(row([x.name, ms(x.firstRequestMs), ms(x.firstArmMs), ms(x.minFirstArmMs), ms(x.exitMs)]));
+    out.push(
+      ...header([
+        'variant',
+        'spawn → first request (Entra)',
+        'spawn → first ARM request',
+        'fastest first ARM request',
+        'spawn → exit',
+      ]),
+    );
+    for (const x of r.startup.results)
+      out.push(row([x.name, ms(x.firstRequestMs), ms(x.firstArmMs), ms(x.minFirstArmMs), ms(x.exitMs)]));
     out.push('');
   }
   if (r.bundles) {
@@ -266,10 +365,19 @@ function summary(r: Results): string[] {
         `(SDK default: ${five.sdk.polls} polls; Terraform ${five.terraform.polls}, Azure CLI ${five.cli.polls} but up to ${(five.cli.maxDelayMs / 1000).toFixed(0)} s late).`,
     );
   }
-  const ra = r.scenarios.filter((x) => x.scenario.settings.retryAfterSeconds !== null && x.scenario.operations.length > 0);
+  const ra = r.scenarios.filter(
+    (x) => x.scenario.settings.retryAfterSeconds !== null && x.scenario.operations.length > 0,
+  );
   if (ra.length > 0) {
-    const early = (side: SideResult) => side.metrics.operations.reduce((n, o) => n + o.pollsBeforeRetryAfter + o.pollsWithin1s, 0);
-    const maxNoticed = Math.max(...ra.flatMap((x) => x.product.metrics.operations.map((o) => ((o.noticedAt ?? NaN) - o.doneAt) / 1000 / (x.scenario.settings.retryAfterSeconds as number))));
+    const early = (side: SideResult) =>
+      side.metrics.operations.reduce((n, o) => n + o.pollsBeforeRetryAfter + o.pollsWithin1s, 0);
+    const maxNoticed = Math.max(
+      ...ra.flatMap((x) =>
+        x.product.metrics.operations.map(
+          (o) => ((o.noticedAt ?? NaN) - o.doneAt) / 1000 / (x.scenario.settings.retryAfterSeconds as number),
+        ),
+      ),
+    );
     lines.push(
       `- **With Retry-After**, this tool polled ${ra.reduce((n, x) => n + early(x.product), 0)} times before a Retry-After or within 1 s of the previous request ` +
         `(SDK default: ${ra.reduce((n, x) => n + early(x.sdk), 0)}, its two polls right after each PUT/DELETE), and noticed each end within ${maxNoticed.toFixed(2)} Retry-After.`,
@@ -311,7 +419,9 @@ function summary(r: Results): string[] {
     lines.push(
       `- **Start-up**: spawn → first ARM request ${main.firstArmMs} ms (median; fastest ${main.minFirstArmMs} ms) for the GitHub bundle on ${r.machine.node}; ` +
         `minified: ${min.firstArmMs} ms (${signed(min.firstArmMs - main.firstArmMs)})` +
-        (n24 && cc ? `; on Node 24 ${n24.firstArmMs} ms, with a warm NODE_COMPILE_CACHE ${cc.firstArmMs} ms (${signed(cc.firstArmMs - n24.firstArmMs)}).` : '.'),
+        (n24 && cc
+          ? `; on Node 24 ${n24.firstArmMs} ms, with a warm NODE_COMPILE_CACHE ${cc.firstArmMs} ms (${signed(cc.firstArmMs - n24.firstArmMs)}).`
+          : '.'),
     );
   }
   return lines;

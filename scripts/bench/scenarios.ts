@@ -110,11 +110,17 @@ export function seedAttached(emulator: Emulator, name = 'aks-prod', clusterId: s
 
 function emulatedMs(scenario: Scenario): number {
   const { settings } = scenario;
-  return scenario.operations.reduce((t, op) => t + (op === 'attach' ? settings.attachMs : op === 'create' ? settings.createMs : settings.detachMs), 0);
+  return scenario.operations.reduce(
+    (t, op) => t + (op === 'attach' ? settings.attachMs : op === 'create' ? settings.createMs : settings.detachMs),
+    0,
+  );
 }
 
 function durations(scenario: Scenario) {
-  return { PUT: scenario.operations.includes('create') ? scenario.settings.createMs : scenario.settings.attachMs, DELETE: scenario.settings.detachMs };
+  return {
+    PUT: scenario.operations.includes('create') ? scenario.settings.createMs : scenario.settings.attachMs,
+    DELETE: scenario.settings.detachMs,
+  };
 }
 
 async function withEmulator<T>(scenario: Scenario, fn: (emulator: Emulator) => Promise<T>): Promise<T> {
@@ -127,7 +133,14 @@ async function withEmulator<T>(scenario: Scenario, fn: (emulator: Emulator) => P
   }
 }
 
-function side(scenario: Scenario, entries: TrafficEntry[], run: { spawnedAt: number; exitedAt: number }, ok: boolean, result: string, error?: string): SideResult {
+function side(
+  scenario: Scenario,
+  entries: TrafficEntry[],
+  run: { spawnedAt: number; exitedAt: number },
+  ok: boolean,
+  result: string,
+  error?: string,
+): SideResult {
   const metrics = analyse(entries, run, durations(scenario));
   const wallMs = run.exitedAt - run.spawnedAt;
   const emulated = emulatedMs(scenario);
@@ -146,15 +159,24 @@ function side(scenario: Scenario, entries: TrafficEntry[], run: { spawnedAt: num
 
 export async function runProduct(scenario: Scenario): Promise<SideResult> {
   return withEmulator(scenario, async (emulator) => {
-    const run = await runGithubBundle({ inputs: githubInputs(emulator, scenario.inputs), caCertPath: emulator.caCertPath });
+    const run = await runGithubBundle({
+      inputs: githubInputs(emulator, scenario.inputs),
+      caCertPath: emulator.caCertPath,
+    });
     const result = run.outputs.result ?? 'failed';
-    const error = run.exitCode === 0 ? undefined : (run.stdout.split('\n').find((l) => l.startsWith('::error')) ?? run.stderr.slice(-300));
+    const error =
+      run.exitCode === 0
+        ? undefined
+        : (run.stdout.split('\n').find((l) => l.startsWith('::error')) ?? run.stderr.slice(-300));
     return side(scenario, emulator.traffic.all(), run, run.exitCode === 0, result, error);
   });
 }
 
 /** The SDK baseline signed in as the demo principal against `emulator`, for the demo workspace. */
-export function baselineConfig(emulator: Emulator, run: Pick<BaselineConfig, 'operation' | 'computeName'> & Partial<BaselineConfig>): BaselineConfig {
+export function baselineConfig(
+  emulator: Emulator,
+  run: Pick<BaselineConfig, 'operation' | 'computeName'> & Partial<BaselineConfig>,
+): BaselineConfig {
   return {
     armEndpoint: emulator.url,
     authorityHost: emulator.url,
@@ -173,12 +195,22 @@ export async function runSdk(scenario: Scenario): Promise<SideResult> {
     const config = baselineConfig(emulator, scenario.baseline);
     const run = await runBaseline(config, emulator.caCertPath);
     const report = run.report;
-    return side(scenario, emulator.traffic.all(), run, run.exitCode === 0 && report?.result !== 'failed', report?.result ?? 'failed', report?.error ?? (run.exitCode === 0 ? undefined : run.stderr.slice(-300)));
+    return side(
+      scenario,
+      emulator.traffic.all(),
+      run,
+      run.exitCode === 0 && report?.result !== 'failed',
+      report?.result ?? 'failed',
+      report?.error ?? (run.exitCode === 0 ? undefined : run.stderr.slice(-300)),
+    );
   });
 }
 
 /** Both drivers at once, the SDK's started 1.5 s later so that the two start-ups do not compete for the CPU. */
 export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
-  const [product, sdk] = await Promise.all([runProduct(scenario), new Promise((r) => setTimeout(r, 1500)).then(() => runSdk(scenario))]);
+  const [product, sdk] = await Promise.all([
+    runProduct(scenario),
+    new Promise((r) => setTimeout(r, 1500)).then(() => runSdk(scenario)),
+  ]);
   return { scenario, product, sdk };
 }

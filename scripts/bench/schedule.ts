@@ -24,7 +24,8 @@ export interface Waiting {
   exitAtMs: number;
 }
 
-const STATUS = 'https://management.azure.com/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsStatus/op?api-version=2022-10-01';
+const STATUS =
+  'https://management.azure.com/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsStatus/op?api-version=2022-10-01';
 
 /** The product's poller, for an operation of durationMs, with or without a Retry-After on every answer. */
 export async function productWaiting(durationMs: number, retryAfterSeconds: number | null): Promise<Waiting> {
@@ -35,11 +36,16 @@ export async function productWaiting(durationMs: number, retryAfterSeconds: numb
   const send = async (): Promise<HttpExchange> => {
     polls++;
     const done = clock.now() >= durationMs;
-    return { status: 200, header: headers(done), bodyText: JSON.stringify({ status: done ? 'Succeeded' : 'InProgress' }) };
+    return {
+      status: 200,
+      header: headers(done),
+      bodyText: JSON.stringify({ status: done ? 'Succeeded' : 'InProgress' }),
+    };
   };
   const start = {
     method: 'PUT' as const,
-    requestUrl: 'https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/c?api-version=2022-10-01',
+    requestUrl:
+      'https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/c?api-version=2022-10-01',
     status: 201,
     header: (name: string) => (name.toLowerCase() === 'azure-asyncoperation' ? STATUS : headers(false)(name)),
   };
@@ -93,7 +99,10 @@ export interface Strategy {
   lingerMs: number;
 }
 
-async function strategy(wait: (durationMs: number) => Waiting | Promise<Waiting>, durationMs: number): Promise<Strategy> {
+async function strategy(
+  wait: (durationMs: number) => Waiting | Promise<Waiting>,
+  durationMs: number,
+): Promise<Strategy> {
   const exact = await wait(durationMs);
   const delays: number[] = [];
   for (let d = durationMs; d < durationMs + 30_000; d += 250) delays.push((await wait(d)).delayMs);

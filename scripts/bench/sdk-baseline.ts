@@ -20,7 +20,11 @@ async function main(config: BaselineConfig): Promise<string> {
     authorityHost: config.authorityHost,
     disableInstanceDiscovery: true,
   });
-  const options = { endpoint: config.armEndpoint, $host: config.armEndpoint, credentialScopes: [`${config.armEndpoint}/.default`] };
+  const options = {
+    endpoint: config.armEndpoint,
+    $host: config.armEndpoint,
+    credentialScopes: [`${config.armEndpoint}/.default`],
+  };
   const ml = new AzureMachineLearningWorkspaces(credential, config.subscriptionId, options);
   const { resourceGroup: rg, workspaceName: ws, computeName: name } = config;
 
@@ -29,7 +33,12 @@ async function main(config: BaselineConfig): Promise<string> {
     throw error;
   });
   const boundTo = (existing?.properties as { resourceId?: string } | undefined)?.resourceId;
-  if (config.operation === 'ensure' && existing && (!config.clusterId || boundTo?.toLowerCase() === config.clusterId.toLowerCase())) return 'unchanged';
+  if (
+    config.operation === 'ensure' &&
+    existing &&
+    (!config.clusterId || boundTo?.toLowerCase() === config.clusterId.toLowerCase())
+  )
+    return 'unchanged';
 
   let location = existing?.location ?? config.location;
   if (!existing) {
@@ -74,7 +83,13 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 main(JSON.parse(process.argv[2] ?? '{}') as BaselineConfig).then(
   (result) => console.log(JSON.stringify({ result, resultAt: Date.now() })),
   (error: unknown) => {
-    console.log(JSON.stringify({ result: 'failed', resultAt: Date.now(), error: error instanceof Error ? error.message.split('\n')[0] : String(error) }));
+    console.log(
+      JSON.stringify({
+        result: 'failed',
+        resultAt: Date.now(),
+        error: error instanceof Error ? error.message.split('\n')[0] : String(error),
+      }),
+    );
     process.exitCode = 1;
   },
 );

@@ -67,15 +67,22 @@ export function nodeVersion(node: string): string {
 function buildVariant(name: string, extraFlags: string[]): string {
   const out = join(WORK, name);
   rmSync(out, { recursive: true, force: true });
-  const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { build: string } }).scripts.build;
-  const steps = script.split('&&').map((c) => c.trim()).filter((c) => c.startsWith('ncc '));
+  const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { build: string } })
+    .scripts.build;
+  const steps = script
+    .split('&&')
+    .map((c) => c.trim())
+    .filter((c) => c.startsWith('ncc '));
   if (steps.length === 0) throw new Error(`no ncc step in the build script: ${script}`);
   for (const command of steps) {
     const args = command.split(/\s+/);
     const target = args[args.indexOf('-o') + 1];
     const bundleName = target.split('/').pop() as string;
     const rewritten = args.slice(1).map((a, i, all) => (all[i - 1] === '-o' ? join(out, bundleName) : a));
-    execFileSync(process.execPath, [NCC, ...rewritten, ...extraFlags.map((f) => f.replace('{name}', bundleName))], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(process.execPath, [NCC, ...rewritten, ...extraFlags.map((f) => f.replace('{name}', bundleName))], {
+      cwd: ROOT,
+      stdio: 'pipe',
+    });
   }
   return out;
 }
@@ -88,23 +95,34 @@ function filesOf(dir: string): BundleFile[] {
 }
 
 function sameTree(a: string, b: string): boolean {
-  const names = (d: string) => readdirSync(d).filter((f) => !f.endsWith('.json')).sort();
+  const names = (d: string) =>
+    readdirSync(d)
+      .filter((f) => !f.endsWith('.json'))
+      .sort();
   const na = names(a);
   const nb = names(b);
   return na.join() === nb.join() && na.every((f) => readFileSync(join(a, f)).equals(readFileSync(join(b, f))));
 }
 
 /** Builds the variants (fresh build with stats, minified) and reads what the bundles contain. */
-export function composition(log: (line: string) => void): { github: BundleComposition; ado: BundleComposition; minifiedGithub: string } {
+export function composition(log: (line: string) => void): {
+  github: BundleComposition;
+  ado: BundleComposition;
+  minifiedGithub: string;
+} {
   log('building variants with ncc (fresh build with stats, minified build)…');
   const fresh = buildVariant('fresh', ['--stats-out', join(WORK, 'fresh', '{name}-stats.json')]);
   const minified = buildVariant('minified', ['-m']);
   const read = (name: 'github' | 'ado'): BundleComposition => {
-    const stats = JSON.parse(readFileSync(join(fresh, `${name}-stats.json`), 'utf8')) as { modules: { name?: string; identifier?: string; size: number }[] };
+    const stats = JSON.parse(readFileSync(join(fresh, `${name}-stats.json`), 'utf8')) as {
+      modules: { name?: string; identifier?: string; size: number }[];
+    };
     const bytes = new Map<string, number>();
     for (const m of stats.modules) {
       const id = m.name ?? m.identifier ?? '';
-      const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(id)?.[1] ?? (id.startsWith('external ') ? 'node built-ins' : 'this project (src/)');
+      const pkg =
+        /node_modules\/((@[^/]+\/)?[^/]+)/.exec(id)?.[1] ??
+        (id.startsWith('external ') ? 'node built-ins' : 'this project (src/)');
       bytes.set(pkg, (bytes.get(pkg) ?? 0) + m.size);
     }
     return {
@@ -118,11 +136,13 @@ export function composition(log: (line: string) => void): { github: BundleCompos
   return { github: read('github'), ado: read('ado'), minifiedGithub: join(minified, 'github', 'index.js') };
 }
 
-
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
-export async function measureStartup(variants: Variant[], runs: number, log: (line: string) => void): Promise<StartupResult[]> {
+export async function measureStartup(
+  variants: Variant[],
+  runs: number,
+  log: (line: string) => void,
+): Promise<StartupResult[]> {
   const emulator = await startEmulator({ seed: demoSeed(), settings: { retryAfterSeconds: null } });
   seedAttachedCompute(emulator);
   const samples = new Map<string, { first: number; arm: number; exit: number }[]>();
@@ -134,19 +154,39 @@ export async function measureStartup(variants: Variant[], runs: number, log: (li
       let ok: boolean;
       if (v.ado) {
         spawnedAt = Date.now();
-        const run = await runTask(emulator, { resourceGroup: DEMO.resourceGroup, workspaceName: DEMO.workspaceName, computeName: 'aks-prod', aksResourceId: DEMO.clusters.prod }, { nodePath: v.node, env: v.env });
+        const run = await runTask(
+          emulator,
+          {
+            resourceGroup: DEMO.resourceGroup,
+            workspaceName: DEMO.workspaceName,
+            computeName: 'aks-prod',
+            aksResourceId: DEMO.clusters.prod,
+          },
+          { nodePath: v.node, env: v.env },
+        );
         exitedAt = Date.now();
         ok = run.outputs.result === 'unchanged';
       } else {
-        const run = await runGithubBundle({ inputs: githubInputs(emulator), caCertPath: emulator.caCertPath, bundle: v.bundle, node: v.node, env: v.env });
+        const run = await runGithubBundle({
+          inputs: githubInputs(emulator),
+          caCertPath: emulator.caCertPath,
+          bundle: v.bundle,
+          node: v.node,
+          env: v.env,
+        });
         spawnedAt = run.spawnedAt;
         exitedAt = run.exitedAt;
         ok = run.exitCode === 0 && run.outputs.result === 'unchanged';
       }
       const all = emulator.traffic.all();
       const arm = all.find((e) => e.kind === 'arm');
-      if (!ok || !arm || all.filter((e) => e.kind === 'arm').length !== 1) throw new Error(`${v.name}: the unchanged ensure did not run as expected`);
-      return { first: Date.parse(all[0].time) - spawnedAt, arm: Date.parse(arm.time) - spawnedAt, exit: exitedAt - spawnedAt };
+      if (!ok || !arm || all.filter((e) => e.kind === 'arm').length !== 1)
+        throw new Error(`${v.name}: the unchanged ensure did not run as expected`);
+      return {
+        first: Date.parse(all[0].time) - spawnedAt,
+        arm: Date.parse(arm.time) - spawnedAt,
+        exit: exitedAt - spawnedAt,
+      };
     };
     for (const v of variants) if (v.prime) await once(v);
     for (let i = 0; i < runs; i++) {
@@ -199,8 +239,20 @@ export function variantsFor(minifiedGithub: string): Variant[] {
     list.push(
       { name: 'GitHub bundle, Node 24', bundle: GITHUB_BUNDLE, node: n24 },
       { name: 'GitHub bundle minified, Node 24', bundle: minifiedGithub, node: n24 },
-      { name: 'GitHub bundle, Node 24, NODE_COMPILE_CACHE warm', bundle: GITHUB_BUNDLE, node: n24, env: { NODE_COMPILE_CACHE: join(cacheDir, 'full') }, prime: true },
-      { name: 'GitHub bundle minified, Node 24, NODE_COMPILE_CACHE warm', bundle: minifiedGithub, node: n24, env: { NODE_COMPILE_CACHE: join(cacheDir, 'min') }, prime: true },
+      {
+        name: 'GitHub bundle, Node 24, NODE_COMPILE_CACHE warm',
+        bundle: GITHUB_BUNDLE,
+        node: n24,
+        env: { NODE_COMPILE_CACHE: join(cacheDir, 'full') },
+        prime: true,
+      },
+      {
+        name: 'GitHub bundle minified, Node 24, NODE_COMPILE_CACHE warm',
+        bundle: minifiedGithub,
+        node: n24,
+        env: { NODE_COMPILE_CACHE: join(cacheDir, 'min') },
+        prime: true,
+      },
       { name: 'Azure DevOps bundle, Node 24', bundle: ADO_BUNDLE, node: n24, ado: true },
     );
   }

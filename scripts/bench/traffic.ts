@@ -57,14 +57,18 @@ export function label(e: TrafficEntry): string {
             ? 'kubernetes versions'
             : /\/listclusterusercredential$/.test(p)
               ? 'cluster user credential'
-              : p.split('/').pop() ?? p;
+              : (p.split('/').pop() ?? p);
   const verb = e.method === 'GET' && (what === 'computes' || what === 'kubernetes versions') ? 'LIST' : e.method;
   return `${verb} ${what}`;
 }
 
 export const isArm = (e: TrafficEntry): boolean => e.kind === 'arm' || e.kind === 'lro';
 
-export function analyse(entries: TrafficEntry[], run: { spawnedAt: number; exitedAt: number }, durations: { PUT: number; DELETE: number }): RunMetrics {
+export function analyse(
+  entries: TrafficEntry[],
+  run: { spawnedAt: number; exitedAt: number },
+  durations: { PUT: number; DELETE: number },
+): RunMetrics {
   const at = (e: TrafficEntry) => Date.parse(e.time);
   const arm = entries.filter(isArm);
   const byLabel: Record<string, number> = {};
@@ -77,7 +81,14 @@ export function analyse(entries: TrafficEntry[], run: { spawnedAt: number; exite
   const opOfPath = new Map<string, { op: OperationTiming; lastAt: number; retryAfterMs?: number }>();
   for (const e of entries) {
     if (e.kind === 'arm' && (e.method === 'PUT' || e.method === 'DELETE') && (e.status === 201 || e.status === 202)) {
-      const op: OperationTiming = { method: e.method, startedAt: at(e), doneAt: at(e) + durations[e.method], polls: 0, pollsWithin1s: 0, pollsBeforeRetryAfter: 0 };
+      const op: OperationTiming = {
+        method: e.method,
+        startedAt: at(e),
+        doneAt: at(e) + durations[e.method],
+        polls: 0,
+        pollsWithin1s: 0,
+        pollsBeforeRetryAfter: 0,
+      };
       operations.push(op);
       const state = { op, lastAt: at(e), retryAfterMs: retryAfterMs(e) };
       for (const h of ['azure-asyncoperation', 'location']) {
@@ -90,13 +101,16 @@ export function analyse(entries: TrafficEntry[], run: { spawnedAt: number; exite
       const { op } = state;
       op.polls++;
       if (at(e) - state.lastAt < 1000) op.pollsWithin1s++;
-      if (state.retryAfterMs !== undefined && at(e) - state.lastAt < state.retryAfterMs - 50) op.pollsBeforeRetryAfter++;
+      if (state.retryAfterMs !== undefined && at(e) - state.lastAt < state.retryAfterMs - 50)
+        op.pollsBeforeRetryAfter++;
       state.lastAt = at(e);
       state.retryAfterMs = retryAfterMs(e);
       // A throttled or failed status request says nothing about the operation.
       if (e.status === 429 || e.status >= 500 || e.status === 0) continue;
       const body = e.responseBody as { status?: string; endTime?: string } | undefined;
-      const final = body?.status ? !/^(inprogress|running|accepted|creating|updating|deleting)$/i.test(body.status) : e.status !== 202;
+      const final = body?.status
+        ? !/^(inprogress|running|accepted|creating|updating|deleting)$/i.test(body.status)
+        : e.status !== 202;
       if (final && op.noticedAt === undefined) {
         op.noticedAt = at(e);
         if (body?.endTime) op.doneAt = Date.parse(body.endTime);

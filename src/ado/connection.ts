@@ -31,7 +31,8 @@ export function readConnection(secrets: Pick<SecretRedactor, 'add'>): AdoConnect
   if (!id) throw problem('required: the name of an Azure Resource Manager service connection');
 
   const data = (key: string): string | undefined => tl.getEndpointDataParameter(id, key, true)?.trim() || undefined;
-  const param = (key: string): string | undefined => tl.getEndpointAuthorizationParameter(id, key, true)?.trim() || undefined;
+  const param = (key: string): string | undefined =>
+    tl.getEndpointAuthorizationParameter(id, key, true)?.trim() || undefined;
   /** Reads a secret without task-lib echoing it in a debug line, and masks it at once. */
   const secret = (read: () => string | undefined): string | undefined => {
     const value = quietly(read)?.trim() || undefined;
@@ -59,23 +60,35 @@ export function readConnection(secrets: Pick<SecretRedactor, 'add'>): AdoConnect
       const tenant = required(tenantId, 'tenant id');
       const authenticationType = (param('authenticationType') ?? 'spnKey').toLowerCase();
       if (authenticationType === 'spncertificate') {
-        const pem = required(secret(() => tl.getEndpointAuthorizationParameter(id, 'servicePrincipalCertificate', true)), 'certificate');
+        const pem = required(
+          secret(() => tl.getEndpointAuthorizationParameter(id, 'servicePrincipalCertificate', true)),
+          'certificate',
+        );
         if (!CERTIFICATE_PEM.test(pem) || !PRIVATE_KEY_PEM.test(pem)) {
-          throw problem(`the certificate of service connection '${id}' must be PEM text holding both the certificate and its private key`);
+          throw problem(
+            `the certificate of service connection '${id}' must be PEM text holding both the certificate and its private key`,
+          );
         }
         auth = { kind: 'client-certificate', tenantId: tenant, clientId, certificatePem: pem };
       } else if (authenticationType === 'spnkey') {
-        const clientSecret = required(secret(() => tl.getEndpointAuthorizationParameter(id, 'serviceprincipalkey', true)), 'service principal key');
+        const clientSecret = required(
+          secret(() => tl.getEndpointAuthorizationParameter(id, 'serviceprincipalkey', true)),
+          'service principal key',
+        );
         auth = { kind: 'client-secret', tenantId: tenant, clientId, clientSecret };
       } else {
-        throw problem(`service connection '${id}' uses service principal authentication '${authenticationType}'; accepted: spnKey (secret), spnCertificate (certificate)`);
+        throw problem(
+          `service connection '${id}' uses service principal authentication '${authenticationType}'; accepted: spnKey (secret), spnCertificate (certificate)`,
+        );
       }
       break;
     }
     case 'workloadidentityfederation': {
       const clientId = required(param('serviceprincipalid'), 'service principal id');
       const tenant = required(tenantId, 'tenant id');
-      const systemAccessToken = secret(() => tl.getEndpointAuthorizationParameter('SystemVssConnection', 'AccessToken', true));
+      const systemAccessToken = secret(() =>
+        tl.getEndpointAuthorizationParameter('SystemVssConnection', 'AccessToken', true),
+      );
       if (!systemAccessToken || !tl.getVariable('System.OidcRequestUri')) {
         throw problem(
           `workload identity federation needs the job's OIDC endpoint and access token (System.OidcRequestUri, System.AccessToken), which the agent gives tasks of an Azure Pipelines run; service connection '${id}' cannot be used here`,
@@ -93,7 +106,12 @@ export function readConnection(secrets: Pick<SecretRedactor, 'add'>): AdoConnect
       );
   }
 
-  const cloud = connectionCloud(id, data('environment'), url, authority(data('environmentAuthorityUrl'), data('activeDirectoryAuthority')));
+  const cloud = connectionCloud(
+    id,
+    data('environment'),
+    url,
+    authority(data('environmentAuthorityUrl'), data('activeDirectoryAuthority')),
+  );
   return { auth, cloud, defaultSubscriptionId: data('subscriptionId') };
 }
 
@@ -102,14 +120,26 @@ export function readConnection(secrets: Pick<SecretRedactor, 'add'>): AdoConnect
  * connections hold the legacy alias login.windows.net there and the MSAL authority in
  * `activeDirectoryAuthority`, which is preferred then.
  */
-function authority(environmentAuthorityUrl: string | undefined, activeDirectoryAuthority: string | undefined): string | undefined {
-  if (environmentAuthorityUrl && activeDirectoryAuthority && /^https:\/\/login\.windows\.net\/?$/i.test(environmentAuthorityUrl)) {
+function authority(
+  environmentAuthorityUrl: string | undefined,
+  activeDirectoryAuthority: string | undefined,
+): string | undefined {
+  if (
+    environmentAuthorityUrl &&
+    activeDirectoryAuthority &&
+    /^https:\/\/login\.windows\.net\/?$/i.test(environmentAuthorityUrl)
+  ) {
     return activeDirectoryAuthority;
   }
   return environmentAuthorityUrl ?? activeDirectoryAuthority;
 }
 
-function connectionCloud(id: string, environment: string | undefined, armEndpoint: string | undefined, authorityHost: string | undefined): Cloud {
+function connectionCloud(
+  id: string,
+  environment: string | undefined,
+  armEndpoint: string | undefined,
+  authorityHost: string | undefined,
+): Cloud {
   try {
     return resolveCloud({
       environment,
@@ -119,7 +149,10 @@ function connectionCloud(id: string, environment: string | undefined, armEndpoin
     });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    const problems: InputProblem[] = err.problems.map((p) => ({ input: CONNECTION_INPUT, message: `service connection '${id}' ${p.input}: ${p.message}` }));
+    const problems: InputProblem[] = err.problems.map((p) => ({
+      input: CONNECTION_INPUT,
+      message: `service connection '${id}' ${p.input}: ${p.message}`,
+    }));
     throw new InputError(problems);
   }
 }

@@ -21,7 +21,10 @@ function writeLine(line: string): void {
 /** ADO issues have no title field: prefix it, without repeating a name the message starts with. */
 function titled(message: string, props?: AnnotationProperties): string {
   if (!props?.title) return message;
-  const last = props.title.split(/[\s:]+/).filter(Boolean).pop();
+  const last = props.title
+    .split(/[\s:]+/)
+    .filter(Boolean)
+    .pop();
   if (last && message.startsWith(`${last}: `)) return `${props.title}: ${message.slice(last.length + 2)}`;
   return `${props.title}: ${message}`;
 }

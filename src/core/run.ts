@@ -60,7 +60,12 @@ function resultOf(plan: Plan, steps: readonly StepRecord[]): RunResult {
 export async function runOnce(platform: Platform, ctx: RunContext, options: RunOptions): Promise<RunReport> {
   const clock = options.clock ?? systemClock;
   const startedAt = clock.now();
-  const desired = readDesiredState({ readInput: ctx.readInput, displayName: ctx.displayName, defaultSubscriptionId: ctx.defaultSubscriptionId, now: options.now });
+  const desired = readDesiredState({
+    readInput: ctx.readInput,
+    displayName: ctx.displayName,
+    defaultSubscriptionId: ctx.defaultSubscriptionId,
+    now: options.now,
+  });
   for (const warning of desired.warnings) platform.warning(warning, { title: 'TLS certificate' });
   if (desired.compute?.tls.mode === 'custom') {
     // The key is masked (and scrubbed from anything the product writes) before any request.
@@ -71,21 +76,40 @@ export async function runOnce(platform: Platform, ctx: RunContext, options: RunO
   const deadline = startedAt + desired.timeoutMinutes * 60_000;
   const credential = new CachingCredential(createCredential(ctx.auth, ctx.cloud));
   const clients = options.clients ?? createClients(credential, ctx.cloud, target.subscriptionId);
-  const gateway = new ArmGateway(clients, target, { deadline, signal: options.signal, clock, redactor: options.redactor, debug: (m) => platform.debug(m) });
+  const gateway = new ArmGateway(clients, target, {
+    deadline,
+    signal: options.signal,
+    clock,
+    redactor: options.redactor,
+    debug: (m) => platform.debug(m),
+  });
   options.onGateway?.(gateway);
   const execution = { gateway, platform, clock, computeName: target.computeName, deadline, signal: options.signal };
 
   const observed = await platform.group('Read the current state', () => observe(gateway, desired, execution));
-  const resolvedTls = desired.compute?.tls.mode === 'keep'
-    ? await platform.group('Read the TLS certificate to keep', () => resolveKeptTls({ gateway, desired, observed, redactor: options.redactor, now: options.now ?? new Date(), platform, signal: options.signal }))
-    : (desired.compute?.tls as ResolvedTls | undefined);
+  const resolvedTls =
+    desired.compute?.tls.mode === 'keep'
+      ? await platform.group('Read the TLS certificate to keep', () =>
+          resolveKeptTls({
+            gateway,
+            desired,
+            observed,
+            redactor: options.redactor,
+            now: options.now ?? new Date(),
+            platform,
+            signal: options.signal,
+          }),
+        )
+      : (desired.compute?.tls as ResolvedTls | undefined);
   const plan = planChange(desired, observed, resolvedTls);
   for (const line of describePlan(desired, observed, plan)) platform.info(line);
   if (plan.attach?.clusterId && (plan.action === 'attach' || plan.action === 'reattach')) {
     await platform.group('Check the cluster', () => checkTargetCluster({ gateway, platform, desired, plan }));
   }
 
-  const computeId = observed.compute?.id || computeResourceId(target.subscriptionId, target.resourceGroup, target.workspaceName, target.computeName);
+  const computeId =
+    observed.compute?.id ||
+    computeResourceId(target.subscriptionId, target.resourceGroup, target.workspaceName, target.computeName);
   const report = (result: RunResult, after: ObservedCompute | undefined, steps: StepRecord[]): RunReport => ({
     result,
     desired,
@@ -102,7 +126,8 @@ export async function runOnce(platform: Platform, ctx: RunContext, options: RunO
     platform.info('dry-run: true — nothing was changed.');
     return report('planned', observed.compute, []);
   }
-  if (plan.action === 'none' || plan.action === 'absent') return report(RESULT_OF_ACTION[plan.action], observed.compute, []);
+  if (plan.action === 'none' || plan.action === 'absent')
+    return report(RESULT_OF_ACTION[plan.action], observed.compute, []);
 
   const steps = await executePlan(plan, execution);
   const after = plan.action === 'detach' ? undefined : await gateway.getCompute();
@@ -110,11 +135,17 @@ export async function runOnce(platform: Platform, ctx: RunContext, options: RunO
 }
 
 /** Reads only what the decision needs: the compute, then the workspace and its other computes when attaching. */
-async function observe(gateway: ArmGateway, desired: DesiredState, execution: Parameters<typeof waitUntilSettled>[0]): Promise<ObservedState> {
+async function observe(
+  gateway: ArmGateway,
+  desired: DesiredState,
+  execution: Parameters<typeof waitUntilSettled>[0],
+): Promise<ObservedState> {
   let resource = await gateway.getCompute();
   const state = resource?.properties?.provisioningState;
   if (resource && state && isTransitional(state)) {
-    execution.platform.info(`Compute ${desired.target.computeName} is ${state} (another operation is in progress); waiting for it to finish first.`);
+    execution.platform.info(
+      `Compute ${desired.target.computeName} is ${state} (another operation is in progress); waiting for it to finish first.`,
+    );
     resource = await waitUntilSettled(execution, state);
   }
   const compute = resource ? toObservedCompute(resource) : undefined;
@@ -130,7 +161,11 @@ async function observe(gateway: ArmGateway, desired: DesiredState, execution: Pa
     newBinding ? gateway.listComputes() : Promise.resolve([]),
   ]);
   const otherBindings = others
-    .filter((c) => c.name?.toLowerCase() !== desired.target.computeName.toLowerCase() && sameResourceId(c.properties?.resourceId ?? undefined, wantedCluster))
+    .filter(
+      (c) =>
+        c.name?.toLowerCase() !== desired.target.computeName.toLowerCase() &&
+        sameResourceId(c.properties?.resourceId ?? undefined, wantedCluster),
+    )
     .map((c) => ({ name: c.name ?? '', id: c.id ?? '' }));
   return { compute, otherBindings, workspaceLocation };
 }

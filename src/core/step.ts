@@ -22,17 +22,27 @@ import { SecretRedactor } from './contract/secrets';
  */
 const CANCEL_GRACE_MS = 4_000;
 
-const NOTHING_CHANGED = 'Nothing was changed: no write request was sent to Azure. Re-running the same step starts over.';
+const NOTHING_CHANGED =
+  'Nothing was changed: no write request was sent to Azure. Re-running the same step starts over.';
 
 /** Tokens the CI system hands every step; never ours to print, whatever echoes them. */
-const CI_SECRET_VARIABLES = ['ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'SYSTEM_ACCESSTOKEN', 'ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN'];
+const CI_SECRET_VARIABLES = [
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  'ACTIONS_RUNTIME_TOKEN',
+  'SYSTEM_ACCESSTOKEN',
+  'ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN',
+];
 
 export interface StepOptions {
   /** Secrets the adapter read (client secret, certificate PEM …), masked before anything else happens. */
   readonly redactor?: SecretRedactor;
 }
 
-export async function runStep(platform: Platform, prepare: (redactor: SecretRedactor) => Promise<RunContext> | RunContext, options: StepOptions = {}): Promise<RunReport | undefined> {
+export async function runStep(
+  platform: Platform,
+  prepare: (redactor: SecretRedactor) => Promise<RunContext> | RunContext,
+  options: StepOptions = {},
+): Promise<RunReport | undefined> {
   const redactor = options.redactor ?? new SecretRedactor(platform);
   for (const name of CI_SECRET_VARIABLES) redactor.remember(process.env[name]);
   const restoreSdkLog = redactSdkLog(redactor);
@@ -43,7 +53,9 @@ export async function runStep(platform: Platform, prepare: (redactor: SecretReda
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) return;
     received = signal;
-    platform.warning(redactor.redact(`Received ${signal}: stopping.${inProgress(gateway, computeName)}`), { title: 'Cancelled' });
+    platform.warning(redactor.redact(`Received ${signal}: stopping.${inProgress(gateway, computeName)}`), {
+      title: 'Cancelled',
+    });
     controller.abort();
     setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref();
   };
@@ -52,7 +64,12 @@ export async function runStep(platform: Platform, prepare: (redactor: SecretReda
   try {
     const ctx = await prepare(redactor);
     computeName = ctx.readInput('compute-name');
-    const report = await runOnce(platform, ctx, { redactor, signal: controller.signal, clock: systemClock, onGateway: (g) => (gateway = g) });
+    const report = await runOnce(platform, ctx, {
+      redactor,
+      signal: controller.signal,
+      clock: systemClock,
+      onGateway: (g) => (gateway = g),
+    });
     for (const [name, value] of Object.entries(outputsOf(report))) {
       if (value !== undefined) platform.setOutput(name as keyof ReturnType<typeof outputsOf>, redactor.redact(value));
     }
@@ -62,7 +79,14 @@ export async function runStep(platform: Platform, prepare: (redactor: SecretReda
   } catch (error) {
     // A later `if: failure()` step can still find the compute; result is set only for a finished run.
     if (gateway) platform.setOutput('compute-id', gateway.computeId);
-    const message = reportFailure(platform, received && !(error instanceof InputError) ? new CancelledError((error as CancelledError).recovery) : error, redactor, gateway, computeName, received);
+    const message = reportFailure(
+      platform,
+      received && !(error instanceof InputError) ? new CancelledError((error as CancelledError).recovery) : error,
+      redactor,
+      gateway,
+      computeName,
+      received,
+    );
     await writeSummarySafely(platform, redactor.redact(failureMarkdown(computeName ?? '(unknown)', message)));
     return undefined;
   } finally {
@@ -99,7 +123,14 @@ function redactSdkLog(redactor: SecretRedactor): () => void {
 }
 
 /** Reports a failure on the platform and returns the (redacted) text for the summary. */
-function reportFailure(platform: Platform, error: unknown, redactor: SecretRedactor, gateway: ArmGateway | undefined, computeName: string | undefined, signal: NodeJS.Signals | undefined): string {
+function reportFailure(
+  platform: Platform,
+  error: unknown,
+  redactor: SecretRedactor,
+  gateway: ArmGateway | undefined,
+  computeName: string | undefined,
+  signal: NodeJS.Signals | undefined,
+): string {
   if (error instanceof InputError) {
     const lines = error.problems.map((problem) => redactor.redact(`${problem.input}: ${problem.message}`));
     error.problems.forEach((problem, i) => platform.error(lines[i], { title: `Invalid input: ${problem.input}` }));
@@ -115,14 +146,19 @@ function reportFailure(platform: Platform, error: unknown, redactor: SecretRedac
         : 'The compute is as the last operation left it; re-running the same step reads its state and continues from there.');
     const url = gateway?.operationInProgress?.url ?? gateway?.currentOperationUrl;
     const where = url && !state.includes(redactUrl(url)) ? `\nOperation in progress: ${redactUrl(url)}` : '';
-    const message = redactor.redact(`Cancelled${signal ? ` (${signal})` : ''}: compute ${gateway?.computeId ?? computeName ?? '(unknown)'}.\n${state}${where}`);
+    const message = redactor.redact(
+      `Cancelled${signal ? ` (${signal})` : ''}: compute ${gateway?.computeId ?? computeName ?? '(unknown)'}.\n${state}${where}`,
+    );
     platform.error(message, { title: 'Cancelled' });
     platform.fail(message.split('\n')[0]);
     return message;
   }
   if (error instanceof ProductError) {
     // Failures before any write (reading, checking, planning) change nothing; say so when the error does not.
-    const untouched = (error instanceof AzureError || error instanceof DeadlineError) && !error.recovery && (gateway?.writesSent ?? 0) === 0;
+    const untouched =
+      (error instanceof AzureError || error instanceof DeadlineError) &&
+      !error.recovery &&
+      (gateway?.writesSent ?? 0) === 0;
     const message = redactor.redact(`${error.message}${untouched ? `\n${NOTHING_CHANGED}` : ''}`);
     platform.error(message, { title: error.name });
     platform.fail(message.split('\n')[0]);

@@ -35,7 +35,11 @@ export function readGithubAuth(redactor: SecretRedactor): GithubAuth {
       creds = JSON.parse(credsText) as Creds;
       redactor.add(creds.clientSecret);
     } catch {
-      problems.push({ input: 'creds', message: 'is not valid JSON; expected {"clientId": …, "clientSecret": …, "subscriptionId": …, "tenantId": …} as azure/login takes it' });
+      problems.push({
+        input: 'creds',
+        message:
+          'is not valid JSON; expected {"clientId": …, "clientSecret": …, "subscriptionId": …, "tenantId": …} as azure/login takes it',
+      });
     }
   }
   const clientId = read('client-id') ?? creds.clientId;
@@ -49,13 +53,31 @@ export function readGithubAuth(redactor: SecretRedactor): GithubAuth {
     return { auth: { kind: 'azure-cli' }, defaultSubscriptionId };
   }
   const from = credsText ? 'creds' : 'client-id';
-  if (!clientId) problems.push({ input: credsText ? 'creds' : 'client-id', message: 'has no client id; give the application (client) id of the service principal or managed identity' });
-  if (!tenantId) problems.push({ input: credsText ? 'creds' : 'tenant-id', message: `has no tenant id; give the Microsoft Entra tenant id with ${from}` });
+  if (!clientId)
+    problems.push({
+      input: credsText ? 'creds' : 'client-id',
+      message: 'has no client id; give the application (client) id of the service principal or managed identity',
+    });
+  if (!tenantId)
+    problems.push({
+      input: credsText ? 'creds' : 'tenant-id',
+      message: `has no tenant id; give the Microsoft Entra tenant id with ${from}`,
+    });
   if (problems.length) throw new InputError(problems);
 
-  if (clientSecret) return { auth: { kind: 'client-secret', tenantId: tenantId!, clientId: clientId!, clientSecret }, defaultSubscriptionId };
+  if (clientSecret)
+    return {
+      auth: { kind: 'client-secret', tenantId: tenantId!, clientId: clientId!, clientSecret },
+      defaultSubscriptionId,
+    };
   if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL) {
-    throw new InputError([{ input: 'client-id', message: 'without a client-secret needs the GitHub OIDC token: add `permissions: id-token: write` to the job (and a federated credential on the application), or give client-secret' }]);
+    throw new InputError([
+      {
+        input: 'client-id',
+        message:
+          'without a client-secret needs the GitHub OIDC token: add `permissions: id-token: write` to the job (and a federated credential on the application), or give client-secret',
+      },
+    ]);
   }
   return {
     auth: {

@@ -10,6 +10,10 @@ const readInput = (name: InputName) => core.getInput(name).trim() || undefined;
 
 void runStep(githubPlatform(), (redactor) => {
   const { auth, defaultSubscriptionId } = readGithubAuth(redactor);
-  const cloud = resolveCloud({ environment: readInput('environment'), armEndpoint: readInput('arm-endpoint'), authorityHost: readInput('authority-host') });
+  const cloud = resolveCloud({
+    environment: readInput('environment'),
+    armEndpoint: readInput('arm-endpoint'),
+    authorityHost: readInput('authority-host'),
+  });
   return { readInput, displayName: (name) => name, auth, cloud, defaultSubscriptionId };
 });

@@ -39,6 +39,11 @@ export function sameResourceId(a: string | undefined, b: string | undefined): bo
   return a.replace(/\/+$/, '').toLowerCase() === b.replace(/\/+$/, '').toLowerCase();
 }
 
-export function computeResourceId(subscriptionId: string, resourceGroup: string, workspace: string, compute: string): string {
+export function computeResourceId(
+  subscriptionId: string,
+  resourceGroup: string,
+  workspace: string,
+  compute: string,
+): string {
   return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${workspace}/computes/${compute}`;
 }

@@ -8,7 +8,13 @@ export type AuthSpec =
   /** Workload identity federation: getAssertion is called for every token request (GitHub OIDC tokens live 10 minutes). */
   | { kind: 'client-assertion'; tenantId: string; clientId: string; getAssertion: () => Promise<string> }
   /** Azure Pipelines workload identity federation through the agent's OIDC endpoint. */
-  | { kind: 'azure-pipelines'; tenantId: string; clientId: string; serviceConnectionId: string; systemAccessToken: string }
+  | {
+      kind: 'azure-pipelines';
+      tenantId: string;
+      clientId: string;
+      serviceConnectionId: string;
+      systemAccessToken: string;
+    }
   | { kind: 'managed-identity'; clientId?: string }
   | { kind: 'azure-cli' };
 

@@ -3,7 +3,13 @@ import type { ContainerServiceClient } from '@azure/arm-containerservice';
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import type { TokenCredential } from '@azure/core-auth';
 import type { ServiceClient } from '@azure/core-client';
-import { createHttpHeaders, createPipelineRequest, type PipelinePolicy, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
+import {
+  createHttpHeaders,
+  createPipelineRequest,
+  type PipelinePolicy,
+  type PipelineRequest,
+  type PipelineResponse,
+} from '@azure/core-rest-pipeline';
 import type { Cloud } from './cloud';
 import type { HttpExchange, SendGet } from './http-exchange';
 
@@ -39,7 +45,8 @@ export function createClients(credential: TokenCredential, cloud: Cloud, subscri
       if (!client) {
         // Loaded on first use: only runs that attach a cluster read it, and the module is a
         // tenth of the bundle, so an unchanged ensure does not pay for evaluating it at start.
-        const { ContainerServiceClient: Client } = require('@azure/arm-containerservice') as typeof import('@azure/arm-containerservice');
+        const { ContainerServiceClient: Client } =
+          require('@azure/arm-containerservice') as typeof import('@azure/arm-containerservice');
         client = new Client(credential, sub, common);
         clusterClients.set(key, client);
       }
@@ -49,11 +56,20 @@ export function createClients(credential: TokenCredential, cloud: Cloud, subscri
   };
 }
 
-async function sendGet(client: ServiceClient, ownPolls: WeakSet<PipelineRequest>, url: string, signal: AbortSignal): Promise<HttpExchange> {
+async function sendGet(
+  client: ServiceClient,
+  ownPolls: WeakSet<PipelineRequest>,
+  url: string,
+  signal: AbortSignal,
+): Promise<HttpExchange> {
   const request = createPipelineRequest({ url, method: 'GET', abortSignal: signal });
   ownPolls.add(request);
   const response = await client.sendRequest(request);
-  return { status: response.status, header: (name) => response.headers.get(name), bodyText: response.bodyAsText ?? undefined };
+  return {
+    status: response.status,
+    header: (name) => response.headers.get(name),
+    bodyText: response.bodyAsText ?? undefined,
+  };
 }
 
 /**
@@ -82,7 +98,10 @@ function withoutSdkFirstPoll(ownPolls: WeakSet<PipelineRequest>): PipelinePolicy
         }
       }
       const response = await next(request);
-      if ((request.method === 'PUT' || request.method === 'DELETE') && (response.status === 201 || response.status === 202)) {
+      if (
+        (request.method === 'PUT' || request.method === 'DELETE') &&
+        (response.status === 201 || response.status === 202)
+      ) {
         const asyncUrl = normalise(response.headers.get('azure-asyncoperation'), request.url);
         const locationUrl = normalise(response.headers.get('location'), request.url);
         const urls = [asyncUrl, locationUrl].filter((u): u is string => u !== undefined);
@@ -98,7 +117,12 @@ function withoutSdkFirstPoll(ownPolls: WeakSet<PipelineRequest>): PipelinePolicy
 
 function inProgress(request: PipelineRequest, mode: 'async' | 'location'): PipelineResponse {
   return mode === 'async'
-    ? { request, status: 200, headers: createHttpHeaders({ 'content-type': 'application/json' }), bodyAsText: '{"status":"InProgress"}' }
+    ? {
+        request,
+        status: 200,
+        headers: createHttpHeaders({ 'content-type': 'application/json' }),
+        bodyAsText: '{"status":"InProgress"}',
+      }
     : { request, status: 202, headers: createHttpHeaders({}) };
 }
 

@@ -23,10 +23,13 @@ export const systemClock: Clock = {
         clearTimeout(timer);
         reject(new CancelledError());
       };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.min(Math.max(0, ms), MAX_TIMER_MS));
+      const timer = setTimeout(
+        () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        Math.min(Math.max(0, ms), MAX_TIMER_MS),
+      );
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };

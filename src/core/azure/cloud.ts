@@ -8,8 +8,14 @@ export interface Cloud {
 
 export const KNOWN_CLOUDS: Readonly<Record<string, Cloud>> = {
   AzureCloud: { armEndpoint: 'https://management.azure.com', authorityHost: 'https://login.microsoftonline.com' },
-  AzureUSGovernment: { armEndpoint: 'https://management.usgovcloudapi.net', authorityHost: 'https://login.microsoftonline.us' },
-  AzureChinaCloud: { armEndpoint: 'https://management.chinacloudapi.cn', authorityHost: 'https://login.chinacloudapi.cn' },
+  AzureUSGovernment: {
+    armEndpoint: 'https://management.usgovcloudapi.net',
+    authorityHost: 'https://login.microsoftonline.us',
+  },
+  AzureChinaCloud: {
+    armEndpoint: 'https://management.chinacloudapi.cn',
+    authorityHost: 'https://login.chinacloudapi.cn',
+  },
 };
 
 export interface CloudChoice {
@@ -25,7 +31,11 @@ export interface CloudChoice {
  * accepted: tokens and TLS keys must never cross an unencrypted connection.
  */
 export function resolveCloud(choice: CloudChoice): Cloud {
-  const names = choice.inputNames ?? { environment: 'environment', armEndpoint: 'arm-endpoint', authorityHost: 'authority-host' };
+  const names = choice.inputNames ?? {
+    environment: 'environment',
+    armEndpoint: 'arm-endpoint',
+    authorityHost: 'authority-host',
+  };
   const problems: { input: string; message: string }[] = [];
   const envName = choice.environment ?? 'AzureCloud';
   const known = Object.entries(KNOWN_CLOUDS).find(([n]) => n.toLowerCase() === envName.toLowerCase())?.[1];
@@ -41,7 +51,11 @@ export function resolveCloud(choice: CloudChoice): Cloud {
   return { armEndpoint: arm, authorityHost: authority };
 }
 
-function checkEndpoint(value: string | undefined, input: string, problems: { input: string; message: string }[]): string | undefined {
+function checkEndpoint(
+  value: string | undefined,
+  input: string,
+  problems: { input: string; message: string }[],
+): string | undefined {
   if (value === undefined) return undefined;
   let url: URL;
   try {

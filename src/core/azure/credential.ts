@@ -19,13 +19,26 @@ export function createCredential(auth: AuthSpec, cloud: Cloud): TokenCredential 
     case 'client-secret':
       return new ClientSecretCredential(auth.tenantId, auth.clientId, auth.clientSecret, options);
     case 'client-certificate':
-      return new ClientCertificateCredential(auth.tenantId, auth.clientId, { certificate: auth.certificatePem }, options);
+      return new ClientCertificateCredential(
+        auth.tenantId,
+        auth.clientId,
+        { certificate: auth.certificatePem },
+        options,
+      );
     case 'client-assertion':
       return new ClientAssertionCredential(auth.tenantId, auth.clientId, auth.getAssertion, options);
     case 'azure-pipelines':
-      return new AzurePipelinesCredential(auth.tenantId, auth.clientId, auth.serviceConnectionId, auth.systemAccessToken, options);
+      return new AzurePipelinesCredential(
+        auth.tenantId,
+        auth.clientId,
+        auth.serviceConnectionId,
+        auth.systemAccessToken,
+        options,
+      );
     case 'managed-identity':
-      return auth.clientId ? new ManagedIdentityCredential({ clientId: auth.clientId }) : new ManagedIdentityCredential();
+      return auth.clientId
+        ? new ManagedIdentityCredential({ clientId: auth.clientId })
+        : new ManagedIdentityCredential();
     case 'azure-cli':
       return new AzureCliCredential();
   }
@@ -40,11 +53,18 @@ export class CachingCredential implements TokenCredential {
   private inFlight?: Promise<AccessToken | null>;
   tokenRequests = 0;
 
-  constructor(private readonly inner: TokenCredential, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly inner: TokenCredential,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
     const key = ([] as string[]).concat(scopes).join(' ');
-    if (this.cached && this.cached.scopes === key && this.cached.token.expiresOnTimestamp - this.now() > 5 * 60 * 1000) {
+    if (
+      this.cached &&
+      this.cached.scopes === key &&
+      this.cached.token.expiresOnTimestamp - this.now() > 5 * 60 * 1000
+    ) {
       return this.cached.token;
     }
     if (!this.inFlight) {

@@ -9,20 +9,29 @@ interface RestErrorLike {
   details?: unknown;
 }
 
-const AUTH_ERRORS = ['AuthenticationError', 'AuthenticationRequiredError', 'CredentialUnavailableError', 'AggregateAuthenticationError'];
+const AUTH_ERRORS = [
+  'AuthenticationError',
+  'AuthenticationRequiredError',
+  'CredentialUnavailableError',
+  'AggregateAuthenticationError',
+];
 
 /** Transport failures: the request may never have reached Azure, or its answer was lost. */
-const NETWORK_CODES = /^(ECONNRESET|ECONNREFUSED|ECONNABORTED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_\w+|REQUEST_SEND_ERROR)$/;
-const NETWORK_MESSAGES = /socket hang up|fetch failed|network error|\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN)\b/i;
+const NETWORK_CODES =
+  /^(ECONNRESET|ECONNREFUSED|ECONNABORTED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_\w+|REQUEST_SEND_ERROR)$/;
+const NETWORK_MESSAGES =
+  /socket hang up|fetch failed|network error|\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN)\b/i;
 
 /**
  * Azure (ARM error codes, operation error codes) and Entra (OAuth `error` values) codes that say
  * "try again later", not "this request is wrong".
  */
-const TRANSIENT_CODE = /internal|timeout|timedout|unavailable|toomanyrequests|throttl|serverbusy|server_?error|badgateway|retry|connectionfailed/i;
+const TRANSIENT_CODE =
+  /internal|timeout|timedout|unavailable|toomanyrequests|throttl|serverbusy|server_?error|badgateway|retry|connectionfailed/i;
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 /** What MSAL / identity say when the token endpoint failed for a passing reason (5xx, 429, network). */
-const TRANSIENT_AUTH_TEXT = /temporarily_unavailable|server_error|network_error|ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|\b(HTTP status:? )?(429|50[0234])\b|throttl|Too ?Many ?Requests/i;
+const TRANSIENT_AUTH_TEXT =
+  /temporarily_unavailable|server_error|network_error|ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|\b(HTTP status:? )?(429|50[0234])\b|throttl|Too ?Many ?Requests/i;
 
 export function isNotFound(error: unknown): boolean {
   return (error as RestErrorLike | undefined)?.statusCode === 404;
@@ -30,7 +39,10 @@ export function isNotFound(error: unknown): boolean {
 
 /** A 409 from ARM: the compute has an operation in progress, or exists already (another run got there first). */
 export function isConflict(error: unknown): boolean {
-  return (error instanceof AzureError || typeof error === 'object') && (error as { statusCode?: number } | null)?.statusCode === 409;
+  return (
+    (error instanceof AzureError || typeof error === 'object') &&
+    (error as { statusCode?: number } | null)?.statusCode === 409
+  );
 }
 
 /**
@@ -56,7 +68,12 @@ export function isTransientFailure(error: unknown): boolean {
  */
 export function isTransientAuthFailure(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const e = error as { name?: string; statusCode?: number; message?: string; errorResponse?: { error?: string; errorDescription?: string } };
+  const e = error as {
+    name?: string;
+    statusCode?: number;
+    message?: string;
+    errorResponse?: { error?: string; errorDescription?: string };
+  };
   if (!AUTH_ERRORS.includes(e.name ?? '')) return false;
   if (typeof e.statusCode === 'number' && TRANSIENT_STATUS.has(e.statusCode)) return true;
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return false;
@@ -73,9 +90,15 @@ export function isNetworkFailure(error: unknown): boolean {
 
 function networkFailureOf(error: unknown): string | undefined {
   for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
-    const { code, message, cause, statusCode } = e as { code?: unknown; message?: unknown; cause?: unknown; statusCode?: unknown };
+    const { code, message, cause, statusCode } = e as {
+      code?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      statusCode?: unknown;
+    };
     if (typeof statusCode === 'number') return undefined; // an answer came back: not a transport failure
-    if (typeof code === 'string' && NETWORK_CODES.test(code)) return typeof message === 'string' && message ? message : code;
+    if (typeof code === 'string' && NETWORK_CODES.test(code))
+      return typeof message === 'string' && message ? message : code;
     if (typeof message === 'string' && NETWORK_MESSAGES.test(message)) return message;
     e = cause;
   }
@@ -83,9 +106,13 @@ function networkFailureOf(error: unknown): string | undefined {
 }
 
 export function toProductError(error: unknown, redactor: SecretRedactor): ProductError {
-  if (error instanceof AzureError) return new AzureError(error.code, redactor.redact(error.azureMessage), error.statusCode, error.recovery);
+  if (error instanceof AzureError)
+    return new AzureError(error.code, redactor.redact(error.azureMessage), error.statusCode, error.recovery);
   if (error instanceof ProductError) return error;
-  const e = (error ?? {}) as RestErrorLike & { name?: string; errorResponse?: { error?: string; errorDescription?: string } };
+  const e = (error ?? {}) as RestErrorLike & {
+    name?: string;
+    errorResponse?: { error?: string; errorDescription?: string };
+  };
   if (e.name === 'AbortError') return new CancelledError();
   if (AUTH_ERRORS.includes(e.name ?? '')) {
     const text = e.errorResponse?.errorDescription ?? e.message ?? String(error);
@@ -107,9 +134,13 @@ export function toProductError(error: unknown, redactor: SecretRedactor): Produc
     );
   }
   const network = e.statusCode === undefined ? networkFailureOf(error) : undefined;
-  if (network) return new AzureError('ConnectionFailed', redactor.redact(`the connection to Azure failed (${network})`));
+  if (network)
+    return new AzureError('ConnectionFailed', redactor.redact(`the connection to Azure failed (${network})`));
   const details = e.details as { error?: { code?: string; message?: string } } | undefined;
-  const code = details?.error?.code ?? (e.code && !/^(REQUEST_SEND_ERROR|PARSE_ERROR)$/.test(e.code) ? e.code : undefined) ?? (e.statusCode ? `HttpStatus${e.statusCode}` : e.code ?? 'RequestFailed');
+  const code =
+    details?.error?.code ??
+    (e.code && !/^(REQUEST_SEND_ERROR|PARSE_ERROR)$/.test(e.code) ? e.code : undefined) ??
+    (e.statusCode ? `HttpStatus${e.statusCode}` : (e.code ?? 'RequestFailed'));
   const message = details?.error?.message ?? e.message ?? String(error);
   return new AzureError(code, redactor.redact(message), e.statusCode);
 }

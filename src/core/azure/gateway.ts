@@ -61,14 +61,20 @@ export interface OperationInProgress {
 /** A reason to try again later without having sent anything (a Retry-After window is open, or the token endpoint failed). */
 class RetryLater extends Error {
   readonly status: number;
-  constructor(message: string, readonly waitMs?: number, status = 503) {
+  constructor(
+    message: string,
+    readonly waitMs?: number,
+    status = 503,
+  ) {
     super(message);
     this.name = 'RetryLater';
     this.status = status;
   }
   /** Shaped like an HTTP answer, so the poller's classifier honours the wait. */
   header(name: string): string | undefined {
-    return name.toLowerCase() === 'retry-after-ms' && this.waitMs !== undefined ? String(Math.ceil(this.waitMs)) : undefined;
+    return name.toLowerCase() === 'retry-after-ms' && this.waitMs !== undefined
+      ? String(Math.ceil(this.waitMs))
+      : undefined;
   }
 }
 
@@ -92,7 +98,12 @@ export class ArmGateway {
     private readonly target: ComputeTarget,
     private readonly options: GatewayOptions,
   ) {
-    this.computeId = computeResourceId(target.subscriptionId, target.resourceGroup, target.workspaceName, target.computeName);
+    this.computeId = computeResourceId(
+      target.subscriptionId,
+      target.resourceGroup,
+      target.workspaceName,
+      target.computeName,
+    );
     this.requestTimeoutMs = options.requestTimeoutMs ?? requestTimeoutFromEnv();
   }
 
@@ -122,11 +133,17 @@ export class ArmGateway {
     });
   }
 
-  private retrying<T>(describe: string, fn: (signal: AbortSignal) => Promise<T>, classify = classifyAzureFailure, signal = this.options.signal): Promise<T> {
+  private retrying<T>(
+    describe: string,
+    fn: (signal: AbortSignal) => Promise<T>,
+    classify = classifyAzureFailure,
+    signal = this.options.signal,
+  ): Promise<T> {
     return withRetries(
       async (attemptSignal) => {
         const wait = this.gateWaitMs();
-        if (wait > 0) throw new RetryLater(`waiting out a Retry-After of ${Math.ceil(wait)} ms before ${describe}`, wait, 429);
+        if (wait > 0)
+          throw new RetryLater(`waiting out a Retry-After of ${Math.ceil(wait)} ms before ${describe}`, wait, 429);
         try {
           return await fn(attemptSignal);
         } catch (error) {
@@ -141,7 +158,8 @@ export class ArmGateway {
         clock: this.options.clock,
         attemptTimeoutMs: this.requestTimeoutMs,
         describe,
-        onRetry: ({ attempt, delayMs, reason }) => this.debug(`${describe}: attempt ${attempt} failed (${reason}); retrying in ${Math.round(delayMs)} ms`),
+        onRetry: ({ attempt, delayMs, reason }) =>
+          this.debug(`${describe}: attempt ${attempt} failed (${reason}); retrying in ${Math.round(delayMs)} ms`),
       },
     ).catch((error: unknown) => {
       throw toProductError(error, this.options.redactor);
@@ -168,9 +186,16 @@ export class ArmGateway {
   async peekCompute(timeoutMs = PEEK_TIMEOUT_MS): Promise<{ compute?: ComputeResource } | undefined> {
     if (this.options.signal?.aborted || this.gateWaitMs() > 0) return undefined;
     const { resourceGroup, workspaceName, computeName } = this.target;
-    const signals = [AbortSignal.timeout(Math.min(timeoutMs, PEEK_TIMEOUT_MS)), ...(this.options.signal ? [this.options.signal] : [])];
+    const signals = [
+      AbortSignal.timeout(Math.min(timeoutMs, PEEK_TIMEOUT_MS)),
+      ...(this.options.signal ? [this.options.signal] : []),
+    ];
     try {
-      return { compute: await this.clients.ml.computeOperations.get(resourceGroup, workspaceName, computeName, { abortSignal: AbortSignal.any(signals) }) };
+      return {
+        compute: await this.clients.ml.computeOperations.get(resourceGroup, workspaceName, computeName, {
+          abortSignal: AbortSignal.any(signals),
+        }),
+      };
     } catch (error) {
       return isNotFound(error) ? { compute: undefined } : undefined;
     }
@@ -180,14 +205,17 @@ export class ArmGateway {
     const { resourceGroup, workspaceName } = this.target;
     return this.retrying(`list computes of ${workspaceName}`, async (abortSignal) => {
       const all: ComputeResource[] = [];
-      for await (const compute of this.clients.ml.computeOperations.list(resourceGroup, workspaceName, { abortSignal })) all.push(compute);
+      for await (const compute of this.clients.ml.computeOperations.list(resourceGroup, workspaceName, { abortSignal }))
+        all.push(compute);
       return all;
     });
   }
 
   async getWorkspaceLocation(): Promise<string> {
     const { resourceGroup, workspaceName } = this.target;
-    const workspace = await this.retrying(`GET workspace ${workspaceName}`, (abortSignal) => this.clients.ml.workspaces.get(resourceGroup, workspaceName, { abortSignal }));
+    const workspace = await this.retrying(`GET workspace ${workspaceName}`, (abortSignal) =>
+      this.clients.ml.workspaces.get(resourceGroup, workspaceName, { abortSignal }),
+    );
     return workspace.location ?? '';
   }
 
@@ -195,7 +223,9 @@ export class ArmGateway {
   async getManagedCluster(cluster: ManagedClusterId): Promise<ManagedCluster | undefined> {
     return this.retrying(`GET cluster ${cluster.name}`, async (abortSignal) => {
       try {
-        return await this.clients.containerService(cluster.subscriptionId).managedClusters.get(cluster.resourceGroup, cluster.name, { abortSignal });
+        return await this.clients
+          .containerService(cluster.subscriptionId)
+          .managedClusters.get(cluster.resourceGroup, cluster.name, { abortSignal });
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;
@@ -205,13 +235,17 @@ export class ArmGateway {
 
   /** Kubernetes versions AKS supports in a region (for the version check before attaching). */
   async listKubernetesVersions(subscriptionId: string, location: string): Promise<KubernetesVersionListResult> {
-    return this.retrying(`list Kubernetes versions in ${location}`, (abortSignal) => this.clients.containerService(subscriptionId).managedClusters.listKubernetesVersions(location, { abortSignal }));
+    return this.retrying(`list Kubernetes versions in ${location}`, (abortSignal) =>
+      this.clients.containerService(subscriptionId).managedClusters.listKubernetesVersions(location, { abortSignal }),
+    );
   }
 
   /** The cluster user's kubeconfig (decoded), to read the azuremlfessl secret for tls: keep. */
   async getClusterUserKubeconfig(cluster: ManagedClusterId): Promise<string | undefined> {
     const result = await this.retrying(`list credentials of cluster ${cluster.name}`, (abortSignal) =>
-      this.clients.containerService(cluster.subscriptionId).managedClusters.listClusterUserCredentials(cluster.resourceGroup, cluster.name, { abortSignal }),
+      this.clients
+        .containerService(cluster.subscriptionId)
+        .managedClusters.listClusterUserCredentials(cluster.resourceGroup, cluster.name, { abortSignal }),
     );
     const value = result.kubeconfigs?.[0]?.value;
     return value ? Buffer.from(value).toString('utf8') : undefined;
@@ -220,7 +254,9 @@ export class ArmGateway {
   /** The local admin kubeconfig (decoded): the fallback for Entra-integrated clusters, whose user kubeconfig needs kubelogin. */
   async getClusterAdminKubeconfig(cluster: ManagedClusterId): Promise<string | undefined> {
     const result = await this.retrying(`list admin credentials of cluster ${cluster.name}`, (abortSignal) =>
-      this.clients.containerService(cluster.subscriptionId).managedClusters.listClusterAdminCredentials(cluster.resourceGroup, cluster.name, { abortSignal }),
+      this.clients
+        .containerService(cluster.subscriptionId)
+        .managedClusters.listClusterAdminCredentials(cluster.resourceGroup, cluster.name, { abortSignal }),
     );
     const value = result.kubeconfigs?.[0]?.value;
     return value ? Buffer.from(value).toString('utf8') : undefined;
@@ -233,7 +269,11 @@ export class ArmGateway {
       `PUT compute ${computeName}`,
       `${what} (PUT)`,
       'PUT',
-      (abortSignal, onResponse) => this.clients.ml.computeOperations.beginCreateOrUpdate(resourceGroup, workspaceName, computeName, body, { abortSignal, onResponse }),
+      (abortSignal, onResponse) =>
+        this.clients.ml.computeOperations.beginCreateOrUpdate(resourceGroup, workspaceName, computeName, body, {
+          abortSignal,
+          onResponse,
+        }),
       retryOnlyIfNotProcessed,
     );
   }
@@ -241,8 +281,15 @@ export class ArmGateway {
   /** DELETE with underlyingResourceAction=Detach: the cluster is never deleted. Idempotent, so retried freely. */
   async beginDetach(): Promise<LroStart> {
     const { resourceGroup, workspaceName, computeName } = this.target;
-    return this.mutation(`DELETE (detach) compute ${computeName}`, 'detach (DELETE)', 'DELETE', (abortSignal, onResponse) =>
-      this.clients.ml.computeOperations.beginDelete(resourceGroup, workspaceName, computeName, 'Detach', { abortSignal, onResponse }),
+    return this.mutation(
+      `DELETE (detach) compute ${computeName}`,
+      'detach (DELETE)',
+      'DELETE',
+      (abortSignal, onResponse) =>
+        this.clients.ml.computeOperations.beginDelete(resourceGroup, workspaceName, computeName, 'Detach', {
+          abortSignal,
+          onResponse,
+        }),
     );
   }
 
@@ -250,7 +297,14 @@ export class ArmGateway {
     describe: string,
     what: string,
     method: 'PUT' | 'DELETE',
-    send: (signal: AbortSignal, onResponse: (raw: { status: number; headers: { get(n: string): string | undefined }; request: { url: string } }) => void) => Promise<unknown>,
+    send: (
+      signal: AbortSignal,
+      onResponse: (raw: {
+        status: number;
+        headers: { get(n: string): string | undefined };
+        request: { url: string };
+      }) => void,
+    ) => Promise<unknown>,
     classify = classifyAzureFailure,
   ): Promise<LroStart> {
     const cancelled = this.options.signal;

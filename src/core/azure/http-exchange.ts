@@ -32,7 +32,10 @@ export function redactUrl(url: string): string {
  * nonsense). The millisecond headers win because they are more precise; Retry-After may be
  * seconds or an HTTP date. A date is absolute wall-clock time, hence compared with Date.now().
  */
-export function parseRetryAfterMs(header: (name: string) => string | undefined, wallNowMs = Date.now()): number | undefined {
+export function parseRetryAfterMs(
+  header: (name: string) => string | undefined,
+  wallNowMs = Date.now(),
+): number | undefined {
   for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
     const ms = toNumber(header(name));
     if (ms !== undefined) return Math.round(ms);

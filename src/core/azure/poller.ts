@@ -96,10 +96,18 @@ export async function pollLongRunningOperation(start: LroStart, options: PollOpt
     return { status: 'Succeeded', polls: 0, elapsedMs: 0 };
   }
   if (start.status !== 201 && start.status !== 202) {
-    throw new AzureError(`HttpStatus${start.status}`, `${operation} answered HTTP ${start.status}, which starts no long-running operation`, start.status);
+    throw new AzureError(
+      `HttpStatus${start.status}`,
+      `${operation} answered HTTP ${start.status}, which starts no long-running operation`,
+      start.status,
+    );
   }
   if (!asyncUrl && !locationUrl) {
-    throw new AzureError('NoOperationStatusUrl', `${operation} answered 202 without Azure-AsyncOperation or Location, so there is nothing to wait on`, 202);
+    throw new AzureError(
+      'NoOperationStatusUrl',
+      `${operation} answered 202 without Azure-AsyncOperation or Location, so there is nothing to wait on`,
+      202,
+    );
   }
 
   // Azure-AsyncOperation carries the operation's own status; Location only "done or not".
@@ -122,7 +130,9 @@ export async function pollLongRunningOperation(start: LroStart, options: PollOpt
   const classifyPollFailure = (error: unknown): RetryDecision => {
     const decision = classifyAzureFailure(error instanceof RetryableStatus ? error.exchange : error);
     lastFailure = decision.reason;
-    return decision.retry ? { ...decision, retryAfterMs: Math.max(decision.retryAfterMs ?? 0, MIN_POLL_GAP_MS) } : decision;
+    return decision.retry
+      ? { ...decision, retryAfterMs: Math.max(decision.retryAfterMs ?? 0, MIN_POLL_GAP_MS) }
+      : decision;
   };
 
   for (;;) {
@@ -171,7 +181,12 @@ export async function pollLongRunningOperation(start: LroStart, options: PollOpt
     lastStatus = reading.status;
     options.onProgress?.({ status: reading.status, elapsedMs: clock.now() - startedAt, polls });
     if (reading.done) {
-      return { status: reading.status, ...(reading.error && { error: reading.error }), polls, elapsedMs: clock.now() - startedAt };
+      return {
+        status: reading.status,
+        ...(reading.error && { error: reading.error }),
+        polls,
+        elapsedMs: clock.now() - startedAt,
+      };
     }
     retryAfterMs = positive(parseRetryAfterMs((name) => exchange.header(name)));
     // A Location poll may hand over a new Location to follow.
@@ -191,7 +206,10 @@ function read(mode: 'async' | 'location', exchange: HttpExchange, url: string, o
     if (status === 202) return { done: false, status: 'InProgress' };
     if (status >= 200 && status < 300) return { done: true, status: 'Succeeded' };
     // Location answers the operation's final failure with the failure itself.
-    const error = errorOf(exchange.bodyText) ?? { code: `HttpStatus${status}`, message: `${operation} failed (HTTP ${status})` };
+    const error = errorOf(exchange.bodyText) ?? {
+      code: `HttpStatus${status}`,
+      message: `${operation} failed (HTTP ${status})`,
+    };
     return { done: true, status: 'Failed', error };
   }
   if (status < 200 || status >= 300) throw refused(exchange, url, operation);
@@ -201,10 +219,24 @@ function read(mode: 'async' | 'location', exchange: HttpExchange, url: string, o
     case 'succeeded':
       return { done: true, status: 'Succeeded' };
     case 'failed':
-      return { done: true, status: 'Failed', error: errorOf(exchange.bodyText) ?? { code: 'OperationFailed', message: `${operation} failed without an error detail` } };
+      return {
+        done: true,
+        status: 'Failed',
+        error: errorOf(exchange.bodyText) ?? {
+          code: 'OperationFailed',
+          message: `${operation} failed without an error detail`,
+        },
+      };
     case 'canceled':
     case 'cancelled':
-      return { done: true, status: 'Canceled', error: errorOf(exchange.bodyText) ?? { code: 'OperationCanceled', message: `${operation} was canceled in Azure` } };
+      return {
+        done: true,
+        status: 'Canceled',
+        error: errorOf(exchange.bodyText) ?? {
+          code: 'OperationCanceled',
+          message: `${operation} was canceled in Azure`,
+        },
+      };
     default:
       return { done: false, status: reported };
   }
@@ -221,7 +253,8 @@ function refused(exchange: HttpExchange, url: string, operation: string): AzureE
 
 /** ARM's `{error: {code, message}}`; tolerates the flat `{code, message}` some services send. */
 function errorOf(bodyText: string | undefined): { code: string; message: string } | undefined {
-  const body = parseJson(bodyText) as { error?: { code?: unknown; message?: unknown }; code?: unknown; message?: unknown } | undefined;
+  const body = parseJson(bodyText) as
+    { error?: { code?: unknown; message?: unknown }; code?: unknown; message?: unknown } | undefined;
   const e = body?.error ?? body;
   if (typeof e?.code !== 'string' || !e.code) return undefined;
   return { code: e.code, message: typeof e.message === 'string' ? e.message : '' };

@@ -32,10 +32,21 @@ const MIN_CLAMPED_PAUSE_MS = 1_000;
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 /** Transport failures worth another try: the request may not even have reached Azure. */
 const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
 ]);
-const NETWORK_MESSAGES = /socket hang up|fetch failed|network error|\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN)\b/i;
+const NETWORK_MESSAGES =
+  /socket hang up|fetch failed|network error|\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN)\b/i;
 
 /** Thrown inside withRetries when an attempt outlives attemptTimeoutMs. */
 class AttemptTimedOut extends Error {
@@ -48,12 +59,17 @@ class AttemptTimedOut extends Error {
  * Runs fn until it succeeds, a non-retryable error, the deadline or cancellation. Backoff:
  * exponential with full jitter from 1 s capped at 30 s, but never shorter than a Retry-After.
  */
-export async function withRetries<T>(fn: (attemptSignal: AbortSignal) => Promise<T>, options: RetryOptions): Promise<T> {
+export async function withRetries<T>(
+  fn: (attemptSignal: AbortSignal) => Promise<T>,
+  options: RetryOptions,
+): Promise<T> {
   const clock = options.clock ?? systemClock;
   const classify = options.classify ?? classifyAzureFailure;
   const attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
   const gaveUp = (attempts: number, lastReason?: string): DeadlineError =>
-    new DeadlineError(`${options.describe} (${attempts} attempt${attempts === 1 ? '' : 's'}${lastReason ? `, last: ${lastReason}` : ''})`);
+    new DeadlineError(
+      `${options.describe} (${attempts} attempt${attempts === 1 ? '' : 's'}${lastReason ? `, last: ${lastReason}` : ''})`,
+    );
   let lastReason: string | undefined;
 
   for (let attempt = 1; ; attempt++) {
@@ -149,7 +165,10 @@ export function classifyAzureFailure(error: unknown): RetryDecision {
 
 function httpFailureOf(error: unknown): { status: number; header: (name: string) => string | undefined } | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const e = error as Partial<HttpExchange> & { statusCode?: unknown; response?: { headers?: { get?: (name: string) => unknown } } };
+  const e = error as Partial<HttpExchange> & {
+    statusCode?: unknown;
+    response?: { headers?: { get?: (name: string) => unknown } };
+  };
   if (typeof e.status === 'number' && typeof e.header === 'function') {
     const exchange = e as HttpExchange;
     return { status: exchange.status, header: (name) => exchange.header(name) };

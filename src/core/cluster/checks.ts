@@ -32,12 +32,18 @@ export async function checkTargetCluster(ctx: ClusterCheckContext): Promise<read
 
   const cluster = await readCluster(ctx.gateway, id);
   const { versions, versionsUnavailable } = await readVersions(ctx.gateway, id, cluster);
-  const findings = evaluateCluster(cluster, { purpose: request.purpose, loadBalancerType: request.loadBalancerType, versions, versionsUnavailable });
+  const findings = evaluateCluster(cluster, {
+    purpose: request.purpose,
+    loadBalancerType: request.loadBalancerType,
+    versions,
+    versionsUnavailable,
+  });
 
   ctx.platform.info(`Cluster ${id.id}:`);
   for (const f of findings) {
     ctx.platform.info(`  [${LABEL[f.level]}] ${f.rule}: ${f.message}`);
-    if (f.level === 'warning') ctx.platform.warning(f.hint ? `${f.message}. ${f.hint}` : f.message, { title: `Cluster check: ${f.rule}` });
+    if (f.level === 'warning')
+      ctx.platform.warning(f.hint ? `${f.message}. ${f.hint}` : f.message, { title: `Cluster check: ${f.rule}` });
   }
   const failures = findings.filter((f) => f.level === 'failure');
   if (failures.length > 0) throw failureError(id, failures);
@@ -52,7 +58,7 @@ async function readCluster(gateway: ArmGateway, id: ManagedClusterId): Promise<M
     if (error instanceof AzureError && error.statusCode === 403) {
       throw new StateError(
         `the credential of this step may not read AKS cluster ${id.id} (${error.code}); nothing was changed`,
-        'Attaching a cluster from another subscription needs the Contributor role on the cluster (the how-to\'s limitation); ' +
+        "Attaching a cluster from another subscription needs the Contributor role on the cluster (the how-to's limitation); " +
           `grant it to this step's identity (az role assignment create --role Contributor --assignee <client-id> --scope ${id.id}) and re-run.`,
       );
     }
@@ -68,7 +74,11 @@ async function readCluster(gateway: ArmGateway, id: ManagedClusterId): Promise<M
 }
 
 /** The version rule is advisory when the list cannot be read: Azure ML checks the version itself. */
-async function readVersions(gateway: ArmGateway, id: ManagedClusterId, cluster: ManagedCluster): Promise<{ versions?: KubernetesVersionListResult; versionsUnavailable?: string }> {
+async function readVersions(
+  gateway: ArmGateway,
+  id: ManagedClusterId,
+  cluster: ManagedCluster,
+): Promise<{ versions?: KubernetesVersionListResult; versionsUnavailable?: string }> {
   try {
     return { versions: await gateway.listKubernetesVersions(id.subscriptionId, cluster.location) };
   } catch (error) {
@@ -80,7 +90,10 @@ async function readVersions(gateway: ArmGateway, id: ManagedClusterId, cluster: 
 function failureError(id: ManagedClusterId, failures: readonly ClusterFinding[]): StateError {
   const advice = (f: ClusterFinding) => (f.hint ? `${f.message}. ${f.hint}` : f.message);
   if (failures.length === 1) {
-    return new StateError(`AKS cluster ${id.name} cannot be attached: ${failures[0].message}; nothing was changed`, failures[0].hint);
+    return new StateError(
+      `AKS cluster ${id.name} cannot be attached: ${failures[0].message}; nothing was changed`,
+      failures[0].hint,
+    );
   }
   return new StateError(
     `AKS cluster ${id.name} cannot be attached (${failures.length} problems); nothing was changed`,

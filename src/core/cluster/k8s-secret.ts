@@ -37,14 +37,25 @@ const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 const FINAL_NETWORK_REASON = /^(ABORTED|ETOOLARGE|ERR_TLS_.*|.*CERT.*|UNABLE_TO_.*|ENOTFOUND)$/;
 
 /** The Secret's `data` (values still base64, as the API returns them). */
-export async function readSecretData(access: KubeAccess, namespace: string, name: string, options: ReadSecretOptions = {}): Promise<Record<string, string>> {
+export async function readSecretData(
+  access: KubeAccess,
+  namespace: string,
+  name: string,
+  options: ReadSecretOptions = {},
+): Promise<Record<string, string>> {
   const attempts = options.attempts ?? 3;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   for (let attempt = 1; ; attempt++) {
     try {
-      return await getOnce(access, `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`, options);
+      return await getOnce(
+        access,
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`,
+        options,
+      );
     } catch (error) {
-      const retryable = error instanceof KubernetesApiError && (error.status === undefined ? !FINAL_NETWORK_REASON.test(error.reason) : RETRYABLE_STATUS.has(error.status));
+      const retryable =
+        error instanceof KubernetesApiError &&
+        (error.status === undefined ? !FINAL_NETWORK_REASON.test(error.reason) : RETRYABLE_STATUS.has(error.status));
       if (!retryable || attempt >= attempts) throw error;
       await sleep(1000 * attempt);
     }
@@ -69,8 +80,10 @@ function getOnce(access: KubeAccess, path: string, options: ReadSecretOptions): 
     });
     request.on('timeout', () => request.destroy(Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' })));
     request.on('error', (error: NodeJS.ErrnoException) => {
-      const reason = error.name === 'AbortError' ? 'ABORTED' : error.code ?? 'ECONNECTION';
-      reject(new KubernetesApiError(undefined, reason, `no answer from the Kubernetes API server ${url.host} (${reason})`));
+      const reason = error.name === 'AbortError' ? 'ABORTED' : (error.code ?? 'ECONNECTION');
+      reject(
+        new KubernetesApiError(undefined, reason, `no answer from the Kubernetes API server ${url.host} (${reason})`),
+      );
     });
     request.on('response', (response) => {
       const chunks: Buffer[] = [];
@@ -89,7 +102,13 @@ function getOnce(access: KubeAccess, path: string, options: ReadSecretOptions): 
         if (status === 200) {
           const data = body?.data;
           if (body?.kind !== 'Secret' || !data || typeof data !== 'object') {
-            reject(new KubernetesApiError(status, 'InvalidResponse', `the Kubernetes API server ${url.host} did not answer with a Secret`));
+            reject(
+              new KubernetesApiError(
+                status,
+                'InvalidResponse',
+                `the Kubernetes API server ${url.host} did not answer with a Secret`,
+              ),
+            );
             return;
           }
           resolve(data as Record<string, string>);
@@ -97,7 +116,13 @@ function getOnce(access: KubeAccess, path: string, options: ReadSecretOptions): 
         }
         // Only a Status object's reason is repeated: it never carries secret material.
         const reason = body?.kind === 'Status' && typeof body.reason === 'string' ? body.reason : `HttpStatus${status}`;
-        reject(new KubernetesApiError(status, reason, `the Kubernetes API server ${url.host} answered ${status} (${reason})`));
+        reject(
+          new KubernetesApiError(
+            status,
+            reason,
+            `the Kubernetes API server ${url.host} answered ${status} (${reason})`,
+          ),
+        );
       });
     });
     request.end();

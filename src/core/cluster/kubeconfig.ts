@@ -7,7 +7,10 @@ import { parseYamlSubset, YamlSubsetError, type YamlValue } from './yaml-lite';
 export type KubeconfigProblem = 'syntax' | 'incomplete' | 'external-auth';
 
 export class KubeconfigError extends Error {
-  constructor(readonly problem: KubeconfigProblem, message: string) {
+  constructor(
+    readonly problem: KubeconfigProblem,
+    message: string,
+  ) {
     super(message);
     this.name = 'KubeconfigError';
   }
@@ -26,7 +29,8 @@ export interface KubeAccess {
 
 type Obj = { [key: string]: YamlValue };
 const isObj = (v: YamlValue | undefined): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
-const str = (v: YamlValue | undefined): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+const str = (v: YamlValue | undefined): string | undefined =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 
 export function readKubeconfig(text: string): KubeAccess {
   const doc = parse(text);
@@ -34,16 +38,24 @@ export function readKubeconfig(text: string): KubeAccess {
   const contextName = str(doc['current-context']) ?? contexts.keys().next().value;
   if (contextName === undefined) throw new KubeconfigError('incomplete', 'the kubeconfig has no context');
   const context = contexts.get(contextName);
-  if (!context) throw new KubeconfigError('incomplete', `the kubeconfig's current context '${contextName}' is not defined`);
+  if (!context)
+    throw new KubeconfigError('incomplete', `the kubeconfig's current context '${contextName}' is not defined`);
 
   const clusterName = str(context.cluster);
   const cluster = clusterName === undefined ? undefined : named(doc.clusters, 'cluster').get(clusterName);
   if (!cluster) throw new KubeconfigError('incomplete', `context '${contextName}' names no defined cluster`);
   const server = str(cluster.server)?.replace(/\/+$/, '');
   if (!server) throw new KubeconfigError('incomplete', `cluster '${clusterName}' of the kubeconfig has no server`);
-  if (!/^https:\/\//i.test(server)) throw new KubeconfigError('incomplete', `the API server ${server} is not an https URL; the product sends credentials over TLS only`);
+  if (!/^https:\/\//i.test(server))
+    throw new KubeconfigError(
+      'incomplete',
+      `the API server ${server} is not an https URL; the product sends credentials over TLS only`,
+    );
   if (cluster['insecure-skip-tls-verify'] === true) {
-    throw new KubeconfigError('incomplete', `cluster '${clusterName}' of the kubeconfig skips TLS verification; the product only talks to a verified API server`);
+    throw new KubeconfigError(
+      'incomplete',
+      `cluster '${clusterName}' of the kubeconfig skips TLS verification; the product only talks to a verified API server`,
+    );
   }
 
   const userName = str(context.user);
@@ -54,9 +66,15 @@ export function readKubeconfig(text: string): KubeAccess {
   const clientKeyPem = decodeData(user['client-key-data'], 'client-key-data');
   if (!token && !(clientCertPem && clientKeyPem)) {
     if (user.exec !== undefined || user['auth-provider'] !== undefined) {
-      throw new KubeconfigError('external-auth', 'the cluster signs users in with Microsoft Entra ID (kubelogin); its user kubeconfig holds no token or client certificate');
+      throw new KubeconfigError(
+        'external-auth',
+        'the cluster signs users in with Microsoft Entra ID (kubelogin); its user kubeconfig holds no token or client certificate',
+      );
     }
-    throw new KubeconfigError('incomplete', `user '${userName}' of the kubeconfig has neither a token nor a client certificate and key`);
+    throw new KubeconfigError(
+      'incomplete',
+      `user '${userName}' of the kubeconfig has neither a token nor a client certificate and key`,
+    );
   }
   return {
     contextName,
@@ -75,7 +93,10 @@ function parse(text: string): Obj {
     doc = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYamlSubset(text);
   } catch (error) {
     const where = error instanceof YamlSubsetError ? ` at line ${error.line}` : '';
-    throw new KubeconfigError('syntax', `the kubeconfig could not be read${where} (${error instanceof YamlSubsetError ? error.message.replace(/^line \d+: /, '') : 'invalid JSON'})`);
+    throw new KubeconfigError(
+      'syntax',
+      `the kubeconfig could not be read${where} (${error instanceof YamlSubsetError ? error.message.replace(/^line \d+: /, '') : 'invalid JSON'})`,
+    );
   }
   if (!isObj(doc as YamlValue)) throw new KubeconfigError('syntax', 'the kubeconfig is not a mapping');
   return doc as Obj;
@@ -97,6 +118,7 @@ function named(list: YamlValue | undefined, field: string): Map<string, Obj> {
 function decodeData(value: YamlValue | undefined, field: string): string | undefined {
   const text = str(value);
   if (text === undefined) return undefined;
-  if (!/^[A-Za-z0-9+/=\s]+$/.test(text)) throw new KubeconfigError('syntax', `${field} of the kubeconfig is not base64`);
+  if (!/^[A-Za-z0-9+/=\s]+$/.test(text))
+    throw new KubeconfigError('syntax', `${field} of the kubeconfig is not base64`);
   return Buffer.from(text, 'base64').toString('utf8');
 }

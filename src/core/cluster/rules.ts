@@ -3,12 +3,24 @@
  * (cluster as ARM returns it, desired purpose and load balancer, region's versions) → findings.
  * A `failure` stops the run before any change; a `warning` is advice the how-to gives.
  */
-import type { KubernetesVersionListResult, ManagedCluster, ManagedClusterAgentPoolProfile } from '@azure/arm-containerservice';
+import type {
+  KubernetesVersionListResult,
+  ManagedCluster,
+  ManagedClusterAgentPoolProfile,
+} from '@azure/arm-containerservice';
 import { MIN_NODES, type ClusterPurpose, type LoadBalancerType } from '../desired/read';
 import { describeVmSize } from './vm-sizes';
 
 export type FindingLevel = 'pass' | 'warning' | 'failure';
-export type ClusterRule = 'state' | 'size' | 'node-pools' | 'private-fqdn' | 'load-balancer' | 'authorized-ip-ranges' | 'kubernetes-version' | 'volume-driver';
+export type ClusterRule =
+  | 'state'
+  | 'size'
+  | 'node-pools'
+  | 'private-fqdn'
+  | 'load-balancer'
+  | 'authorized-ip-ranges'
+  | 'kubernetes-version'
+  | 'volume-driver';
 
 export interface ClusterFinding {
   readonly rule: ClusterRule;
@@ -53,7 +65,9 @@ export function defaultPools(cluster: ManagedCluster): { serving: Pool[]; second
   const pools = cluster.agentPoolProfiles ?? [];
   const linux = (p: Pool) => (p.osType ?? 'Linux').toLowerCase() === 'linux';
   const withModes = pools.some((p) => p.mode !== undefined);
-  const serving = withModes ? pools.filter((p) => linux(p) && p.mode?.toLowerCase() === 'system') : pools.filter(linux).slice(0, 1);
+  const serving = withModes
+    ? pools.filter((p) => linux(p) && p.mode?.toLowerCase() === 'system')
+    : pools.filter(linux).slice(0, 1);
   return { serving, secondary: pools.filter((p) => !serving.includes(p)) };
 }
 
@@ -62,23 +76,57 @@ const poolText = (p: Pool) => `'${p.name ?? '?'}' (${p.count ?? 0} × ${p.vmSize
 function stateRule(cluster: ManagedCluster): ClusterFinding[] {
   const name = cluster.name ?? 'the cluster';
   if (cluster.powerState?.code?.toLowerCase() === 'stopped') {
-    return [{ rule: 'state', level: 'failure', message: `${name} is stopped; Azure ML installs its components through the cluster's API server, which a stopped cluster does not run`, hint: `Start it (az aks start -g ${resourceGroupOf(cluster)} -n ${name}) and re-run.` }];
+    return [
+      {
+        rule: 'state',
+        level: 'failure',
+        message: `${name} is stopped; Azure ML installs its components through the cluster's API server, which a stopped cluster does not run`,
+        hint: `Start it (az aks start -g ${resourceGroupOf(cluster)} -n ${name}) and re-run.`,
+      },
+    ];
   }
   const state = cluster.provisioningState ?? 'Unknown';
   const lower = state.toLowerCase();
-  if (lower === 'succeeded') return [{ rule: 'state', level: 'pass', message: `${name} is running (provisioning state Succeeded)` }];
+  if (lower === 'succeeded')
+    return [{ rule: 'state', level: 'pass', message: `${name} is running (provisioning state Succeeded)` }];
   if (lower === 'canceled') {
     // A cancelled AKS operation leaves the cluster as it was before it; attaching is possible.
-    return [{ rule: 'state', level: 'warning', message: `the last AKS operation on ${name} was canceled (provisioning state Canceled); the attach goes ahead on the cluster as it is` }];
+    return [
+      {
+        rule: 'state',
+        level: 'warning',
+        message: `the last AKS operation on ${name} was canceled (provisioning state Canceled); the attach goes ahead on the cluster as it is`,
+      },
+    ];
   }
   if (lower === 'failed') {
-    return [{ rule: 'state', level: 'failure', message: `${name} is in provisioning state Failed; Azure ML cannot install its components on a broken cluster`, hint: `Repair it first (az aks update -g ${resourceGroupOf(cluster)} -n ${name} reconciles it), then re-run.` }];
+    return [
+      {
+        rule: 'state',
+        level: 'failure',
+        message: `${name} is in provisioning state Failed; Azure ML cannot install its components on a broken cluster`,
+        hint: `Repair it first (az aks update -g ${resourceGroupOf(cluster)} -n ${name} reconciles it), then re-run.`,
+      },
+    ];
   }
   if (lower.endsWith('ing')) {
     // A refresh detaches first: attaching to a cluster in mid-operation could leave the compute detached.
-    return [{ rule: 'state', level: 'failure', message: `${name} is ${state} (an AKS operation is in progress); only a settled cluster is attached, so that a failed attach cannot leave the compute detached`, hint: 'Re-run this step when the AKS operation has finished.' }];
+    return [
+      {
+        rule: 'state',
+        level: 'failure',
+        message: `${name} is ${state} (an AKS operation is in progress); only a settled cluster is attached, so that a failed attach cannot leave the compute detached`,
+        hint: 'Re-run this step when the AKS operation has finished.',
+      },
+    ];
   }
-  return [{ rule: 'state', level: 'warning', message: `${name} reports provisioning state ${state}, which this tool does not know; the attach goes ahead` }];
+  return [
+    {
+      rule: 'state',
+      level: 'warning',
+      message: `${name} reports provisioning state ${state}, which this tool does not know; the attach goes ahead`,
+    },
+  ];
 }
 
 function sizeRule(cluster: ManagedCluster, purpose: ClusterPurpose): ClusterFinding[] {
@@ -88,45 +136,59 @@ function sizeRule(cluster: ManagedCluster, purpose: ClusterPurpose): ClusterFind
   const pools = serving.length > 0 ? serving.map(poolText).join(', ') : 'no Linux system pool';
   const purposeText = purpose === 'FastProd' ? 'production' : 'dev-test';
   if (nodes < minimum) {
-    return [{
-      rule: 'size',
-      level: 'failure',
-      message: `a ${purposeText} cluster needs at least ${minimum} node(s) in its default node pool; ${cluster.name} has ${nodes} (${pools})`,
-      hint: purpose === 'FastProd' ? 'Use cluster-purpose: dev-test, or scale the default node pool to 3 or more nodes (az aks scale).' : 'Scale the default node pool to at least 1 node (az aks scale).',
-    }];
+    return [
+      {
+        rule: 'size',
+        level: 'failure',
+        message: `a ${purposeText} cluster needs at least ${minimum} node(s) in its default node pool; ${cluster.name} has ${nodes} (${pools})`,
+        hint:
+          purpose === 'FastProd'
+            ? 'Use cluster-purpose: dev-test, or scale the default node pool to 3 or more nodes (az aks scale).'
+            : 'Scale the default node pool to at least 1 node (az aks scale).',
+      },
+    ];
   }
-  if (purpose !== 'FastProd') return [{ rule: 'size', level: 'pass', message: `${nodes} node(s) in ${pools}: enough for dev-test` }];
+  if (purpose !== 'FastProd')
+    return [{ rule: 'size', level: 'pass', message: `${nodes} node(s) in ${pools}: enough for dev-test` }];
 
   const unknown = serving.filter((p) => describeVmSize(p.vmSize).vcpus === undefined);
   if (unknown.length > 0) {
-    return [{
-      rule: 'size',
-      level: 'warning',
-      message: `the vCPUs of VM size ${unknown.map((p) => p.vmSize ?? '(none)').join(', ')} are not in this tool's table, so the production rule of ${MIN_PRODUCTION_VCPUS} vCPUs was not checked (${nodes} nodes are enough); Azure ML checks it when attaching`,
-    }];
+    return [
+      {
+        rule: 'size',
+        level: 'warning',
+        message: `the vCPUs of VM size ${unknown.map((p) => p.vmSize ?? '(none)').join(', ')} are not in this tool's table, so the production rule of ${MIN_PRODUCTION_VCPUS} vCPUs was not checked (${nodes} nodes are enough); Azure ML checks it when attaching`,
+      },
+    ];
   }
   const vcpus = serving.reduce((n, p) => n + (p.count ?? 0) * describeVmSize(p.vmSize).vcpus!, 0);
   if (vcpus < MIN_PRODUCTION_VCPUS) {
-    return [{
-      rule: 'size',
-      level: 'failure',
-      message: `a production cluster needs at least ${MIN_PRODUCTION_VCPUS} vCPUs in its default node pool; ${cluster.name} has ${vcpus} (${pools})`,
-      hint: 'Use cluster-purpose: dev-test, or scale the default node pool or give it a larger VM size.',
-    }];
+    return [
+      {
+        rule: 'size',
+        level: 'failure',
+        message: `a production cluster needs at least ${MIN_PRODUCTION_VCPUS} vCPUs in its default node pool; ${cluster.name} has ${vcpus} (${pools})`,
+        hint: 'Use cluster-purpose: dev-test, or scale the default node pool or give it a larger VM size.',
+      },
+    ];
   }
-  return [{ rule: 'size', level: 'pass', message: `${nodes} nodes and ${vcpus} vCPUs in ${pools}: enough for production` }];
+  return [
+    { rule: 'size', level: 'pass', message: `${nodes} nodes and ${vcpus} vCPUs in ${pools}: enough for production` },
+  ];
 }
 
 function nodePoolRule(cluster: ManagedCluster): ClusterFinding[] {
   return defaultPools(cluster).secondary.flatMap((p): ClusterFinding[] => {
     const accelerator = describeVmSize(p.vmSize).accelerator;
     if (!accelerator) return [];
-    return [{
-      rule: 'node-pools',
-      level: 'warning',
-      message: `node pool ${poolText(p)} has ${accelerator} nodes but is a secondary pool: Azure ML does not deploy models to secondary node pools, so no model can use them`,
-      hint: `To serve models on ${accelerator} nodes, attach a cluster whose default node pool has that VM size.`,
-    }];
+    return [
+      {
+        rule: 'node-pools',
+        level: 'warning',
+        message: `node pool ${poolText(p)} has ${accelerator} nodes but is a secondary pool: Azure ML does not deploy models to secondary node pools, so no model can use them`,
+        hint: `To serve models on ${accelerator} nodes, attach a cluster whose default node pool has that VM size.`,
+      },
+    ];
   });
 }
 
@@ -134,14 +196,22 @@ function privateFqdnRule(cluster: ManagedCluster): ClusterFinding[] {
   const access = cluster.apiServerAccessProfile;
   if (!access?.enablePrivateCluster) return [];
   if (access.enablePrivateClusterPublicFqdn) {
-    return [{
-      rule: 'private-fqdn',
-      level: 'failure',
-      message: `${cluster.name} is a private cluster with a public FQDN, which Azure Machine Learning does not support`,
-      hint: `Remove the public FQDN (az aks update -g ${resourceGroupOf(cluster)} -n ${cluster.name} --disable-public-fqdn) or attach another cluster.`,
-    }];
+    return [
+      {
+        rule: 'private-fqdn',
+        level: 'failure',
+        message: `${cluster.name} is a private cluster with a public FQDN, which Azure Machine Learning does not support`,
+        hint: `Remove the public FQDN (az aks update -g ${resourceGroupOf(cluster)} -n ${cluster.name} --disable-public-fqdn) or attach another cluster.`,
+      },
+    ];
   }
-  return [{ rule: 'private-fqdn', level: 'pass', message: `${cluster.name} is a private cluster (Private Link, no public FQDN): supported` }];
+  return [
+    {
+      rule: 'private-fqdn',
+      level: 'pass',
+      message: `${cluster.name} is a private cluster (Private Link, no public FQDN): supported`,
+    },
+  ];
 }
 
 function loadBalancerRules(cluster: ManagedCluster, loadBalancerType: LoadBalancerType): ClusterFinding[] {
@@ -165,7 +235,10 @@ function loadBalancerRules(cluster: ManagedCluster, loadBalancerType: LoadBalanc
   }
   // No rule ties an internal load balancer to a SKU: clusters that Azure ML creates have a Basic
   // load balancer (the how-to's first limitation) and the how-to offers InternalLoadBalancer for them.
-  const scoring = loadBalancerType === 'InternalLoadBalancer' ? 'an internal load balancer (private IP) works with either SKU' : 'scoring uses a public IP';
+  const scoring =
+    loadBalancerType === 'InternalLoadBalancer'
+      ? 'an internal load balancer (private IP) works with either SKU'
+      : 'scoring uses a public IP';
   out.push({ rule: 'load-balancer', level: 'pass', message: `load balancer SKU ${sku ?? 'not reported'}; ${scoring}` });
   return out;
 }
@@ -183,32 +256,65 @@ function versionRule(cluster: ManagedCluster, input: ClusterRuleInput): ClusterF
   const current = cluster.currentKubernetesVersion ?? cluster.kubernetesVersion;
   const minor = minorOf(current);
   const region = cluster.location;
-  if (!minor) return [{ rule: 'kubernetes-version', level: 'warning', message: `${cluster.name} reports no Kubernetes version; the version check was skipped` }];
+  if (!minor)
+    return [
+      {
+        rule: 'kubernetes-version',
+        level: 'warning',
+        message: `${cluster.name} reports no Kubernetes version; the version check was skipped`,
+      },
+    ];
   const listed = (input.versions?.values ?? [])
     .map((v) => ({ version: v.version ?? '', minor: minorOf(v.version), preview: v.isPreview === true }))
     .filter((v): v is { version: string; minor: [number, number]; preview: boolean } => v.minor !== undefined)
     .sort((a, b) => compareMinor(a.minor, b.minor));
   if (listed.length === 0) {
     const why = input.versionsUnavailable ? ` (${input.versionsUnavailable})` : '';
-    return [{ rule: 'kubernetes-version', level: 'warning', message: `could not read the Kubernetes versions AKS supports in ${region}${why}, so Kubernetes ${current} was not checked; Azure ML checks it when attaching` }];
+    return [
+      {
+        rule: 'kubernetes-version',
+        level: 'warning',
+        message: `could not read the Kubernetes versions AKS supports in ${region}${why}, so Kubernetes ${current} was not checked; Azure ML checks it when attaching`,
+      },
+    ];
   }
   const supported = listed.map((v) => (v.preview ? `${v.version} (preview)` : v.version)).join(', ');
   const entry = listed.find((v) => compareMinor(v.minor, minor) === 0);
   if (!entry && compareMinor(minor, listed[0].minor) < 0) {
-    return [{
-      rule: 'kubernetes-version',
-      level: 'failure',
-      message: `${cluster.name} runs Kubernetes ${current}, which AKS no longer supports in ${region}; Azure ML refuses to attach it. Supported versions: ${supported}`,
-      hint: `Upgrade the cluster (az aks upgrade -g ${resourceGroupOf(cluster)} -n ${cluster.name} --kubernetes-version <version>) and re-run.`,
-    }];
+    return [
+      {
+        rule: 'kubernetes-version',
+        level: 'failure',
+        message: `${cluster.name} runs Kubernetes ${current}, which AKS no longer supports in ${region}; Azure ML refuses to attach it. Supported versions: ${supported}`,
+        hint: `Upgrade the cluster (az aks upgrade -g ${resourceGroupOf(cluster)} -n ${cluster.name} --kubernetes-version <version>) and re-run.`,
+      },
+    ];
   }
   if (!entry) {
-    return [{ rule: 'kubernetes-version', level: 'warning', message: `Kubernetes ${current} is not among the versions AKS lists for ${region} (${supported}); Azure ML may refuse it` }];
+    return [
+      {
+        rule: 'kubernetes-version',
+        level: 'warning',
+        message: `Kubernetes ${current} is not among the versions AKS lists for ${region} (${supported}); Azure ML may refuse it`,
+      },
+    ];
   }
   if (entry.preview) {
-    return [{ rule: 'kubernetes-version', level: 'warning', message: `Kubernetes ${current} is a preview version: it can be attached, but previews have no SLA and are not advised for production workloads` }];
+    return [
+      {
+        rule: 'kubernetes-version',
+        level: 'warning',
+        message: `Kubernetes ${current} is a preview version: it can be attached, but previews have no SLA and are not advised for production workloads`,
+      },
+    ];
   }
-  return [{ rule: 'kubernetes-version', level: 'pass', message: `Kubernetes ${current} is supported in ${region} (${supported})` }];
+  return [
+    {
+      rule: 'kubernetes-version',
+      level: 'pass',
+      message: `Kubernetes ${current} is supported in ${region} (${supported})`,
+    },
+  ];
 }
 
 /**
@@ -222,20 +328,24 @@ function volumeDriverRule(cluster: ManagedCluster): ClusterFinding[] {
   if (!current) return [];
   const flexVolume = (v: [number, number]) => compareMinor(v, [1, 16]) <= 0;
   if (target && flexVolume(current) !== flexVolume(target)) {
-    return [{
-      rule: 'volume-driver',
-      level: 'warning',
-      message: `${cluster.name} is moving from Kubernetes ${cluster.currentKubernetesVersion} to ${cluster.kubernetesVersion}, across 1.16 → 1.17, where AKS changes from the blobfuse FlexVolume driver to the blob CSI driver`,
-      hint: 'Redeploy (or update) the web services of this compute once the upgrade has finished.',
-    }];
+    return [
+      {
+        rule: 'volume-driver',
+        level: 'warning',
+        message: `${cluster.name} is moving from Kubernetes ${cluster.currentKubernetesVersion} to ${cluster.kubernetesVersion}, across 1.16 → 1.17, where AKS changes from the blobfuse FlexVolume driver to the blob CSI driver`,
+        hint: 'Redeploy (or update) the web services of this compute once the upgrade has finished.',
+      },
+    ];
   }
   if (flexVolume(current)) {
-    return [{
-      rule: 'volume-driver',
-      level: 'warning',
-      message: `${cluster.name} runs Kubernetes ${cluster.currentKubernetesVersion ?? cluster.kubernetesVersion} (blobfuse FlexVolume driver); from 1.17 on AKS uses the blob CSI driver`,
-      hint: 'After upgrading the cluster to 1.17 or later, redeploy (or update) the web services of this compute.',
-    }];
+    return [
+      {
+        rule: 'volume-driver',
+        level: 'warning',
+        message: `${cluster.name} runs Kubernetes ${cluster.currentKubernetesVersion ?? cluster.kubernetesVersion} (blobfuse FlexVolume driver); from 1.17 on AKS uses the blob CSI driver`,
+        hint: 'After upgrading the cluster to 1.17 or later, redeploy (or update) the web services of this compute.',
+      },
+    ];
   }
   return [];
 }

@@ -16,8 +16,16 @@
 
 /** Dv2/DSv2 (and D/DS v1) sizes: the number in the name is an index, not a vCPU count. */
 const LEGACY_VCPUS: Readonly<Record<string, number>> = {
-  d1: 1, d2: 2, d3: 4, d4: 8, d5: 16,
-  d11: 2, d12: 4, d13: 8, d14: 16, d15: 20,
+  d1: 1,
+  d2: 2,
+  d3: 4,
+  d4: 8,
+  d5: 16,
+  d11: 2,
+  d12: 4,
+  d13: 8,
+  d14: 16,
+  d15: 20,
 };
 
 /**
@@ -25,7 +33,26 @@ const LEGACY_VCPUS: Readonly<Record<string, number>> = {
  * AKS offers. D and DS follow it from v3 on only (handled separately); basic A (A0-A11) and G/GS
  * do not follow it and are left unknown.
  */
-const NAMING_FAMILIES = new Set(['b', 'dc', 'e', 'ec', 'f', 'fx', 'h', 'hb', 'hc', 'l', 'm', 'nc', 'ncc', 'nd', 'ng', 'np', 'nv', 'pb']);
+const NAMING_FAMILIES = new Set([
+  'b',
+  'dc',
+  'e',
+  'ec',
+  'f',
+  'fx',
+  'h',
+  'hb',
+  'hc',
+  'l',
+  'm',
+  'nc',
+  'ncc',
+  'nd',
+  'ng',
+  'np',
+  'nv',
+  'pb',
+]);
 
 const SIZE_NAME = /^standard_([a-z]+?)(\d+)(?:-(\d+))?([a-z]*)((?:_[a-z0-9]+)*?)(?:_v(\d+))?(?:_promo)?$/;
 
@@ -41,7 +68,10 @@ export function describeVmSize(vmSize: string | undefined): VmSizeInfo {
   const [, family, digits, constrained, , , versionText] = m;
   const version = versionText === undefined ? 1 : Number(versionText);
   const accelerator = family === 'np' || family === 'pb' ? 'FPGA' : family.startsWith('n') ? 'GPU' : undefined;
-  return { vcpus: vcpusOf(family, Number(digits), constrained === undefined ? undefined : Number(constrained), version), accelerator };
+  return {
+    vcpus: vcpusOf(family, Number(digits), constrained === undefined ? undefined : Number(constrained), version),
+    accelerator,
+  };
 }
 
 function vcpusOf(family: string, number: number, constrained: number | undefined, version: number): number | undefined {
@@ -50,7 +80,7 @@ function vcpusOf(family: string, number: number, constrained: number | undefined
     return constrained ?? number;
   }
   // Av2 (A2_v2, A4m_v2) follows the convention; the basic A0-A11 do not.
-  if (family === 'a' || family === 'am') return version >= 2 ? constrained ?? number : undefined;
+  if (family === 'a' || family === 'am') return version >= 2 ? (constrained ?? number) : undefined;
   if (!NAMING_FAMILIES.has(family)) return undefined;
   return constrained ?? number;
 }

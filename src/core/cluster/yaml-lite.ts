@@ -10,7 +10,10 @@
 export type YamlValue = string | boolean | null | YamlValue[] | { [key: string]: YamlValue };
 
 export class YamlSubsetError extends Error {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(`line ${line}: ${message}`);
     this.name = 'YamlSubsetError';
   }
@@ -33,12 +36,15 @@ export function parseYamlSubset(source: string): YamlValue {
 
 function toLines(source: string): Line[] {
   const out: Line[] = [];
-  source.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, i) => {
-    if (/^\s*(#.*)?$/.test(raw) || /^(---|\.\.\.)\s*$/.test(raw)) return;
-    if (/^\t/.test(raw)) throw new YamlSubsetError('tabs cannot indent YAML', i + 1);
-    const indent = raw.length - raw.trimStart().length;
-    out.push({ indent, text: raw.trimEnd().slice(indent), number: i + 1 });
-  });
+  source
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((raw, i) => {
+      if (/^\s*(#.*)?$/.test(raw) || /^(---|\.\.\.)\s*$/.test(raw)) return;
+      if (/^\t/.test(raw)) throw new YamlSubsetError('tabs cannot indent YAML', i + 1);
+      const indent = raw.length - raw.trimStart().length;
+      out.push({ indent, text: raw.trimEnd().slice(indent), number: i + 1 });
+    });
   return out;
 }
 
@@ -56,7 +62,11 @@ class Parser {
 
   private mapping(indent: number): YamlValue {
     const out: Record<string, YamlValue> = {};
-    while (this.pos < this.lines.length && this.lines[this.pos].indent === indent && !isSequenceItem(this.lines[this.pos].text)) {
+    while (
+      this.pos < this.lines.length &&
+      this.lines[this.pos].indent === indent &&
+      !isSequenceItem(this.lines[this.pos].text)
+    ) {
       const line = this.lines[this.pos];
       const m = KEY_VALUE.exec(line.text);
       if (!m) throw new YamlSubsetError('expected "key: value"', line.number);
@@ -69,7 +79,11 @@ class Parser {
 
   private sequence(indent: number): YamlValue {
     const out: YamlValue[] = [];
-    while (this.pos < this.lines.length && this.lines[this.pos].indent === indent && isSequenceItem(this.lines[this.pos].text)) {
+    while (
+      this.pos < this.lines.length &&
+      this.lines[this.pos].indent === indent &&
+      isSequenceItem(this.lines[this.pos].text)
+    ) {
       const line = this.lines[this.pos];
       const rest = line.text.slice(1).trimStart();
       if (rest === '' || rest.startsWith('#')) {

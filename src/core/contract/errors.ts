@@ -24,7 +24,10 @@ export class InputError extends ProductError {
 /** The observed state forbids the requested change (e.g. compute bound to another cluster). */
 export class StateError extends ProductError {
   readonly kind = 'state';
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(hint ? `${message}\n${hint}` : message);
     this.name = 'StateError';
   }
@@ -52,7 +55,10 @@ export class AzureError extends ProductError {
 /** Waiting on Azure took longer than timeout-minutes. */
 export class DeadlineError extends ProductError {
   readonly kind = 'deadline';
-  constructor(readonly what: string, readonly recovery?: string) {
+  constructor(
+    readonly what: string,
+    readonly recovery?: string,
+  ) {
     super(`gave up waiting for ${what} (timeout-minutes reached)${recovery ? `\n${recovery}` : ''}`);
     this.name = 'DeadlineError';
   }

@@ -3,7 +3,12 @@
  * Azure, and every problem is reported at once, each naming the input and what is accepted.
  */
 import { readFileSync } from 'node:fs';
-import { parseManagedClusterId, RESOURCE_GROUP_PATTERN, SUBSCRIPTION_ID_PATTERN, type ManagedClusterId } from '../azure/arm-id';
+import {
+  parseManagedClusterId,
+  RESOURCE_GROUP_PATTERN,
+  SUBSCRIPTION_ID_PATTERN,
+  type ManagedClusterId,
+} from '../azure/arm-id';
 import { InputError, type InputProblem } from '../contract/errors';
 import { inputDefinition, type InputName, type InputReader } from '../contract/inputs';
 import { cidrContains, cidrsOverlap, parseCidr, parseIpv4 } from './cidr';
@@ -29,12 +34,24 @@ export interface NewClusterNetwork {
 
 export type ClusterSource =
   | { readonly mode: 'attach'; readonly cluster: ManagedClusterId }
-  | { readonly mode: 'create'; readonly location?: string; readonly agentCount: number; readonly vmSize: string; readonly network?: NewClusterNetwork };
+  | {
+      readonly mode: 'create';
+      readonly location?: string;
+      readonly agentCount: number;
+      readonly vmSize: string;
+      readonly network?: NewClusterNetwork;
+    };
 
 export type DesiredTls =
   | { readonly mode: 'disabled' }
   | { readonly mode: 'auto'; readonly leafDomainLabel: string; readonly overwriteExistingDomain: boolean }
-  | { readonly mode: 'custom'; readonly certPem: string; readonly keyPem: string; readonly cname: string; readonly certificate: CertificateInfo }
+  | {
+      readonly mode: 'custom';
+      readonly certPem: string;
+      readonly keyPem: string;
+      readonly cname: string;
+      readonly certificate: CertificateInfo;
+    }
   /** Resolved to `custom` from the cluster's azuremlfessl secret before anything changes. */
   | { readonly mode: 'keep'; readonly cname?: string };
 
@@ -105,7 +122,8 @@ class InputCollector {
 
   optional(input: InputName, pattern: RegExp, accepted: string): string | undefined {
     const value = this.raw(input);
-    if (value !== undefined && !pattern.test(value)) this.problem(input, `'${printable(value)}' is not valid; ${accepted}`);
+    if (value !== undefined && !pattern.test(value))
+      this.problem(input, `'${printable(value)}' is not valid; ${accepted}`);
     return value;
   }
 
@@ -153,14 +171,34 @@ export function readDesiredState(options: DesiredOptions): DesiredState {
   const warnings: string[] = [];
 
   const subscriptionInput = c.raw('subscription-id') ?? options.defaultSubscriptionId;
-  if (subscriptionInput === undefined) c.problem('subscription-id', 'is required (no default subscription came with the credentials); give the subscription GUID of the workspace');
-  else if (!SUBSCRIPTION_ID_PATTERN.test(subscriptionInput)) c.problem('subscription-id', `'${printable(subscriptionInput)}' is not a subscription GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`);
+  if (subscriptionInput === undefined)
+    c.problem(
+      'subscription-id',
+      'is required (no default subscription came with the credentials); give the subscription GUID of the workspace',
+    );
+  else if (!SUBSCRIPTION_ID_PATTERN.test(subscriptionInput))
+    c.problem(
+      'subscription-id',
+      `'${printable(subscriptionInput)}' is not a subscription GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`,
+    );
 
   const target: ComputeTarget = {
     subscriptionId: (subscriptionInput ?? '').toLowerCase(),
-    resourceGroup: c.required('resource-group', RESOURCE_GROUP_PATTERN, 'a resource group name has 1-90 letters, digits, _ - . ( ) and does not end with a period'),
-    workspaceName: c.required('workspace-name', WORKSPACE_NAME, 'a workspace name has 3-33 letters, digits, _ and -, starting with a letter or digit'),
-    computeName: c.required('compute-name', COMPUTE_NAME, 'a compute name has 3-24 letters, digits and hyphens, starts with a letter and ends with a letter or digit'),
+    resourceGroup: c.required(
+      'resource-group',
+      RESOURCE_GROUP_PATTERN,
+      'a resource group name has 1-90 letters, digits, _ - . ( ) and does not end with a period',
+    ),
+    workspaceName: c.required(
+      'workspace-name',
+      WORKSPACE_NAME,
+      'a workspace name has 3-33 letters, digits, _ and -, starting with a letter or digit',
+    ),
+    computeName: c.required(
+      'compute-name',
+      COMPUTE_NAME,
+      'a compute name has 3-24 letters, digits and hyphens, starts with a letter and ends with a letter or digit',
+    ),
   };
   const operation = c.choice<Operation>('operation');
   const replace = c.boolean('replace');
@@ -173,12 +211,21 @@ export function readDesiredState(options: DesiredOptions): DesiredState {
   return { target, operation, compute, replace, dryRun, timeoutMinutes, warnings };
 }
 
-function readDesiredCompute(c: InputCollector, options: DesiredOptions, warnings: string[], subscriptionId: string): DesiredCompute {
+function readDesiredCompute(
+  c: InputCollector,
+  options: DesiredOptions,
+  warnings: string[],
+  subscriptionId: string,
+): DesiredCompute {
   const purposeChoice = c.choice<'production' | 'dev-test'>('cluster-purpose');
   const purpose: ClusterPurpose = purposeChoice === 'dev-test' ? 'DevTest' : 'FastProd';
   const lbChoice = c.choice<'public' | 'internal'>('load-balancer-type');
   const loadBalancerType: LoadBalancerType = lbChoice === 'internal' ? 'InternalLoadBalancer' : 'PublicIp';
-  const loadBalancerSubnet = c.optional('load-balancer-subnet', SUBNET_NAME, 'a subnet name has 1-80 letters, digits, _ . -');
+  const loadBalancerSubnet = c.optional(
+    'load-balancer-subnet',
+    SUBNET_NAME,
+    'a subnet name has 1-80 letters, digits, _ . -',
+  );
   if (loadBalancerSubnet !== undefined && loadBalancerType === 'PublicIp') {
     c.problem('load-balancer-subnet', `applies only with ${c.name('load-balancer-type')}: internal`);
   }
@@ -186,32 +233,60 @@ function readDesiredCompute(c: InputCollector, options: DesiredOptions, warnings
   const source = readClusterSource(c, purpose, subscriptionId);
   const tls = readTls(c, options, warnings);
   if (tls.mode !== 'disabled' && loadBalancerType === 'InternalLoadBalancer') {
-    c.problem('tls', `'${c.raw('tls')}' cannot be used with ${c.name('load-balancer-type')}: internal (Azure ML does not support TLS termination on an internal load balancer); use tls: disabled or a public load balancer`);
+    c.problem(
+      'tls',
+      `'${c.raw('tls')}' cannot be used with ${c.name('load-balancer-type')}: internal (Azure ML does not support TLS termination on an internal load balancer); use tls: disabled or a public load balancer`,
+    );
   }
   return { source, purpose, loadBalancerType, loadBalancerSubnet, tls };
 }
 
-const CREATE_ONLY: InputName[] = ['location', 'agent-count', 'vm-size', 'vnet-resource-group', 'vnet-name', 'subnet-name', 'service-cidr', 'dns-service-ip', 'docker-bridge-cidr'];
+const CREATE_ONLY: InputName[] = [
+  'location',
+  'agent-count',
+  'vm-size',
+  'vnet-resource-group',
+  'vnet-name',
+  'subnet-name',
+  'service-cidr',
+  'dns-service-ip',
+  'docker-bridge-cidr',
+];
 
 function readClusterSource(c: InputCollector, purpose: ClusterPurpose, subscriptionId: string): ClusterSource {
   const clusterText = c.raw('aks-resource-id');
   if (clusterText !== undefined) {
     const cluster = parseManagedClusterId(clusterText);
     if (!cluster) {
-      c.problem('aks-resource-id', `'${printable(clusterText)}' is not an AKS cluster id; expected /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.ContainerService/managedClusters/<name>`);
+      c.problem(
+        'aks-resource-id',
+        `'${printable(clusterText)}' is not an AKS cluster id; expected /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.ContainerService/managedClusters/<name>`,
+      );
     }
     for (const input of CREATE_ONLY) {
-      if (c.raw(input) !== undefined) c.problem(input, `applies only when creating a cluster (${c.name('aks-resource-id')} empty); an attached cluster keeps its own settings`);
+      if (c.raw(input) !== undefined)
+        c.problem(
+          input,
+          `applies only when creating a cluster (${c.name('aks-resource-id')} empty); an attached cluster keeps its own settings`,
+        );
     }
     return { mode: 'attach', cluster: cluster ?? { subscriptionId: '', resourceGroup: '', name: '', id: '' } };
   }
 
-  const locationText = c.optional('location', /^[A-Za-z][A-Za-z0-9 ]{2,40}$/, 'an Azure region name such as eastus or "West Europe"');
+  const locationText = c.optional(
+    'location',
+    /^[A-Za-z][A-Za-z0-9 ]{2,40}$/,
+    'an Azure region name such as eastus or "West Europe"',
+  );
   const location = locationText?.replace(/\s+/g, '').toLowerCase();
-  if (location !== undefined && !LOCATION.test(location)) c.problem('location', `'${printable(locationText!)}' is not an Azure region name`);
+  if (location !== undefined && !LOCATION.test(location))
+    c.problem('location', `'${printable(locationText!)}' is not an Azure region name`);
   const agentCount = c.integer('agent-count', 1, 1000, DEFAULT_AGENT_COUNT);
   if (c.raw('agent-count') !== undefined && agentCount < MIN_NODES[purpose] && /^\d+$/.test(c.raw('agent-count')!)) {
-    c.problem('agent-count', `${agentCount} is too few for a production cluster: it needs at least 3 nodes; use ${c.name('cluster-purpose')}: dev-test for fewer`);
+    c.problem(
+      'agent-count',
+      `${agentCount} is too few for a production cluster: it needs at least 3 nodes; use ${c.name('cluster-purpose')}: dev-test for fewer`,
+    );
   }
   const vmSize = c.optional('vm-size', VM_SIZE, 'a VM size such as Standard_D3_v2') ?? 'Standard_D3_v2';
   return { mode: 'create', location, agentCount, vmSize, network: readNetwork(c, subscriptionId) };
@@ -232,32 +307,56 @@ function readNetwork(c: InputCollector, subscriptionId: string): NewClusterNetwo
   const allOrNone = (given: Array<string | undefined>, names: InputName[]) => {
     if (given.some((v) => v !== undefined) && given.some((v) => v === undefined)) {
       names.forEach((n, i) => {
-        if (given[i] === undefined) c.problem(n, `is required when ${names.filter((_, j) => given[j] !== undefined).map((x) => c.name(x)).join(', ')} ${given.filter((v) => v !== undefined).length > 1 ? 'are' : 'is'} given (give all of ${names.map((x) => c.name(x)).join(', ')} or none)`);
+        if (given[i] === undefined)
+          c.problem(
+            n,
+            `is required when ${names
+              .filter((_, j) => given[j] !== undefined)
+              .map((x) => c.name(x))
+              .join(
+                ', ',
+              )} ${given.filter((v) => v !== undefined).length > 1 ? 'are' : 'is'} given (give all of ${names.map((x) => c.name(x)).join(', ')} or none)`,
+          );
       });
     }
   };
   allOrNone(vnetGiven, vnetNames);
   allOrNone(addressGiven, addressNames);
   if (addressGiven.some((v) => v !== undefined) && vnetGiven.every((v) => v === undefined)) {
-    c.problem('service-cidr', `the service address ranges apply only to a cluster in your own virtual network; give ${c.name('vnet-resource-group')}, ${c.name('vnet-name')} and ${c.name('subnet-name')} too`);
+    c.problem(
+      'service-cidr',
+      `the service address ranges apply only to a cluster in your own virtual network; give ${c.name('vnet-resource-group')}, ${c.name('vnet-name')} and ${c.name('subnet-name')} too`,
+    );
   }
 
   const serviceCidr = serviceCidrText === undefined ? undefined : parseCidr(serviceCidrText);
-  if (serviceCidrText !== undefined && !serviceCidr) c.problem('service-cidr', `'${printable(serviceCidrText)}' is not an IPv4 CIDR such as 10.0.0.0/16`);
+  if (serviceCidrText !== undefined && !serviceCidr)
+    c.problem('service-cidr', `'${printable(serviceCidrText)}' is not an IPv4 CIDR such as 10.0.0.0/16`);
   const dnsIp = dnsIpText === undefined ? undefined : parseIpv4(dnsIpText);
-  if (dnsIpText !== undefined && dnsIp === undefined) c.problem('dns-service-ip', `'${printable(dnsIpText)}' is not an IPv4 address such as 10.0.0.10`);
+  if (dnsIpText !== undefined && dnsIp === undefined)
+    c.problem('dns-service-ip', `'${printable(dnsIpText)}' is not an IPv4 address such as 10.0.0.10`);
   const bridge = bridgeText === undefined ? undefined : parseCidr(bridgeText);
-  if (bridgeText !== undefined && !bridge) c.problem('docker-bridge-cidr', `'${printable(bridgeText)}' is not an IPv4 CIDR such as 172.17.0.1/16`);
+  if (bridgeText !== undefined && !bridge)
+    c.problem('docker-bridge-cidr', `'${printable(bridgeText)}' is not an IPv4 CIDR such as 172.17.0.1/16`);
   if (serviceCidr && dnsIp !== undefined && !cidrContains(serviceCidr, dnsIp)) {
-    c.problem('dns-service-ip', `${dnsIpText} is outside ${c.name('service-cidr')} ${serviceCidrText}; pick an address inside it (not the first one)`);
+    c.problem(
+      'dns-service-ip',
+      `${dnsIpText} is outside ${c.name('service-cidr')} ${serviceCidrText}; pick an address inside it (not the first one)`,
+    );
   }
   if (serviceCidr && bridge && cidrsOverlap(serviceCidr, bridge)) {
-    c.problem('docker-bridge-cidr', `${bridgeText} overlaps ${c.name('service-cidr')} ${serviceCidrText}; the two ranges must be disjoint`);
+    c.problem(
+      'docker-bridge-cidr',
+      `${bridgeText} overlaps ${c.name('service-cidr')} ${serviceCidrText}; the two ranges must be disjoint`,
+    );
   }
 
   if (vnetGiven.every((v) => v === undefined) && addressGiven.every((v) => v === undefined)) return undefined;
   return {
-    subnetId: vnetGroup && vnetName && subnetName ? `/subscriptions/${subscriptionId}/resourceGroups/${vnetGroup}/providers/Microsoft.Network/virtualNetworks/${vnetName}/subnets/${subnetName}` : undefined,
+    subnetId:
+      vnetGroup && vnetName && subnetName
+        ? `/subscriptions/${subscriptionId}/resourceGroups/${vnetGroup}/providers/Microsoft.Network/virtualNetworks/${vnetName}/subnets/${subnetName}`
+        : undefined,
     serviceCidr: serviceCidrText,
     dnsServiceIp: dnsIpText,
     dockerBridgeCidr: bridgeText,
@@ -266,7 +365,14 @@ function readNetwork(c: InputCollector, subscriptionId: string): NewClusterNetwo
 
 function readTls(c: InputCollector, options: DesiredOptions, warnings: string[]): DesiredTls {
   const mode = c.choice<DesiredTls['mode']>('tls');
-  const tlsOnly: InputName[] = ['leaf-domain-label', 'tls-cert', 'tls-key', 'tls-cert-file', 'tls-key-file', 'tls-cname'];
+  const tlsOnly: InputName[] = [
+    'leaf-domain-label',
+    'tls-cert',
+    'tls-key',
+    'tls-cert-file',
+    'tls-key-file',
+    'tls-cname',
+  ];
   const relevant: Record<DesiredTls['mode'], InputName[]> = {
     disabled: [],
     auto: ['leaf-domain-label'],
@@ -284,22 +390,44 @@ function readTls(c: InputCollector, options: DesiredOptions, warnings: string[])
     case 'disabled':
       return { mode };
     case 'auto': {
-      const label = c.required('leaf-domain-label', LEAF_LABEL, 'a DNS label of 1-57 lower-case letters, digits and hyphens (Azure appends six characters and .<region>.cloudapp.azure.com)');
+      const label = c.required(
+        'leaf-domain-label',
+        LEAF_LABEL,
+        'a DNS label of 1-57 lower-case letters, digits and hyphens (Azure appends six characters and .<region>.cloudapp.azure.com)',
+      );
       return { mode, leafDomainLabel: label, overwriteExistingDomain: c.boolean('overwrite-existing-domain') };
     }
     case 'keep':
-      return { mode, cname: c.optional('tls-cname', DNS_NAME, 'a DNS name such as scoring.contoso.com')?.toLowerCase() };
+      return {
+        mode,
+        cname: c.optional('tls-cname', DNS_NAME, 'a DNS name such as scoring.contoso.com')?.toLowerCase(),
+      };
     case 'custom': {
       const certPem = readPem(c, options, 'tls-cert', 'tls-cert-file', 'the certificate');
       const keyPem = readPem(c, options, 'tls-key', 'tls-key-file', 'the private key');
       const cnameText = c.raw('tls-cname');
-      if (cnameText === undefined) c.problem('tls-cname', `is required with ${c.name('tls')}: custom; give the DNS name clients will call, covered by the certificate`);
-      else if (!DNS_NAME.test(cnameText)) c.problem('tls-cname', `'${printable(cnameText)}' is not a DNS name such as scoring.contoso.com`);
+      if (cnameText === undefined)
+        c.problem(
+          'tls-cname',
+          `is required with ${c.name('tls')}: custom; give the DNS name clients will call, covered by the certificate`,
+        );
+      else if (!DNS_NAME.test(cnameText))
+        c.problem('tls-cname', `'${printable(cnameText)}' is not a DNS name such as scoring.contoso.com`);
       const cname = cnameText?.toLowerCase() ?? '';
       if (certPem === undefined || keyPem === undefined) return { mode: 'disabled' };
-      const check = checkTlsMaterial(certPem, keyPem, DNS_NAME.test(cname) ? cname : undefined, options.now ?? new Date());
+      const check = checkTlsMaterial(
+        certPem,
+        keyPem,
+        DNS_NAME.test(cname) ? cname : undefined,
+        options.now ?? new Date(),
+      );
       for (const p of check.problems) {
-        const input: InputName = p.field === 'cname' ? 'tls-cname' : p.field === 'cert' ? certSourceName(c, 'tls-cert', 'tls-cert-file') : certSourceName(c, 'tls-key', 'tls-key-file');
+        const input: InputName =
+          p.field === 'cname'
+            ? 'tls-cname'
+            : p.field === 'cert'
+              ? certSourceName(c, 'tls-cert', 'tls-cert-file')
+              : certSourceName(c, 'tls-key', 'tls-key-file');
         c.problem(input, p.message);
       }
       warnings.push(...check.warnings);
@@ -313,7 +441,13 @@ function certSourceName(c: InputCollector, textInput: InputName, fileInput: Inpu
   return c.raw(textInput) !== undefined ? textInput : fileInput;
 }
 
-function readPem(c: InputCollector, options: DesiredOptions, textInput: InputName, fileInput: InputName, what: string): string | undefined {
+function readPem(
+  c: InputCollector,
+  options: DesiredOptions,
+  textInput: InputName,
+  fileInput: InputName,
+  what: string,
+): string | undefined {
   const text = options.readInput(textInput);
   const file = c.raw(fileInput);
   const hasText = text !== undefined && text.trim() !== '';
@@ -323,7 +457,10 @@ function readPem(c: InputCollector, options: DesiredOptions, textInput: InputNam
   }
   if (hasText) return text!.replace(/\r\n/g, '\n').trim() + '\n';
   if (file === undefined) {
-    c.problem(textInput, `is required with ${c.name('tls')}: custom; give ${what} as PEM text in ${c.name(textInput)} (from a secret) or as a file in ${c.name(fileInput)}`);
+    c.problem(
+      textInput,
+      `is required with ${c.name('tls')}: custom; give ${what} as PEM text in ${c.name(textInput)} (from a secret) or as a file in ${c.name(fileInput)}`,
+    );
     return undefined;
   }
   try {

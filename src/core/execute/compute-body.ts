@@ -34,7 +34,11 @@ function toSslConfiguration(request: AttachRequest): SslConfiguration {
     case 'Disabled':
       return { status: 'Disabled' };
     case 'Auto':
-      return { status: 'Auto', leafDomainLabel: tls.leafDomainLabel, overwriteExistingDomain: tls.overwriteExistingDomain };
+      return {
+        status: 'Auto',
+        leafDomainLabel: tls.leafDomainLabel,
+        overwriteExistingDomain: tls.overwriteExistingDomain,
+      };
     case 'Enabled':
       return { status: 'Enabled', cert: tls.certPem, key: tls.keyPem, cname: tls.cname };
   }

@@ -70,13 +70,17 @@ export async function executePlan(plan: Plan, ctx: ExecutionContext): Promise<St
 
 // ------------------------------------------------------------------------------------ detach
 
-async function detach(ctx: ExecutionContext, tracker: Tracker, records: StepRecord[]): Promise<'detached' | 'already-as-desired'> {
+async function detach(
+  ctx: ExecutionContext,
+  tracker: Tracker,
+  records: StepRecord[],
+): Promise<'detached' | 'already-as-desired'> {
   const startedAt = ctx.clock.now();
   const reattach = tracker.plan.action === 'reattach';
   type Detached = { by: 'us'; polls: number } | { by: 'other' } | { by: 'other-as-desired' };
   const result = await ctx.platform.group(`Detach ${ctx.computeName}`, async (): Promise<Detached> => {
     let conflicts = 0;
-    for (let attempt = 1; ; ) {
+    for (let attempt = 1; ;) {
       let start: LroStart;
       try {
         start = await ctx.gateway.beginDetach();
@@ -84,7 +88,8 @@ async function detach(ctx: ExecutionContext, tracker: Tracker, records: StepReco
         if (!isConflict(error) || ++conflicts > MAX_CONFLICT_WAITS) throw error;
         const settled = await waitForOtherOperation(ctx, records, 'detach');
         if (!settled) return { by: 'other' };
-        if (reattach && tracker.plan.attach && matchesRequest(settled, tracker.plan.attach)) return { by: 'other-as-desired' };
+        if (reattach && tracker.plan.attach && matchesRequest(settled, tracker.plan.attach))
+          return { by: 'other-as-desired' };
         continue; // still there, with other settings: this step's detach still applies
       }
       tracker.phase = 'detaching';
@@ -92,16 +97,21 @@ async function detach(ctx: ExecutionContext, tracker: Tracker, records: StepReco
         return { by: 'us', polls: (await waitForOperation(ctx, 'detach', start)).polls };
       } catch (error) {
         if (!retryable(ctx, error, ++attempt)) throw error;
-        ctx.platform.warning(`The detach of ${ctx.computeName} failed (${describe(error)}); trying again (attempt ${attempt} of ${MAX_ATTACH_ATTEMPTS}).`);
+        ctx.platform.warning(
+          `The detach of ${ctx.computeName} failed (${describe(error)}); trying again (attempt ${attempt} of ${MAX_ATTACH_ATTEMPTS}).`,
+        );
         await ctx.clock.sleep(pauseBefore(attempt), ctx.signal);
         const now = await ctx.gateway.getCompute();
-        if (isTransitional(now?.properties?.provisioningState ?? '') && !(await waitUntilSettled(ctx, 'detach', ''))) return { by: 'us', polls: 0 };
+        if (isTransitional(now?.properties?.provisioningState ?? '') && !(await waitUntilSettled(ctx, 'detach', '')))
+          return { by: 'us', polls: 0 };
         if (!now) return { by: 'us', polls: 0 };
       }
     }
   });
   if (result.by === 'other-as-desired') {
-    ctx.platform.info(`Compute ${ctx.computeName} was (re)attached by another operation with the desired settings while this step waited; it is left as it is.`);
+    ctx.platform.info(
+      `Compute ${ctx.computeName} was (re)attached by another operation with the desired settings while this step waited; it is left as it is.`,
+    );
     return 'already-as-desired';
   }
   if (result.by === 'us') {
@@ -109,10 +119,16 @@ async function detach(ctx: ExecutionContext, tracker: Tracker, records: StepReco
     // answered 409 Conflict, which attach() waits out before sending it again.
     ctx.platform.info(`Detached ${ctx.computeName}; the AKS cluster was left in place.`);
   } else {
-    ctx.platform.info(`Compute ${ctx.computeName} was removed by the other operation; there is nothing left to detach.`);
+    ctx.platform.info(
+      `Compute ${ctx.computeName} was removed by the other operation; there is nothing left to detach.`,
+    );
   }
   tracker.phase = 'detached';
-  records.push({ step: 'detach', durationMs: ctx.clock.now() - startedAt, polls: result.by === 'us' ? result.polls : 0 });
+  records.push({
+    step: 'detach',
+    durationMs: ctx.clock.now() - startedAt,
+    polls: result.by === 'us' ? result.polls : 0,
+  });
   return 'detached';
 }
 
@@ -123,12 +139,19 @@ function retryable(ctx: ExecutionContext, error: unknown, nextAttempt: number): 
 }
 
 function describe(error: unknown): string {
-  return error instanceof AzureError ? `${error.code}: ${firstLine(error.azureMessage)}` : firstLine(error instanceof Error ? error.message : String(error));
+  return error instanceof AzureError
+    ? `${error.code}: ${firstLine(error.azureMessage)}`
+    : firstLine(error instanceof Error ? error.message : String(error));
 }
 
 // ------------------------------------------------------------------------------------ attach
 
-async function attach(ctx: ExecutionContext, tracker: Tracker, request: AttachRequest, records: StepRecord[]): Promise<StepRecord> {
+async function attach(
+  ctx: ExecutionContext,
+  tracker: Tracker,
+  request: AttachRequest,
+  records: StepRecord[],
+): Promise<StepRecord> {
   const step = request.clusterId ? 'attach' : 'create';
   const startedAt = ctx.clock.now();
   const body = toComputeResource(request);
@@ -144,27 +167,44 @@ async function attach(ctx: ExecutionContext, tracker: Tracker, request: AttachRe
       // A create that Azure accepted has made a cluster, which is never deleted: a second create would
       // leave it orphaned. The re-run attaches that cluster instead (the planner reattaches a Failed compute).
       if (step === 'create' && tracker.phase === 'attaching') throw error;
-      ctx.platform.warning(`The ${step} of ${ctx.computeName} failed (${describe(error)}); trying again (attempt ${attempt + 1} of ${MAX_ATTACH_ATTEMPTS}).`);
+      ctx.platform.warning(
+        `The ${step} of ${ctx.computeName} failed (${describe(error)}); trying again (attempt ${attempt + 1} of ${MAX_ATTACH_ATTEMPTS}).`,
+      );
       await ctx.clock.sleep(pauseBefore(attempt + 1), ctx.signal);
       await clearLeftover(ctx, tracker, request, records);
       continue;
     }
     if (result.kind === 'again') {
       // Another operation was in the way and is over; the compute is gone or Failed: try again.
-      if (++conflicts > MAX_CONFLICT_WAITS) throw new StateError(`other operations kept changing compute '${ctx.computeName}' while this step tried to ${step} it`, concurrencyHint());
+      if (++conflicts > MAX_CONFLICT_WAITS)
+        throw new StateError(
+          `other operations kept changing compute '${ctx.computeName}' while this step tried to ${step} it`,
+          concurrencyHint(),
+        );
       attempt--;
       await clearLeftover(ctx, tracker, request, records);
       continue;
     }
     polls += result.polls;
-    ctx.platform.info(result.kind === 'by-other' ? `${ctx.computeName} is attached with the desired settings.` : `${step === 'create' ? 'Created' : 'Attached'} ${ctx.computeName}.`);
+    ctx.platform.info(
+      result.kind === 'by-other'
+        ? `${ctx.computeName} is attached with the desired settings.`
+        : `${step === 'create' ? 'Created' : 'Attached'} ${ctx.computeName}.`,
+    );
     return { step, durationMs: ctx.clock.now() - startedAt, polls };
   }
 }
 
 type Attempt = { kind: 'done'; polls: number } | { kind: 'by-other'; polls: number } | { kind: 'again' };
 
-async function startAndWait(ctx: ExecutionContext, tracker: Tracker, step: 'attach' | 'create', body: ComputeResource, request: AttachRequest, records: StepRecord[]): Promise<Attempt> {
+async function startAndWait(
+  ctx: ExecutionContext,
+  tracker: Tracker,
+  step: 'attach' | 'create',
+  body: ComputeResource,
+  request: AttachRequest,
+  records: StepRecord[],
+): Promise<Attempt> {
   let start: LroStart;
   try {
     start = await ctx.gateway.beginCreateOrUpdate(body, step);
@@ -184,10 +224,16 @@ async function startAndWait(ctx: ExecutionContext, tracker: Tracker, step: 'atta
     // The PUT may have reached Azure although its answer was lost: look before deciding.
     const existing = await ctx.gateway.getCompute();
     if (!existing || !boundAsRequested(existing, request)) throw error;
-    ctx.platform.info(`The ${step} of ${ctx.computeName} was accepted by Azure although its answer was lost; waiting for it.`);
+    ctx.platform.info(
+      `The ${step} of ${ctx.computeName} was accepted by Azure although its answer was lost; waiting for it.`,
+    );
     tracker.phase = 'attaching';
     const settled = await waitUntilSettled(ctx, step, '');
-    if (!settled) throw new AzureError('ComputeDisappeared', `compute '${ctx.computeName}' disappeared while it was being ${step === 'create' ? 'created' : 'attached'}`);
+    if (!settled)
+      throw new AzureError(
+        'ComputeDisappeared',
+        `compute '${ctx.computeName}' disappeared while it was being ${step === 'create' ? 'created' : 'attached'}`,
+      );
     if (!isSucceeded(settled)) throw provisioningFailure(settled, step);
     return { kind: 'done', polls: 0 };
   }
@@ -200,9 +246,15 @@ async function startAndWait(ctx: ExecutionContext, tracker: Tracker, step: 'atta
  * Before another attempt: a compute left behind by the failed one (Failed, or still settling)
  * would make the next PUT fail with 409, so it is waited for and, when Failed, detached.
  */
-async function clearLeftover(ctx: ExecutionContext, tracker: Tracker, request: AttachRequest, records: StepRecord[]): Promise<void> {
+async function clearLeftover(
+  ctx: ExecutionContext,
+  tracker: Tracker,
+  request: AttachRequest,
+  records: StepRecord[],
+): Promise<void> {
   let leftover = await ctx.gateway.getCompute();
-  if (leftover && isTransitional(leftover.properties?.provisioningState ?? '')) leftover = await waitUntilSettled(ctx, 'the previous attempt', '');
+  if (leftover && isTransitional(leftover.properties?.provisioningState ?? ''))
+    leftover = await waitUntilSettled(ctx, 'the previous attempt', '');
   if (!leftover) return;
   if (matchesRequest(leftover, request)) return; // the next PUT is answered 409 and recognised as done
   if (!isFailed(leftover) || !boundAsRequested(leftover, request)) {
@@ -213,12 +265,15 @@ async function clearLeftover(ctx: ExecutionContext, tracker: Tracker, request: A
       `Re-run the step to reconcile it with the desired settings. ${concurrencyHint()}`,
     );
   }
-  ctx.platform.info(`Compute ${ctx.computeName} is ${leftover.properties?.provisioningState} after the failed attempt; detaching it before trying again.`);
+  ctx.platform.info(
+    `Compute ${ctx.computeName} is ${leftover.properties?.provisioningState} after the failed attempt; detaching it before trying again.`,
+  );
   const startedAt = ctx.clock.now();
   const start = await ctx.gateway.beginDetach();
   tracker.phase = 'detaching';
   const outcome = await waitForOperation(ctx, 'detach', start);
-  if (await waitUntilSettled(ctx, 'detach', '')) throw new AzureError('DetachIncomplete', `compute '${ctx.computeName}' still exists after its detach finished`);
+  if (await waitUntilSettled(ctx, 'detach', ''))
+    throw new AzureError('DetachIncomplete', `compute '${ctx.computeName}' still exists after its detach finished`);
   tracker.phase = 'detached';
   records.push({ step: 'detach', durationMs: ctx.clock.now() - startedAt, polls: outcome.polls });
 }
@@ -240,13 +295,27 @@ async function waitForOperation(ctx: ExecutionContext, step: string, start: LroS
 }
 
 /** After a 409: reads the compute until the other operation is over, sending nothing else. */
-async function waitForOtherOperation(ctx: ExecutionContext, records: StepRecord[], step: string): Promise<ComputeResource | undefined> {
+async function waitForOtherOperation(
+  ctx: ExecutionContext,
+  records: StepRecord[],
+  step: string,
+): Promise<ComputeResource | undefined> {
   const startedAt = ctx.clock.now();
-  ctx.platform.info(`Azure answered 409 Conflict to the ${step} of ${ctx.computeName}: another operation is working on this compute. Waiting for it to finish, then deciding again.`);
-  const settled = await waitUntilSettled(ctx, 'another operation', `Another operation on compute '${ctx.computeName}' is still running; this step's ${step} was refused by Azure with 409 Conflict and not sent again. Re-run the step once that operation has finished. ${concurrencyHint()}`);
+  ctx.platform.info(
+    `Azure answered 409 Conflict to the ${step} of ${ctx.computeName}: another operation is working on this compute. Waiting for it to finish, then deciding again.`,
+  );
+  const settled = await waitUntilSettled(
+    ctx,
+    'another operation',
+    `Another operation on compute '${ctx.computeName}' is still running; this step's ${step} was refused by Azure with 409 Conflict and not sent again. Re-run the step once that operation has finished. ${concurrencyHint()}`,
+  );
   records.push({ step: 'wait', durationMs: ctx.clock.now() - startedAt, polls: 0 });
   const state = settled?.properties?.provisioningState;
-  ctx.platform.info(settled ? `The other operation is over: ${ctx.computeName} is ${state}.` : `The other operation is over: ${ctx.computeName} does not exist.`);
+  ctx.platform.info(
+    settled
+      ? `The other operation is over: ${ctx.computeName} is ${state}.`
+      : `The other operation is over: ${ctx.computeName} does not exist.`,
+  );
   return settled;
 }
 
@@ -276,7 +345,8 @@ export async function waitUntilSettled(
       if (lastLook || left < 2_500) {
         throw new DeadlineError(
           `compute '${ctx.computeName}' to leave ${state}`,
-          recovery ?? `Another operation on compute '${ctx.computeName}' is still running (state ${state}); this step changed nothing. Re-run the step once it has finished. ${concurrencyHint()}`,
+          recovery ??
+            `Another operation on compute '${ctx.computeName}' is still running (state ${state}); this step changed nothing. Re-run the step once it has finished. ${concurrencyHint()}`,
         );
       }
       lastLook = true;
@@ -297,7 +367,9 @@ function isFailed(compute: ComputeResource): boolean {
 }
 
 function boundAsRequested(compute: ComputeResource, request: AttachRequest): boolean {
-  return request.clusterId === undefined || sameResourceId(compute.properties?.resourceId ?? undefined, request.clusterId);
+  return (
+    request.clusterId === undefined || sameResourceId(compute.properties?.resourceId ?? undefined, request.clusterId)
+  );
 }
 
 /** The compute is Succeeded and has every setting the request would give it (another run's attach counts as ours). */
@@ -310,7 +382,8 @@ export function matchesRequest(compute: ComputeResource, request: AttachRequest)
   if (!same(c.loadBalancerType ?? 'PublicIp', request.loadBalancerType)) return false;
   if (request.loadBalancerSubnet !== undefined && !same(c.loadBalancerSubnet, request.loadBalancerSubnet)) return false;
   if (c.tls.status !== request.tls.status) return false;
-  if (request.tls.status === 'Enabled') return same(c.tls.cname, request.tls.cname) && same(c.tags[TAGS.fingerprint], request.tls.fingerprintSha256);
+  if (request.tls.status === 'Enabled')
+    return same(c.tls.cname, request.tls.cname) && same(c.tags[TAGS.fingerprint], request.tls.fingerprintSha256);
   if (request.tls.status === 'Auto') return same(c.tls.leafDomainLabel, request.tls.leafDomainLabel);
   return true;
 }
@@ -318,7 +391,10 @@ export function matchesRequest(compute: ComputeResource, request: AttachRequest)
 function provisioningFailure(compute: ComputeResource, step: string): AzureError {
   const first = compute.properties?.provisioningErrors?.[0]?.error;
   const state = compute.properties?.provisioningState ?? 'Unknown';
-  return new AzureError(first?.code ?? `Compute${state}`, first?.message ?? `the ${step} ended with the compute ${state}`);
+  return new AzureError(
+    first?.code ?? `Compute${state}`,
+    first?.message ?? `the ${step} ended with the compute ${state}`,
+  );
 }
 
 // ------------------------------------------------------------------------------------ failure statements
@@ -335,11 +411,13 @@ function firstLine(text: string): string {
 async function explain(ctx: ExecutionContext, tracker: Tracker, error: unknown): Promise<unknown> {
   if (error instanceof StateError) return error;
   if (error instanceof CancelledError) return new CancelledError(error.recovery || fromKnowledge(ctx, tracker));
-  if (error instanceof DeadlineError) return new DeadlineError(error.what, error.recovery || fromKnowledge(ctx, tracker));
+  if (error instanceof DeadlineError)
+    return new DeadlineError(error.what, error.recovery || fromKnowledge(ctx, tracker));
   if (!(error instanceof ProductError) && !(error instanceof Error)) return error;
   const recovery = await fromLook(ctx, tracker);
   // An error's own advice (e.g. "check the credentials; nothing was changed") holds only if nothing was changed yet.
-  if (error instanceof AzureError) return error.recovery && tracker.phase === 'start' ? error : error.withRecovery(recovery);
+  if (error instanceof AzureError)
+    return error.recovery && tracker.phase === 'start' ? error : error.withRecovery(recovery);
   if (error instanceof ProductError) return error;
   // An unexpected failure (a bug): keep its message, but still say where things stand.
   return new AzureError('UnexpectedFailure', error.message, undefined, recovery);
@@ -387,8 +465,10 @@ async function fromLook(ctx: ExecutionContext, tracker: Tracker): Promise<string
     return `Compute ${name} is ${state}, bound to ${cluster}: an operation on it is still running in Azure${op?.url ? ` (operation ${op.url})` : ''}. Re-running the same step waits for it and then acts on the result.`;
   }
   if (tracker.phase === 'start') {
-    if (!compute) return `Nothing was changed by this step; the workspace has no compute named ${name}. Re-running the same step starts over.`;
-    const rerun = action === 'detach' ? 'detaches it' : action === 'reattach' ? 'detaches and reattaches it' : 'tries again';
+    if (!compute)
+      return `Nothing was changed by this step; the workspace has no compute named ${name}. Re-running the same step starts over.`;
+    const rerun =
+      action === 'detach' ? 'detaches it' : action === 'reattach' ? 'detaches and reattaches it' : 'tries again';
     return `Nothing was changed by this step: compute ${name} is ${state}, bound to ${cluster}. Re-running the same step ${rerun}.`;
   }
   if (action === 'detach') {
@@ -405,7 +485,10 @@ async function fromLook(ctx: ExecutionContext, tracker: Tracker): Promise<string
   if (failed) {
     // The planner repairs a Failed compute by itself; a Canceled one only with operation: refresh.
     const anew = step === 'create' ? 'attaches the cluster Azure ML created for it' : 'attaches it anew';
-    const repair = state.toLowerCase() === 'failed' ? `the re-run detaches it and ${anew}` : `re-run it with operation: refresh to detach it and ${step === 'create' ? 'attach the cluster Azure ML created for it' : 'attach it anew'}`;
+    const repair =
+      state.toLowerCase() === 'failed'
+        ? `the re-run detaches it and ${anew}`
+        : `re-run it with operation: refresh to detach it and ${step === 'create' ? 'attach the cluster Azure ML created for it' : 'attach it anew'}`;
     if (tracker.phase === 'detaching') {
       return `The detach of compute ${name} did not complete: it is left ${state}, still bound to ${cluster}, which is untouched. Re-running the same step retries: ${repair}.`;
     }

@@ -14,7 +14,9 @@ export function toObservedCompute(resource: ComputeResource): ObservedCompute {
     location: resource.location,
     computeType: props?.computeType ?? 'Unknown',
     provisioningState: props?.provisioningState ?? 'Unknown',
-    provisioningErrors: (props?.provisioningErrors ?? []).map((e) => [e.error?.code, e.error?.message].filter(Boolean).join(': ')),
+    provisioningErrors: (props?.provisioningErrors ?? []).map((e) =>
+      [e.error?.code, e.error?.message].filter(Boolean).join(': '),
+    ),
     clusterId: props?.resourceId ?? undefined,
     isAttachedCompute: props?.isAttachedCompute,
     purpose: aks?.clusterPurpose,

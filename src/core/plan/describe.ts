@@ -19,8 +19,14 @@ export function describeCompute(compute: ObservedCompute): string[] {
     `purpose: ${compute.purpose ?? 'FastProd'}, load balancer: ${compute.loadBalancerType ?? 'PublicIp'}${compute.loadBalancerSubnet ? ` (subnet ${compute.loadBalancerSubnet})` : ''}`,
     `TLS: ${compute.tls.status}${compute.tls.cname ? `, cname ${compute.tls.cname}` : ''}${compute.tls.leafDomainLabel ? `, leaf domain label ${compute.tls.leafDomainLabel}` : ''}`,
   ];
-  if (compute.tlsFingerprint) lines.push(`certificate: sha256 ${compute.tlsFingerprint}${compute.tlsExpiresOn ? `, expires ${compute.tlsExpiresOn}` : ''}`);
-  if (compute.scoringIp || compute.clusterFqdn) lines.push(`endpoint: ${compute.tls.status === 'Auto' && compute.clusterFqdn ? compute.clusterFqdn : compute.scoringIp ?? compute.clusterFqdn}`);
+  if (compute.tlsFingerprint)
+    lines.push(
+      `certificate: sha256 ${compute.tlsFingerprint}${compute.tlsExpiresOn ? `, expires ${compute.tlsExpiresOn}` : ''}`,
+    );
+  if (compute.scoringIp || compute.clusterFqdn)
+    lines.push(
+      `endpoint: ${compute.tls.status === 'Auto' && compute.clusterFqdn ? compute.clusterFqdn : (compute.scoringIp ?? compute.clusterFqdn)}`,
+    );
   return lines;
 }
 
@@ -36,9 +42,18 @@ export function describePlan(desired: DesiredState, observed: ObservedState, pla
   lines.push(`Plan: ${ACTION_TEXT[plan.action]}.`);
   if (plan.attach) {
     const a = plan.attach;
-    const tls = a.tls.status === 'Enabled' ? `Enabled (cname ${a.tls.cname}, certificate sha256 ${a.tls.fingerprintSha256}, expires ${a.tls.expiresOn.toISOString()})` : a.tls.status === 'Auto' ? `Auto (leaf domain label ${a.tls.leafDomainLabel})` : 'Disabled';
-    lines.push(`  ${a.clusterId ? `cluster: ${a.clusterId}` : `new cluster: ${a.create?.agentCount} x ${a.create?.vmSize} in ${a.location}`}`);
-    lines.push(`  purpose: ${a.purpose}, load balancer: ${a.loadBalancerType}${a.loadBalancerSubnet ? ` (subnet ${a.loadBalancerSubnet})` : ''}, TLS: ${tls}`);
+    const tls =
+      a.tls.status === 'Enabled'
+        ? `Enabled (cname ${a.tls.cname}, certificate sha256 ${a.tls.fingerprintSha256}, expires ${a.tls.expiresOn.toISOString()})`
+        : a.tls.status === 'Auto'
+          ? `Auto (leaf domain label ${a.tls.leafDomainLabel})`
+          : 'Disabled';
+    lines.push(
+      `  ${a.clusterId ? `cluster: ${a.clusterId}` : `new cluster: ${a.create?.agentCount} x ${a.create?.vmSize} in ${a.location}`}`,
+    );
+    lines.push(
+      `  purpose: ${a.purpose}, load balancer: ${a.loadBalancerType}${a.loadBalancerSubnet ? ` (subnet ${a.loadBalancerSubnet})` : ''}, TLS: ${tls}`,
+    );
   }
   if (plan.reasons.length) lines.push('Why:', ...plan.reasons.map((r) => `  - ${r}`));
   if (plan.consequences.length) lines.push('Consequences:', ...plan.consequences.map((c) => `  - ${c}`));

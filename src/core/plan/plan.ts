@@ -19,14 +19,25 @@ export interface Drift {
 export type TlsRequest =
   | { readonly status: 'Disabled' }
   | { readonly status: 'Auto'; readonly leafDomainLabel: string; readonly overwriteExistingDomain: boolean }
-  | { readonly status: 'Enabled'; readonly certPem: string; readonly keyPem: string; readonly cname: string; readonly fingerprintSha256: string; readonly expiresOn: Date };
+  | {
+      readonly status: 'Enabled';
+      readonly certPem: string;
+      readonly keyPem: string;
+      readonly cname: string;
+      readonly fingerprintSha256: string;
+      readonly expiresOn: Date;
+    };
 
 export interface AttachRequest {
   readonly computeName: string;
   readonly location: string;
   /** Absent: Azure ML creates a new cluster. */
   readonly clusterId?: string;
-  readonly create?: { readonly agentCount: number; readonly vmSize: string; readonly network?: { subnetId?: string; serviceCidr?: string; dnsServiceIp?: string; dockerBridgeCidr?: string } };
+  readonly create?: {
+    readonly agentCount: number;
+    readonly vmSize: string;
+    readonly network?: { subnetId?: string; serviceCidr?: string; dnsServiceIp?: string; dockerBridgeCidr?: string };
+  };
   readonly purpose: ClusterPurpose;
   readonly loadBalancerType: LoadBalancerType;
   readonly loadBalancerSubnet?: string;
@@ -54,7 +65,10 @@ export function planChange(desired: DesiredState, observed: ObservedState, resol
   const compute = observed.compute;
   const name = desired.target.computeName;
   if (compute && compute.computeType.toUpperCase() !== 'AKS') {
-    throw new StateError(`compute '${name}' exists and is of type ${compute.computeType}, not AKS; this tool only manages AKS inference computes`, 'Choose another compute-name, or remove that compute yourself.');
+    throw new StateError(
+      `compute '${name}' exists and is of type ${compute.computeType}, not AKS; this tool only manages AKS inference computes`,
+      'Choose another compute-name, or remove that compute yourself.',
+    );
   }
   if (compute && isTransitional(compute.provisioningState)) {
     // The runner waits for a settled state before planning; reaching here is a programming error.
@@ -64,7 +78,12 @@ export function planChange(desired: DesiredState, observed: ObservedState, resol
   if (desired.operation === 'detach' || !desired.compute) {
     return compute
       ? { action: 'detach', reasons: ['operation: detach'], drift: [], consequences: detachConsequences(compute) }
-      : { action: 'absent', reasons: [`compute '${name}' does not exist in the workspace`], drift: [], consequences: [] };
+      : {
+          action: 'absent',
+          reasons: [`compute '${name}' does not exist in the workspace`],
+          drift: [],
+          consequences: [],
+        };
   }
 
   const want = desired.compute;
@@ -80,9 +99,12 @@ export function planChange(desired: DesiredState, observed: ObservedState, resol
       attach: attachRequest(desired, want, tls, undefined, observed.workspaceLocation),
       reasons: [`compute '${name}' does not exist in the workspace`],
       drift: [],
-      consequences: action === 'create'
-        ? ['Azure ML creates a new AKS cluster (typically about 10 minutes); it is billed to the subscription and is not deleted by detach']
-        : ['Azure ML installs its components on the cluster (typically about 5 minutes)'],
+      consequences:
+        action === 'create'
+          ? [
+              'Azure ML creates a new AKS cluster (typically about 10 minutes); it is billed to the subscription and is not deleted by detach',
+            ]
+          : ['Azure ML installs its components on the cluster (typically about 5 minutes)'],
     };
   }
 
@@ -103,13 +125,21 @@ export function planChange(desired: DesiredState, observed: ObservedState, resol
   drift.push(...settingDrift(compute, want, tls));
 
   if (BROKEN_STATES.includes(compute.provisioningState.toLowerCase())) {
-    reasons.push(`provisioning state is ${compute.provisioningState}${compute.provisioningErrors.length ? ` (${compute.provisioningErrors.join('; ')})` : ''}`);
+    reasons.push(
+      `provisioning state is ${compute.provisioningState}${compute.provisioningErrors.length ? ` (${compute.provisioningErrors.join('; ')})` : ''}`,
+    );
   }
-  if (desired.operation === 'refresh') reasons.push('operation: refresh always detaches and reattaches (updates the Azure ML components on the cluster)');
+  if (desired.operation === 'refresh')
+    reasons.push('operation: refresh always detaches and reattaches (updates the Azure ML components on the cluster)');
   reasons.push(...drift.map((d) => `${d.setting}: ${d.from} → ${d.to}`));
 
   if (reasons.length === 0) {
-    return { action: 'none', reasons: [`compute '${name}' is attached to ${boundCluster} with the desired settings`], drift: [], consequences: [] };
+    return {
+      action: 'none',
+      reasons: [`compute '${name}' is attached to ${boundCluster} with the desired settings`],
+      drift: [],
+      consequences: [],
+    };
   }
   return {
     action: 'reattach',
@@ -135,18 +165,29 @@ const show = (value: string | undefined) => value ?? '(none)';
 function settingDrift(compute: ObservedCompute, want: DesiredCompute, tls: ResolvedTls): Drift[] {
   const drift: Drift[] = [];
   const purpose = compute.purpose ?? 'FastProd';
-  if (purpose.toLowerCase() !== want.purpose.toLowerCase()) drift.push({ setting: 'cluster-purpose', from: purpose, to: want.purpose });
+  if (purpose.toLowerCase() !== want.purpose.toLowerCase())
+    drift.push({ setting: 'cluster-purpose', from: purpose, to: want.purpose });
   const lb = compute.loadBalancerType ?? 'PublicIp';
-  if (lb.toLowerCase() !== want.loadBalancerType.toLowerCase()) drift.push({ setting: 'load-balancer-type', from: lb, to: want.loadBalancerType });
-  if (want.loadBalancerType === 'InternalLoadBalancer' && want.loadBalancerSubnet !== undefined && (compute.loadBalancerSubnet ?? '') !== want.loadBalancerSubnet) {
-    drift.push({ setting: 'load-balancer-subnet', from: show(compute.loadBalancerSubnet), to: want.loadBalancerSubnet });
+  if (lb.toLowerCase() !== want.loadBalancerType.toLowerCase())
+    drift.push({ setting: 'load-balancer-type', from: lb, to: want.loadBalancerType });
+  if (
+    want.loadBalancerType === 'InternalLoadBalancer' &&
+    want.loadBalancerSubnet !== undefined &&
+    (compute.loadBalancerSubnet ?? '') !== want.loadBalancerSubnet
+  ) {
+    drift.push({
+      setting: 'load-balancer-subnet',
+      from: show(compute.loadBalancerSubnet),
+      to: want.loadBalancerSubnet,
+    });
   }
 
   if (want.tls.mode === 'keep') {
     // The certificate is the one the cluster serves now (also an Azure-generated one under Auto):
     // only a new cname is a change. Fingerprint tags are not compared; keep means "as served".
     const cname = tls.mode === 'custom' ? tls.cname : '';
-    if (want.tls.cname !== undefined && (compute.tls.cname ?? '').toLowerCase() !== cname.toLowerCase()) drift.push({ setting: 'tls-cname', from: show(compute.tls.cname), to: cname });
+    if (want.tls.cname !== undefined && (compute.tls.cname ?? '').toLowerCase() !== cname.toLowerCase())
+      drift.push({ setting: 'tls-cname', from: show(compute.tls.cname), to: cname });
     return drift;
   }
 
@@ -159,15 +200,33 @@ function settingDrift(compute: ObservedCompute, want: DesiredCompute, tls: Resol
     drift.push({ setting: 'leaf-domain-label', from: show(compute.tls.leafDomainLabel), to: tls.leafDomainLabel });
   }
   if (tls.mode === 'custom') {
-    if ((compute.tls.cname ?? '').toLowerCase() !== tls.cname) drift.push({ setting: 'tls-cname', from: show(compute.tls.cname), to: tls.cname });
+    if ((compute.tls.cname ?? '').toLowerCase() !== tls.cname)
+      drift.push({ setting: 'tls-cname', from: show(compute.tls.cname), to: tls.cname });
     const fingerprint = tls.certificate.fingerprintSha256;
-    if (!compute.tlsFingerprint) drift.push({ setting: 'tls-certificate', from: '(no recorded fingerprint)', to: `sha256 ${fingerprint.slice(0, 16)}…` });
-    else if (compute.tlsFingerprint.toLowerCase() !== fingerprint) drift.push({ setting: 'tls-certificate', from: `sha256 ${compute.tlsFingerprint.slice(0, 16)}…`, to: `sha256 ${fingerprint.slice(0, 16)}…` });
+    if (!compute.tlsFingerprint)
+      drift.push({
+        setting: 'tls-certificate',
+        from: '(no recorded fingerprint)',
+        to: `sha256 ${fingerprint.slice(0, 16)}…`,
+      });
+    else if (compute.tlsFingerprint.toLowerCase() !== fingerprint)
+      drift.push({
+        setting: 'tls-certificate',
+        from: `sha256 ${compute.tlsFingerprint.slice(0, 16)}…`,
+        to: `sha256 ${fingerprint.slice(0, 16)}…`,
+      });
   }
   return drift;
 }
 
-function attachRequest(desired: DesiredState, want: DesiredCompute, tls: ResolvedTls, compute: ObservedCompute | undefined, workspaceLocation: string | undefined, clusterId?: string): AttachRequest {
+function attachRequest(
+  desired: DesiredState,
+  want: DesiredCompute,
+  tls: ResolvedTls,
+  compute: ObservedCompute | undefined,
+  workspaceLocation: string | undefined,
+  clusterId?: string,
+): AttachRequest {
   const source = want.source;
   const location = compute?.location ?? (source.mode === 'create' ? source.location : undefined) ?? workspaceLocation;
   if (!location) throw new StateError('the workspace location is unknown; cannot build the attach request');
@@ -179,9 +238,20 @@ function attachRequest(desired: DesiredState, want: DesiredCompute, tls: Resolve
   if (tls.mode === 'custom') {
     tags[TAGS.fingerprint] = tls.certificate.fingerprintSha256;
     tags[TAGS.expiresOn] = tls.certificate.validTo.toISOString();
-    tlsRequest = { status: 'Enabled', certPem: tls.certPem, keyPem: tls.keyPem, cname: tls.cname, fingerprintSha256: tls.certificate.fingerprintSha256, expiresOn: tls.certificate.validTo };
+    tlsRequest = {
+      status: 'Enabled',
+      certPem: tls.certPem,
+      keyPem: tls.keyPem,
+      cname: tls.cname,
+      fingerprintSha256: tls.certificate.fingerprintSha256,
+      expiresOn: tls.certificate.validTo,
+    };
   } else if (tls.mode === 'auto') {
-    tlsRequest = { status: 'Auto', leafDomainLabel: tls.leafDomainLabel, overwriteExistingDomain: tls.overwriteExistingDomain };
+    tlsRequest = {
+      status: 'Auto',
+      leafDomainLabel: tls.leafDomainLabel,
+      overwriteExistingDomain: tls.overwriteExistingDomain,
+    };
   } else {
     tlsRequest = { status: 'Disabled' };
   }
@@ -189,7 +259,9 @@ function attachRequest(desired: DesiredState, want: DesiredCompute, tls: Resolve
   return {
     computeName: desired.target.computeName,
     location,
-    clusterId: creating ? undefined : (clusterId ?? (source.mode === 'attach' ? source.cluster.id : compute?.clusterId)),
+    clusterId: creating
+      ? undefined
+      : (clusterId ?? (source.mode === 'attach' ? source.cluster.id : compute?.clusterId)),
     create: creating ? { agentCount: source.agentCount, vmSize: source.vmSize, network: source.network } : undefined,
     purpose: want.purpose,
     loadBalancerType: want.loadBalancerType,
@@ -207,8 +279,11 @@ function detachConsequences(compute: ObservedCompute): string[] {
 }
 
 function reattachConsequences(tls: ResolvedTls, compute: ObservedCompute): string[] {
-  const out = [`the scoring endpoint of '${compute.name}' is unavailable from the detach until the reattach completes (typically a few minutes)`];
-  if (tls.mode === 'custom') out.push(`the scoring IP may change: check the endpoint output and update the DNS record for ${tls.cname}`);
+  const out = [
+    `the scoring endpoint of '${compute.name}' is unavailable from the detach until the reattach completes (typically a few minutes)`,
+  ];
+  if (tls.mode === 'custom')
+    out.push(`the scoring IP may change: check the endpoint output and update the DNS record for ${tls.cname}`);
   if (tls.mode === 'auto') out.push('Azure ML issues a new certificate and DNS name for the leaf domain label');
   return out;
 }

@@ -15,7 +15,10 @@ export function endpointOf(compute: ObservedCompute | undefined): string | undef
 export function outputsOf(report: RunReport): Partial<Record<OutputName, string>> {
   // For planned and detached runs the outputs describe the compute as it was found.
   const shown = report.result === 'planned' || report.result === 'detached' ? report.before : report.after;
-  const outputs: Partial<Record<OutputName, string>> = { result: report.result, 'compute-id': shown?.id || report.computeId };
+  const outputs: Partial<Record<OutputName, string>> = {
+    result: report.result,
+    'compute-id': shown?.id || report.computeId,
+  };
   if (shown) {
     if (shown.clusterId) outputs['cluster-id'] = shown.clusterId;
     outputs['provisioning-state'] = shown.provisioningState;
@@ -27,7 +30,8 @@ export function outputsOf(report: RunReport): Partial<Record<OutputName, string>
 
 /** `resource-group/name` of a managed cluster id: the table stays readable, the full id is printed below it. */
 function shortClusterName(id: string | undefined): string | undefined {
-  const m = id && /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerService\/managedClusters\/([^/]+)$/i.exec(id);
+  const m =
+    id && /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerService\/managedClusters\/([^/]+)$/i.exec(id);
   return m ? `${m[1]}/${m[2]}` : id;
 }
 
@@ -52,8 +56,16 @@ export function summaryMarkdown(report: RunReport, now = new Date()): string {
     ['Cluster', (c) => shortClusterName(c?.clusterId)],
     ['Provisioning state', (c) => c?.provisioningState],
     ['Purpose', (c) => c?.purpose],
-    ['Load balancer', (c) => c && `${c.loadBalancerType ?? 'PublicIp'}${c.loadBalancerSubnet ? ` (${c.loadBalancerSubnet})` : ''}`],
-    ['TLS', (c) => c && `${c.tls.status}${c.tls.cname ? ` (${c.tls.cname})` : ''}${c.tls.leafDomainLabel ? ` (label ${c.tls.leafDomainLabel})` : ''}`],
+    [
+      'Load balancer',
+      (c) => c && `${c.loadBalancerType ?? 'PublicIp'}${c.loadBalancerSubnet ? ` (${c.loadBalancerSubnet})` : ''}`,
+    ],
+    [
+      'TLS',
+      (c) =>
+        c &&
+        `${c.tls.status}${c.tls.cname ? ` (${c.tls.cname})` : ''}${c.tls.leafDomainLabel ? ` (label ${c.tls.leafDomainLabel})` : ''}`,
+    ],
     ['Certificate', (c) => (c ? certificateCell(c, now) : undefined)],
     ['Endpoint', (c) => endpointOf(c)],
   ];
@@ -65,7 +77,10 @@ export function summaryMarkdown(report: RunReport, now = new Date()): string {
     '',
     '| | Before | After |',
     '|---|---|---|',
-    ...rows.map(([label, get]) => `| ${label} | ${cell(get(before))} | ${cell(report.result === 'planned' ? '(unchanged: dry run)' : get(afterShown))} |`),
+    ...rows.map(
+      ([label, get]) =>
+        `| ${label} | ${cell(get(before))} | ${cell(report.result === 'planned' ? '(unchanged: dry run)' : get(afterShown))} |`,
+    ),
     '',
     report.result === 'planned'
       ? `**Planned action:** ${plan.action} — not performed (dry run).`

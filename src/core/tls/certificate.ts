@@ -88,13 +88,18 @@ export function checkTlsMaterial(certPem: string, keyPem: string, cname: string 
   if (leaf) {
     certificate = describeCertificate(certPem);
     if (certificate.validTo.getTime() <= now.getTime()) {
-      problems.push({ field: 'cert', message: `expired on ${certificate.validTo.toISOString()}; provide a current certificate` });
+      problems.push({
+        field: 'cert',
+        message: `expired on ${certificate.validTo.toISOString()}; provide a current certificate`,
+      });
     } else if (certificate.validFrom.getTime() > now.getTime()) {
       problems.push({ field: 'cert', message: `is not valid before ${certificate.validFrom.toISOString()}` });
     } else {
       const daysLeft = Math.floor((certificate.validTo.getTime() - now.getTime()) / DAY_MS);
       if (daysLeft < EXPIRY_WARNING_DAYS) {
-        warnings.push(`the TLS certificate expires in ${daysLeft} day(s), on ${certificate.validTo.toISOString()}: rotate it soon`);
+        warnings.push(
+          `the TLS certificate expires in ${daysLeft} day(s), on ${certificate.validTo.toISOString()}: rotate it soon`,
+        );
       }
     }
     if (key) {
@@ -104,7 +109,12 @@ export function checkTlsMaterial(certPem: string, keyPem: string, cname: string 
       } catch {
         matches = false;
       }
-      if (!matches) problems.push({ field: 'key', message: 'does not match the certificate (its public key differs); give the key the certificate was issued for' });
+      if (!matches)
+        problems.push({
+          field: 'key',
+          message:
+            'does not match the certificate (its public key differs); give the key the certificate was issued for',
+        });
     }
     if (cname !== undefined && leaf.checkHost(cname) === undefined) {
       const names = certificate.dnsNames.length > 0 ? certificate.dnsNames.join(', ') : certificate.subject;
@@ -114,7 +124,10 @@ export function checkTlsMaterial(certPem: string, keyPem: string, cname: string 
   return { certificate, problems, warnings };
 }
 
-function parsePrivateKey(keyPem: string, problems: Array<{ field: 'cert' | 'key' | 'cname'; message: string }>): KeyObject | undefined {
+function parsePrivateKey(
+  keyPem: string,
+  problems: Array<{ field: 'cert' | 'key' | 'cname'; message: string }>,
+): KeyObject | undefined {
   const blocks = pemBlocks(keyPem);
   const keyBlock = blocks.find((b) => /(^| )PRIVATE KEY$/.test(b.label));
   if (!keyBlock) {
