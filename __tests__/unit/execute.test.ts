@@ -8,13 +8,10 @@ import { createVirtualClock, type VirtualClock } from '../../testkit/virtual-clo
 import type { ArmGateway, OperationInProgress } from '../../src/core/azure/gateway';
 import type { LroOutcome, LroStart } from '../../src/core/azure/poller';
 import { AzureError, CancelledError, DeadlineError, StateError } from '../../src/core/contract/errors';
-import {
-  executePlan,
-  matchesRequest,
-  MAX_ATTACH_ATTEMPTS,
-  waitUntilSettled,
-  type ExecutionContext,
-} from '../../src/core/execute/execute';
+import { executePlan, type ExecutionContext } from '../../src/core/execute/execute';
+import { matchesRequest } from '../../src/core/execute/judge';
+import { MAX_ATTACH_ATTEMPTS } from '../../src/core/execute/retry-budget';
+import { waitUntilSettled } from '../../src/core/execute/waiting';
 import type { AttachRequest, Plan } from '../../src/core/plan/plan';
 import { toComputeResource } from '../../src/core/execute/compute-body';
 import { recordingPlatform, type RecordingPlatform } from '../../testkit/recording-platform';

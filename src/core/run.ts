@@ -1,16 +1,17 @@
 /**
  * One run, whatever CI system drives it: inputs → desired → observed → plan → execution → report.
  */
-import { computeResourceId, sameResourceId } from './azure/arm-id';
+import { computeResourceId } from './azure/arm-id';
 import { systemClock, type Clock } from './azure/clock';
 import { createClients, type AzureClients } from './azure/clients';
 import { CachingCredential, createCredential } from './azure/credential';
 import { ArmGateway } from './azure/gateway';
 import { checkTargetCluster } from './cluster/checks';
 import { readDesiredState, type DesiredState } from './desired/read';
-import { executePlan, waitUntilSettled, type StepRecord } from './execute/execute';
+import { executePlan, type StepRecord } from './execute/execute';
 import { resolveKeptTls } from './cluster/keep-tls';
-import { isTransitional, type ObservedCompute, type ObservedState } from './observe/model';
+import type { ObservedCompute } from './observe/model';
+import { observe } from './observe/observe';
 import { toObservedCompute } from './observe/from-arm';
 import type { RunResult } from './contract/outputs';
 import { planChange, type Plan, type ResolvedTls } from './plan/plan';
@@ -132,40 +133,4 @@ export async function runOnce(platform: Platform, ctx: RunContext, options: RunO
   const steps = await executePlan(plan, execution);
   const after = plan.action === 'detach' ? undefined : await gateway.getCompute();
   return report(resultOf(plan, steps), after ? toObservedCompute(after) : undefined, steps);
-}
-
-/** Reads only what the decision needs: the compute, then the workspace and its other computes when attaching. */
-async function observe(
-  gateway: ArmGateway,
-  desired: DesiredState,
-  execution: Parameters<typeof waitUntilSettled>[0],
-): Promise<ObservedState> {
-  let resource = await gateway.getCompute();
-  const state = resource?.properties?.provisioningState;
-  if (resource && state && isTransitional(state)) {
-    execution.platform.info(
-      `Compute ${desired.target.computeName} is ${state} (another operation is in progress); waiting for it to finish first.`,
-    );
-    resource = await waitUntilSettled(execution, state);
-  }
-  const compute = resource ? toObservedCompute(resource) : undefined;
-  const want = desired.compute;
-  if (!want) return { compute, otherBindings: [] };
-
-  const wantedCluster = want.source.mode === 'attach' ? want.source.cluster.id : undefined;
-  const newBinding = wantedCluster !== undefined && !sameResourceId(compute?.clusterId, wantedCluster);
-  // The workspace is read only for its region, which a new compute needs unless `location` gives it.
-  const needsLocation = !compute && !(want.source.mode === 'create' && want.source.location);
-  const [workspaceLocation, others] = await Promise.all([
-    needsLocation ? gateway.getWorkspaceLocation() : Promise.resolve(undefined),
-    newBinding ? gateway.listComputes() : Promise.resolve([]),
-  ]);
-  const otherBindings = others
-    .filter(
-      (c) =>
-        c.name?.toLowerCase() !== desired.target.computeName.toLowerCase() &&
-        sameResourceId(c.properties?.resourceId ?? undefined, wantedCluster),
-    )
-    .map((c) => ({ name: c.name ?? '', id: c.id ?? '' }));
-  return { compute, otherBindings, workspaceLocation };
 }

@@ -1,0 +1,30 @@
+/** What every execution step shares: the run's handles, and where the execution stands for failure statements. */
+import type { Clock } from '../azure/clock';
+import type { ArmGateway } from '../azure/gateway';
+import type { Platform } from '../contract/platform';
+import type { Plan } from '../plan/plan';
+
+export interface StepRecord {
+  readonly step: 'detach' | 'attach' | 'create' | 'wait';
+  readonly durationMs: number;
+  readonly polls: number;
+}
+
+export interface ExecutionContext {
+  readonly gateway: ArmGateway;
+  readonly platform: Platform;
+  readonly clock: Clock;
+  readonly computeName: string;
+  readonly deadline: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Where the execution stands, for the exact statement a failure ends with. */
+export type Phase = 'start' | 'detaching' | 'detached' | 'attaching';
+
+export interface Tracker {
+  phase: Phase;
+  readonly plan: Plan;
+  /** The cluster the compute is (or was) bound to, for messages. */
+  clusterId?: string;
+}

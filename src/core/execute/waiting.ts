@@ -1,0 +1,80 @@
+/** Waiting: for our own operation (the poller), for another run's operation, and for a compute to settle. */
+import type { ComputeResource } from '@azure/arm-machinelearning';
+import { adaptiveSchedule, type LroOutcome, type LroStart } from '../azure/poller';
+import { AzureError, DeadlineError } from '../contract/errors';
+import { isTransitional } from '../observe/model';
+import type { ExecutionContext, StepRecord } from './context';
+import { ProgressReporter } from './progress';
+import { concurrencyHint } from './recovery';
+
+export async function waitForOperation(ctx: ExecutionContext, step: string, start: LroStart): Promise<LroOutcome> {
+  const progress = new ProgressReporter(ctx.platform, `${step} ${ctx.computeName}`, ctx.clock);
+  const outcome = await ctx.gateway.waitFor(start, (p) => progress.update(p.status));
+  if (outcome.status !== 'Succeeded') {
+    const code = outcome.error?.code ?? `Operation${outcome.status}`;
+    throw new AzureError(code, outcome.error?.message || `the ${step} operation ended ${outcome.status}`);
+  }
+  return outcome;
+}
+
+/** After a 409: reads the compute until the other operation is over, sending nothing else. */
+export async function waitForOtherOperation(
+  ctx: ExecutionContext,
+  records: StepRecord[],
+  step: string,
+): Promise<ComputeResource | undefined> {
+  const startedAt = ctx.clock.now();
+  ctx.platform.info(
+    `Azure answered 409 Conflict to the ${step} of ${ctx.computeName}: another operation is working on this compute. Waiting for it to finish, then deciding again.`,
+  );
+  const settled = await waitUntilSettled(
+    ctx,
+    'another operation',
+    `Another operation on compute '${ctx.computeName}' is still running; this step's ${step} was refused by Azure with 409 Conflict and not sent again. Re-run the step once that operation has finished. ${concurrencyHint()}`,
+  );
+  records.push({ step: 'wait', durationMs: ctx.clock.now() - startedAt, polls: 0 });
+  const state = settled?.properties?.provisioningState;
+  ctx.platform.info(
+    settled
+      ? `The other operation is over: ${ctx.computeName} is ${state}.`
+      : `The other operation is over: ${ctx.computeName} does not exist.`,
+  );
+  return settled;
+}
+
+/**
+ * Waits while the compute is Creating, Updating or Deleting (another run, or the tail of our own
+ * operation), by reading it on the poller's schedule. Returns the settled compute, or undefined
+ * once it is gone. `recovery` is what a timeout says about the state (default: another operation
+ * is running and this step changed nothing).
+ */
+export async function waitUntilSettled(
+  ctx: Pick<ExecutionContext, 'gateway' | 'platform' | 'clock' | 'computeName' | 'deadline' | 'signal'>,
+  label: string,
+  recovery?: string,
+): Promise<ComputeResource | undefined> {
+  const progress = new ProgressReporter(ctx.platform, `waiting for ${ctx.computeName} (${label})`, ctx.clock);
+  const startedAt = ctx.clock.now();
+  let lastLook = false;
+  for (let i = 0; ; i++) {
+    const compute = await ctx.gateway.getCompute();
+    const state = compute?.properties?.provisioningState;
+    if (!compute || !state || !isTransitional(state)) return compute;
+    progress.update(state);
+    let delay = adaptiveSchedule(i, ctx.clock.now() - startedAt);
+    const left = ctx.deadline - ctx.clock.now();
+    if (delay >= left) {
+      // One last look shortly before the deadline rather than giving up a whole interval early.
+      if (lastLook || left < 2_500) {
+        throw new DeadlineError(
+          `compute '${ctx.computeName}' to leave ${state}`,
+          recovery ??
+            `Another operation on compute '${ctx.computeName}' is still running (state ${state}); this step changed nothing. Re-run the step once it has finished. ${concurrencyHint()}`,
+        );
+      }
+      lastLook = true;
+      delay = left - 1_500;
+    }
+    await ctx.clock.sleep(delay, ctx.signal);
+  }
+}
