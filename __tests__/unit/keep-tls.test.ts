@@ -1,7 +1,8 @@
 /** tls: keep — resolving the cluster's azuremlfessl certificate, its failures, and what the plan makes of it. */
 import type { ArmGateway } from '../../src/core/azure/gateway';
 import { KubernetesApiError } from '../../src/core/cluster/k8s-secret';
-import { readDesiredState, type DesiredState } from '../../src/core/desired/read';
+import type { DesiredState } from '../../src/core/desired/model';
+import { readDesiredState } from '../../src/core/desired/read';
 import { AzureError, CancelledError, StateError } from '../../src/core/contract/errors';
 import type { InputName } from '../../src/core/contract/inputs';
 import { resolveKeptTls, type KeepTlsContext } from '../../src/core/cluster/keep-tls';

@@ -1,4 +1,5 @@
-import { readDesiredState, type DesiredState } from '../../src/core/desired/read';
+import type { DesiredState } from '../../src/core/desired/model';
+import { readDesiredState } from '../../src/core/desired/read';
 import { StateError } from '../../src/core/contract/errors';
 import type { InputName } from '../../src/core/contract/inputs';
 import { TAGS, type ObservedCompute, type ObservedState } from '../../src/core/observe/model';

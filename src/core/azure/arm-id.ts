@@ -47,3 +47,11 @@ export function computeResourceId(
 ): string {
   return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${workspace}/computes/${compute}`;
 }
+
+/** Where a compute lives: the workspace coordinates and the compute name. */
+export interface ComputeTarget {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly workspaceName: string;
+  readonly computeName: string;
+}

@@ -4,8 +4,7 @@
  */
 import type { KubernetesVersionListResult, ManagedCluster } from '@azure/arm-containerservice';
 import type { ComputeResource } from '@azure/arm-machinelearning';
-import { computeResourceId, type ManagedClusterId } from './arm-id';
-import type { ComputeTarget } from '../desired/read';
+import { computeResourceId, type ComputeTarget, type ManagedClusterId } from './arm-id';
 import { CancelledError } from '../contract/errors';
 import type { SecretRedactor } from '../contract/secrets';
 import type { AzureClients } from './clients';

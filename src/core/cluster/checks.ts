@@ -7,7 +7,7 @@ import type { KubernetesVersionListResult, ManagedCluster } from '@azure/arm-con
 import { parseManagedClusterId, type ManagedClusterId } from '../azure/arm-id';
 import type { ArmGateway } from '../azure/gateway';
 import { evaluateCluster, type ClusterFinding } from './rules';
-import type { DesiredState } from '../desired/read';
+import type { DesiredState } from '../desired/model';
 import { AzureError, StateError } from '../contract/errors';
 import type { Plan } from '../plan/plan';
 import type { Platform } from '../contract/platform';

@@ -12,7 +12,7 @@ import { parseManagedClusterId, type ManagedClusterId } from '../azure/arm-id';
 import type { ArmGateway } from '../azure/gateway';
 import { readSecretData, KubernetesApiError } from './k8s-secret';
 import { KubeconfigError, readKubeconfig, type KubeAccess } from './kubeconfig';
-import type { DesiredState } from '../desired/read';
+import type { DesiredState } from '../desired/model';
 import { AzureError, CancelledError, StateError } from '../contract/errors';
 import type { ObservedCompute, ObservedState } from '../observe/model';
 import type { ResolvedTls } from '../plan/plan';

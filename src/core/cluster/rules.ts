@@ -8,7 +8,7 @@ import type {
   ManagedCluster,
   ManagedClusterAgentPoolProfile,
 } from '@azure/arm-containerservice';
-import { MIN_NODES, type ClusterPurpose, type LoadBalancerType } from '../desired/read';
+import { MIN_NODES, type ClusterPurpose, type LoadBalancerType } from '../desired/model';
 import { describeVmSize } from './vm-sizes';
 
 export type FindingLevel = 'pass' | 'warning' | 'failure';

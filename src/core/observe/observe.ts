@@ -1,7 +1,7 @@
 /** The observe stage: reads what the decision needs from Azure, waiting out another operation first. */
 import type { ArmGateway } from '../azure/gateway';
 import { sameResourceId } from '../azure/arm-id';
-import type { DesiredState } from '../desired/read';
+import type { DesiredState } from '../desired/model';
 import { waitUntilSettled } from '../execute/waiting';
 import { toObservedCompute } from './from-arm';
 import { isTransitional, type ObservedState } from './model';

@@ -1,5 +1,5 @@
 /** The plan in plain words, printed before anything changes (and all that dry-run prints). */
-import type { DesiredState } from '../desired/read';
+import type { DesiredState } from '../desired/model';
 import type { ObservedCompute, ObservedState } from '../observe/model';
 import type { Plan } from './plan';
 

@@ -3,7 +3,7 @@
  * tests live at this level, as tables that read like the how-to's rules.
  */
 import { sameResourceId } from '../azure/arm-id';
-import type { ClusterPurpose, DesiredCompute, DesiredState, DesiredTls, LoadBalancerType } from '../desired/read';
+import type { ClusterPurpose, DesiredCompute, DesiredState, DesiredTls, LoadBalancerType } from '../desired/model';
 import { StateError } from '../contract/errors';
 import { isTransitional, MANAGED_BY_VALUE, TAGS, type ObservedCompute, type ObservedState } from '../observe/model';
 
