@@ -1,6 +1,6 @@
 /** checkTargetCluster: reading the cluster and versions, printing findings, failing with all problems at once. */
 import type { KubernetesVersionListResult, ManagedCluster } from '@azure/arm-containerservice';
-import type { ArmGateway } from '../../src/core/azure/gateway';
+import type { ClusterReader } from '../../src/core/azure/gateway';
 import { checkTargetCluster } from '../../src/core/cluster/checks';
 import { readDesiredState } from '../../src/core/desired/read';
 import { AzureError, StateError } from '../../src/core/contract/errors';
@@ -30,13 +30,13 @@ function run(
   const lines: string[] = [];
   const warnings: string[] = [];
   const calls: string[] = [];
-  const gateway = {
+  const gateway: ClusterReader = {
     getManagedCluster: async (id: { name: string }) => (calls.push(`cluster ${id.name}`), getCluster()),
     listKubernetesVersions: async (sub: string, location: string) => (
       calls.push(`versions ${sub} ${location}`),
       listVersions()
     ),
-  } as unknown as ArmGateway;
+  };
   const platform = {
     info: (m: string) => lines.push(m),
     warning: (m: string) => warnings.push(m),
@@ -111,7 +111,10 @@ test('several failures: one error lists them all, with what to do', async () => 
 test('no cluster in the plan (create): nothing is read', async () => {
   const create = readDesiredState({ readInput: reader(baseInputs({ 'aks-resource-id': '' })), displayName: (n) => n });
   const createPlan = planChange(create, { otherBindings: [], workspaceLocation: 'eastus' });
-  const gateway = {} as ArmGateway;
+  const nothingRead = async (): Promise<never> => {
+    throw new Error('nothing may be read for a create');
+  };
+  const gateway: ClusterReader = { getManagedCluster: nothingRead, listKubernetesVersions: nothingRead };
   await expect(
     checkTargetCluster({ gateway, platform: {} as Platform, desired: create, plan: createPlan }),
   ).resolves.toEqual([]);

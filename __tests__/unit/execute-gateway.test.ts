@@ -6,12 +6,10 @@
  */
 import { createVirtualClock, type VirtualClock } from '../../testkit/virtual-clock';
 import type { AzureClients } from '../../src/core/azure/clients';
-import {
-  ArmGateway,
-  MUTATION_GRACE_MS,
-  REQUEST_TIMEOUT_ENV,
-  requestTimeoutFromEnv,
-} from '../../src/core/azure/gateway';
+import { MUTATION_GRACE_MS, REQUEST_TIMEOUT_ENV, requestTimeoutFromEnv } from '../../src/core/azure/arm-requests';
+import { computeResourceId } from '../../src/core/azure/arm-id';
+import { ArmGateway } from '../../src/core/azure/gateway';
+import { OperationTracker } from '../../src/core/azure/operation-tracker';
 import type { HttpExchange } from '../../src/core/azure/http-exchange';
 import { AzureError, CancelledError } from '../../src/core/contract/errors';
 import { SecretRedactor } from '../../src/core/contract/secrets';
@@ -33,6 +31,7 @@ function authFailure(message: string): Error {
 
 interface Harness {
   gateway: ArmGateway;
+  operations: OperationTracker;
   clock: VirtualClock;
   calls: Array<{ what: string; at: number }>;
   controller: AbortController;
@@ -88,7 +87,11 @@ function harness(
         bodyText: '{"status":"Succeeded"}',
       } satisfies HttpExchange).then((x) => ((calls[calls.length - 1].what = `sendGet ${url}`), x)),
   } as unknown as AzureClients;
+  const operations = new OperationTracker(
+    '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/aks-prod',
+  );
   const gateway = new ArmGateway(clients, TARGET, {
+    operations,
     deadline: (options.real ? Date.now() : 0) + 3_600_000,
     signal: controller.signal,
     clock: options.real
@@ -105,7 +108,7 @@ function harness(
     debug: (m) => debug.push(m),
     requestTimeoutMs: options.requestTimeoutMs,
   });
-  return { gateway, clock, calls, controller, debug };
+  return { gateway, operations, clock, calls, controller, debug };
 }
 
 describe(`${REQUEST_TIMEOUT_ENV}`, () => {
@@ -213,13 +216,13 @@ describe('cancellation and mutations', () => {
     const h = harness({ put: [{ status: 201, delayMs: 200 }] }, { real: true });
     const putting = h.gateway.beginCreateOrUpdate({});
     await new Promise((r) => setTimeout(r, 50));
-    expect(h.gateway.requestInFlight).toBe('attach (PUT)');
+    expect(h.operations.requestInFlight).toBe('attach (PUT)');
     h.controller.abort();
     const start = await putting;
     expect(start.status).toBe(201);
-    expect(h.gateway.requestInFlight).toBeUndefined();
-    expect(h.gateway.operationInProgress).toEqual({ what: 'attach (PUT)', url: SIGNED.split('&')[0] });
-    expect(h.gateway.currentOperationUrl).not.toMatch(/sig=|SECRETSIG/);
+    expect(h.operations.requestInFlight).toBeUndefined();
+    expect(h.operations.operationInProgress).toEqual({ what: 'attach (PUT)', url: SIGNED.split('&')[0] });
+    expect(h.operations.statusUrl).not.toMatch(/sig=|SECRETSIG/);
     // Nothing new goes out once cancelled.
     await expect(h.gateway.beginCreateOrUpdate({})).rejects.toBeInstanceOf(CancelledError);
     await expect(h.gateway.waitFor(start, () => undefined)).rejects.toBeInstanceOf(CancelledError);
@@ -238,8 +241,10 @@ describe('cancellation and mutations', () => {
     expect(Date.now() - cancelledAt).toBeLessThan(MUTATION_GRACE_MS + 1_000);
   }, 10_000);
 
-  test('the compute id is known from the start', () => {
-    expect(harness().gateway.computeId).toBe(
+  test('the compute id is known from the start (before any request)', () => {
+    expect(
+      computeResourceId(TARGET.subscriptionId, TARGET.resourceGroup, TARGET.workspaceName, TARGET.computeName),
+    ).toBe(
       '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/aks-prod',
     );
   });

@@ -5,7 +5,8 @@
  */
 import type { ComputeResource } from '@azure/arm-machinelearning';
 import { createVirtualClock, type VirtualClock } from '../../testkit/virtual-clock';
-import type { ArmGateway, OperationInProgress } from '../../src/core/azure/gateway';
+import type { ComputeGateway } from '../../src/core/azure/gateway';
+import { OperationTracker } from '../../src/core/azure/operation-tracker';
 import type { LroOutcome, LroStart } from '../../src/core/azure/poller';
 import { AzureError, CancelledError, DeadlineError, StateError } from '../../src/core/contract/errors';
 import { executePlan, type ExecutionContext } from '../../src/core/execute/execute';
@@ -71,15 +72,12 @@ type Step<T> = T | Error | ((fake: FakeGateway) => T | Promise<T>);
  * A gateway whose answers are scripted per call; unscripted calls behave like a healthy Azure:
  * DELETE removes the compute, PUT attaches it as requested, operations succeed.
  */
-class FakeGateway {
+class FakeGateway implements ComputeGateway {
   compute?: ComputeResource;
   readonly calls: string[] = [];
-  readonly computeId =
-    '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/aks-prod';
-  operationInProgress?: OperationInProgress;
-  currentOperationUrl?: string;
-  requestInFlight?: string;
-  writesSent = 0;
+  readonly operations = new OperationTracker(
+    '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/aks-prod',
+  );
   detaches: Array<Step<LroStart>> = [];
   puts: Array<Step<LroStart>> = [];
   outcomes: Array<Step<LroOutcome>> = [];
@@ -97,19 +95,19 @@ class FakeGateway {
 
   async beginDetach(): Promise<LroStart> {
     this.calls.push('DELETE');
-    this.writesSent++;
-    const start = await this.next(this.detaches, () => started('DELETE'));
+    this.operations.sending('detach (DELETE)');
+    const start = await this.next(this.detaches, () => started('DELETE')).finally(() => this.operations.answered());
     this.pending = { method: 'DELETE' };
-    this.operationInProgress = { what: 'detach (DELETE)', url: STATUS };
+    this.operations.operationStarted('detach (DELETE)', STATUS);
     return start;
   }
 
   async beginCreateOrUpdate(body: ComputeResource): Promise<LroStart> {
     this.calls.push('PUT');
-    this.writesSent++;
-    const start = await this.next(this.puts, () => started('PUT'));
+    this.operations.sending('attach (PUT)');
+    const start = await this.next(this.puts, () => started('PUT')).finally(() => this.operations.answered());
     this.pending = { method: 'PUT', body };
-    this.operationInProgress = { what: 'attach (PUT)', url: STATUS };
+    this.operations.operationStarted('attach (PUT)', STATUS);
     return start;
   }
 
@@ -131,7 +129,7 @@ class FakeGateway {
       };
     if (outcome.status !== 'Succeeded' && this.pending?.method === 'PUT')
       this.compute = attached(request(), outcome.status);
-    this.operationInProgress = undefined;
+    this.operations.operationFinished();
     return outcome;
   }
 
@@ -144,6 +142,16 @@ class FakeGateway {
   async peekCompute(): Promise<{ compute?: ComputeResource }> {
     this.calls.push('peek');
     return { compute: this.compute };
+  }
+
+  async listComputes(): Promise<ComputeResource[]> {
+    this.calls.push('LIST');
+    return this.compute ? [this.compute] : [];
+  }
+
+  async getWorkspaceLocation(): Promise<string> {
+    this.calls.push('GET workspace');
+    return 'eastus';
   }
 }
 
@@ -160,7 +168,8 @@ beforeEach(() => {
 });
 
 const ctx = (deadline = HOUR): ExecutionContext => ({
-  gateway: gateway as unknown as ArmGateway,
+  gateway,
+  operations: gateway.operations,
   platform,
   clock,
   computeName: 'aks-prod',

@@ -1,5 +1,5 @@
 /** tls: keep — resolving the cluster's azuremlfessl certificate, its failures, and what the plan makes of it. */
-import type { ArmGateway } from '../../src/core/azure/gateway';
+import type { ClusterCredentials } from '../../src/core/azure/gateway';
 import { KubernetesApiError } from '../../src/core/cluster/k8s-secret';
 import type { DesiredState } from '../../src/core/desired/model';
 import { readDesiredState } from '../../src/core/desired/read';
@@ -73,14 +73,14 @@ function harness(
   const info: string[] = [];
   const warnings: string[] = [];
   const redactor = new SecretRedactor();
-  const gateway = {
+  const gateway: ClusterCredentials = {
     getClusterUserKubeconfig: options.kubeconfig ?? (async () => KUBECONFIG),
     getClusterAdminKubeconfig:
       options.adminKubeconfig ??
       (async () => {
         throw new Error('the admin credential was not expected to be read');
       }),
-  } as unknown as ArmGateway;
+  };
   const ctx: KeepTlsContext = {
     gateway,
     desired: options.desired ?? desired(),

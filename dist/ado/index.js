@@ -43289,6 +43289,242 @@ function computeResourceId(subscriptionId, resourceGroup, workspace, compute) {
 
 /***/ }),
 
+/***/ 9148:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ArmRequests = exports.MUTATION_GRACE_MS = exports.REQUEST_TIMEOUT_ENV = void 0;
+exports.requestTimeoutFromEnv = requestTimeoutFromEnv;
+exports.retryOnlyIfNotProcessed = retryOnlyIfNotProcessed;
+/**
+ * How every ARM request of a run is sent: retries (deadline- and Retry-After-aware, one
+ * Retry-After window for the whole run), per-request timeouts, cancellation with a grace period
+ * for writes already on the wire, and error translation. The gateways say what to send.
+ */
+const errors_1 = __nccwpck_require__(2915);
+const errors_2 = __nccwpck_require__(3116);
+const http_exchange_1 = __nccwpck_require__(8977);
+const poller_1 = __nccwpck_require__(8633);
+const retry_1 = __nccwpck_require__(8401);
+/**
+ * Per-request timeout in milliseconds (default 30000): how long one ARM request may go unanswered
+ * before it is abandoned and retried. A tuning and test knob, read from the environment because
+ * it is not something a pipeline author should have to think about.
+ */
+exports.REQUEST_TIMEOUT_ENV = 'AKS_AML_REQUEST_TIMEOUT_MS';
+const REQUEST_TIMEOUT_RANGE = { min: 100, max: 600_000 };
+/** The per-request timeout the environment asks for, or undefined (unset or not a whole number in range). */
+function requestTimeoutFromEnv(env = process.env) {
+    const text = env[exports.REQUEST_TIMEOUT_ENV]?.trim();
+    if (!text || !/^\d{1,7}$/.test(text))
+        return undefined;
+    const ms = Number(text);
+    return ms >= REQUEST_TIMEOUT_RANGE.min && ms <= REQUEST_TIMEOUT_RANGE.max ? ms : undefined;
+}
+/**
+ * After a cancellation, a PUT or DELETE already on the wire may finish for this long: aborting it
+ * halfway would leave Azure's side unknown (received or not?), whereas its answer tells exactly
+ * which operation is now running. No new request is started once cancelled.
+ */
+exports.MUTATION_GRACE_MS = 2_500;
+/** A reason to try again later without having sent anything (a Retry-After window is open, or the token endpoint failed). */
+class RetryLater extends Error {
+    waitMs;
+    status;
+    constructor(message, waitMs, status = 503) {
+        super(message);
+        this.waitMs = waitMs;
+        this.name = 'RetryLater';
+        this.status = status;
+    }
+    /** Shaped like an HTTP answer, so the poller's classifier honours the wait. */
+    header(name) {
+        return name.toLowerCase() === 'retry-after-ms' && this.waitMs !== undefined
+            ? String(Math.ceil(this.waitMs))
+            : undefined;
+    }
+}
+class ArmRequests {
+    options;
+    /** No ARM request is sent before this time: the largest Retry-After of a throttled (429/503) answer. */
+    notBefore = 0;
+    requestTimeoutMs;
+    constructor(options) {
+        this.options = options;
+        this.requestTimeoutMs = options.requestTimeoutMs ?? requestTimeoutFromEnv();
+    }
+    debug(message) {
+        this.options.debug(this.options.redactor.redact(message));
+    }
+    /** Milliseconds until the Retry-After window of an earlier throttled answer closes (0: open). */
+    gateWaitMs() {
+        return Math.max(0, this.notBefore - this.options.clock.now());
+    }
+    /** Remembers the Retry-After of a throttled or unavailable answer: it applies to every request of the run, not only the one retried. */
+    noteRetryAfter(status, header) {
+        if (status !== 429 && status !== 503)
+            return;
+        const ms = (0, http_exchange_1.parseRetryAfterMs)(header);
+        if (ms !== undefined && ms > 0)
+            this.notBefore = Math.max(this.notBefore, this.options.clock.now() + ms);
+    }
+    noteRetryAfterOf(error) {
+        const e = error;
+        if (typeof e?.statusCode !== 'number')
+            return;
+        const headers = e.response?.headers;
+        this.noteRetryAfter(e.statusCode, (name) => {
+            const v = typeof headers?.get === 'function' ? headers.get(name) : undefined;
+            return typeof v === 'string' ? v : undefined;
+        });
+    }
+    /** Sends `fn` until it succeeds, a failure is final, or the deadline comes. */
+    retrying(describe, fn, classify = retry_1.classifyAzureFailure, signal = this.options.signal) {
+        return (0, retry_1.withRetries)(async (attemptSignal) => {
+            const wait = this.gateWaitMs();
+            if (wait > 0)
+                throw new RetryLater(`waiting out a Retry-After of ${Math.ceil(wait)} ms before ${describe}`, wait, 429);
+            try {
+                return await fn(attemptSignal);
+            }
+            catch (error) {
+                this.noteRetryAfterOf(error);
+                throw error;
+            }
+        }, {
+            classify: (error) => gatewayDecision(error, classify),
+            deadline: this.options.deadline,
+            signal,
+            clock: this.options.clock,
+            attemptTimeoutMs: this.requestTimeoutMs,
+            describe,
+            onRetry: ({ attempt, delayMs, reason }) => this.debug(`${describe}: attempt ${attempt} failed (${reason}); retrying in ${Math.round(delayMs)} ms`),
+        }).catch((error) => {
+            throw (0, errors_2.toProductError)(error, this.options.redactor);
+        });
+    }
+    /** Sends a write and returns its first answer; the SDK's own poller is dropped (polling is ours). */
+    async mutation(describe, what, method, send, classify = retry_1.classifyAzureFailure) {
+        const cancelled = this.options.signal;
+        const operations = this.options.operations;
+        if (cancelled?.aborted)
+            throw new errors_1.CancelledError();
+        // The request itself is cut only MUTATION_GRACE_MS after a cancellation, never halfway.
+        const grace = graceSignal(cancelled, exports.MUTATION_GRACE_MS);
+        try {
+            const start = await this.retrying(describe, async (abortSignal) => {
+                if (cancelled?.aborted)
+                    throw new errors_1.CancelledError(); // nothing new goes out once cancelled
+                let first;
+                operations.sending(what);
+                try {
+                    await send(abortSignal, (raw) => {
+                        first ??= { method, requestUrl: raw.request.url, status: raw.status, header: (n) => raw.headers.get(n) };
+                    });
+                }
+                finally {
+                    operations.answered();
+                }
+                if (!first)
+                    throw new Error(`${describe}: no response was received`);
+                return first;
+            }, classify, grace.signal);
+            if (start.status === 201 || start.status === 202) {
+                const statusUrl = start.header('azure-asyncoperation') ?? start.header('location');
+                operations.operationStarted(what, statusUrl ? (0, http_exchange_1.redactUrl)(new URL(statusUrl, start.requestUrl).href) : undefined);
+            }
+            return start;
+        }
+        finally {
+            grace.dispose();
+        }
+    }
+    /** Polls a started operation to its end with our own schedule, through the run's Retry-After window. */
+    async waitFor(start, sendGet, onProgress) {
+        const send = async (url, signal) => {
+            const wait = this.gateWaitMs();
+            if (wait > 0)
+                throw new RetryLater(`waiting out a Retry-After of ${Math.ceil(wait)} ms`, wait, 429);
+            let answer;
+            try {
+                answer = await sendGet(url, signal);
+            }
+            catch (error) {
+                // A token the status request needed could not be had for now: a retryable status answer.
+                if ((0, errors_2.isTransientAuthFailure)(error))
+                    throw new RetryLater('the token endpoint is unavailable');
+                throw error;
+            }
+            this.noteRetryAfter(answer.status, answer.header);
+            return answer;
+        };
+        try {
+            const outcome = await (0, poller_1.pollLongRunningOperation)(start, {
+                send,
+                deadline: this.options.deadline,
+                signal: this.options.signal,
+                clock: this.options.clock,
+                requestTimeoutMs: this.requestTimeoutMs,
+                onProgress,
+                onPollUrl: (url) => this.options.operations.polling(url),
+            });
+            this.options.operations.operationFinished();
+            return outcome;
+        }
+        catch (error) {
+            throw (0, errors_2.toProductError)(error, this.options.redactor);
+        }
+    }
+}
+exports.ArmRequests = ArmRequests;
+/** The gateway's own reasons to retry come first; then the caller's classifier. */
+function gatewayDecision(error, classify) {
+    if (error instanceof RetryLater)
+        return { retry: true, retryAfterMs: error.waitMs, reason: error.message };
+    // The bearer policy asks for a token before sending: nothing reached ARM.
+    if ((0, errors_2.isTransientAuthFailure)(error))
+        return { retry: true, reason: `the token endpoint failed (${firstLine(error)})` };
+    return classify(error);
+}
+function firstLine(error) {
+    return (error instanceof Error ? error.message : String(error)).split(/\r?\n/)[0].slice(0, 200);
+}
+/**
+ * A PUT is not idempotent in Azure ML (a second one over an existing compute fails), so it is
+ * resent only when Azure certainly did not act on it: throttled, or the connection never opened.
+ */
+function retryOnlyIfNotProcessed(error) {
+    const decision = (0, retry_1.classifyAzureFailure)(error);
+    const e = error;
+    const notProcessed = e?.statusCode === 429 || e?.code === 'ECONNREFUSED';
+    return notProcessed ? decision : { retry: false, reason: decision.reason };
+}
+/** A signal that aborts `graceMs` after `parent` does (never, without a parent). */
+function graceSignal(parent, graceMs) {
+    const controller = new AbortController();
+    let timer;
+    const onAbort = () => {
+        timer = setTimeout(() => controller.abort(new errors_1.CancelledError()), graceMs);
+    };
+    if (parent?.aborted)
+        onAbort();
+    else
+        parent?.addEventListener('abort', onAbort, { once: true });
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            parent?.removeEventListener('abort', onAbort);
+            if (timer)
+                clearTimeout(timer);
+        },
+    };
+}
+
+
+/***/ }),
+
 /***/ 4159:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -43591,10 +43827,10 @@ exports.isNotFound = isNotFound;
 exports.isConflict = isConflict;
 exports.isTransientFailure = isTransientFailure;
 exports.isTransientAuthFailure = isTransientAuthFailure;
-exports.isNetworkFailure = isNetworkFailure;
 exports.toProductError = toProductError;
 exports.describeForRecovery = describeForRecovery;
 /** Turns what the SDK throws into the product's typed AzureError, with secrets scrubbed. */
+const network_failure_1 = __nccwpck_require__(9974);
 const errors_1 = __nccwpck_require__(2915);
 const AUTH_ERRORS = [
     'AuthenticationError',
@@ -43602,9 +43838,6 @@ const AUTH_ERRORS = [
     'CredentialUnavailableError',
     'AggregateAuthenticationError',
 ];
-/** Transport failures: the request may never have reached Azure, or its answer was lost. */
-const NETWORK_CODES = /^(ECONNRESET|ECONNREFUSED|ECONNABORTED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_\w+|REQUEST_SEND_ERROR)$/;
-const NETWORK_MESSAGES = /socket hang up|fetch failed|network error|\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN)\b/i;
 /**
  * Azure (ARM error codes, operation error codes) and Entra (OAuth `error` values) codes that say
  * "try again later", not "this request is wrong".
@@ -43638,7 +43871,7 @@ function isTransientFailure(error) {
     }
     if (error instanceof errors_1.ProductError)
         return false;
-    return isTransientAuthFailure(error) || isNetworkFailure(error);
+    return isTransientAuthFailure(error) || (0, network_failure_1.isNetworkFailure)(error);
 }
 /**
  * The credential could not get a token for a passing reason: the token endpoint answered 5xx or
@@ -43661,23 +43894,6 @@ function isTransientAuthFailure(error) {
         return false;
     return TRANSIENT_AUTH_TEXT.test(text);
 }
-/** A connection-level failure (reset, refused, DNS, socket hang-up), looking through `cause` chains. */
-function isNetworkFailure(error) {
-    return networkFailureOf(error) !== undefined;
-}
-function networkFailureOf(error) {
-    for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
-        const { code, message, cause, statusCode } = e;
-        if (typeof statusCode === 'number')
-            return undefined; // an answer came back: not a transport failure
-        if (typeof code === 'string' && NETWORK_CODES.test(code))
-            return typeof message === 'string' && message ? message : code;
-        if (typeof message === 'string' && NETWORK_MESSAGES.test(message))
-            return message;
-        e = cause;
-    }
-    return undefined;
-}
 function toProductError(error, redactor) {
     if (error instanceof errors_1.AzureError)
         return new errors_1.AzureError(error.code, redactor.redact(error.azureMessage), error.statusCode, error.recovery);
@@ -43695,7 +43911,7 @@ function toProductError(error, redactor) {
         }
         return new errors_1.AzureError(e.name === 'CredentialUnavailableError' ? 'CredentialUnavailable' : 'AuthenticationFailed', redactor.redact(description.split(/\r?\n/)[0]), e.statusCode, 'Microsoft Entra refused the credentials: check the client id, tenant id and secret, certificate or federated credential. Nothing was changed.');
     }
-    const network = e.statusCode === undefined ? networkFailureOf(error) : undefined;
+    const network = e.statusCode === undefined ? (0, network_failure_1.networkFailureOf)(error) : undefined;
     if (network)
         return new errors_1.AzureError('ConnectionFailed', redactor.redact(`the connection to Azure failed (${network})`));
     const details = e.details;
@@ -43724,153 +43940,39 @@ function describeForRecovery(error) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.ArmGateway = exports.MUTATION_GRACE_MS = exports.REQUEST_TIMEOUT_ENV = void 0;
-exports.requestTimeoutFromEnv = requestTimeoutFromEnv;
-const arm_id_1 = __nccwpck_require__(4751);
-const errors_1 = __nccwpck_require__(2915);
-const errors_2 = __nccwpck_require__(3116);
-const http_exchange_1 = __nccwpck_require__(8977);
-const poller_1 = __nccwpck_require__(8633);
-const retry_1 = __nccwpck_require__(8401);
-/**
- * Per-request timeout in milliseconds (default 30000): how long one ARM request may go unanswered
- * before it is abandoned and retried. A tuning and test knob, read from the environment because
- * it is not something a pipeline author should have to think about.
- */
-exports.REQUEST_TIMEOUT_ENV = 'AKS_AML_REQUEST_TIMEOUT_MS';
-const REQUEST_TIMEOUT_RANGE = { min: 100, max: 600_000 };
-/** The per-request timeout the environment asks for, or undefined (unset or not a whole number in range). */
-function requestTimeoutFromEnv(env = process.env) {
-    const text = env[exports.REQUEST_TIMEOUT_ENV]?.trim();
-    if (!text || !/^\d{1,7}$/.test(text))
-        return undefined;
-    const ms = Number(text);
-    return ms >= REQUEST_TIMEOUT_RANGE.min && ms <= REQUEST_TIMEOUT_RANGE.max ? ms : undefined;
-}
-/**
- * After a cancellation, a PUT or DELETE already on the wire may finish for this long: aborting it
- * halfway would leave Azure's side unknown (received or not?), whereas its answer tells exactly
- * which operation is now running. No new request is started once cancelled.
- */
-exports.MUTATION_GRACE_MS = 2_500;
+exports.ArmGateway = void 0;
+const arm_requests_1 = __nccwpck_require__(9148);
+const errors_1 = __nccwpck_require__(3116);
 /** One last look at the compute, to state exactly where a failed step left it. */
 const PEEK_TIMEOUT_MS = 5_000;
-/** A reason to try again later without having sent anything (a Retry-After window is open, or the token endpoint failed). */
-class RetryLater extends Error {
-    waitMs;
-    status;
-    constructor(message, waitMs, status = 503) {
-        super(message);
-        this.waitMs = waitMs;
-        this.name = 'RetryLater';
-        this.status = status;
-    }
-    /** Shaped like an HTTP answer, so the poller's classifier honours the wait. */
-    header(name) {
-        return name.toLowerCase() === 'retry-after-ms' && this.waitMs !== undefined
-            ? String(Math.ceil(this.waitMs))
-            : undefined;
-    }
-}
 class ArmGateway {
     clients;
     target;
-    options;
-    /** The status URL of the operation in progress (query string removed), printed when a run is cancelled. */
-    currentOperationUrl;
-    /** The operation this run started and has not seen finish. */
-    operationInProgress;
-    /** A PUT/DELETE on the wire right now, e.g. "attach (PUT)". */
-    requestInFlight;
-    /** PUT/DELETE requests sent so far (0: this run changed nothing). */
-    writesSent = 0;
-    /** ARM id of the compute this gateway manages. */
-    computeId;
-    /** No ARM request is sent before this time: the largest Retry-After of a throttled (429/503) answer. */
-    notBefore = 0;
-    requestTimeoutMs;
+    requests;
     constructor(clients, target, options) {
         this.clients = clients;
         this.target = target;
-        this.options = options;
-        this.computeId = (0, arm_id_1.computeResourceId)(target.subscriptionId, target.resourceGroup, target.workspaceName, target.computeName);
-        this.requestTimeoutMs = options.requestTimeoutMs ?? requestTimeoutFromEnv();
-    }
-    debug(message) {
-        this.options.debug(this.options.redactor.redact(message));
-    }
-    /** Milliseconds until the Retry-After window of an earlier throttled answer closes (0: open). */
-    gateWaitMs() {
-        return Math.max(0, this.notBefore - this.options.clock.now());
-    }
-    /** Remembers the Retry-After of a throttled or unavailable answer: it applies to every request of the run, not only the one retried. */
-    noteRetryAfter(status, header) {
-        if (status !== 429 && status !== 503)
-            return;
-        const ms = (0, http_exchange_1.parseRetryAfterMs)(header);
-        if (ms !== undefined && ms > 0)
-            this.notBefore = Math.max(this.notBefore, this.options.clock.now() + ms);
-    }
-    noteRetryAfterOf(error) {
-        const e = error;
-        if (typeof e?.statusCode !== 'number')
-            return;
-        const headers = e.response?.headers;
-        this.noteRetryAfter(e.statusCode, (name) => {
-            const v = typeof headers?.get === 'function' ? headers.get(name) : undefined;
-            return typeof v === 'string' ? v : undefined;
-        });
-    }
-    retrying(describe, fn, classify = retry_1.classifyAzureFailure, signal = this.options.signal) {
-        return (0, retry_1.withRetries)(async (attemptSignal) => {
-            const wait = this.gateWaitMs();
-            if (wait > 0)
-                throw new RetryLater(`waiting out a Retry-After of ${Math.ceil(wait)} ms before ${describe}`, wait, 429);
-            try {
-                return await fn(attemptSignal);
-            }
-            catch (error) {
-                this.noteRetryAfterOf(error);
-                throw error;
-            }
-        }, {
-            classify: (error) => gatewayDecision(error, classify),
-            deadline: this.options.deadline,
-            signal,
-            clock: this.options.clock,
-            attemptTimeoutMs: this.requestTimeoutMs,
-            describe,
-            onRetry: ({ attempt, delayMs, reason }) => this.debug(`${describe}: attempt ${attempt} failed (${reason}); retrying in ${Math.round(delayMs)} ms`),
-        }).catch((error) => {
-            throw (0, errors_2.toProductError)(error, this.options.redactor);
-        });
+        this.requests = new arm_requests_1.ArmRequests(options);
     }
     async getCompute() {
         const { resourceGroup, workspaceName, computeName } = this.target;
-        return this.retrying(`GET compute ${computeName}`, async (abortSignal) => {
+        return this.requests.retrying(`GET compute ${computeName}`, async (abortSignal) => {
             try {
                 return await this.clients.ml.computeOperations.get(resourceGroup, workspaceName, computeName, { abortSignal });
             }
             catch (error) {
-                if ((0, errors_2.isNotFound)(error))
+                if ((0, errors_1.isNotFound)(error))
                     return undefined;
                 throw error;
             }
         });
     }
-    /**
-     * One look at the compute, outside the retry budget, to say exactly where a failed step left
-     * it: `{ compute }` (undefined when absent), or undefined when it could not be read (cancelled,
-     * throttled, no answer within a few seconds).
-     */
     async peekCompute(timeoutMs = PEEK_TIMEOUT_MS) {
-        if (this.options.signal?.aborted || this.gateWaitMs() > 0)
+        const signal = this.requests.options.signal;
+        if (signal?.aborted || this.requests.gateWaitMs() > 0)
             return undefined;
         const { resourceGroup, workspaceName, computeName } = this.target;
-        const signals = [
-            AbortSignal.timeout(Math.min(timeoutMs, PEEK_TIMEOUT_MS)),
-            ...(this.options.signal ? [this.options.signal] : []),
-        ];
+        const signals = [AbortSignal.timeout(Math.min(timeoutMs, PEEK_TIMEOUT_MS)), ...(signal ? [signal] : [])];
         try {
             return {
                 compute: await this.clients.ml.computeOperations.get(resourceGroup, workspaceName, computeName, {
@@ -43879,12 +43981,12 @@ class ArmGateway {
             };
         }
         catch (error) {
-            return (0, errors_2.isNotFound)(error) ? { compute: undefined } : undefined;
+            return (0, errors_1.isNotFound)(error) ? { compute: undefined } : undefined;
         }
     }
     async listComputes() {
         const { resourceGroup, workspaceName } = this.target;
-        return this.retrying(`list computes of ${workspaceName}`, async (abortSignal) => {
+        return this.requests.retrying(`list computes of ${workspaceName}`, async (abortSignal) => {
             const all = [];
             for await (const compute of this.clients.ml.computeOperations.list(resourceGroup, workspaceName, { abortSignal }))
                 all.push(compute);
@@ -43893,183 +43995,59 @@ class ArmGateway {
     }
     async getWorkspaceLocation() {
         const { resourceGroup, workspaceName } = this.target;
-        const workspace = await this.retrying(`GET workspace ${workspaceName}`, (abortSignal) => this.clients.ml.workspaces.get(resourceGroup, workspaceName, { abortSignal }));
+        const workspace = await this.requests.retrying(`GET workspace ${workspaceName}`, (abortSignal) => this.clients.ml.workspaces.get(resourceGroup, workspaceName, { abortSignal }));
         return workspace.location ?? '';
     }
-    /** The AKS cluster, or undefined when it does not exist. A 403 says the credential cannot read it. */
     async getManagedCluster(cluster) {
-        return this.retrying(`GET cluster ${cluster.name}`, async (abortSignal) => {
+        return this.requests.retrying(`GET cluster ${cluster.name}`, async (abortSignal) => {
             try {
                 return await this.clients
                     .containerService(cluster.subscriptionId)
                     .managedClusters.get(cluster.resourceGroup, cluster.name, { abortSignal });
             }
             catch (error) {
-                if ((0, errors_2.isNotFound)(error))
+                if ((0, errors_1.isNotFound)(error))
                     return undefined;
                 throw error;
             }
         });
     }
-    /** Kubernetes versions AKS supports in a region (for the version check before attaching). */
     async listKubernetesVersions(subscriptionId, location) {
-        return this.retrying(`list Kubernetes versions in ${location}`, (abortSignal) => this.clients.containerService(subscriptionId).managedClusters.listKubernetesVersions(location, { abortSignal }));
+        return this.requests.retrying(`list Kubernetes versions in ${location}`, (abortSignal) => this.clients.containerService(subscriptionId).managedClusters.listKubernetesVersions(location, { abortSignal }));
     }
-    /** The cluster user's kubeconfig (decoded), to read the azuremlfessl secret for tls: keep. */
     async getClusterUserKubeconfig(cluster) {
-        const result = await this.retrying(`list credentials of cluster ${cluster.name}`, (abortSignal) => this.clients
+        const result = await this.requests.retrying(`list credentials of cluster ${cluster.name}`, (abortSignal) => this.clients
             .containerService(cluster.subscriptionId)
             .managedClusters.listClusterUserCredentials(cluster.resourceGroup, cluster.name, { abortSignal }));
         const value = result.kubeconfigs?.[0]?.value;
         return value ? Buffer.from(value).toString('utf8') : undefined;
     }
-    /** The local admin kubeconfig (decoded): the fallback for Entra-integrated clusters, whose user kubeconfig needs kubelogin. */
     async getClusterAdminKubeconfig(cluster) {
-        const result = await this.retrying(`list admin credentials of cluster ${cluster.name}`, (abortSignal) => this.clients
+        const result = await this.requests.retrying(`list admin credentials of cluster ${cluster.name}`, (abortSignal) => this.clients
             .containerService(cluster.subscriptionId)
             .managedClusters.listClusterAdminCredentials(cluster.resourceGroup, cluster.name, { abortSignal }));
         const value = result.kubeconfigs?.[0]?.value;
         return value ? Buffer.from(value).toString('utf8') : undefined;
     }
-    /** PUT the compute. A 429 is retried (nothing was processed); after an uncertain failure the caller re-reads the compute. */
     async beginCreateOrUpdate(body, what = 'attach') {
         const { resourceGroup, workspaceName, computeName } = this.target;
-        return this.mutation(`PUT compute ${computeName}`, `${what} (PUT)`, 'PUT', (abortSignal, onResponse) => this.clients.ml.computeOperations.beginCreateOrUpdate(resourceGroup, workspaceName, computeName, body, {
+        return this.requests.mutation(`PUT compute ${computeName}`, `${what} (PUT)`, 'PUT', (abortSignal, onResponse) => this.clients.ml.computeOperations.beginCreateOrUpdate(resourceGroup, workspaceName, computeName, body, {
             abortSignal,
             onResponse,
-        }), retryOnlyIfNotProcessed);
+        }), arm_requests_1.retryOnlyIfNotProcessed);
     }
-    /** DELETE with underlyingResourceAction=Detach: the cluster is never deleted. Idempotent, so retried freely. */
     async beginDetach() {
         const { resourceGroup, workspaceName, computeName } = this.target;
-        return this.mutation(`DELETE (detach) compute ${computeName}`, 'detach (DELETE)', 'DELETE', (abortSignal, onResponse) => this.clients.ml.computeOperations.beginDelete(resourceGroup, workspaceName, computeName, 'Detach', {
+        return this.requests.mutation(`DELETE (detach) compute ${computeName}`, 'detach (DELETE)', 'DELETE', (abortSignal, onResponse) => this.clients.ml.computeOperations.beginDelete(resourceGroup, workspaceName, computeName, 'Detach', {
             abortSignal,
             onResponse,
         }));
     }
-    async mutation(describe, what, method, send, classify = retry_1.classifyAzureFailure) {
-        const cancelled = this.options.signal;
-        if (cancelled?.aborted)
-            throw new errors_1.CancelledError();
-        // The request itself is cut only MUTATION_GRACE_MS after a cancellation, never halfway.
-        const grace = graceSignal(cancelled, exports.MUTATION_GRACE_MS);
-        try {
-            const start = await this.retrying(describe, async (abortSignal) => {
-                if (cancelled?.aborted)
-                    throw new errors_1.CancelledError(); // nothing new goes out once cancelled
-                let first;
-                this.requestInFlight = what;
-                this.writesSent += 1;
-                try {
-                    await send(abortSignal, (raw) => {
-                        // The SDK's own poller is dropped: only the initial response is used, polling is ours.
-                        first ??= { method, requestUrl: raw.request.url, status: raw.status, header: (n) => raw.headers.get(n) };
-                    });
-                }
-                finally {
-                    this.requestInFlight = undefined;
-                }
-                if (!first)
-                    throw new Error(`${describe}: no response was received`);
-                return first;
-            }, classify, grace.signal);
-            if (start.status === 201 || start.status === 202) {
-                const statusUrl = start.header('azure-asyncoperation') ?? start.header('location');
-                const url = statusUrl ? (0, http_exchange_1.redactUrl)(new URL(statusUrl, start.requestUrl).href) : undefined;
-                this.operationInProgress = { what, url };
-                this.currentOperationUrl = url;
-            }
-            return start;
-        }
-        finally {
-            grace.dispose();
-        }
-    }
     async waitFor(start, onProgress) {
-        const send = async (url, signal) => {
-            const wait = this.gateWaitMs();
-            if (wait > 0)
-                throw new RetryLater(`waiting out a Retry-After of ${Math.ceil(wait)} ms`, wait, 429);
-            let answer;
-            try {
-                answer = await this.clients.sendGet(url, signal);
-            }
-            catch (error) {
-                // A token the status request needed could not be had for now: a retryable status answer.
-                if ((0, errors_2.isTransientAuthFailure)(error))
-                    throw new RetryLater('the token endpoint is unavailable');
-                throw error;
-            }
-            this.noteRetryAfter(answer.status, answer.header);
-            return answer;
-        };
-        try {
-            const outcome = await (0, poller_1.pollLongRunningOperation)(start, {
-                send,
-                deadline: this.options.deadline,
-                signal: this.options.signal,
-                clock: this.options.clock,
-                requestTimeoutMs: this.requestTimeoutMs,
-                onProgress,
-                onPollUrl: (url) => {
-                    this.currentOperationUrl = url;
-                    if (this.operationInProgress)
-                        this.operationInProgress = { ...this.operationInProgress, url };
-                },
-            });
-            // Finished in Azure, whatever the outcome: nothing of ours is in progress any more.
-            this.operationInProgress = undefined;
-            this.currentOperationUrl = undefined;
-            return outcome;
-        }
-        catch (error) {
-            throw (0, errors_2.toProductError)(error, this.options.redactor);
-        }
+        return this.requests.waitFor(start, this.clients.sendGet, onProgress);
     }
 }
 exports.ArmGateway = ArmGateway;
-/** The gateway's own reasons to retry come first; then the caller's classifier. */
-function gatewayDecision(error, classify) {
-    if (error instanceof RetryLater)
-        return { retry: true, retryAfterMs: error.waitMs, reason: error.message };
-    // The bearer policy asks for a token before sending: nothing reached ARM.
-    if ((0, errors_2.isTransientAuthFailure)(error))
-        return { retry: true, reason: `the token endpoint failed (${firstLine(error)})` };
-    return classify(error);
-}
-function firstLine(error) {
-    return (error instanceof Error ? error.message : String(error)).split(/\r?\n/)[0].slice(0, 200);
-}
-/**
- * A PUT is not idempotent in Azure ML (a second one over an existing compute fails), so it is
- * resent only when Azure certainly did not act on it: throttled, or the connection never opened.
- */
-function retryOnlyIfNotProcessed(error) {
-    const decision = (0, retry_1.classifyAzureFailure)(error);
-    const e = error;
-    const notProcessed = e?.statusCode === 429 || e?.code === 'ECONNREFUSED';
-    return notProcessed ? decision : { retry: false, reason: decision.reason };
-}
-/** A signal that aborts `graceMs` after `parent` does (never, without a parent). */
-function graceSignal(parent, graceMs) {
-    const controller = new AbortController();
-    let timer;
-    const onAbort = () => {
-        timer = setTimeout(() => controller.abort(new errors_1.CancelledError()), graceMs);
-    };
-    if (parent?.aborted)
-        onAbort();
-    else
-        parent?.addEventListener('abort', onAbort, { once: true });
-    return {
-        signal: controller.signal,
-        dispose: () => {
-            parent?.removeEventListener('abort', onAbort);
-            if (timer)
-                clearTimeout(timer);
-        },
-    };
-}
 
 
 /***/ }),
@@ -44128,6 +44106,108 @@ function toNumber(value) {
         return undefined;
     return Number(value);
 }
+
+
+/***/ }),
+
+/***/ 9974:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * The one classifier of transport failures (reset, refused, DNS, timeouts, socket hang-up): the
+ * request may never have reached Azure, or its answer was lost. Used both to decide on a retry
+ * and to word the error, so the two can never disagree.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.networkFailureOf = networkFailureOf;
+exports.isNetworkFailure = isNetworkFailure;
+const NETWORK_CODES = /^(ECONNRESET|ECONNREFUSED|ECONNABORTED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_\w+|REQUEST_SEND_ERROR)$/;
+const NETWORK_MESSAGES = /socket hang up|fetch failed|network error|\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN)\b/i;
+/** What failed at the connection level (message, else code), looking through `cause` chains as undici nests them; undefined when an answer came back. */
+function networkFailureOf(error) {
+    for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
+        const { code, name, message, cause, statusCode } = e;
+        if (typeof statusCode === 'number')
+            return undefined; // an answer came back: not a transport failure
+        if (typeof code === 'string' && NETWORK_CODES.test(code))
+            return typeof message === 'string' && message ? message : code;
+        if (name === 'TimeoutError')
+            return 'request timed out';
+        if (typeof message === 'string' && NETWORK_MESSAGES.test(message))
+            return message;
+        e = cause;
+    }
+    return undefined;
+}
+function isNetworkFailure(error) {
+    return networkFailureOf(error) !== undefined;
+}
+
+
+/***/ }),
+
+/***/ 4407:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * What this run has sent and started, owned by the run (not by the gateway) so that a
+ * cancellation or a failure statement can name the operation in progress.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.OperationTracker = void 0;
+class OperationTracker {
+    computeId;
+    /** A write on the wire right now, e.g. "attach (PUT)". */
+    inFlight;
+    started;
+    /** The status URL last polled (query string removed). */
+    lastStatusUrl;
+    writes = 0;
+    /** @param computeId ARM id of the compute this run manages. */
+    constructor(computeId) {
+        this.computeId = computeId;
+    }
+    get requestInFlight() {
+        return this.inFlight;
+    }
+    get operationInProgress() {
+        return this.started;
+    }
+    /** The status URL of the operation in progress (query string removed), printed when a run is cancelled. */
+    get statusUrl() {
+        return this.started?.url ?? this.lastStatusUrl;
+    }
+    /** PUT/PATCH/DELETE requests sent so far (0: this run changed nothing). */
+    get writesSent() {
+        return this.writes;
+    }
+    sending(what) {
+        this.inFlight = what;
+        this.writes += 1;
+    }
+    answered() {
+        this.inFlight = undefined;
+    }
+    operationStarted(what, url) {
+        this.started = { what, url };
+        this.lastStatusUrl = url;
+    }
+    polling(url) {
+        this.lastStatusUrl = url;
+        if (this.started)
+            this.started = { ...this.started, url };
+    }
+    /** Finished in Azure, whatever the outcome: nothing of ours is in progress any more. */
+    operationFinished() {
+        this.started = undefined;
+        this.lastStatusUrl = undefined;
+    }
+}
+exports.OperationTracker = OperationTracker;
 
 
 /***/ }),
@@ -44374,6 +44454,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.withRetries = withRetries;
 exports.classifyAzureFailure = classifyAzureFailure;
 /** Retries of one Azure request: until it succeeds, fails for good, the deadline or cancellation. */
+const network_failure_1 = __nccwpck_require__(9974);
 const errors_1 = __nccwpck_require__(2915);
 const clock_1 = __nccwpck_require__(3213);
 const http_exchange_1 = __nccwpck_require__(8977);
@@ -44383,22 +44464,6 @@ const BACKOFF_CAP_MS = 30_000;
 /** Shortest jittered pause once the deadline is near (see delayBefore). */
 const MIN_CLAMPED_PAUSE_MS = 1_000;
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-/** Transport failures worth another try: the request may not even have reached Azure. */
-const NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'EHOSTUNREACH',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-]);
-const NETWORK_MESSAGES = /socket hang up|fetch failed|network error|\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN)\b/i;
 /** Thrown inside withRetries when an attempt outlives attemptTimeoutMs. */
 class AttemptTimedOut extends Error {
     timeoutMs;
@@ -44499,7 +44564,7 @@ function classifyAzureFailure(error) {
         const hint = retryAfterMs !== undefined ? ` (retry after ${retryAfterMs} ms)` : '';
         return { retry: true, retryAfterMs, reason: `HTTP ${http.status}${hint}` };
     }
-    const network = networkFailureOf(error);
+    const network = (0, network_failure_1.networkFailureOf)(error);
     if (network)
         return { retry: true, reason: network };
     return { retry: false, reason: error instanceof Error ? error.message : String(error) };
@@ -44521,20 +44586,6 @@ function httpFailureOf(error) {
                 return typeof value === 'string' ? value : undefined;
             },
         };
-    }
-    return undefined;
-}
-/** The network error's code (or message), looking through `cause` chains as undici nests them. */
-function networkFailureOf(error) {
-    for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
-        const { code, name, message, cause } = e;
-        if (typeof code === 'string' && NETWORK_CODES.has(code))
-            return code;
-        if (name === 'TimeoutError')
-            return 'request timed out';
-        if (typeof message === 'string' && NETWORK_MESSAGES.test(message))
-            return message;
-        e = cause;
     }
     return undefined;
 }
@@ -45067,7 +45118,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MIN_PRODUCTION_VCPUS = void 0;
 exports.evaluateCluster = evaluateCluster;
 exports.defaultPools = defaultPools;
-const read_1 = __nccwpck_require__(7512);
+const model_1 = __nccwpck_require__(783);
 const vm_sizes_1 = __nccwpck_require__(3322);
 /** The how-to's attach example: "If the cluster has less than 12 virtual CPUs", use dev-test. */
 exports.MIN_PRODUCTION_VCPUS = 12;
@@ -45155,7 +45206,7 @@ function stateRule(cluster) {
 function sizeRule(cluster, purpose) {
     const { serving } = defaultPools(cluster);
     const nodes = serving.reduce((n, p) => n + (p.count ?? 0), 0);
-    const minimum = read_1.MIN_NODES[purpose];
+    const minimum = model_1.MIN_NODES[purpose];
     const pools = serving.length > 0 ? serving.map(poolText).join(', ') : 'no Linux system pool';
     const purposeText = purpose === 'FastProd' ? 'production' : 'dev-test';
     if (nodes < minimum) {
@@ -46099,35 +46150,16 @@ function cidrsOverlap(a, b) {
 
 /***/ }),
 
-/***/ 7512:
+/***/ 3773:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.MIN_NODES = exports.DEFAULT_VM_SIZE = exports.DEFAULT_AGENT_COUNT = void 0;
-exports.readDesiredState = readDesiredState;
-/**
- * Inputs → desired state. Every input is checked here, before anything is read from or sent to
- * Azure, and every problem is reported at once, each naming the input and what is accepted.
- */
-const node_fs_1 = __nccwpck_require__(3024);
-const arm_id_1 = __nccwpck_require__(4751);
-const errors_1 = __nccwpck_require__(2915);
+exports.InputCollector = void 0;
+exports.printable = printable;
+/** Reading inputs while collecting every problem, so that all are reported together. */
 const inputs_1 = __nccwpck_require__(8965);
-const cidr_1 = __nccwpck_require__(8226);
-const certificate_1 = __nccwpck_require__(6222);
-exports.DEFAULT_AGENT_COUNT = 3;
-exports.DEFAULT_VM_SIZE = 'Standard_D3_v2';
-exports.MIN_NODES = { FastProd: 3, DevTest: 1 };
-const COMPUTE_NAME = /^[a-zA-Z](?:[a-zA-Z0-9-]{1,22})[a-zA-Z0-9]$/;
-const WORKSPACE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/;
-const VM_SIZE = /^[A-Za-z][A-Za-z0-9_]{2,63}$/;
-const LOCATION = /^[a-z][a-z0-9]{2,39}$/;
-const LEAF_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,55}[a-z0-9])?$/;
-const DNS_NAME = /^(?=.{1,253}$)(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/;
-const SUBNET_NAME = /^[a-zA-Z0-9][\w.-]{0,78}[\w]$|^[a-zA-Z0-9]$/;
-const VNET_NAME = /^[a-zA-Z0-9][\w.-]{0,62}[\w]$|^[a-zA-Z0-9]$/;
 /** Collects problems while reading inputs, so that all are reported together. */
 class InputCollector {
     options;
@@ -46189,6 +46221,7 @@ class InputCollector {
         return Number(text);
     }
 }
+exports.InputCollector = InputCollector;
 /** Quotes user text safely: control and non-ASCII characters are shown as escapes (look-alikes stand out). */
 function printable(value) {
     const escaped = value.replace(/[^\x20-\x7e]/g, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
@@ -46198,84 +46231,40 @@ function printable(value) {
     const foreign = [...new Set(value.match(/[^\x20-\x7e]/g) ?? [])].map((c) => `\\u{${c.codePointAt(0).toString(16)}}`);
     return `${escaped.slice(0, 120)}...${foreign.length ? ` (contains ${foreign.join(', ')})` : ''}`;
 }
-function readDesiredState(options) {
-    const c = new InputCollector(options);
-    const warnings = [];
-    const subscriptionInput = c.raw('subscription-id') ?? options.defaultSubscriptionId;
-    if (subscriptionInput === undefined)
-        c.problem('subscription-id', 'is required (no default subscription came with the credentials); give the subscription GUID of the workspace');
-    else if (!arm_id_1.SUBSCRIPTION_ID_PATTERN.test(subscriptionInput))
-        c.problem('subscription-id', `'${printable(subscriptionInput)}' is not a subscription GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`);
-    const target = {
-        subscriptionId: (subscriptionInput ?? '').toLowerCase(),
-        resourceGroup: c.required('resource-group', arm_id_1.RESOURCE_GROUP_PATTERN, 'a resource group name has 1-90 letters, digits, _ - . ( ) and does not end with a period'),
-        workspaceName: c.required('workspace-name', WORKSPACE_NAME, 'a workspace name has 3-33 letters, digits, _ and -, starting with a letter or digit'),
-        computeName: c.required('compute-name', COMPUTE_NAME, 'a compute name has 3-24 letters, digits and hyphens, starts with a letter and ends with a letter or digit'),
-    };
-    const operation = c.choice('operation');
-    const replace = c.boolean('replace');
-    const dryRun = c.boolean('dry-run');
-    const timeoutMinutes = c.integer('timeout-minutes', 1, 240, 30);
-    const compute = operation === 'detach' ? undefined : readDesiredCompute(c, options, warnings, target.subscriptionId);
-    if (c.problems.length > 0)
-        throw new errors_1.InputError(c.problems);
-    return { target, operation, compute, replace, dryRun, timeoutMinutes, warnings };
-}
-function readDesiredCompute(c, options, warnings, subscriptionId) {
-    const purposeChoice = c.choice('cluster-purpose');
-    const purpose = purposeChoice === 'dev-test' ? 'DevTest' : 'FastProd';
-    const lbChoice = c.choice('load-balancer-type');
-    const loadBalancerType = lbChoice === 'internal' ? 'InternalLoadBalancer' : 'PublicIp';
-    const loadBalancerSubnet = c.optional('load-balancer-subnet', SUBNET_NAME, 'a subnet name has 1-80 letters, digits, _ . -');
-    if (loadBalancerSubnet !== undefined && loadBalancerType === 'PublicIp') {
-        c.problem('load-balancer-subnet', `applies only with ${c.name('load-balancer-type')}: internal`);
-    }
-    const source = readClusterSource(c, purpose, subscriptionId);
-    const tls = readTls(c, options, warnings);
-    if (tls.mode !== 'disabled' && loadBalancerType === 'InternalLoadBalancer') {
-        c.problem('tls', `'${c.raw('tls')}' cannot be used with ${c.name('load-balancer-type')}: internal (Azure ML does not support TLS termination on an internal load balancer); use tls: disabled or a public load balancer`);
-    }
-    return { source, purpose, loadBalancerType, loadBalancerSubnet, tls };
-}
-const CREATE_ONLY = [
-    'location',
-    'agent-count',
-    'vm-size',
-    'vnet-resource-group',
-    'vnet-name',
-    'subnet-name',
-    'service-cidr',
-    'dns-service-ip',
-    'docker-bridge-cidr',
-];
-function readClusterSource(c, purpose, subscriptionId) {
-    const clusterText = c.raw('aks-resource-id');
-    if (clusterText !== undefined) {
-        const cluster = (0, arm_id_1.parseManagedClusterId)(clusterText);
-        if (!cluster) {
-            c.problem('aks-resource-id', `'${printable(clusterText)}' is not an AKS cluster id; expected /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.ContainerService/managedClusters/<name>`);
-        }
-        for (const input of CREATE_ONLY) {
-            if (c.raw(input) !== undefined)
-                c.problem(input, `applies only when creating a cluster (${c.name('aks-resource-id')} empty); an attached cluster keeps its own settings`);
-        }
-        return { mode: 'attach', cluster: cluster ?? { subscriptionId: '', resourceGroup: '', name: '', id: '' } };
-    }
-    const locationText = c.optional('location', /^[A-Za-z][A-Za-z0-9 ]{2,40}$/, 'an Azure region name such as eastus or "West Europe"');
-    const location = locationText?.replace(/\s+/g, '').toLowerCase();
-    if (location !== undefined && !LOCATION.test(location))
-        c.problem('location', `'${printable(locationText)}' is not an Azure region name`);
-    const agentCount = c.integer('agent-count', 1, 1000, exports.DEFAULT_AGENT_COUNT);
-    if (c.raw('agent-count') !== undefined && agentCount < exports.MIN_NODES[purpose] && /^\d+$/.test(c.raw('agent-count'))) {
-        c.problem('agent-count', `${agentCount} is too few for a production cluster: it needs at least 3 nodes; use ${c.name('cluster-purpose')}: dev-test for fewer`);
-    }
-    const vmSize = c.optional('vm-size', VM_SIZE, 'a VM size such as Standard_D3_v2') ?? 'Standard_D3_v2';
-    return { mode: 'create', location, agentCount, vmSize, network: readNetwork(c, subscriptionId) };
-}
+
+
+/***/ }),
+
+/***/ 783:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MIN_NODES = exports.DEFAULT_VM_SIZE = exports.DEFAULT_AGENT_COUNT = void 0;
+exports.DEFAULT_AGENT_COUNT = 3;
+exports.DEFAULT_VM_SIZE = 'Standard_D3_v2';
+exports.MIN_NODES = { FastProd: 3, DevTest: 1 };
+
+
+/***/ }),
+
+/***/ 1256:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.readNetwork = readNetwork;
+/** The virtual network inputs of a new cluster: all or none, with CIDR and IP checks. */
+const arm_id_1 = __nccwpck_require__(4751);
+const cidr_1 = __nccwpck_require__(8226);
+const collector_1 = __nccwpck_require__(3773);
+const patterns_1 = __nccwpck_require__(1779);
 function readNetwork(c, subscriptionId) {
     const vnetGroup = c.optional('vnet-resource-group', arm_id_1.RESOURCE_GROUP_PATTERN, 'a resource group name');
-    const vnetName = c.optional('vnet-name', VNET_NAME, 'a virtual network name has 2-64 letters, digits, _ . -');
-    const subnetName = c.optional('subnet-name', SUBNET_NAME, 'a subnet name has 1-80 letters, digits, _ . -');
+    const vnetName = c.optional('vnet-name', patterns_1.VNET_NAME, 'a virtual network name has 2-64 letters, digits, _ . -');
+    const subnetName = c.optional('subnet-name', patterns_1.SUBNET_NAME, 'a subnet name has 1-80 letters, digits, _ . -');
     const serviceCidrText = c.raw('service-cidr');
     const dnsIpText = c.raw('dns-service-ip');
     const bridgeText = c.raw('docker-bridge-cidr');
@@ -46301,13 +46290,13 @@ function readNetwork(c, subscriptionId) {
     }
     const serviceCidr = serviceCidrText === undefined ? undefined : (0, cidr_1.parseCidr)(serviceCidrText);
     if (serviceCidrText !== undefined && !serviceCidr)
-        c.problem('service-cidr', `'${printable(serviceCidrText)}' is not an IPv4 CIDR such as 10.0.0.0/16`);
+        c.problem('service-cidr', `'${(0, collector_1.printable)(serviceCidrText)}' is not an IPv4 CIDR such as 10.0.0.0/16`);
     const dnsIp = dnsIpText === undefined ? undefined : (0, cidr_1.parseIpv4)(dnsIpText);
     if (dnsIpText !== undefined && dnsIp === undefined)
-        c.problem('dns-service-ip', `'${printable(dnsIpText)}' is not an IPv4 address such as 10.0.0.10`);
+        c.problem('dns-service-ip', `'${(0, collector_1.printable)(dnsIpText)}' is not an IPv4 address such as 10.0.0.10`);
     const bridge = bridgeText === undefined ? undefined : (0, cidr_1.parseCidr)(bridgeText);
     if (bridgeText !== undefined && !bridge)
-        c.problem('docker-bridge-cidr', `'${printable(bridgeText)}' is not an IPv4 CIDR such as 172.17.0.1/16`);
+        c.problem('docker-bridge-cidr', `'${(0, collector_1.printable)(bridgeText)}' is not an IPv4 CIDR such as 172.17.0.1/16`);
     if (serviceCidr && dnsIp !== undefined && !(0, cidr_1.cidrContains)(serviceCidr, dnsIp)) {
         c.problem('dns-service-ip', `${dnsIpText} is outside ${c.name('service-cidr')} ${serviceCidrText}; pick an address inside it (not the first one)`);
     }
@@ -46325,6 +46314,138 @@ function readNetwork(c, subscriptionId) {
         dockerBridgeCidr: bridgeText,
     };
 }
+
+
+/***/ }),
+
+/***/ 1779:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.VNET_NAME = exports.SUBNET_NAME = exports.DNS_NAME = exports.LEAF_LABEL = exports.LOCATION = exports.VM_SIZE = exports.WORKSPACE_NAME = exports.COMPUTE_NAME = void 0;
+/** What Azure accepts for names and labels, as the how-to and ARM's naming rules state them. */
+exports.COMPUTE_NAME = /^[a-zA-Z](?:[a-zA-Z0-9-]{1,22})[a-zA-Z0-9]$/;
+exports.WORKSPACE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/;
+exports.VM_SIZE = /^[A-Za-z][A-Za-z0-9_]{2,63}$/;
+exports.LOCATION = /^[a-z][a-z0-9]{2,39}$/;
+exports.LEAF_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,55}[a-z0-9])?$/;
+exports.DNS_NAME = /^(?=.{1,253}$)(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/;
+exports.SUBNET_NAME = /^[a-zA-Z0-9][\w.-]{0,78}[\w]$|^[a-zA-Z0-9]$/;
+exports.VNET_NAME = /^[a-zA-Z0-9][\w.-]{0,62}[\w]$|^[a-zA-Z0-9]$/;
+
+
+/***/ }),
+
+/***/ 7512:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.readDesiredState = readDesiredState;
+/**
+ * Inputs → desired state. Every input is checked here, before anything is read from or sent to
+ * Azure, and every problem is reported at once, each naming the input and what is accepted.
+ */
+const arm_id_1 = __nccwpck_require__(4751);
+const errors_1 = __nccwpck_require__(2915);
+const collector_1 = __nccwpck_require__(3773);
+const model_1 = __nccwpck_require__(783);
+const network_inputs_1 = __nccwpck_require__(1256);
+const patterns_1 = __nccwpck_require__(1779);
+const tls_inputs_1 = __nccwpck_require__(2661);
+function readDesiredState(options) {
+    const c = new collector_1.InputCollector(options);
+    const warnings = [];
+    const subscriptionInput = c.raw('subscription-id') ?? options.defaultSubscriptionId;
+    if (subscriptionInput === undefined)
+        c.problem('subscription-id', 'is required (no default subscription came with the credentials); give the subscription GUID of the workspace');
+    else if (!arm_id_1.SUBSCRIPTION_ID_PATTERN.test(subscriptionInput))
+        c.problem('subscription-id', `'${(0, collector_1.printable)(subscriptionInput)}' is not a subscription GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`);
+    const target = {
+        subscriptionId: (subscriptionInput ?? '').toLowerCase(),
+        resourceGroup: c.required('resource-group', arm_id_1.RESOURCE_GROUP_PATTERN, 'a resource group name has 1-90 letters, digits, _ - . ( ) and does not end with a period'),
+        workspaceName: c.required('workspace-name', patterns_1.WORKSPACE_NAME, 'a workspace name has 3-33 letters, digits, _ and -, starting with a letter or digit'),
+        computeName: c.required('compute-name', patterns_1.COMPUTE_NAME, 'a compute name has 3-24 letters, digits and hyphens, starts with a letter and ends with a letter or digit'),
+    };
+    const operation = c.choice('operation');
+    const replace = c.boolean('replace');
+    const dryRun = c.boolean('dry-run');
+    const timeoutMinutes = c.integer('timeout-minutes', 1, 240, 30);
+    const compute = operation === 'detach' ? undefined : readDesiredCompute(c, options, warnings, target.subscriptionId);
+    if (c.problems.length > 0)
+        throw new errors_1.InputError(c.problems);
+    return { target, operation, compute, replace, dryRun, timeoutMinutes, warnings };
+}
+function readDesiredCompute(c, options, warnings, subscriptionId) {
+    const purposeChoice = c.choice('cluster-purpose');
+    const purpose = purposeChoice === 'dev-test' ? 'DevTest' : 'FastProd';
+    const lbChoice = c.choice('load-balancer-type');
+    const loadBalancerType = lbChoice === 'internal' ? 'InternalLoadBalancer' : 'PublicIp';
+    const loadBalancerSubnet = c.optional('load-balancer-subnet', patterns_1.SUBNET_NAME, 'a subnet name has 1-80 letters, digits, _ . -');
+    if (loadBalancerSubnet !== undefined && loadBalancerType === 'PublicIp') {
+        c.problem('load-balancer-subnet', `applies only with ${c.name('load-balancer-type')}: internal`);
+    }
+    const source = readClusterSource(c, purpose, subscriptionId);
+    const tls = (0, tls_inputs_1.readTls)(c, options, warnings);
+    if (tls.mode !== 'disabled' && loadBalancerType === 'InternalLoadBalancer') {
+        c.problem('tls', `'${c.raw('tls')}' cannot be used with ${c.name('load-balancer-type')}: internal (Azure ML does not support TLS termination on an internal load balancer); use tls: disabled or a public load balancer`);
+    }
+    return { source, purpose, loadBalancerType, loadBalancerSubnet, tls };
+}
+const CREATE_ONLY = [
+    'location',
+    'agent-count',
+    'vm-size',
+    'vnet-resource-group',
+    'vnet-name',
+    'subnet-name',
+    'service-cidr',
+    'dns-service-ip',
+    'docker-bridge-cidr',
+];
+function readClusterSource(c, purpose, subscriptionId) {
+    const clusterText = c.raw('aks-resource-id');
+    if (clusterText !== undefined) {
+        const cluster = (0, arm_id_1.parseManagedClusterId)(clusterText);
+        if (!cluster) {
+            c.problem('aks-resource-id', `'${(0, collector_1.printable)(clusterText)}' is not an AKS cluster id; expected /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.ContainerService/managedClusters/<name>`);
+        }
+        for (const input of CREATE_ONLY) {
+            if (c.raw(input) !== undefined)
+                c.problem(input, `applies only when creating a cluster (${c.name('aks-resource-id')} empty); an attached cluster keeps its own settings`);
+        }
+        return { mode: 'attach', cluster: cluster ?? { subscriptionId: '', resourceGroup: '', name: '', id: '' } };
+    }
+    const locationText = c.optional('location', /^[A-Za-z][A-Za-z0-9 ]{2,40}$/, 'an Azure region name such as eastus or "West Europe"');
+    const location = locationText?.replace(/\s+/g, '').toLowerCase();
+    if (location !== undefined && !patterns_1.LOCATION.test(location))
+        c.problem('location', `'${(0, collector_1.printable)(locationText)}' is not an Azure region name`);
+    const agentCount = c.integer('agent-count', 1, 1000, model_1.DEFAULT_AGENT_COUNT);
+    if (c.raw('agent-count') !== undefined && agentCount < model_1.MIN_NODES[purpose] && /^\d+$/.test(c.raw('agent-count'))) {
+        c.problem('agent-count', `${agentCount} is too few for a production cluster: it needs at least ${model_1.MIN_NODES.FastProd} nodes; use ${c.name('cluster-purpose')}: dev-test for fewer`);
+    }
+    const vmSize = c.optional('vm-size', patterns_1.VM_SIZE, 'a VM size such as Standard_D3_v2') ?? model_1.DEFAULT_VM_SIZE;
+    return { mode: 'create', location, agentCount, vmSize, network: (0, network_inputs_1.readNetwork)(c, subscriptionId) };
+}
+
+
+/***/ }),
+
+/***/ 2661:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.readTls = readTls;
+/** The TLS inputs: mode, certificate and key (text or file), cname, and the certificate checks. */
+const node_fs_1 = __nccwpck_require__(3024);
+const certificate_1 = __nccwpck_require__(6222);
+const collector_1 = __nccwpck_require__(3773);
+const patterns_1 = __nccwpck_require__(1779);
 function readTls(c, options, warnings) {
     const mode = c.choice('tls');
     const tlsOnly = [
@@ -46351,13 +46472,13 @@ function readTls(c, options, warnings) {
         case 'disabled':
             return { mode };
         case 'auto': {
-            const label = c.required('leaf-domain-label', LEAF_LABEL, 'a DNS label of 1-57 lower-case letters, digits and hyphens (Azure appends six characters and .<region>.cloudapp.azure.com)');
+            const label = c.required('leaf-domain-label', patterns_1.LEAF_LABEL, 'a DNS label of 1-57 lower-case letters, digits and hyphens (Azure appends six characters and .<region>.cloudapp.azure.com)');
             return { mode, leafDomainLabel: label, overwriteExistingDomain: c.boolean('overwrite-existing-domain') };
         }
         case 'keep':
             return {
                 mode,
-                cname: c.optional('tls-cname', DNS_NAME, 'a DNS name such as scoring.contoso.com')?.toLowerCase(),
+                cname: c.optional('tls-cname', patterns_1.DNS_NAME, 'a DNS name such as scoring.contoso.com')?.toLowerCase(),
             };
         case 'custom': {
             const certPem = readPem(c, options, 'tls-cert', 'tls-cert-file', 'the certificate');
@@ -46365,12 +46486,12 @@ function readTls(c, options, warnings) {
             const cnameText = c.raw('tls-cname');
             if (cnameText === undefined)
                 c.problem('tls-cname', `is required with ${c.name('tls')}: custom; give the DNS name clients will call, covered by the certificate`);
-            else if (!DNS_NAME.test(cnameText))
-                c.problem('tls-cname', `'${printable(cnameText)}' is not a DNS name such as scoring.contoso.com`);
+            else if (!patterns_1.DNS_NAME.test(cnameText))
+                c.problem('tls-cname', `'${(0, collector_1.printable)(cnameText)}' is not a DNS name such as scoring.contoso.com`);
             const cname = cnameText?.toLowerCase() ?? '';
             if (certPem === undefined || keyPem === undefined)
                 return { mode: 'disabled' };
-            const check = (0, certificate_1.checkTlsMaterial)(certPem, keyPem, DNS_NAME.test(cname) ? cname : undefined, options.now ?? new Date());
+            const check = (0, certificate_1.checkTlsMaterial)(certPem, keyPem, patterns_1.DNS_NAME.test(cname) ? cname : undefined, options.now ?? new Date());
             for (const p of check.problems) {
                 const input = p.field === 'cname'
                     ? 'tls-cname'
@@ -46408,9 +46529,131 @@ function readPem(c, options, textInput, fileInput, what) {
     }
     catch (error) {
         const code = error.code ?? 'unreadable';
-        c.problem(fileInput, `cannot read '${printable(file)}' (${code}); give the path of a PEM file on the agent`);
+        c.problem(fileInput, `cannot read '${(0, collector_1.printable)(file)}' (${code}); give the path of a PEM file on the agent`);
         return undefined;
     }
+}
+
+
+/***/ }),
+
+/***/ 1497:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.attach = attach;
+const errors_1 = __nccwpck_require__(3116);
+const errors_2 = __nccwpck_require__(2915);
+const from_arm_1 = __nccwpck_require__(7957);
+const model_1 = __nccwpck_require__(2389);
+const compute_body_1 = __nccwpck_require__(1423);
+const judge_1 = __nccwpck_require__(6880);
+const recovery_1 = __nccwpck_require__(2200);
+const retry_budget_1 = __nccwpck_require__(9655);
+const waiting_1 = __nccwpck_require__(3220);
+async function attach(ctx, tracker, request, records) {
+    const step = request.clusterId ? 'attach' : 'create';
+    const startedAt = ctx.clock.now();
+    const body = (0, compute_body_1.toComputeResource)(request);
+    let polls = 0;
+    const budget = new retry_budget_1.RetryBudget(ctx);
+    for (;;) {
+        const attempt = budget.attempt;
+        const label = `${step === 'create' ? 'Create' : 'Attach'} ${ctx.computeName}${attempt > 1 ? ` (attempt ${attempt})` : ''}`;
+        let result;
+        try {
+            result = await ctx.platform.group(label, () => startAndWait(ctx, tracker, step, body, request, records));
+        }
+        catch (error) {
+            // A create that Azure accepted has made a cluster, which is never deleted: a second create would
+            // leave it orphaned. The re-run attaches that cluster instead (the planner reattaches a Failed compute).
+            if (step === 'create' && tracker.phase === 'attaching')
+                throw error;
+            const pause = budget.retryAfter(error);
+            if (pause === undefined)
+                throw error;
+            ctx.platform.warning(`The ${step} of ${ctx.computeName} failed (${(0, retry_budget_1.describeFailure)(error)}); trying again (attempt ${budget.attempt} of ${budget.maxAttempts}).`);
+            await ctx.clock.sleep(pause, ctx.signal);
+            await clearLeftover(ctx, tracker, request, records);
+            continue;
+        }
+        if (result.kind === 'again') {
+            // Another operation was in the way and is over; the compute is gone or Failed: try again.
+            if (!budget.waitForConflict())
+                throw new errors_2.StateError(`other operations kept changing compute '${ctx.computeName}' while this step tried to ${step} it`, (0, recovery_1.concurrencyHint)());
+            await clearLeftover(ctx, tracker, request, records);
+            continue;
+        }
+        polls += result.polls;
+        ctx.platform.info(result.kind === 'by-other'
+            ? `${ctx.computeName} is attached with the desired settings.`
+            : `${step === 'create' ? 'Created' : 'Attached'} ${ctx.computeName}.`);
+        return { step, durationMs: ctx.clock.now() - startedAt, polls };
+    }
+}
+async function startAndWait(ctx, tracker, step, body, request, records) {
+    let start;
+    try {
+        start = await ctx.gateway.beginCreateOrUpdate(body, step);
+    }
+    catch (error) {
+        if (error instanceof errors_2.CancelledError || error instanceof errors_2.DeadlineError)
+            throw error;
+        if ((0, errors_1.isConflict)(error)) {
+            // Another run (or an earlier attempt of ours whose answer was lost) is working on the compute.
+            const settled = await (0, waiting_1.waitForOtherOperation)(ctx, records, step);
+            if (settled && (0, judge_1.matchesRequest)(settled, request))
+                return { kind: 'by-other', polls: 0 };
+            if (!settled || (0, judge_1.isFailed)(settled))
+                return { kind: 'again' };
+            const observed = (0, from_arm_1.toObservedCompute)(settled);
+            throw new errors_2.StateError(`another operation changed compute '${ctx.computeName}' while this step was about to ${step} it: it is now ${observed.provisioningState}, bound to ${observed.clusterId ?? '(no cluster)'}, with other settings than this step's; this step did not send its ${step}`, `Re-run the step to reconcile it with the desired settings. ${(0, recovery_1.concurrencyHint)()}`);
+        }
+        // The PUT may have reached Azure although its answer was lost: look before deciding.
+        const existing = await ctx.gateway.getCompute();
+        if (!existing || !(0, judge_1.boundAsRequested)(existing, request))
+            throw error;
+        ctx.platform.info(`The ${step} of ${ctx.computeName} was accepted by Azure although its answer was lost; waiting for it.`);
+        tracker.phase = 'attaching';
+        const settled = await (0, waiting_1.waitUntilSettled)(ctx, step, '');
+        if (!settled)
+            throw new errors_2.AzureError('ComputeDisappeared', `compute '${ctx.computeName}' disappeared while it was being ${step === 'create' ? 'created' : 'attached'}`);
+        if (!(0, judge_1.isSucceeded)(settled))
+            throw (0, judge_1.provisioningFailure)(settled, step);
+        return { kind: 'done', polls: 0 };
+    }
+    tracker.phase = 'attaching';
+    const outcome = await (0, waiting_1.waitForOperation)(ctx, step, start);
+    return { kind: 'done', polls: outcome.polls };
+}
+/**
+ * Before another attempt: a compute left behind by the failed one (Failed, or still settling)
+ * would make the next PUT fail with 409, so it is waited for and, when Failed, detached.
+ */
+async function clearLeftover(ctx, tracker, request, records) {
+    let leftover = await ctx.gateway.getCompute();
+    if (leftover && (0, model_1.isTransitional)(leftover.properties?.provisioningState ?? ''))
+        leftover = await (0, waiting_1.waitUntilSettled)(ctx, 'the previous attempt', '');
+    if (!leftover)
+        return;
+    if ((0, judge_1.matchesRequest)(leftover, request))
+        return; // the next PUT is answered 409 and recognised as done
+    if (!(0, judge_1.isFailed)(leftover) || !(0, judge_1.boundAsRequested)(leftover, request)) {
+        // Not the remains of our attempt: another run attached something else meanwhile. Leave it alone.
+        const observed = (0, from_arm_1.toObservedCompute)(leftover);
+        throw new errors_2.StateError(`another operation changed compute '${ctx.computeName}' while this step was retrying: it is now ${observed.provisioningState}, bound to ${observed.clusterId ?? '(no cluster)'}, with other settings than this step's; this step left it alone`, `Re-run the step to reconcile it with the desired settings. ${(0, recovery_1.concurrencyHint)()}`);
+    }
+    ctx.platform.info(`Compute ${ctx.computeName} is ${leftover.properties?.provisioningState} after the failed attempt; detaching it before trying again.`);
+    const startedAt = ctx.clock.now();
+    const start = await ctx.gateway.beginDetach();
+    tracker.phase = 'detaching';
+    const outcome = await (0, waiting_1.waitForOperation)(ctx, 'detach', start);
+    if (await (0, waiting_1.waitUntilSettled)(ctx, 'detach', ''))
+        throw new errors_2.AzureError('DetachIncomplete', `compute '${ctx.computeName}' still exists after its detach finished`);
+    tracker.phase = 'detached';
+    records.push({ step: 'detach', durationMs: ctx.clock.now() - startedAt, polls: outcome.polls });
 }
 
 
@@ -46470,82 +46713,50 @@ function toSslConfiguration(request) {
 
 /***/ }),
 
-/***/ 1676:
+/***/ 3832:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.MAX_ATTACH_ATTEMPTS = void 0;
-exports.executePlan = executePlan;
-exports.waitUntilSettled = waitUntilSettled;
-exports.matchesRequest = matchesRequest;
-const arm_id_1 = __nccwpck_require__(4751);
+exports.detach = detach;
 const errors_1 = __nccwpck_require__(3116);
-const poller_1 = __nccwpck_require__(8633);
-const errors_2 = __nccwpck_require__(2915);
 const model_1 = __nccwpck_require__(2389);
-const from_arm_1 = __nccwpck_require__(7957);
-const progress_1 = __nccwpck_require__(6752);
-const compute_body_1 = __nccwpck_require__(1423);
-/** Attempts of one attach/create before the step gives up (transient failures only). */
-exports.MAX_ATTACH_ATTEMPTS = 3;
-/** Pause before the second attempt; doubles, capped at 30 s. */
-const ATTACH_RETRY_PAUSE_MS = 2_000;
-/** Retry only when this much time is left after the pause: an attach needs time to finish. */
-const ATTACH_RETRY_MIN_LEFT_MS = 10_000;
-/** 409 Conflicts (another operation on the compute) waited out per step before giving up. */
-const MAX_CONFLICT_WAITS = 5;
-async function executePlan(plan, ctx) {
-    const tracker = { phase: 'start', plan, clusterId: plan.attach?.clusterId };
-    const records = [];
-    try {
-        if (plan.action === 'detach' || plan.action === 'reattach') {
-            const detached = await detach(ctx, tracker, records);
-            if (detached === 'already-as-desired')
-                return records;
-        }
-        if (plan.attach && (plan.action === 'attach' || plan.action === 'create' || plan.action === 'reattach')) {
-            records.push(await attach(ctx, tracker, plan.attach, records));
-        }
-        return records;
-    }
-    catch (error) {
-        throw await explain(ctx, tracker, error);
-    }
-}
-// ------------------------------------------------------------------------------------ detach
+const judge_1 = __nccwpck_require__(6880);
+const retry_budget_1 = __nccwpck_require__(9655);
+const waiting_1 = __nccwpck_require__(3220);
 async function detach(ctx, tracker, records) {
     const startedAt = ctx.clock.now();
     const reattach = tracker.plan.action === 'reattach';
     const result = await ctx.platform.group(`Detach ${ctx.computeName}`, async () => {
-        let conflicts = 0;
-        for (let attempt = 1;;) {
+        const budget = new retry_budget_1.RetryBudget(ctx);
+        for (;;) {
             let start;
             try {
                 start = await ctx.gateway.beginDetach();
             }
             catch (error) {
-                if (!(0, errors_1.isConflict)(error) || ++conflicts > MAX_CONFLICT_WAITS)
+                if (!(0, errors_1.isConflict)(error) || !budget.waitForConflict())
                     throw error;
-                const settled = await waitForOtherOperation(ctx, records, 'detach');
+                const settled = await (0, waiting_1.waitForOtherOperation)(ctx, records, 'detach');
                 if (!settled)
                     return { by: 'other' };
-                if (reattach && tracker.plan.attach && matchesRequest(settled, tracker.plan.attach))
+                if (reattach && tracker.plan.attach && (0, judge_1.matchesRequest)(settled, tracker.plan.attach))
                     return { by: 'other-as-desired' };
                 continue; // still there, with other settings: this step's detach still applies
             }
             tracker.phase = 'detaching';
             try {
-                return { by: 'us', polls: (await waitForOperation(ctx, 'detach', start)).polls };
+                return { by: 'us', polls: (await (0, waiting_1.waitForOperation)(ctx, 'detach', start)).polls };
             }
             catch (error) {
-                if (!retryable(ctx, error, ++attempt))
+                const pause = budget.retryAfter(error);
+                if (pause === undefined)
                     throw error;
-                ctx.platform.warning(`The detach of ${ctx.computeName} failed (${describe(error)}); trying again (attempt ${attempt} of ${exports.MAX_ATTACH_ATTEMPTS}).`);
-                await ctx.clock.sleep(pauseBefore(attempt), ctx.signal);
+                ctx.platform.warning(`The detach of ${ctx.computeName} failed (${(0, retry_budget_1.describeFailure)(error)}); trying again (attempt ${budget.attempt} of ${budget.maxAttempts}).`);
+                await ctx.clock.sleep(pause, ctx.signal);
                 const now = await ctx.gateway.getCompute();
-                if ((0, model_1.isTransitional)(now?.properties?.provisioningState ?? '') && !(await waitUntilSettled(ctx, 'detach', '')))
+                if ((0, model_1.isTransitional)(now?.properties?.provisioningState ?? '') && !(await (0, waiting_1.waitUntilSettled)(ctx, 'detach', '')))
                     return { by: 'us', polls: 0 };
                 if (!now)
                     return { by: 'us', polls: 0 };
@@ -46572,174 +46783,57 @@ async function detach(ctx, tracker, records) {
     });
     return 'detached';
 }
-/** Another attempt after `error`: only for transient failures, a few times, and only when it can still finish before the deadline. */
-function retryable(ctx, error, nextAttempt) {
-    const left = ctx.deadline - ctx.clock.now() - pauseBefore(nextAttempt);
-    return (0, errors_1.isTransientFailure)(error) && nextAttempt <= exports.MAX_ATTACH_ATTEMPTS && left >= ATTACH_RETRY_MIN_LEFT_MS;
-}
-function describe(error) {
-    return error instanceof errors_2.AzureError
-        ? `${error.code}: ${firstLine(error.azureMessage)}`
-        : firstLine(error instanceof Error ? error.message : String(error));
-}
-// ------------------------------------------------------------------------------------ attach
-async function attach(ctx, tracker, request, records) {
-    const step = request.clusterId ? 'attach' : 'create';
-    const startedAt = ctx.clock.now();
-    const body = (0, compute_body_1.toComputeResource)(request);
-    let polls = 0;
-    let conflicts = 0;
-    for (let attempt = 1;; attempt++) {
-        const label = `${step === 'create' ? 'Create' : 'Attach'} ${ctx.computeName}${attempt > 1 ? ` (attempt ${attempt})` : ''}`;
-        let result;
-        try {
-            result = await ctx.platform.group(label, () => startAndWait(ctx, tracker, step, body, request, records));
-        }
-        catch (error) {
-            if (!retryable(ctx, error, attempt + 1))
-                throw error;
-            // A create that Azure accepted has made a cluster, which is never deleted: a second create would
-            // leave it orphaned. The re-run attaches that cluster instead (the planner reattaches a Failed compute).
-            if (step === 'create' && tracker.phase === 'attaching')
-                throw error;
-            ctx.platform.warning(`The ${step} of ${ctx.computeName} failed (${describe(error)}); trying again (attempt ${attempt + 1} of ${exports.MAX_ATTACH_ATTEMPTS}).`);
-            await ctx.clock.sleep(pauseBefore(attempt + 1), ctx.signal);
-            await clearLeftover(ctx, tracker, request, records);
-            continue;
-        }
-        if (result.kind === 'again') {
-            // Another operation was in the way and is over; the compute is gone or Failed: try again.
-            if (++conflicts > MAX_CONFLICT_WAITS)
-                throw new errors_2.StateError(`other operations kept changing compute '${ctx.computeName}' while this step tried to ${step} it`, concurrencyHint());
-            attempt--;
-            await clearLeftover(ctx, tracker, request, records);
-            continue;
-        }
-        polls += result.polls;
-        ctx.platform.info(result.kind === 'by-other'
-            ? `${ctx.computeName} is attached with the desired settings.`
-            : `${step === 'create' ? 'Created' : 'Attached'} ${ctx.computeName}.`);
-        return { step, durationMs: ctx.clock.now() - startedAt, polls };
-    }
-}
-async function startAndWait(ctx, tracker, step, body, request, records) {
-    let start;
+
+
+/***/ }),
+
+/***/ 1676:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.executePlan = executePlan;
+const attach_1 = __nccwpck_require__(1497);
+const detach_1 = __nccwpck_require__(3832);
+const recovery_1 = __nccwpck_require__(2200);
+async function executePlan(plan, ctx) {
+    const tracker = { phase: 'start', plan, clusterId: plan.attach?.clusterId };
+    const records = [];
     try {
-        start = await ctx.gateway.beginCreateOrUpdate(body, step);
+        if (plan.action === 'detach' || plan.action === 'reattach') {
+            const detached = await (0, detach_1.detach)(ctx, tracker, records);
+            if (detached === 'already-as-desired')
+                return records;
+        }
+        if (plan.attach && (plan.action === 'attach' || plan.action === 'create' || plan.action === 'reattach')) {
+            records.push(await (0, attach_1.attach)(ctx, tracker, plan.attach, records));
+        }
+        return records;
     }
     catch (error) {
-        if (error instanceof errors_2.CancelledError || error instanceof errors_2.DeadlineError)
-            throw error;
-        if ((0, errors_1.isConflict)(error)) {
-            // Another run (or an earlier attempt of ours whose answer was lost) is working on the compute.
-            const settled = await waitForOtherOperation(ctx, records, step);
-            if (settled && matchesRequest(settled, request))
-                return { kind: 'by-other', polls: 0 };
-            if (!settled || isFailed(settled))
-                return { kind: 'again' };
-            const observed = (0, from_arm_1.toObservedCompute)(settled);
-            throw new errors_2.StateError(`another operation changed compute '${ctx.computeName}' while this step was about to ${step} it: it is now ${observed.provisioningState}, bound to ${observed.clusterId ?? '(no cluster)'}, with other settings than this step's; this step did not send its ${step}`, `Re-run the step to reconcile it with the desired settings. ${concurrencyHint()}`);
-        }
-        // The PUT may have reached Azure although its answer was lost: look before deciding.
-        const existing = await ctx.gateway.getCompute();
-        if (!existing || !boundAsRequested(existing, request))
-            throw error;
-        ctx.platform.info(`The ${step} of ${ctx.computeName} was accepted by Azure although its answer was lost; waiting for it.`);
-        tracker.phase = 'attaching';
-        const settled = await waitUntilSettled(ctx, step, '');
-        if (!settled)
-            throw new errors_2.AzureError('ComputeDisappeared', `compute '${ctx.computeName}' disappeared while it was being ${step === 'create' ? 'created' : 'attached'}`);
-        if (!isSucceeded(settled))
-            throw provisioningFailure(settled, step);
-        return { kind: 'done', polls: 0 };
-    }
-    tracker.phase = 'attaching';
-    const outcome = await waitForOperation(ctx, step, start);
-    return { kind: 'done', polls: outcome.polls };
-}
-/**
- * Before another attempt: a compute left behind by the failed one (Failed, or still settling)
- * would make the next PUT fail with 409, so it is waited for and, when Failed, detached.
- */
-async function clearLeftover(ctx, tracker, request, records) {
-    let leftover = await ctx.gateway.getCompute();
-    if (leftover && (0, model_1.isTransitional)(leftover.properties?.provisioningState ?? ''))
-        leftover = await waitUntilSettled(ctx, 'the previous attempt', '');
-    if (!leftover)
-        return;
-    if (matchesRequest(leftover, request))
-        return; // the next PUT is answered 409 and recognised as done
-    if (!isFailed(leftover) || !boundAsRequested(leftover, request)) {
-        // Not the remains of our attempt: another run attached something else meanwhile. Leave it alone.
-        const observed = (0, from_arm_1.toObservedCompute)(leftover);
-        throw new errors_2.StateError(`another operation changed compute '${ctx.computeName}' while this step was retrying: it is now ${observed.provisioningState}, bound to ${observed.clusterId ?? '(no cluster)'}, with other settings than this step's; this step left it alone`, `Re-run the step to reconcile it with the desired settings. ${concurrencyHint()}`);
-    }
-    ctx.platform.info(`Compute ${ctx.computeName} is ${leftover.properties?.provisioningState} after the failed attempt; detaching it before trying again.`);
-    const startedAt = ctx.clock.now();
-    const start = await ctx.gateway.beginDetach();
-    tracker.phase = 'detaching';
-    const outcome = await waitForOperation(ctx, 'detach', start);
-    if (await waitUntilSettled(ctx, 'detach', ''))
-        throw new errors_2.AzureError('DetachIncomplete', `compute '${ctx.computeName}' still exists after its detach finished`);
-    tracker.phase = 'detached';
-    records.push({ step: 'detach', durationMs: ctx.clock.now() - startedAt, polls: outcome.polls });
-}
-function pauseBefore(attempt) {
-    return attempt <= 1 ? 0 : Math.min(30_000, ATTACH_RETRY_PAUSE_MS * 2 ** (attempt - 2));
-}
-// ------------------------------------------------------------------------------------ waiting
-async function waitForOperation(ctx, step, start) {
-    const progress = new progress_1.ProgressReporter(ctx.platform, `${step} ${ctx.computeName}`, ctx.clock);
-    const outcome = await ctx.gateway.waitFor(start, (p) => progress.update(p.status));
-    if (outcome.status !== 'Succeeded') {
-        const code = outcome.error?.code ?? `Operation${outcome.status}`;
-        throw new errors_2.AzureError(code, outcome.error?.message || `the ${step} operation ended ${outcome.status}`);
-    }
-    return outcome;
-}
-/** After a 409: reads the compute until the other operation is over, sending nothing else. */
-async function waitForOtherOperation(ctx, records, step) {
-    const startedAt = ctx.clock.now();
-    ctx.platform.info(`Azure answered 409 Conflict to the ${step} of ${ctx.computeName}: another operation is working on this compute. Waiting for it to finish, then deciding again.`);
-    const settled = await waitUntilSettled(ctx, 'another operation', `Another operation on compute '${ctx.computeName}' is still running; this step's ${step} was refused by Azure with 409 Conflict and not sent again. Re-run the step once that operation has finished. ${concurrencyHint()}`);
-    records.push({ step: 'wait', durationMs: ctx.clock.now() - startedAt, polls: 0 });
-    const state = settled?.properties?.provisioningState;
-    ctx.platform.info(settled
-        ? `The other operation is over: ${ctx.computeName} is ${state}.`
-        : `The other operation is over: ${ctx.computeName} does not exist.`);
-    return settled;
-}
-/**
- * Waits while the compute is Creating, Updating or Deleting (another run, or the tail of our own
- * operation), by reading it on the poller's schedule. Returns the settled compute, or undefined
- * once it is gone. `recovery` is what a timeout says about the state (default: another operation
- * is running and this step changed nothing).
- */
-async function waitUntilSettled(ctx, label, recovery) {
-    const progress = new progress_1.ProgressReporter(ctx.platform, `waiting for ${ctx.computeName} (${label})`, ctx.clock);
-    const startedAt = ctx.clock.now();
-    let lastLook = false;
-    for (let i = 0;; i++) {
-        const compute = await ctx.gateway.getCompute();
-        const state = compute?.properties?.provisioningState;
-        if (!compute || !state || !(0, model_1.isTransitional)(state))
-            return compute;
-        progress.update(state);
-        let delay = (0, poller_1.adaptiveSchedule)(i, ctx.clock.now() - startedAt);
-        const left = ctx.deadline - ctx.clock.now();
-        if (delay >= left) {
-            // One last look shortly before the deadline rather than giving up a whole interval early.
-            if (lastLook || left < 2_500) {
-                throw new errors_2.DeadlineError(`compute '${ctx.computeName}' to leave ${state}`, recovery ??
-                    `Another operation on compute '${ctx.computeName}' is still running (state ${state}); this step changed nothing. Re-run the step once it has finished. ${concurrencyHint()}`);
-            }
-            lastLook = true;
-            delay = left - 1_500;
-        }
-        await ctx.clock.sleep(delay, ctx.signal);
+        throw await (0, recovery_1.explain)(ctx, tracker, error);
     }
 }
-// ------------------------------------------------------------------------------------ judging computes
+
+
+/***/ }),
+
+/***/ 6880:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.isSucceeded = isSucceeded;
+exports.isFailed = isFailed;
+exports.boundAsRequested = boundAsRequested;
+exports.matchesRequest = matchesRequest;
+exports.provisioningFailure = provisioningFailure;
+const arm_id_1 = __nccwpck_require__(4751);
+const errors_1 = __nccwpck_require__(2915);
+const from_arm_1 = __nccwpck_require__(7957);
+const model_1 = __nccwpck_require__(2389);
 function isSucceeded(compute) {
     return (compute.properties?.provisioningState ?? '').toLowerCase() === 'succeeded';
 }
@@ -46774,105 +46868,7 @@ function matchesRequest(compute, request) {
 function provisioningFailure(compute, step) {
     const first = compute.properties?.provisioningErrors?.[0]?.error;
     const state = compute.properties?.provisioningState ?? 'Unknown';
-    return new errors_2.AzureError(first?.code ?? `Compute${state}`, first?.message ?? `the ${step} ended with the compute ${state}`);
-}
-// ------------------------------------------------------------------------------------ failure statements
-function concurrencyHint() {
-    return 'Let only one run manage a compute at a time: `concurrency:` on GitHub, an exclusive lock on the environment in Azure Pipelines.';
-}
-function firstLine(text) {
-    return text.split(/\r?\n/)[0].slice(0, 300);
-}
-/** The failure with an exact statement of where the compute is and what re-running does. */
-async function explain(ctx, tracker, error) {
-    if (error instanceof errors_2.StateError)
-        return error;
-    if (error instanceof errors_2.CancelledError)
-        return new errors_2.CancelledError(error.recovery || fromKnowledge(ctx, tracker));
-    if (error instanceof errors_2.DeadlineError)
-        return new errors_2.DeadlineError(error.what, error.recovery || fromKnowledge(ctx, tracker));
-    if (!(error instanceof errors_2.ProductError) && !(error instanceof Error))
-        return error;
-    const recovery = await fromLook(ctx, tracker);
-    // An error's own advice (e.g. "check the credentials; nothing was changed") holds only if nothing was changed yet.
-    if (error instanceof errors_2.AzureError)
-        return error.recovery && tracker.phase === 'start' ? error : error.withRecovery(recovery);
-    if (error instanceof errors_2.ProductError)
-        return error;
-    // An unexpected failure (a bug): keep its message, but still say where things stand.
-    return new errors_2.AzureError('UnexpectedFailure', error.message, undefined, recovery);
-}
-/** What a re-run does, by what this run knows (no request: used after cancellation and timeouts). */
-function fromKnowledge(ctx, tracker) {
-    const name = `'${ctx.computeName}'`;
-    const cluster = tracker.clusterId ? `the cluster ${tracker.clusterId}` : 'the AKS cluster';
-    const reattach = tracker.plan.action === 'reattach';
-    const step = tracker.plan.attach && !tracker.plan.attach.clusterId ? 'create' : 'attach';
-    const op = ctx.gateway.operationInProgress;
-    const at = op?.url ? ` (operation ${op.url})` : '';
-    switch (tracker.phase) {
-        case 'start':
-            return `Nothing was changed: compute ${name} is as it was before this step. Re-running the same step starts over.`;
-        case 'detaching':
-            return `The detach of compute ${name} continues in Azure${at}; ${cluster} is untouched. Re-running the same step waits for it${reattach ? ' and then reattaches the compute' : ''}.`;
-        case 'detached':
-            return reattach
-                ? `Compute ${name} is DETACHED: ${cluster} is untouched, but the workspace has no compute named ${name}. Re-running the same step reattaches it.`
-                : `Compute ${name} is detached; ${cluster} is untouched. Re-running the same step ${step === 'create' ? 'creates' : 'attaches'} it.`;
-        case 'attaching':
-            return `The ${step} of compute ${name} continues in Azure${at}; ${cluster} is untouched. Re-running the same step waits for it and reports the result.`;
-    }
-}
-/** What a re-run does, by one look at the compute now (falls back to what this run knows). */
-async function fromLook(ctx, tracker) {
-    const left = ctx.deadline - ctx.clock.now();
-    const look = left >= 500 ? await ctx.gateway.peekCompute(Math.min(5_000, left)) : undefined;
-    if (!look)
-        return fromKnowledge(ctx, tracker);
-    const name = `'${ctx.computeName}'`;
-    const action = tracker.plan.action;
-    const step = tracker.plan.attach && !tracker.plan.attach.clusterId ? 'create' : 'attach';
-    const done = step === 'create' ? 'created' : 'attached';
-    const compute = look.compute;
-    const clusterId = compute?.properties?.resourceId ?? tracker.clusterId;
-    const cluster = clusterId ? `the cluster ${clusterId}` : 'the AKS cluster';
-    const state = compute?.properties?.provisioningState ?? 'Unknown';
-    const failed = ['failed', 'canceled'].includes(state.toLowerCase());
-    if (compute && (0, model_1.isTransitional)(state)) {
-        const op = ctx.gateway.operationInProgress;
-        return `Compute ${name} is ${state}, bound to ${cluster}: an operation on it is still running in Azure${op?.url ? ` (operation ${op.url})` : ''}. Re-running the same step waits for it and then acts on the result.`;
-    }
-    if (tracker.phase === 'start') {
-        if (!compute)
-            return `Nothing was changed by this step; the workspace has no compute named ${name}. Re-running the same step starts over.`;
-        const rerun = action === 'detach' ? 'detaches it' : action === 'reattach' ? 'detaches and reattaches it' : 'tries again';
-        return `Nothing was changed by this step: compute ${name} is ${state}, bound to ${cluster}. Re-running the same step ${rerun}.`;
-    }
-    if (action === 'detach') {
-        return compute
-            ? `Compute ${name} is still there (${state}, bound to ${cluster}, which is untouched). Re-running the same step detaches it.`
-            : `Compute ${name} is detached after all; ${cluster} is untouched. Re-running the same step reports it absent.`;
-    }
-    const afterDetach = action === 'reattach' || tracker.phase === 'detached';
-    if (!compute) {
-        return afterDetach
-            ? `Compute ${name} is DETACHED: ${cluster} is untouched, but the workspace has no compute named ${name}. Re-running the same step reattaches it.`
-            : `Compute ${name} was not ${done}. Re-running the same step tries again. The workspace has no compute named ${name}; ${cluster} is untouched.`;
-    }
-    if (failed) {
-        // The planner repairs a Failed compute by itself; a Canceled one only with operation: refresh.
-        const anew = step === 'create' ? 'attaches the cluster Azure ML created for it' : 'attaches it anew';
-        const repair = state.toLowerCase() === 'failed'
-            ? `the re-run detaches it and ${anew}`
-            : `re-run it with operation: refresh to detach it and ${step === 'create' ? 'attach the cluster Azure ML created for it' : 'attach it anew'}`;
-        if (tracker.phase === 'detaching') {
-            return `The detach of compute ${name} did not complete: it is left ${state}, still bound to ${cluster}, which is untouched. Re-running the same step retries: ${repair}.`;
-        }
-        return afterDetach
-            ? `Compute ${name} is not attached: the ${step} after the detach failed and left it ${state}, bound to ${cluster}, which is untouched. Re-running the same step reattaches it: ${repair}.`
-            : `Compute ${name} was not ${done}. Re-running the same step tries again: the compute is left ${state}, bound to ${cluster}, which is untouched; ${repair}.`;
-    }
-    return `Compute ${name} is ${state}, bound to ${cluster}. Re-running the same step compares it with the desired settings and changes it only if they differ.`;
+    return new errors_1.AzureError(first?.code ?? `Compute${state}`, first?.message ?? `the ${step} ended with the compute ${state}`);
 }
 
 
@@ -46917,6 +46913,257 @@ class ProgressReporter {
     }
 }
 exports.ProgressReporter = ProgressReporter;
+
+
+/***/ }),
+
+/***/ 2200:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.concurrencyHint = concurrencyHint;
+exports.explain = explain;
+/** The exact statement a failed step ends with: where the compute is, and what a re-run does. */
+const errors_1 = __nccwpck_require__(2915);
+const model_1 = __nccwpck_require__(2389);
+function concurrencyHint() {
+    return 'Let only one run manage a compute at a time: `concurrency:` on GitHub, an exclusive lock on the environment in Azure Pipelines.';
+}
+/** The failure with an exact statement of where the compute is and what re-running does. */
+async function explain(ctx, tracker, error) {
+    if (error instanceof errors_1.StateError)
+        return error;
+    if (error instanceof errors_1.CancelledError)
+        return new errors_1.CancelledError(error.recovery || fromKnowledge(ctx, tracker));
+    if (error instanceof errors_1.DeadlineError)
+        return new errors_1.DeadlineError(error.what, error.recovery || fromKnowledge(ctx, tracker));
+    if (!(error instanceof errors_1.ProductError) && !(error instanceof Error))
+        return error;
+    const recovery = await fromLook(ctx, tracker);
+    // An error's own advice (e.g. "check the credentials; nothing was changed") holds only if nothing was changed yet.
+    if (error instanceof errors_1.AzureError)
+        return error.recovery && tracker.phase === 'start' ? error : error.withRecovery(recovery);
+    if (error instanceof errors_1.ProductError)
+        return error;
+    // An unexpected failure (a bug): keep its message, but still say where things stand.
+    return new errors_1.AzureError('UnexpectedFailure', error.message, undefined, recovery);
+}
+/** What a re-run does, by what this run knows (no request: used after cancellation and timeouts). */
+function fromKnowledge(ctx, tracker) {
+    const name = `'${ctx.computeName}'`;
+    const cluster = tracker.clusterId ? `the cluster ${tracker.clusterId}` : 'the AKS cluster';
+    const reattach = tracker.plan.action === 'reattach';
+    const step = tracker.plan.attach && !tracker.plan.attach.clusterId ? 'create' : 'attach';
+    const op = ctx.operations.operationInProgress;
+    const at = op?.url ? ` (operation ${op.url})` : '';
+    switch (tracker.phase) {
+        case 'start':
+            return `Nothing was changed: compute ${name} is as it was before this step. Re-running the same step starts over.`;
+        case 'detaching':
+            return `The detach of compute ${name} continues in Azure${at}; ${cluster} is untouched. Re-running the same step waits for it${reattach ? ' and then reattaches the compute' : ''}.`;
+        case 'detached':
+            return reattach
+                ? `Compute ${name} is DETACHED: ${cluster} is untouched, but the workspace has no compute named ${name}. Re-running the same step reattaches it.`
+                : `Compute ${name} is detached; ${cluster} is untouched. Re-running the same step ${step === 'create' ? 'creates' : 'attaches'} it.`;
+        case 'attaching':
+            return `The ${step} of compute ${name} continues in Azure${at}; ${cluster} is untouched. Re-running the same step waits for it and reports the result.`;
+    }
+}
+/** What a re-run does, by one look at the compute now (falls back to what this run knows). */
+async function fromLook(ctx, tracker) {
+    const left = ctx.deadline - ctx.clock.now();
+    const look = left >= 500 ? await ctx.gateway.peekCompute(Math.min(5_000, left)) : undefined;
+    if (!look)
+        return fromKnowledge(ctx, tracker);
+    const name = `'${ctx.computeName}'`;
+    const action = tracker.plan.action;
+    const step = tracker.plan.attach && !tracker.plan.attach.clusterId ? 'create' : 'attach';
+    const done = step === 'create' ? 'created' : 'attached';
+    const compute = look.compute;
+    const clusterId = compute?.properties?.resourceId ?? tracker.clusterId;
+    const cluster = clusterId ? `the cluster ${clusterId}` : 'the AKS cluster';
+    const state = compute?.properties?.provisioningState ?? 'Unknown';
+    const failed = ['failed', 'canceled'].includes(state.toLowerCase());
+    if (compute && (0, model_1.isTransitional)(state)) {
+        const op = ctx.operations.operationInProgress;
+        return `Compute ${name} is ${state}, bound to ${cluster}: an operation on it is still running in Azure${op?.url ? ` (operation ${op.url})` : ''}. Re-running the same step waits for it and then acts on the result.`;
+    }
+    if (tracker.phase === 'start') {
+        if (!compute)
+            return `Nothing was changed by this step; the workspace has no compute named ${name}. Re-running the same step starts over.`;
+        const rerun = action === 'detach' ? 'detaches it' : action === 'reattach' ? 'detaches and reattaches it' : 'tries again';
+        return `Nothing was changed by this step: compute ${name} is ${state}, bound to ${cluster}. Re-running the same step ${rerun}.`;
+    }
+    if (action === 'detach') {
+        return compute
+            ? `Compute ${name} is still there (${state}, bound to ${cluster}, which is untouched). Re-running the same step detaches it.`
+            : `Compute ${name} is detached after all; ${cluster} is untouched. Re-running the same step reports it absent.`;
+    }
+    const afterDetach = action === 'reattach' || tracker.phase === 'detached';
+    if (!compute) {
+        return afterDetach
+            ? `Compute ${name} is DETACHED: ${cluster} is untouched, but the workspace has no compute named ${name}. Re-running the same step reattaches it.`
+            : `Compute ${name} was not ${done}. Re-running the same step tries again. The workspace has no compute named ${name}; ${cluster} is untouched.`;
+    }
+    if (failed) {
+        // The planner repairs a Failed compute by itself; a Canceled one only with operation: refresh.
+        const anew = step === 'create' ? 'attaches the cluster Azure ML created for it' : 'attaches it anew';
+        const repair = state.toLowerCase() === 'failed'
+            ? `the re-run detaches it and ${anew}`
+            : `re-run it with operation: refresh to detach it and ${step === 'create' ? 'attach the cluster Azure ML created for it' : 'attach it anew'}`;
+        if (tracker.phase === 'detaching') {
+            return `The detach of compute ${name} did not complete: it is left ${state}, still bound to ${cluster}, which is untouched. Re-running the same step retries: ${repair}.`;
+        }
+        return afterDetach
+            ? `Compute ${name} is not attached: the ${step} after the detach failed and left it ${state}, bound to ${cluster}, which is untouched. Re-running the same step reattaches it: ${repair}.`
+            : `Compute ${name} was not ${done}. Re-running the same step tries again: the compute is left ${state}, bound to ${cluster}, which is untouched; ${repair}.`;
+    }
+    return `Compute ${name} is ${state}, bound to ${cluster}. Re-running the same step compares it with the desired settings and changes it only if they differ.`;
+}
+
+
+/***/ }),
+
+/***/ 9655:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RetryBudget = exports.MAX_ATTACH_ATTEMPTS = void 0;
+exports.describeFailure = describeFailure;
+/**
+ * How often one step may try again: a few attempts after transient failures (only while the
+ * deadline leaves time to finish), and a few waits for another run's operation (409 Conflict).
+ * Explicit state, so that the loops in attach/detach read as "while the budget allows".
+ */
+const errors_1 = __nccwpck_require__(3116);
+const errors_2 = __nccwpck_require__(2915);
+/** Attempts of one attach/create/detach before the step gives up (transient failures only). */
+exports.MAX_ATTACH_ATTEMPTS = 3;
+/** Pause before the second attempt; doubles, capped at 30 s. */
+const ATTACH_RETRY_PAUSE_MS = 2_000;
+/** Retry only when this much time is left after the pause: an attach needs time to finish. */
+const ATTACH_RETRY_MIN_LEFT_MS = 10_000;
+/** 409 Conflicts (another operation on the compute) waited out per step before giving up. */
+const MAX_CONFLICT_WAITS = 5;
+class RetryBudget {
+    time;
+    attemptsUsed = 1;
+    conflictWaits = 0;
+    constructor(time) {
+        this.time = time;
+    }
+    /** The attempt in progress, counted from 1. */
+    get attempt() {
+        return this.attemptsUsed;
+    }
+    get maxAttempts() {
+        return exports.MAX_ATTACH_ATTEMPTS;
+    }
+    /**
+     * Spends one more attempt after `error` and returns the pause to take before it; undefined
+     * when the error is not transient, the attempts are used up, or the deadline is too close.
+     */
+    retryAfter(error) {
+        const next = this.attemptsUsed + 1;
+        const pause = pauseBefore(next);
+        const left = this.time.deadline - this.time.clock.now() - pause;
+        if (!(0, errors_1.isTransientFailure)(error) || next > exports.MAX_ATTACH_ATTEMPTS || left < ATTACH_RETRY_MIN_LEFT_MS)
+            return undefined;
+        this.attemptsUsed = next;
+        return pause;
+    }
+    /** Spends one wait for another operation; false once they are used up. */
+    waitForConflict() {
+        this.conflictWaits += 1;
+        return this.conflictWaits <= MAX_CONFLICT_WAITS;
+    }
+}
+exports.RetryBudget = RetryBudget;
+function pauseBefore(attempt) {
+    return attempt <= 1 ? 0 : Math.min(30_000, ATTACH_RETRY_PAUSE_MS * 2 ** (attempt - 2));
+}
+/** One line about a failure, for "trying again" warnings. */
+function describeFailure(error) {
+    return error instanceof errors_2.AzureError
+        ? `${error.code}: ${firstLine(error.azureMessage)}`
+        : firstLine(error instanceof Error ? error.message : String(error));
+}
+function firstLine(text) {
+    return text.split(/\r?\n/)[0].slice(0, 300);
+}
+
+
+/***/ }),
+
+/***/ 3220:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.waitForOperation = waitForOperation;
+exports.waitForOtherOperation = waitForOtherOperation;
+exports.waitUntilSettled = waitUntilSettled;
+const poller_1 = __nccwpck_require__(8633);
+const errors_1 = __nccwpck_require__(2915);
+const model_1 = __nccwpck_require__(2389);
+const progress_1 = __nccwpck_require__(6752);
+const recovery_1 = __nccwpck_require__(2200);
+async function waitForOperation(ctx, step, start) {
+    const progress = new progress_1.ProgressReporter(ctx.platform, `${step} ${ctx.computeName}`, ctx.clock);
+    const outcome = await ctx.gateway.waitFor(start, (p) => progress.update(p.status));
+    if (outcome.status !== 'Succeeded') {
+        const code = outcome.error?.code ?? `Operation${outcome.status}`;
+        throw new errors_1.AzureError(code, outcome.error?.message || `the ${step} operation ended ${outcome.status}`);
+    }
+    return outcome;
+}
+/** After a 409: reads the compute until the other operation is over, sending nothing else. */
+async function waitForOtherOperation(ctx, records, step) {
+    const startedAt = ctx.clock.now();
+    ctx.platform.info(`Azure answered 409 Conflict to the ${step} of ${ctx.computeName}: another operation is working on this compute. Waiting for it to finish, then deciding again.`);
+    const settled = await waitUntilSettled(ctx, 'another operation', `Another operation on compute '${ctx.computeName}' is still running; this step's ${step} was refused by Azure with 409 Conflict and not sent again. Re-run the step once that operation has finished. ${(0, recovery_1.concurrencyHint)()}`);
+    records.push({ step: 'wait', durationMs: ctx.clock.now() - startedAt, polls: 0 });
+    const state = settled?.properties?.provisioningState;
+    ctx.platform.info(settled
+        ? `The other operation is over: ${ctx.computeName} is ${state}.`
+        : `The other operation is over: ${ctx.computeName} does not exist.`);
+    return settled;
+}
+/**
+ * Waits while the compute is Creating, Updating or Deleting (another run, or the tail of our own
+ * operation), by reading it on the poller's schedule. Returns the settled compute, or undefined
+ * once it is gone. `recovery` is what a timeout says about the state (default: another operation
+ * is running and this step changed nothing).
+ */
+async function waitUntilSettled(ctx, label, recovery) {
+    const progress = new progress_1.ProgressReporter(ctx.platform, `waiting for ${ctx.computeName} (${label})`, ctx.clock);
+    const startedAt = ctx.clock.now();
+    let lastLook = false;
+    for (let i = 0;; i++) {
+        const compute = await ctx.gateway.getCompute();
+        const state = compute?.properties?.provisioningState;
+        if (!compute || !state || !(0, model_1.isTransitional)(state))
+            return compute;
+        progress.update(state);
+        let delay = (0, poller_1.adaptiveSchedule)(i, ctx.clock.now() - startedAt);
+        const left = ctx.deadline - ctx.clock.now();
+        if (delay >= left) {
+            // One last look shortly before the deadline rather than giving up a whole interval early.
+            if (lastLook || left < 2_500) {
+                throw new errors_1.DeadlineError(`compute '${ctx.computeName}' to leave ${state}`, recovery ??
+                    `Another operation on compute '${ctx.computeName}' is still running (state ${state}); this step changed nothing. Re-run the step once it has finished. ${(0, recovery_1.concurrencyHint)()}`);
+            }
+            lastLook = true;
+            delay = left - 1_500;
+        }
+        await ctx.clock.sleep(delay, ctx.signal);
+    }
+}
 
 
 /***/ }),
@@ -46996,6 +47243,47 @@ exports.MANAGED_BY_VALUE = 'aks-aml-attach';
 exports.TRANSITIONAL_STATES = ['Creating', 'Updating', 'Deleting'];
 function isTransitional(state) {
     return exports.TRANSITIONAL_STATES.some((s) => s.toLowerCase() === state.toLowerCase());
+}
+
+
+/***/ }),
+
+/***/ 2088:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.observe = observe;
+const arm_id_1 = __nccwpck_require__(4751);
+const waiting_1 = __nccwpck_require__(3220);
+const from_arm_1 = __nccwpck_require__(7957);
+const model_1 = __nccwpck_require__(2389);
+/** Reads only what the decision needs: the compute, then the workspace and its other computes when attaching. */
+async function observe(gateway, desired, execution) {
+    let resource = await gateway.getCompute();
+    const state = resource?.properties?.provisioningState;
+    if (resource && state && (0, model_1.isTransitional)(state)) {
+        execution.platform.info(`Compute ${desired.target.computeName} is ${state} (another operation is in progress); waiting for it to finish first.`);
+        resource = await (0, waiting_1.waitUntilSettled)(execution, state);
+    }
+    const compute = resource ? (0, from_arm_1.toObservedCompute)(resource) : undefined;
+    const want = desired.compute;
+    if (!want)
+        return { compute, otherBindings: [] };
+    const wantedCluster = want.source.mode === 'attach' ? want.source.cluster.id : undefined;
+    const newBinding = wantedCluster !== undefined && !(0, arm_id_1.sameResourceId)(compute?.clusterId, wantedCluster);
+    // The workspace is read only for its region, which a new compute needs unless `location` gives it.
+    const needsLocation = !compute && !(want.source.mode === 'create' && want.source.location);
+    const [workspaceLocation, others] = await Promise.all([
+        needsLocation ? gateway.getWorkspaceLocation() : Promise.resolve(undefined),
+        newBinding ? gateway.listComputes() : Promise.resolve([]),
+    ]);
+    const otherBindings = others
+        .filter((c) => c.name?.toLowerCase() !== desired.target.computeName.toLowerCase() &&
+        (0, arm_id_1.sameResourceId)(c.properties?.resourceId ?? undefined, wantedCluster))
+        .map((c) => ({ name: c.name ?? '', id: c.id ?? '' }));
+    return { compute, otherBindings, workspaceLocation };
 }
 
 
@@ -47392,11 +47680,12 @@ const clock_1 = __nccwpck_require__(3213);
 const clients_1 = __nccwpck_require__(4159);
 const credential_1 = __nccwpck_require__(3734);
 const gateway_1 = __nccwpck_require__(9117);
+const operation_tracker_1 = __nccwpck_require__(4407);
 const checks_1 = __nccwpck_require__(701);
 const read_1 = __nccwpck_require__(7512);
 const execute_1 = __nccwpck_require__(1676);
 const keep_tls_1 = __nccwpck_require__(8653);
-const model_1 = __nccwpck_require__(2389);
+const observe_1 = __nccwpck_require__(2088);
 const from_arm_1 = __nccwpck_require__(7957);
 const plan_1 = __nccwpck_require__(6940);
 const describe_1 = __nccwpck_require__(830);
@@ -47433,16 +47722,26 @@ async function runOnce(platform, ctx, options) {
     const deadline = startedAt + desired.timeoutMinutes * 60_000;
     const credential = new credential_1.CachingCredential((0, credential_1.createCredential)(ctx.auth, ctx.cloud));
     const clients = options.clients ?? (0, clients_1.createClients)(credential, ctx.cloud, target.subscriptionId);
+    const operations = new operation_tracker_1.OperationTracker((0, arm_id_1.computeResourceId)(target.subscriptionId, target.resourceGroup, target.workspaceName, target.computeName));
+    options.onOperations?.(operations);
     const gateway = new gateway_1.ArmGateway(clients, target, {
         deadline,
         signal: options.signal,
         clock,
         redactor: options.redactor,
         debug: (m) => platform.debug(m),
+        operations,
     });
-    options.onGateway?.(gateway);
-    const execution = { gateway, platform, clock, computeName: target.computeName, deadline, signal: options.signal };
-    const observed = await platform.group('Read the current state', () => observe(gateway, desired, execution));
+    const execution = {
+        gateway,
+        operations,
+        platform,
+        clock,
+        computeName: target.computeName,
+        deadline,
+        signal: options.signal,
+    };
+    const observed = await platform.group('Read the current state', () => (0, observe_1.observe)(gateway, desired, execution));
     const resolvedTls = desired.compute?.tls.mode === 'keep'
         ? await platform.group('Read the TLS certificate to keep', () => (0, keep_tls_1.resolveKeptTls)({
             gateway,
@@ -47483,32 +47782,6 @@ async function runOnce(platform, ctx, options) {
     const after = plan.action === 'detach' ? undefined : await gateway.getCompute();
     return report(resultOf(plan, steps), after ? (0, from_arm_1.toObservedCompute)(after) : undefined, steps);
 }
-/** Reads only what the decision needs: the compute, then the workspace and its other computes when attaching. */
-async function observe(gateway, desired, execution) {
-    let resource = await gateway.getCompute();
-    const state = resource?.properties?.provisioningState;
-    if (resource && state && (0, model_1.isTransitional)(state)) {
-        execution.platform.info(`Compute ${desired.target.computeName} is ${state} (another operation is in progress); waiting for it to finish first.`);
-        resource = await (0, execute_1.waitUntilSettled)(execution, state);
-    }
-    const compute = resource ? (0, from_arm_1.toObservedCompute)(resource) : undefined;
-    const want = desired.compute;
-    if (!want)
-        return { compute, otherBindings: [] };
-    const wantedCluster = want.source.mode === 'attach' ? want.source.cluster.id : undefined;
-    const newBinding = wantedCluster !== undefined && !(0, arm_id_1.sameResourceId)(compute?.clusterId, wantedCluster);
-    // The workspace is read only for its region, which a new compute needs unless `location` gives it.
-    const needsLocation = !compute && !(want.source.mode === 'create' && want.source.location);
-    const [workspaceLocation, others] = await Promise.all([
-        needsLocation ? gateway.getWorkspaceLocation() : Promise.resolve(undefined),
-        newBinding ? gateway.listComputes() : Promise.resolve([]),
-    ]);
-    const otherBindings = others
-        .filter((c) => c.name?.toLowerCase() !== desired.target.computeName.toLowerCase() &&
-        (0, arm_id_1.sameResourceId)(c.properties?.resourceId ?? undefined, wantedCluster))
-        .map((c) => ({ name: c.name ?? '', id: c.id ?? '' }));
-    return { compute, otherBindings, workspaceLocation };
-}
 
 
 /***/ }),
@@ -47528,7 +47801,7 @@ const node_os_1 = __nccwpck_require__(8161);
 const node_util_1 = __nccwpck_require__(7975);
 const logger_1 = __nccwpck_require__(6515);
 const clock_1 = __nccwpck_require__(3213);
-const gateway_1 = __nccwpck_require__(9117);
+const arm_requests_1 = __nccwpck_require__(9148);
 const http_exchange_1 = __nccwpck_require__(8977);
 const errors_1 = __nccwpck_require__(2915);
 const report_1 = __nccwpck_require__(4702);
@@ -47537,7 +47810,7 @@ const secrets_1 = __nccwpck_require__(8883);
 /**
  * The runners give a cancelled step a few seconds before killing it (GitHub: SIGINT, then
  * SIGTERM 7.5 s later; Azure Pipelines: SIGINT, then SIGTERM); we finish well inside 5 s. An
- * in-flight PUT/DELETE may take up to gateway.MUTATION_GRACE_MS of that to come back.
+ * in-flight PUT/DELETE may take up to MUTATION_GRACE_MS of that to come back.
  */
 const CANCEL_GRACE_MS = 4_000;
 const NOTHING_CHANGED = 'Nothing was changed: no write request was sent to Azure. Re-running the same step starts over.';
@@ -47554,14 +47827,14 @@ async function runStep(platform, prepare, options = {}) {
         redactor.remember(process.env[name]);
     const restoreSdkLog = redactSdkLog(redactor);
     const controller = new AbortController();
-    let gateway;
+    let operations;
     let computeName;
     let received;
     const onSignal = (signal) => {
         if (controller.signal.aborted)
             return;
         received = signal;
-        platform.warning(redactor.redact(`Received ${signal}: stopping.${inProgress(gateway, computeName)}`), {
+        platform.warning(redactor.redact(`Received ${signal}: stopping.${inProgress(operations, computeName)}`), {
             title: 'Cancelled',
         });
         controller.abort();
@@ -47576,7 +47849,7 @@ async function runStep(platform, prepare, options = {}) {
             redactor,
             signal: controller.signal,
             clock: clock_1.systemClock,
-            onGateway: (g) => (gateway = g),
+            onOperations: (o) => (operations = o),
         });
         for (const [name, value] of Object.entries((0, report_1.outputsOf)(report))) {
             if (value !== undefined)
@@ -47588,9 +47861,9 @@ async function runStep(platform, prepare, options = {}) {
     }
     catch (error) {
         // A later `if: failure()` step can still find the compute; result is set only for a finished run.
-        if (gateway)
-            platform.setOutput('compute-id', gateway.computeId);
-        const message = reportFailure(platform, received && !(error instanceof errors_1.InputError) ? new errors_1.CancelledError(error.recovery) : error, redactor, gateway, computeName, received);
+        if (operations)
+            platform.setOutput('compute-id', operations.computeId);
+        const message = reportFailure(platform, received && !(error instanceof errors_1.InputError) ? new errors_1.CancelledError(error.recovery) : error, redactor, operations, computeName, received);
         await writeSummarySafely(platform, redactor.redact((0, report_1.failureMarkdown)(computeName ?? '(unknown)', message)));
         return undefined;
     }
@@ -47601,17 +47874,17 @@ async function runStep(platform, prepare, options = {}) {
     }
 }
 /** " Compute <id>: <operation> in progress: <status URL without query>", or what is known of it. */
-function inProgress(gateway, computeName) {
-    if (!gateway)
+function inProgress(operations, computeName) {
+    if (!operations)
         return computeName ? ` Compute ${computeName}: nothing was sent to Azure yet.` : '';
-    if (gateway.requestInFlight) {
-        return ` Compute ${gateway.computeId}: the ${gateway.requestInFlight} request is on the wire; waiting up to ${gateway_1.MUTATION_GRACE_MS / 1000} s for Azure's answer so that nothing is left half-sent.`;
+    if (operations.requestInFlight) {
+        return ` Compute ${operations.computeId}: the ${operations.requestInFlight} request is on the wire; waiting up to ${arm_requests_1.MUTATION_GRACE_MS / 1000} s for Azure's answer so that nothing is left half-sent.`;
     }
-    const op = gateway.operationInProgress;
-    const url = op?.url ?? gateway.currentOperationUrl;
+    const op = operations.operationInProgress;
+    const url = operations.statusUrl;
     if (!op && !url)
-        return ` Compute ${gateway.computeId}: no operation of this step is in progress.`;
-    return ` Compute ${gateway.computeId}: ${op?.what ?? 'operation'} in progress${url ? `, status ${(0, http_exchange_1.redactUrl)(url)}` : ''}.`;
+        return ` Compute ${operations.computeId}: no operation of this step is in progress.`;
+    return ` Compute ${operations.computeId}: ${op?.what ?? 'operation'} in progress${url ? `, status ${(0, http_exchange_1.redactUrl)(url)}` : ''}.`;
 }
 /**
  * Azure SDK log lines (AZURE_LOG_LEVEL) go to stderr unfiltered: identity logs token endpoint
@@ -47627,7 +47900,7 @@ function redactSdkLog(redactor) {
     };
 }
 /** Reports a failure on the platform and returns the (redacted) text for the summary. */
-function reportFailure(platform, error, redactor, gateway, computeName, signal) {
+function reportFailure(platform, error, redactor, operations, computeName, signal) {
     if (error instanceof errors_1.InputError) {
         const lines = error.problems.map((problem) => redactor.redact(`${problem.input}: ${problem.message}`));
         error.problems.forEach((problem, i) => platform.error(lines[i], { title: `Invalid input: ${problem.input}` }));
@@ -47637,12 +47910,12 @@ function reportFailure(platform, error, redactor, gateway, computeName, signal) 
     }
     if (error instanceof errors_1.CancelledError) {
         const state = error.recovery ??
-            (!gateway || gateway.writesSent === 0
+            (!operations || operations.writesSent === 0
                 ? NOTHING_CHANGED
                 : 'The compute is as the last operation left it; re-running the same step reads its state and continues from there.');
-        const url = gateway?.operationInProgress?.url ?? gateway?.currentOperationUrl;
+        const url = operations?.statusUrl;
         const where = url && !state.includes((0, http_exchange_1.redactUrl)(url)) ? `\nOperation in progress: ${(0, http_exchange_1.redactUrl)(url)}` : '';
-        const message = redactor.redact(`Cancelled${signal ? ` (${signal})` : ''}: compute ${gateway?.computeId ?? computeName ?? '(unknown)'}.\n${state}${where}`);
+        const message = redactor.redact(`Cancelled${signal ? ` (${signal})` : ''}: compute ${operations?.computeId ?? computeName ?? '(unknown)'}.\n${state}${where}`);
         platform.error(message, { title: 'Cancelled' });
         platform.fail(message.split('\n')[0]);
         return message;
@@ -47651,7 +47924,7 @@ function reportFailure(platform, error, redactor, gateway, computeName, signal) 
         // Failures before any write (reading, checking, planning) change nothing; say so when the error does not.
         const untouched = (error instanceof errors_1.AzureError || error instanceof errors_1.DeadlineError) &&
             !error.recovery &&
-            (gateway?.writesSent ?? 0) === 0;
+            (operations?.writesSent ?? 0) === 0;
         const message = redactor.redact(`${error.message}${untouched ? `\n${NOTHING_CHANGED}` : ''}`);
         platform.error(message, { title: error.name });
         platform.fail(message.split('\n')[0]);

@@ -6,6 +6,7 @@ import { systemClock, type Clock } from './azure/clock';
 import { createClients, type AzureClients } from './azure/clients';
 import { CachingCredential, createCredential } from './azure/credential';
 import { ArmGateway } from './azure/gateway';
+import { OperationTracker } from './azure/operation-tracker';
 import { checkTargetCluster } from './cluster/checks';
 import type { DesiredState } from './desired/model';
 import { readDesiredState } from './desired/read';
@@ -38,8 +39,8 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   readonly clock?: Clock;
   readonly now?: Date;
-  /** Called as soon as the gateway exists, so a cancellation can name the operation in progress. */
-  readonly onGateway?: (gateway: ArmGateway) => void;
+  /** Called as soon as the run knows its compute, so a cancellation can name the operation in progress. */
+  readonly onOperations?: (operations: OperationTracker) => void;
   /** For tests: clients over a given credential. */
   readonly clients?: AzureClients;
 }
@@ -78,15 +79,27 @@ export async function runOnce(platform: Platform, ctx: RunContext, options: RunO
   const deadline = startedAt + desired.timeoutMinutes * 60_000;
   const credential = new CachingCredential(createCredential(ctx.auth, ctx.cloud));
   const clients = options.clients ?? createClients(credential, ctx.cloud, target.subscriptionId);
+  const operations = new OperationTracker(
+    computeResourceId(target.subscriptionId, target.resourceGroup, target.workspaceName, target.computeName),
+  );
+  options.onOperations?.(operations);
   const gateway = new ArmGateway(clients, target, {
     deadline,
     signal: options.signal,
     clock,
     redactor: options.redactor,
     debug: (m) => platform.debug(m),
+    operations,
   });
-  options.onGateway?.(gateway);
-  const execution = { gateway, platform, clock, computeName: target.computeName, deadline, signal: options.signal };
+  const execution = {
+    gateway,
+    operations,
+    platform,
+    clock,
+    computeName: target.computeName,
+    deadline,
+    signal: options.signal,
+  };
 
   const observed = await platform.group('Read the current state', () => observe(gateway, desired, execution));
   const resolvedTls =

@@ -6,7 +6,8 @@ import { EOL } from 'node:os';
 import { format } from 'node:util';
 import { AzureLogger } from '@azure/logger';
 import { systemClock } from './azure/clock';
-import { MUTATION_GRACE_MS, type ArmGateway } from './azure/gateway';
+import { MUTATION_GRACE_MS } from './azure/arm-requests';
+import type { OperationTracker } from './azure/operation-tracker';
 import { redactUrl } from './azure/http-exchange';
 import { AzureError, CancelledError, DeadlineError, InputError, ProductError } from './contract/errors';
 import type { Platform } from './contract/platform';
@@ -18,7 +19,7 @@ import { SecretRedactor } from './contract/secrets';
 /**
  * The runners give a cancelled step a few seconds before killing it (GitHub: SIGINT, then
  * SIGTERM 7.5 s later; Azure Pipelines: SIGINT, then SIGTERM); we finish well inside 5 s. An
- * in-flight PUT/DELETE may take up to gateway.MUTATION_GRACE_MS of that to come back.
+ * in-flight PUT/DELETE may take up to MUTATION_GRACE_MS of that to come back.
  */
 const CANCEL_GRACE_MS = 4_000;
 
@@ -47,13 +48,13 @@ export async function runStep(
   for (const name of CI_SECRET_VARIABLES) redactor.remember(process.env[name]);
   const restoreSdkLog = redactSdkLog(redactor);
   const controller = new AbortController();
-  let gateway: ArmGateway | undefined;
+  let operations: OperationTracker | undefined;
   let computeName: string | undefined;
   let received: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) return;
     received = signal;
-    platform.warning(redactor.redact(`Received ${signal}: stopping.${inProgress(gateway, computeName)}`), {
+    platform.warning(redactor.redact(`Received ${signal}: stopping.${inProgress(operations, computeName)}`), {
       title: 'Cancelled',
     });
     controller.abort();
@@ -68,7 +69,7 @@ export async function runStep(
       redactor,
       signal: controller.signal,
       clock: systemClock,
-      onGateway: (g) => (gateway = g),
+      onOperations: (o) => (operations = o),
     });
     for (const [name, value] of Object.entries(outputsOf(report))) {
       if (value !== undefined) platform.setOutput(name as keyof ReturnType<typeof outputsOf>, redactor.redact(value));
@@ -78,12 +79,12 @@ export async function runStep(
     return report;
   } catch (error) {
     // A later `if: failure()` step can still find the compute; result is set only for a finished run.
-    if (gateway) platform.setOutput('compute-id', gateway.computeId);
+    if (operations) platform.setOutput('compute-id', operations.computeId);
     const message = reportFailure(
       platform,
       received && !(error instanceof InputError) ? new CancelledError((error as CancelledError).recovery) : error,
       redactor,
-      gateway,
+      operations,
       computeName,
       received,
     );
@@ -97,15 +98,15 @@ export async function runStep(
 }
 
 /** " Compute <id>: <operation> in progress: <status URL without query>", or what is known of it. */
-function inProgress(gateway: ArmGateway | undefined, computeName: string | undefined): string {
-  if (!gateway) return computeName ? ` Compute ${computeName}: nothing was sent to Azure yet.` : '';
-  if (gateway.requestInFlight) {
-    return ` Compute ${gateway.computeId}: the ${gateway.requestInFlight} request is on the wire; waiting up to ${MUTATION_GRACE_MS / 1000} s for Azure's answer so that nothing is left half-sent.`;
+function inProgress(operations: OperationTracker | undefined, computeName: string | undefined): string {
+  if (!operations) return computeName ? ` Compute ${computeName}: nothing was sent to Azure yet.` : '';
+  if (operations.requestInFlight) {
+    return ` Compute ${operations.computeId}: the ${operations.requestInFlight} request is on the wire; waiting up to ${MUTATION_GRACE_MS / 1000} s for Azure's answer so that nothing is left half-sent.`;
   }
-  const op = gateway.operationInProgress;
-  const url = op?.url ?? gateway.currentOperationUrl;
-  if (!op && !url) return ` Compute ${gateway.computeId}: no operation of this step is in progress.`;
-  return ` Compute ${gateway.computeId}: ${op?.what ?? 'operation'} in progress${url ? `, status ${redactUrl(url)}` : ''}.`;
+  const op = operations.operationInProgress;
+  const url = operations.statusUrl;
+  if (!op && !url) return ` Compute ${operations.computeId}: no operation of this step is in progress.`;
+  return ` Compute ${operations.computeId}: ${op?.what ?? 'operation'} in progress${url ? `, status ${redactUrl(url)}` : ''}.`;
 }
 
 /**
@@ -127,7 +128,7 @@ function reportFailure(
   platform: Platform,
   error: unknown,
   redactor: SecretRedactor,
-  gateway: ArmGateway | undefined,
+  operations: OperationTracker | undefined,
   computeName: string | undefined,
   signal: NodeJS.Signals | undefined,
 ): string {
@@ -141,13 +142,13 @@ function reportFailure(
   if (error instanceof CancelledError) {
     const state =
       error.recovery ??
-      (!gateway || gateway.writesSent === 0
+      (!operations || operations.writesSent === 0
         ? NOTHING_CHANGED
         : 'The compute is as the last operation left it; re-running the same step reads its state and continues from there.');
-    const url = gateway?.operationInProgress?.url ?? gateway?.currentOperationUrl;
+    const url = operations?.statusUrl;
     const where = url && !state.includes(redactUrl(url)) ? `\nOperation in progress: ${redactUrl(url)}` : '';
     const message = redactor.redact(
-      `Cancelled${signal ? ` (${signal})` : ''}: compute ${gateway?.computeId ?? computeName ?? '(unknown)'}.\n${state}${where}`,
+      `Cancelled${signal ? ` (${signal})` : ''}: compute ${operations?.computeId ?? computeName ?? '(unknown)'}.\n${state}${where}`,
     );
     platform.error(message, { title: 'Cancelled' });
     platform.fail(message.split('\n')[0]);
@@ -158,7 +159,7 @@ function reportFailure(
     const untouched =
       (error instanceof AzureError || error instanceof DeadlineError) &&
       !error.recovery &&
-      (gateway?.writesSent ?? 0) === 0;
+      (operations?.writesSent ?? 0) === 0;
     const message = redactor.redact(`${error.message}${untouched ? `\n${NOTHING_CHANGED}` : ''}`);
     platform.error(message, { title: error.name });
     platform.fail(message.split('\n')[0]);

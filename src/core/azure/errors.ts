@@ -1,4 +1,5 @@
 /** Turns what the SDK throws into the product's typed AzureError, with secrets scrubbed. */
+import { isNetworkFailure, networkFailureOf } from './network-failure';
 import { AzureError, CancelledError, DeadlineError, ProductError } from '../contract/errors';
 import type { SecretRedactor } from '../contract/secrets';
 
@@ -15,12 +16,6 @@ const AUTH_ERRORS = [
   'CredentialUnavailableError',
   'AggregateAuthenticationError',
 ];
-
-/** Transport failures: the request may never have reached Azure, or its answer was lost. */
-const NETWORK_CODES =
-  /^(ECONNRESET|ECONNREFUSED|ECONNABORTED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_\w+|REQUEST_SEND_ERROR)$/;
-const NETWORK_MESSAGES =
-  /socket hang up|fetch failed|network error|\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN)\b/i;
 
 /**
  * Azure (ARM error codes, operation error codes) and Entra (OAuth `error` values) codes that say
@@ -81,28 +76,6 @@ export function isTransientAuthFailure(error: unknown): boolean {
   // Entra's permanent refusals carry an AADSTS code (bad secret, unknown app, no federated credential).
   if (/AADSTS\d+/.test(text) && !/temporarily_unavailable|server_error/i.test(text)) return false;
   return TRANSIENT_AUTH_TEXT.test(text);
-}
-
-/** A connection-level failure (reset, refused, DNS, socket hang-up), looking through `cause` chains. */
-export function isNetworkFailure(error: unknown): boolean {
-  return networkFailureOf(error) !== undefined;
-}
-
-function networkFailureOf(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
-    const { code, message, cause, statusCode } = e as {
-      code?: unknown;
-      message?: unknown;
-      cause?: unknown;
-      statusCode?: unknown;
-    };
-    if (typeof statusCode === 'number') return undefined; // an answer came back: not a transport failure
-    if (typeof code === 'string' && NETWORK_CODES.test(code))
-      return typeof message === 'string' && message ? message : code;
-    if (typeof message === 'string' && NETWORK_MESSAGES.test(message)) return message;
-    e = cause;
-  }
-  return undefined;
 }
 
 export function toProductError(error: unknown, redactor: SecretRedactor): ProductError {

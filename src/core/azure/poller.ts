@@ -8,7 +8,7 @@ import { type HttpExchange, type SendGet, parseRetryAfterMs, redactUrl } from '.
 import { type RetryDecision, classifyAzureFailure, withRetries } from './retry';
 
 export interface LroStart {
-  method: 'PUT' | 'DELETE';
+  method: 'PUT' | 'PATCH' | 'DELETE';
   requestUrl: string;
   status: number;
   header(name: string): string | undefined;

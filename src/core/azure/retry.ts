@@ -1,4 +1,5 @@
 /** Retries of one Azure request: until it succeeds, fails for good, the deadline or cancellation. */
+import { networkFailureOf } from './network-failure';
 import { CancelledError, DeadlineError, ProductError } from '../contract/errors';
 import { type Clock, systemClock } from './clock';
 import { type HttpExchange, parseRetryAfterMs } from './http-exchange';
@@ -30,23 +31,6 @@ const BACKOFF_CAP_MS = 30_000;
 const MIN_CLAMPED_PAUSE_MS = 1_000;
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-/** Transport failures worth another try: the request may not even have reached Azure. */
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-]);
-const NETWORK_MESSAGES =
-  /socket hang up|fetch failed|network error|\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN)\b/i;
 
 /** Thrown inside withRetries when an attempt outlives attemptTimeoutMs. */
 class AttemptTimedOut extends Error {
@@ -182,18 +166,6 @@ function httpFailureOf(error: unknown): { status: number; header: (name: string)
         return typeof value === 'string' ? value : undefined;
       },
     };
-  }
-  return undefined;
-}
-
-/** The network error's code (or message), looking through `cause` chains as undici nests them. */
-function networkFailureOf(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
-    const { code, name, message, cause } = e as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
-    if (name === 'TimeoutError') return 'request timed out';
-    if (typeof message === 'string' && NETWORK_MESSAGES.test(message)) return message;
-    e = cause;
   }
   return undefined;
 }

@@ -5,7 +5,7 @@
  */
 import type { KubernetesVersionListResult, ManagedCluster } from '@azure/arm-containerservice';
 import { parseManagedClusterId, type ManagedClusterId } from '../azure/arm-id';
-import type { ArmGateway } from '../azure/gateway';
+import type { ClusterReader } from '../azure/gateway';
 import { evaluateCluster, type ClusterFinding } from './rules';
 import type { DesiredState } from '../desired/model';
 import { AzureError, StateError } from '../contract/errors';
@@ -15,7 +15,7 @@ import type { Platform } from '../contract/platform';
 export type { ClusterFinding } from './rules';
 
 export interface ClusterCheckContext {
-  readonly gateway: ArmGateway;
+  readonly gateway: ClusterReader;
   readonly platform: Platform;
   readonly desired: DesiredState;
   readonly plan: Plan;
@@ -50,7 +50,7 @@ export async function checkTargetCluster(ctx: ClusterCheckContext): Promise<read
   return findings;
 }
 
-async function readCluster(gateway: ArmGateway, id: ManagedClusterId): Promise<ManagedCluster> {
+async function readCluster(gateway: ClusterReader, id: ManagedClusterId): Promise<ManagedCluster> {
   let cluster: ManagedCluster | undefined;
   try {
     cluster = await gateway.getManagedCluster(id);
@@ -75,7 +75,7 @@ async function readCluster(gateway: ArmGateway, id: ManagedClusterId): Promise<M
 
 /** The version rule is advisory when the list cannot be read: Azure ML checks the version itself. */
 async function readVersions(
-  gateway: ArmGateway,
+  gateway: ClusterReader,
   id: ManagedClusterId,
   cluster: ManagedCluster,
 ): Promise<{ versions?: KubernetesVersionListResult; versionsUnavailable?: string }> {

@@ -9,7 +9,7 @@
  * renews it, which the run says in a warning.
  */
 import { parseManagedClusterId, type ManagedClusterId } from '../azure/arm-id';
-import type { ArmGateway } from '../azure/gateway';
+import type { ClusterCredentials } from '../azure/gateway';
 import { readSecretData, KubernetesApiError } from './k8s-secret';
 import { KubeconfigError, readKubeconfig, type KubeAccess } from './kubeconfig';
 import type { DesiredState } from '../desired/model';
@@ -28,7 +28,7 @@ export const FRONTEND_SECRET = {
 } as const;
 
 export interface KeepTlsContext {
-  readonly gateway: ArmGateway;
+  readonly gateway: ClusterCredentials;
   readonly desired: DesiredState;
   readonly observed: ObservedState;
   readonly redactor: SecretRedactor;

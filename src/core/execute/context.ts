@@ -1,6 +1,7 @@
 /** What every execution step shares: the run's handles, and where the execution stands for failure statements. */
 import type { Clock } from '../azure/clock';
-import type { ArmGateway } from '../azure/gateway';
+import type { ComputeGateway } from '../azure/gateway';
+import type { OperationTracker } from '../azure/operation-tracker';
 import type { Platform } from '../contract/platform';
 import type { Plan } from '../plan/plan';
 
@@ -11,7 +12,9 @@ export interface StepRecord {
 }
 
 export interface ExecutionContext {
-  readonly gateway: ArmGateway;
+  readonly gateway: ComputeGateway;
+  /** What this run has sent and started, for failure statements. */
+  readonly operations: OperationTracker;
   readonly platform: Platform;
   readonly clock: Clock;
   readonly computeName: string;

@@ -29,7 +29,7 @@ function fromKnowledge(ctx: ExecutionContext, tracker: Tracker): string {
   const cluster = tracker.clusterId ? `the cluster ${tracker.clusterId}` : 'the AKS cluster';
   const reattach = tracker.plan.action === 'reattach';
   const step = tracker.plan.attach && !tracker.plan.attach.clusterId ? 'create' : 'attach';
-  const op = ctx.gateway.operationInProgress;
+  const op = ctx.operations.operationInProgress;
   const at = op?.url ? ` (operation ${op.url})` : '';
   switch (tracker.phase) {
     case 'start':
@@ -61,7 +61,7 @@ async function fromLook(ctx: ExecutionContext, tracker: Tracker): Promise<string
   const failed = ['failed', 'canceled'].includes(state.toLowerCase());
 
   if (compute && isTransitional(state)) {
-    const op = ctx.gateway.operationInProgress;
+    const op = ctx.operations.operationInProgress;
     return `Compute ${name} is ${state}, bound to ${cluster}: an operation on it is still running in Azure${op?.url ? ` (operation ${op.url})` : ''}. Re-running the same step waits for it and then acts on the result.`;
   }
   if (tracker.phase === 'start') {

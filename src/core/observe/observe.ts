@@ -1,5 +1,5 @@
 /** The observe stage: reads what the decision needs from Azure, waiting out another operation first. */
-import type { ArmGateway } from '../azure/gateway';
+import type { ComputeGateway } from '../azure/gateway';
 import { sameResourceId } from '../azure/arm-id';
 import type { DesiredState } from '../desired/model';
 import { waitUntilSettled } from '../execute/waiting';
@@ -8,7 +8,7 @@ import { isTransitional, type ObservedState } from './model';
 
 /** Reads only what the decision needs: the compute, then the workspace and its other computes when attaching. */
 export async function observe(
-  gateway: ArmGateway,
+  gateway: ComputeGateway,
   desired: DesiredState,
   execution: Parameters<typeof waitUntilSettled>[0],
 ): Promise<ObservedState> {
