@@ -1,6 +1,5 @@
 /** The kubeconfig reader and its YAML subset. */
 import { KubeconfigError, readKubeconfig } from '../../src/core/cluster/kubeconfig';
-import { parseYamlSubset, YamlSubsetError } from '../../src/core/cluster/yaml-lite';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const CA = '-----BEGIN CERTIFICATE-----\nMIIBcluster\n-----END CERTIFICATE-----\n';
@@ -164,7 +163,7 @@ users:
       /not base64/,
     ],
     ['tabs', 'syntax', 'kind: Config\n\tclusters: []\n', /line 2/],
-    ['anchors', 'syntax', 'users: &u\n- name: x\n', /anchors/],
+    ['duplicate keys', 'syntax', 'kind: Config\nkind: Other\n', /line 2 \(DUPLICATE_KEY\)/],
     ['broken JSON', 'syntax', '{"users": [', /invalid JSON/],
     ['a list at the top', 'syntax', '- a\n- b\n', /not a mapping/],
   ])('%s → %s', (_title, problem, text, message) => {
@@ -191,45 +190,36 @@ users:
   });
 });
 
-describe('parseYamlSubset', () => {
-  test('mappings, compact and indented sequences, scalars', () => {
-    const doc = parseYamlSubset(`---
-a: 1
-b: "two: 2"
-c:
-- x
-- y: z
-  w: v
--
-  - nested
-d:
-  e: true
-  f: ~
-  g: []
-  h: {}
-i: 'it''s'
-j: plain text # comment
+describe('YAML that a subset parser could not read', () => {
+  test('flow collections, quoted keys with a colon, anchors and aliases', () => {
+    const access = readKubeconfig(`apiVersion: v1
+kind: Config
+"current-context": "ctx:one"
+clusters: [{name: c1, cluster: {server: "https://api.example:443", certificate-authority-data: ${Buffer.from('CA').toString('base64')}}}]
+users:
+- name: &user u1
+  user: {token: abc}
+contexts:
+- name: "ctx:one"
+  context: {cluster: c1, user: *user}
 `);
-    expect(doc).toEqual({
-      a: '1',
-      b: 'two: 2',
-      c: ['x', { y: 'z', w: 'v' }, ['nested']],
-      d: { e: true, f: null, g: [], h: {} },
-      i: "it's",
-      j: 'plain text',
+    expect(access).toMatchObject({
+      contextName: 'ctx:one',
+      server: 'https://api.example:443',
+      caPem: 'CA',
+      token: 'abc',
     });
   });
 
-  test('literal and folded block scalars', () => {
-    expect(parseYamlSubset('a: |\n  one\n  two\nb: >-\n  three\n  four\n')).toEqual({
-      a: 'one\ntwo\n',
-      b: 'three four',
-    });
-  });
-
-  test('empty document and bad indentation', () => {
-    expect(parseYamlSubset('# nothing\n')).toBeNull();
-    expect(() => parseYamlSubset('a: b\n   c: d\n')).toThrow(YamlSubsetError);
-    expect(() => parseYamlSubset('a b c\n')).toThrow(/expected "key: value"/);
+  test('a syntax error names the line and never quotes the file (it holds tokens)', () => {
+    const secret = 'tok-SECRET-123';
+    let message = '';
+    try {
+      readKubeconfig(`kind: Config\nusers:\n- name: u\n  user: {token: ${secret}\n`);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/could not be read at line \d+ \([A-Z_]+\)/);
+    expect(message).not.toContain(secret);
   });
 });

@@ -2,7 +2,10 @@
  * The few kubeconfig fields needed to call one cluster's API server: the current context's
  * server, CA and credentials. Everything else in the file is ignored.
  */
-import { parseYamlSubset, YamlSubsetError, type YamlValue } from './yaml-lite';
+import { parseDocument } from 'yaml';
+
+/** What a parsed kubeconfig holds: YAML's JSON-compatible values. */
+type YamlValue = string | number | boolean | null | YamlValue[] | { [key: string]: YamlValue };
 
 export type KubeconfigProblem = 'syntax' | 'incomplete' | 'external-auth';
 
@@ -29,8 +32,11 @@ export interface KubeAccess {
 
 type Obj = { [key: string]: YamlValue };
 const isObj = (v: YamlValue | undefined): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
-const str = (v: YamlValue | undefined): string | undefined =>
-  typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+const str = (v: YamlValue | undefined): string | undefined => {
+  // Unquoted YAML numbers and booleans are text to kubectl (e.g. a context named 2024).
+  const text = typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
+  return typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined;
+};
 
 export function readKubeconfig(text: string): KubeAccess {
   const doc = parse(text);
@@ -88,18 +94,36 @@ export function readKubeconfig(text: string): KubeAccess {
 
 function parse(text: string): Obj {
   let doc: unknown;
-  try {
+  if (text.trimStart().startsWith('{')) {
     // JSON is YAML too, and kubectl accepts it; JSON.parse is exact for it.
-    doc = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYamlSubset(text);
-  } catch (error) {
-    const where = error instanceof YamlSubsetError ? ` at line ${error.line}` : '';
-    throw new KubeconfigError(
-      'syntax',
-      `the kubeconfig could not be read${where} (${error instanceof YamlSubsetError ? error.message.replace(/^line \d+: /, '') : 'invalid JSON'})`,
-    );
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      throw new KubeconfigError('syntax', 'the kubeconfig could not be read (invalid JSON)');
+    }
+  } else {
+    doc = parseYaml(text);
   }
   if (!isObj(doc as YamlValue)) throw new KubeconfigError('syntax', 'the kubeconfig is not a mapping');
   return doc as Obj;
+}
+
+/**
+ * YAML through the `yaml` library. Its errors are reported by code and line only: its pretty
+ * messages quote the source, and a kubeconfig holds tokens and keys.
+ */
+function parseYaml(text: string): unknown {
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const first = document.errors[0];
+  if (first) {
+    const line = first.linePos?.[0]?.line ?? lineOf(text, first.pos[0]);
+    throw new KubeconfigError('syntax', `the kubeconfig could not be read at line ${line} (${first.code})`);
+  }
+  return document.toJS({ maxAliasCount: 100 }) as unknown;
+}
+
+function lineOf(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length;
 }
 
 /** `[{name, <field>: {...}}]` → name → the inner mapping. */
