@@ -164,15 +164,25 @@ describe('GitHub-only inputs', () => {
 });
 
 describe('outputs', () => {
-  it('are the five of the interface, in action.yml (kebab) and task.json (camelCase)', () => {
+  it('are the seven of the interface, in action.yml (kebab) and task.json (camelCase)', () => {
     expect(OUTPUTS.map((o) => o.name)).toEqual([
       'result',
       'compute-id',
       'cluster-id',
       'provisioning-state',
       'endpoint',
+      'tls-expires-on',
+      'extension-id',
     ]);
-    expect(OUTPUTS.map((o) => o.ado)).toEqual(['result', 'computeId', 'clusterId', 'provisioningState', 'endpoint']);
+    expect(OUTPUTS.map((o) => o.ado)).toEqual([
+      'result',
+      'computeId',
+      'clusterId',
+      'provisioningState',
+      'endpoint',
+      'tlsExpiresOn',
+      'extensionId',
+    ]);
     expect(Object.keys(action.outputs).sort()).toEqual(OUTPUTS.map((o) => o.name).sort());
     expect(task.outputVariables.map((o) => o.name).sort()).toEqual(OUTPUTS.map((o) => o.ado).sort());
     for (const o of task.outputVariables) expect(o.description?.length).toBeGreaterThan(0);

@@ -45760,6 +45760,31 @@ exports.INPUTS = [
         description: 'The DNS name the certificate is for (tls: custom). With tls: keep it defaults to the current cname of the compute.',
     },
     {
+        name: 'renew-within-days',
+        ado: 'renewWithinDays',
+        default: '30',
+        description: 'With tls: auto, renew the Microsoft-generated certificate in place when the served one expires within this many days; with tls: custom, warn when the given certificate does (0: never).',
+    },
+    {
+        name: 'compute-type',
+        ado: 'computeType',
+        default: 'aks',
+        allowed: ['aks', 'kubernetes'],
+        description: '`aks`: the v1 inference compute (type AKS). `kubernetes`: the v2 compute (type Kubernetes) with the Azure ML extension installed or updated in place on the cluster.',
+    },
+    {
+        name: 'namespace',
+        ado: 'namespace',
+        default: 'default',
+        description: 'With compute-type: kubernetes, the Kubernetes namespace of the compute (it must exist).',
+    },
+    {
+        name: 'extension-name',
+        ado: 'extensionName',
+        default: 'azureml',
+        description: 'With compute-type: kubernetes, the name of the Azure ML extension resource on the cluster.',
+    },
+    {
         name: 'replace',
         ado: 'replace',
         default: 'false',
@@ -45828,7 +45853,7 @@ exports.OUTPUTS = [
     {
         name: 'result',
         ado: 'result',
-        description: 'created, attached, reattached, unchanged, detached, absent, or planned (dry run)',
+        description: 'created, attached, reattached, updated (changed in place), unchanged, detached, absent, or planned (dry run)',
     },
     { name: 'compute-id', ado: 'computeId', description: 'ARM id of the compute' },
     { name: 'cluster-id', ado: 'clusterId', description: 'ARM id of the AKS cluster' },
@@ -45837,6 +45862,16 @@ exports.OUTPUTS = [
         name: 'endpoint',
         ado: 'endpoint',
         description: 'Where a DNS record for tls-cname must point: the scoring IP, or the Azure-generated FQDN with tls: auto',
+    },
+    {
+        name: 'tls-expires-on',
+        ado: 'tlsExpiresOn',
+        description: 'ISO 8601 expiry of the certificate the compute serves (empty without TLS, or when it cannot be known)',
+    },
+    {
+        name: 'extension-id',
+        ado: 'extensionId',
+        description: 'ARM id of the Azure ML extension (compute-type: kubernetes)',
     },
 ];
 

@@ -155,6 +155,33 @@ export const INPUTS = [
       'The DNS name the certificate is for (tls: custom). With tls: keep it defaults to the current cname of the compute.',
   },
   {
+    name: 'renew-within-days',
+    ado: 'renewWithinDays',
+    default: '30',
+    description:
+      'With tls: auto, renew the Microsoft-generated certificate in place when the served one expires within this many days; with tls: custom, warn when the given certificate does (0: never).',
+  },
+  {
+    name: 'compute-type',
+    ado: 'computeType',
+    default: 'aks',
+    allowed: ['aks', 'kubernetes'],
+    description:
+      '`aks`: the v1 inference compute (type AKS). `kubernetes`: the v2 compute (type Kubernetes) with the Azure ML extension installed or updated in place on the cluster.',
+  },
+  {
+    name: 'namespace',
+    ado: 'namespace',
+    default: 'default',
+    description: 'With compute-type: kubernetes, the Kubernetes namespace of the compute (it must exist).',
+  },
+  {
+    name: 'extension-name',
+    ado: 'extensionName',
+    default: 'azureml',
+    description: 'With compute-type: kubernetes, the name of the Azure ML extension resource on the cluster.',
+  },
+  {
     name: 'replace',
     ado: 'replace',
     default: 'false',

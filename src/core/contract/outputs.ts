@@ -3,7 +3,8 @@ export const OUTPUTS = [
   {
     name: 'result',
     ado: 'result',
-    description: 'created, attached, reattached, unchanged, detached, absent, or planned (dry run)',
+    description:
+      'created, attached, reattached, updated (changed in place), unchanged, detached, absent, or planned (dry run)',
   },
   { name: 'compute-id', ado: 'computeId', description: 'ARM id of the compute' },
   { name: 'cluster-id', ado: 'clusterId', description: 'ARM id of the AKS cluster' },
@@ -14,8 +15,20 @@ export const OUTPUTS = [
     description:
       'Where a DNS record for tls-cname must point: the scoring IP, or the Azure-generated FQDN with tls: auto',
   },
+  {
+    name: 'tls-expires-on',
+    ado: 'tlsExpiresOn',
+    description:
+      'ISO 8601 expiry of the certificate the compute serves (empty without TLS, or when it cannot be known)',
+  },
+  {
+    name: 'extension-id',
+    ado: 'extensionId',
+    description: 'ARM id of the Azure ML extension (compute-type: kubernetes)',
+  },
 ] as const;
 
 export type OutputName = (typeof OUTPUTS)[number]['name'];
 
-export type RunResult = 'created' | 'attached' | 'reattached' | 'unchanged' | 'detached' | 'absent' | 'planned';
+export type RunResult =
+  'created' | 'attached' | 'reattached' | 'updated' | 'unchanged' | 'detached' | 'absent' | 'planned';
