@@ -215,11 +215,12 @@ function main(argv) {
     const { from, to, edits } = release(root, args[0], { dryRun });
     console.log(`release: ${from} → ${to}${dryRun ? ' (dry run, nothing written)' : ''}`);
     for (const e of edits) console.log(`  ${e.file}: ${e.change}`);
-    if (parseVersion(to)[0] !== parseVersion(from)[0])
-      console.log(
-        `  note: a new major version: users reference @v${parseVersion(from)[0]} and AzureMLAksAttach@${parseVersion(from)[0]}; update README.md and examples/`,
-      );
-    if (!dryRun) console.log('next: describe the release in CHANGELOG.md, npm run build, npm test, commit, tag v' + to);
+    const [was, now] = [parseVersion(from)[0], parseVersion(to)[0]];
+    if (now !== was) {
+      console.log(`  note: a new major version: users reference @v${was} and AzureMLAksAttach@${was};`);
+      console.log(`  update README.md, examples/ and the 'aks-aml-attach/${was}' user agent to ${now}`);
+    }
+    if (!dryRun) console.log(`next: describe the release in CHANGELOG.md, npm run build, npm test, commit, tag v${to}`);
     return 0;
   } catch (error) {
     console.error(`release: ${error.message}`);
