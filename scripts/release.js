@@ -95,41 +95,31 @@ function planRelease(root, from, to) {
   const read = (file) => fs.readFileSync(path.join(root, file), 'utf8');
   const [M, m, p] = parseVersion(to);
   const edits = [];
-  const edit = (file, after, change, check) => {
+  // Rewrites the text, then checks the result: parsed, it must be the parsed original with exactly
+  // the version fields set (expect) and nothing else changed.
+  const edit = (file, rewrite, change, expect) => {
     const before = read(file);
-    const next = after(before);
-    if (check) check(JSON.parse(before), JSON.parse(next));
-    edits.push({ file, before, after: next, change });
+    const after = rewrite(before);
+    const wanted = JSON.parse(before);
+    expect(wanted);
+    if (JSON.stringify(JSON.parse(after)) !== JSON.stringify(wanted))
+      throw new Error(`${file}: the rewrite would change more or less than the version`);
+    edits.push({ file, before, after, change });
   };
-  // Parsed before and after must differ only in the version fields this script owns.
-  const sameExcept = (file, strip) => (a, b) => {
-    strip(a);
-    strip(b);
-    if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`${file}: more than the version would change`);
-  };
+  // The first `count` "version": "<from>" fields of a JSON file.
+  const quoted = (file, count) => (t) =>
+    replaceFirst(t, quotedVersion(from), (_, a, b) => `${a}${to}${b}`, count, file);
 
-  edit(
-    'package.json',
-    (t) => replaceFirst(t, quotedVersion(from), (_, a, b) => `${a}${to}${b}`, 1, 'package.json'),
-    `version ${from} → ${to}`,
-    (a, b) => {
-      if (b.version !== to) throw new Error('package.json: version not rewritten');
-      sameExcept('package.json', (o) => delete o.version)(a, b);
-    },
-  );
+  edit('package.json', quoted('package.json', 1), `version ${from} → ${to}`, (o) => (o.version = to));
   if (fs.existsSync(path.join(root, 'package-lock.json'))) {
+    // The root "version" and packages[""].version are the first two: packages[""] is listed first.
     edit(
       'package-lock.json',
-      // The root "version" and packages[""].version are the first two: packages[""] is listed first.
-      (t) => replaceFirst(t, quotedVersion(from), (_, a, b) => `${a}${to}${b}`, 2, 'package-lock.json'),
+      quoted('package-lock.json', 2),
       `version and packages[""].version ${from} → ${to}`,
-      (a, b) => {
-        if (b.version !== to || b.packages[''].version !== to)
-          throw new Error('package-lock.json: root versions not rewritten');
-        sameExcept('package-lock.json', (o) => {
-          delete o.version;
-          delete o.packages[''].version;
-        })(a, b);
+      (o) => {
+        o.version = to;
+        o.packages[''].version = to;
       },
     );
   }
@@ -144,21 +134,9 @@ function planRelease(root, from, to) {
         'task.json',
       ),
     `version { Major, Minor, Patch } ${from} → ${to}`,
-    (a, b) => {
-      if (b.version.Major !== M || b.version.Minor !== m || b.version.Patch !== p)
-        throw new Error('task.json: version not rewritten');
-      sameExcept('task.json', (o) => delete o.version)(a, b);
-    },
+    (o) => (o.version = { Major: M, Minor: m, Patch: p }),
   );
-  edit(
-    'vss-extension.json',
-    (t) => replaceFirst(t, quotedVersion(from), (_, a, b) => `${a}${to}${b}`, 1, 'vss-extension.json'),
-    `version ${from} → ${to}`,
-    (a, b) => {
-      if (b.version !== to) throw new Error('vss-extension.json: version not rewritten');
-      sameExcept('vss-extension.json', (o) => delete o.version)(a, b);
-    },
-  );
+  edit('vss-extension.json', quoted('vss-extension.json', 1), `version ${from} → ${to}`, (o) => (o.version = to));
   if (fs.existsSync(path.join(root, 'CHANGELOG.md'))) {
     const text = read('CHANGELOG.md');
     const heading = /^## +(.*)$/m.exec(text);
