@@ -4,6 +4,8 @@
 // Formatting is Prettier's job alone (`npm run format:check`). None of the configs below turns on a
 // formatting rule (typescript-eslint 8 moved those to @stylistic, @eslint/js 10 has none), so
 // eslint-config-prettier is not needed; `npm run lint` and `npm run format:check` never disagree.
+// (The one rule on here that eslint-config-prettier lists as "special", no-unexpected-multiline,
+// only fires on semicolon-less code; Prettier writes semicolons here.)
 //
 // See: https://typescript-eslint.io/getting-started/typed-linting
 import js from '@eslint/js';
