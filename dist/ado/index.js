@@ -43062,6 +43062,29 @@ function createAdoInputReader(secrets) {
 
 /***/ }),
 
+/***/ 7513:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.run = run;
+/** The Azure DevOps task step; importing it starts nothing: index.ts (bundled to dist/ado/index.js) calls run(). */
+const step_1 = __nccwpck_require__(1757);
+const connection_1 = __nccwpck_require__(1344);
+const inputs_1 = __nccwpck_require__(2473);
+const platform_1 = __nccwpck_require__(4584);
+async function run() {
+    await (0, step_1.runStep)((0, platform_1.createAdoPlatform)(), (redactor) => ({
+        ...(0, connection_1.readConnection)(redactor),
+        readInput: (0, inputs_1.createAdoInputReader)(redactor),
+        displayName: inputs_1.adoDisplayName,
+    }));
+}
+
+
+/***/ }),
+
 /***/ 4584:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -91758,16 +91781,9 @@ var __webpack_exports__ = {};
 var exports = __webpack_exports__;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-/** Azure DevOps task entry point (bundled to dist/ado/index.js, named by task.json's execution handlers). */
-const step_1 = __nccwpck_require__(1757);
-const connection_1 = __nccwpck_require__(1344);
-const inputs_1 = __nccwpck_require__(2473);
-const platform_1 = __nccwpck_require__(4584);
-void (0, step_1.runStep)((0, platform_1.createAdoPlatform)(), (redactor) => ({
-    ...(0, connection_1.readConnection)(redactor),
-    readInput: (0, inputs_1.createAdoInputReader)(redactor),
-    displayName: inputs_1.adoDisplayName,
-}));
+/** The bundle's entry (dist/ado/index.js, named by task.json's execution handlers): runs the task. */
+const main_1 = __nccwpck_require__(7513);
+void (0, main_1.run)();
 
 })();
 
