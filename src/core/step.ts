@@ -13,6 +13,7 @@ import type { Platform } from './platform';
 import { failureMarkdown, outputsOf, summaryMarkdown } from './report';
 import { runOnce, type RunReport } from './run';
 import type { RunContext } from './run-context';
+import { sanitizeSdkHeadersLine } from './sdk-log';
 import { SecretRedactor } from './secrets';
 
 /**
@@ -91,7 +92,7 @@ function inProgress(gateway: ArmGateway | undefined, computeName: string | undef
 function redactSdkLog(redactor: SecretRedactor): () => void {
   const original = AzureLogger.log;
   AzureLogger.log = (...args: unknown[]) => {
-    process.stderr.write(`${redactor.redact(format(...args))}${EOL}`);
+    process.stderr.write(`${redactor.redact(sanitizeSdkHeadersLine(format(...args)))}${EOL}`);
   };
   return () => {
     AzureLogger.log = original;
