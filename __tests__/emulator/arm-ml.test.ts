@@ -428,7 +428,7 @@ describe('long-running operation headers and outcomes', () => {
       authorityHost: h.emu.url,
       disableInstanceDiscovery: true,
     });
-    const token = (await cred.getToken(`${h.emu.url}/.default`))!.token;
+    const token = (await cred.getToken(`${h.emu.url}/.default`)).token;
     h.emu.settings.tokenLifetimeSeconds = 3600;
     await new Promise((r) => setTimeout(r, 1100));
     const res = await fetchJson(

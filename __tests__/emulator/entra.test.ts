@@ -46,9 +46,9 @@ test('client secret: token claims, lifetime, one request; wrong secret is AADSTS
   const cred = new ClientSecretCredential(DEMO.tenantId, DEMO.clientId, DEMO.clientSecret, opts());
   const t = await cred.getToken(scope());
   await cred.getToken(scope()); // cached by MSAL
-  const claims = decodeJwt(t!.token)!.payload;
+  const claims = decodeJwt(t.token)!.payload;
   expect(claims).toMatchObject({ aud: `${emu.url}/`, tid: DEMO.tenantId, appid: DEMO.clientId });
-  expect(t!.expiresOnTimestamp - Date.now()).toBeGreaterThan(1100 * 1000);
+  expect(t.expiresOnTimestamp - Date.now()).toBeGreaterThan(1100 * 1000);
   expect(emu.tokenRequests(DEMO.clientId)).toBe(1);
 
   const seen = emu.traffic
@@ -78,7 +78,7 @@ test('client certificate: assertion verified against the registered certificate'
   const pem = appCert.certPem + appCert.keyPem;
   const cred = new ClientCertificateCredential(DEMO.tenantId, certApp, { certificate: pem }, opts());
   const t = await cred.getToken(scope());
-  expect(decodeJwt(t!.token)!.payload.appid).toBe(certApp);
+  expect(decodeJwt(t.token)!.payload.appid).toBe(certApp);
   const form = emu.traffic.filter({ operationId: 'Entra_Token', status: 200 }).pop()!.requestBody as Record<
     string,
     string
@@ -133,7 +133,7 @@ test('Azure Pipelines: AzurePipelinesCredential posts to SYSTEM_OIDCREQUESTURI',
     opts(),
   );
   const t = await cred.getToken(scope());
-  expect(decodeJwt(t!.token)!.payload.appid).toBe(DEMO.clientId);
+  expect(decodeJwt(t.token)!.payload.appid).toBe(DEMO.clientId);
   const oidc = emu.traffic.filter({ operationId: 'AzureDevOps_CreateOidcToken' })[0];
   expect(oidc.method).toBe('POST');
   expect(oidc.query).toMatchObject({ 'api-version': '7.1', serviceConnectionId: DEMO.adoServiceConnectionId });
@@ -149,7 +149,7 @@ test('managed identity: App Service protocol (IDENTITY_ENDPOINT + IDENTITY_HEADE
   process.env.IDENTITY_HEADER = 'msi-identity-header';
   const cred = new ManagedIdentityCredential();
   const t = await cred.getToken(scope());
-  expect(decodeJwt(t!.token)!.payload.appid).toBe(DEMO.managedIdentityClientId);
+  expect(decodeJwt(t.token)!.payload.appid).toBe(DEMO.managedIdentityClientId);
   const call = emu.traffic.filter({ kind: 'msi' })[0];
   expect(call.method).toBe('GET');
   expect(call.query).toMatchObject({ 'api-version': '2019-08-01', resource: emu.url });

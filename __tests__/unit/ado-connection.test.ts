@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { InputError } from '../../src/core/contract/errors';
+import { type InputError } from '../../src/core/contract/errors';
 import { SecretRedactor } from '../../src/core/contract/secrets';
 import type * as ConnectionModule from '../../src/ado/connection';
 import type * as PlatformModule from '../../src/ado/platform';

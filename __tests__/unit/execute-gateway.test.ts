@@ -49,7 +49,7 @@ function harness(
   const debug: string[] = [];
   const answer = async (what: keyof typeof script, fallback: unknown) => {
     calls.push({ what, at: clock.now() });
-    const step = script[what]?.length ? script[what]!.shift() : fallback;
+    const step = script[what]?.length ? script[what].shift() : fallback;
     if (step instanceof Error) throw step;
     return typeof step === 'function' ? (step as () => unknown)() : step;
   };

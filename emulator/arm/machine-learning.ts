@@ -308,7 +308,7 @@ function validatePut(ctx: RequestContext, deps: MlDeps, ws: WorkspaceRecord, nam
       ['dockerBridgeCidr', CIDR],
       ['dnsServiceIP', IPV4],
     ] as const) {
-      if (net[k] !== undefined && (typeof net[k] !== 'string' || !re.test(net[k] as string))) {
+      if (net[k] !== undefined && (typeof net[k] !== 'string' || !re.test(net[k]))) {
         return bad(
           'InvalidNetworkingConfiguration',
           `aksNetworkingConfiguration.${k} '${String(net[k])}' is not valid.`,
@@ -408,7 +408,7 @@ function unsupportedVersion(state: EmulatorState, cluster: ManagedClusterRecord)
 }
 
 function checkCustomTls(ssl: Json): { certPem: string; keyPem: string } | Reply {
-  const missing = ['cert', 'key', 'cname'].filter((k) => typeof ssl[k] !== 'string' || !(ssl[k] as string).trim());
+  const missing = ['cert', 'key', 'cname'].filter((k) => typeof ssl[k] !== 'string' || !ssl[k].trim());
   if (missing.length) {
     return bad('InvalidSslConfiguration', `sslConfiguration.status 'Enabled' requires ${missing.join(', ')}.`);
   }

@@ -278,7 +278,7 @@ function checkCertificateAssertion(
   tenantBase: string,
 ): AssertionProblem | undefined {
   const x5t = typeof jwt.header.x5t === 'string' ? jwt.header.x5t : undefined;
-  const x5t256 = typeof jwt.header['x5t#S256'] === 'string' ? (jwt.header['x5t#S256'] as string) : undefined;
+  const x5t256 = typeof jwt.header['x5t#S256'] === 'string' ? jwt.header['x5t#S256'] : undefined;
   if (!x5t && !x5t256)
     return {
       status: 401,

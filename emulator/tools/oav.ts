@@ -1,7 +1,8 @@
 /**
  * An independent referee for the emulator's ARM answers: recorded traffic is converted to oav's
  * traffic format and validated in-process by oav's LiveValidator against the 2022-10-01
- * Machine Learning swagger. oav skips unknown values of extensible (modelAsString) enums, so
+ * Machine Learning swagger and the 2023-05-01 KubernetesConfiguration extensions swagger (both
+ * vendored under specs/azure-rest-api-specs). oav skips unknown values of extensible (modelAsString) enums, so
  * those checks are done here.
  */
 import * as fs from 'node:fs';
@@ -36,18 +37,50 @@ const ML_OPERATIONS = new Set([
   'Compute_ListKeys',
 ]);
 
+/** Operations of the KubernetesConfiguration extensions swagger (cluster extensions). */
+const EXTENSION_OPERATIONS = [
+  'Extensions_Create',
+  'Extensions_Get',
+  'Extensions_Update',
+  'Extensions_Delete',
+  'Extensions_List',
+  'OperationStatus_Get',
+];
+const REFEREED_OPERATIONS = new Set([...ML_OPERATIONS, ...EXTENSION_OPERATIONS]);
+
+/** The swagger files the referee loads, relative to the specification folder. */
+export const SWAGGER_FILES = [
+  'machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2022-10-01/machineLearningServices.json',
+  'kubernetesconfiguration/resource-manager/Microsoft.KubernetesConfiguration/stable/2023-05-01/extensions.json',
+];
+
+const VENDORED_SPECS = path.join('specs', 'azure-rest-api-specs', 'specification');
+
 const LRO_HEADERS = ['azure-asyncoperation', 'location', 'retry-after'];
 
 /**
- * `<clone>/../shared/azure-rest-api-specs/specification`, or $AZURE_REST_API_SPECS. Works from
- * the sources (emulator/) and from the tsc output (build/emulator/).
+ * The vendored `<repo>/specs/azure-rest-api-specs/specification`, or $AZURE_REST_API_SPECS. Found by
+ * walking up from this file, so it works from the sources and from the tsc output (build/...).
  */
 export function specificationDir(): string {
-  if (process.env.AZURE_REST_API_SPECS) return process.env.AZURE_REST_API_SPECS;
-  const candidates = ['../../..', '../../../..'].map((up) =>
-    path.resolve(__dirname, up, 'shared/azure-rest-api-specs/specification'),
-  );
-  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
+  if (process.env.AZURE_REST_API_SPECS) return path.resolve(process.env.AZURE_REST_API_SPECS);
+  let root: string | undefined;
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, VENDORED_SPECS))) return path.join(dir, VENDORED_SPECS);
+    if (!root && fs.existsSync(path.join(dir, 'package.json'))) root = dir;
+    if (path.dirname(dir) === dir) break;
+  }
+  return path.join(root ?? path.resolve(__dirname, '..'), VENDORED_SPECS);
+}
+
+/** Fails naming the path when the specification folder or a swagger file is missing. */
+export function swaggerPaths(dir: string = specificationDir()): string[] {
+  const from = process.env.AZURE_REST_API_SPECS ? ' (from $AZURE_REST_API_SPECS)' : '';
+  if (!fs.existsSync(dir)) throw new Error(`oav referee: REST specification folder not found: ${dir}${from}`);
+  const files = SWAGGER_FILES.map((f) => path.join(dir, f));
+  const missing = files.filter((f) => !fs.existsSync(f));
+  if (missing.length > 0) throw new Error(`oav referee: swagger file(s) not found: ${missing.join(', ')}${from}`);
+  return files;
 }
 
 function withArmHost(url: string): string {
@@ -57,7 +90,7 @@ function withArmHost(url: string): string {
 
 export function toOavTraffic(entries: TrafficEntry[]): OavTrafficItem[] {
   return entries
-    .filter((e) => e.kind === 'arm' && e.operationId && ML_OPERATIONS.has(e.operationId) && e.status > 0)
+    .filter((e) => e.kind === 'arm' && e.operationId && REFEREED_OPERATIONS.has(e.operationId) && e.status > 0)
     .map((e) => {
       const reqHeaders: Record<string, string> = { 'content-type': 'application/json' };
       const resHeaders: Record<string, string> = {};
@@ -99,11 +132,11 @@ function loadValidator(): Promise<LiveValidatorLike> {
     // Loaded lazily: oav is heavy and only this referee needs it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { LiveValidator } = require('oav') as { LiveValidator: new (opts: unknown) => LiveValidatorLike };
+    const directory = specificationDir();
+    swaggerPaths(directory);
     const lv = new LiveValidator({
-      directory: specificationDir(),
-      swaggerPathsPattern: [
-        'machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2022-10-01/machineLearningServices.json',
-      ],
+      directory,
+      swaggerPathsPattern: SWAGGER_FILES,
       git: { shouldClone: false },
       loadValidatorInBackground: false,
       checkUnderFileRoot: false,

@@ -16,7 +16,7 @@ import type { ObservedCompute } from './observe/model';
 import { observe } from './observe/observe';
 import { toObservedCompute } from './observe/from-arm';
 import type { RunResult } from './contract/outputs';
-import { planChange, type Plan, type ResolvedTls } from './plan/plan';
+import { planChange, type Plan } from './plan/plan';
 import { describePlan } from './plan/describe';
 import type { Platform } from './contract/platform';
 import type { RunContext } from './contract/run-context';
@@ -115,7 +115,7 @@ export async function runOnce(platform: Platform, ctx: RunContext, options: RunO
             signal: options.signal,
           }),
         )
-      : (desired.compute?.tls as ResolvedTls | undefined);
+      : desired.compute?.tls;
   const plan = planChange(desired, observed, resolvedTls);
   for (const line of describePlan(desired, observed, plan)) platform.info(line);
   if (plan.attach?.clusterId && (plan.action === 'attach' || plan.action === 'reattach')) {

@@ -15,6 +15,7 @@ import { failureMarkdown, outputsOf, summaryMarkdown } from './report/report';
 import { runOnce, type RunReport } from './run';
 import type { RunContext } from './contract/run-context';
 import { SecretRedactor } from './contract/secrets';
+import { sanitizeSdkHeadersLine } from './azure/sdk-log';
 
 /**
  * The runners give a cancelled step a few seconds before killing it (GitHub: SIGINT, then
@@ -116,7 +117,7 @@ function inProgress(operations: OperationTracker | undefined, computeName: strin
 function redactSdkLog(redactor: SecretRedactor): () => void {
   const original = AzureLogger.log;
   AzureLogger.log = (...args: unknown[]) => {
-    process.stderr.write(`${redactor.redact(format(...args))}${EOL}`);
+    process.stderr.write(`${redactor.redact(sanitizeSdkHeadersLine(format(...args)))}${EOL}`);
   };
   return () => {
     AzureLogger.log = original;

@@ -1,4 +1,7 @@
-/** GitHub Action entry point: maps inputs, credentials and cloud to the core, which does the rest. */
+/**
+ * The GitHub Action step: maps inputs, credentials and cloud to the core, which does the rest.
+ * Importing it starts nothing; index.ts (the bundle's entry) calls run(), as @github/local-action does.
+ */
 import * as core from '@actions/core';
 import { resolveCloud } from '../core/azure/cloud';
 import type { InputName } from '../core/contract/inputs';
@@ -8,12 +11,14 @@ import { githubPlatform } from './platform';
 
 const readInput = (name: InputName) => core.getInput(name).trim() || undefined;
 
-void runStep(githubPlatform(), (redactor) => {
-  const { auth, defaultSubscriptionId } = readGithubAuth(redactor);
-  const cloud = resolveCloud({
-    environment: readInput('environment'),
-    armEndpoint: readInput('arm-endpoint'),
-    authorityHost: readInput('authority-host'),
+export async function run(): Promise<void> {
+  await runStep(githubPlatform(), (redactor) => {
+    const { auth, defaultSubscriptionId } = readGithubAuth(redactor);
+    const cloud = resolveCloud({
+      environment: readInput('environment'),
+      armEndpoint: readInput('arm-endpoint'),
+      authorityHost: readInput('authority-host'),
+    });
+    return { readInput, displayName: (name) => name, auth, cloud, defaultSubscriptionId };
   });
-  return { readInput, displayName: (name) => name, auth, cloud, defaultSubscriptionId };
-});
+}

@@ -140,7 +140,7 @@ function sizeRule(cluster: ManagedCluster, purpose: ClusterPurpose): ClusterFind
       {
         rule: 'size',
         level: 'failure',
-        message: `a ${purposeText} cluster needs at least ${minimum} node(s) in its default node pool; ${cluster.name} has ${nodes} (${pools})`,
+        message: `a ${purposeText} cluster needs at least ${minimum} node(s) in its default node pool; ${nameOf(cluster)} has ${nodes} (${pools})`,
         hint:
           purpose === 'FastProd'
             ? 'Use cluster-purpose: dev-test, or scale the default node pool to 3 or more nodes (az aks scale).'
@@ -167,7 +167,7 @@ function sizeRule(cluster: ManagedCluster, purpose: ClusterPurpose): ClusterFind
       {
         rule: 'size',
         level: 'failure',
-        message: `a production cluster needs at least ${MIN_PRODUCTION_VCPUS} vCPUs in its default node pool; ${cluster.name} has ${vcpus} (${pools})`,
+        message: `a production cluster needs at least ${MIN_PRODUCTION_VCPUS} vCPUs in its default node pool; ${nameOf(cluster)} has ${vcpus} (${pools})`,
         hint: 'Use cluster-purpose: dev-test, or scale the default node pool or give it a larger VM size.',
       },
     ];
@@ -200,8 +200,8 @@ function privateFqdnRule(cluster: ManagedCluster): ClusterFinding[] {
       {
         rule: 'private-fqdn',
         level: 'failure',
-        message: `${cluster.name} is a private cluster with a public FQDN, which Azure Machine Learning does not support`,
-        hint: `Remove the public FQDN (az aks update -g ${resourceGroupOf(cluster)} -n ${cluster.name} --disable-public-fqdn) or attach another cluster.`,
+        message: `${nameOf(cluster)} is a private cluster with a public FQDN, which Azure Machine Learning does not support`,
+        hint: `Remove the public FQDN (az aks update -g ${resourceGroupOf(cluster)} -n ${nameOf(cluster)} --disable-public-fqdn) or attach another cluster.`,
       },
     ];
   }
@@ -209,7 +209,7 @@ function privateFqdnRule(cluster: ManagedCluster): ClusterFinding[] {
     {
       rule: 'private-fqdn',
       level: 'pass',
-      message: `${cluster.name} is a private cluster (Private Link, no public FQDN): supported`,
+      message: `${nameOf(cluster)} is a private cluster (Private Link, no public FQDN): supported`,
     },
   ];
 }
@@ -222,14 +222,14 @@ function loadBalancerRules(cluster: ManagedCluster, loadBalancerType: LoadBalanc
     out.push({
       rule: 'authorized-ip-ranges',
       level: 'failure',
-      message: `${cluster.name} limits its API server to authorized IP ranges but has a Basic load balancer; authorized IP ranges only work with a Standard load balancer`,
+      message: `${nameOf(cluster)} limits its API server to authorized IP ranges but has a Basic load balancer; authorized IP ranges only work with a Standard load balancer`,
       hint: 'Attach a cluster with a Standard load balancer (az aks create --load-balancer-sku standard), or remove the authorized IP ranges.',
     });
   } else if (ranges.length > 0) {
     out.push({
       rule: 'authorized-ip-ranges',
       level: 'warning',
-      message: `${cluster.name} accepts API server calls only from ${ranges.length} authorized IP range(s): they must include the Azure Machine Learning control plane ranges of the workspace's region and its paired region, or Azure ML cannot deploy inference pods`,
+      message: `${nameOf(cluster)} accepts API server calls only from ${ranges.length} authorized IP range(s): they must include the Azure Machine Learning control plane ranges of the workspace's region and its paired region, or Azure ML cannot deploy inference pods`,
       hint: 'Take the ranges of the AzureMachineLearning service tag from "Azure IP Ranges and Service Tags" (https://www.microsoft.com/download/details.aspx?id=56519).',
     });
   }
@@ -253,15 +253,15 @@ function minorOf(version: string | undefined): [number, number] | undefined {
 const compareMinor = (a: [number, number], b: [number, number]) => a[0] - b[0] || a[1] - b[1];
 
 function versionRule(cluster: ManagedCluster, input: ClusterRuleInput): ClusterFinding[] {
-  const current = cluster.currentKubernetesVersion ?? cluster.kubernetesVersion;
+  const current = cluster.currentKubernetesVersion ?? cluster.kubernetesVersion ?? '';
   const minor = minorOf(current);
-  const region = cluster.location;
+  const region = cluster.location ?? "the cluster's region";
   if (!minor)
     return [
       {
         rule: 'kubernetes-version',
         level: 'warning',
-        message: `${cluster.name} reports no Kubernetes version; the version check was skipped`,
+        message: `${nameOf(cluster)} reports no Kubernetes version; the version check was skipped`,
       },
     ];
   const listed = (input.versions?.values ?? [])
@@ -285,8 +285,8 @@ function versionRule(cluster: ManagedCluster, input: ClusterRuleInput): ClusterF
       {
         rule: 'kubernetes-version',
         level: 'failure',
-        message: `${cluster.name} runs Kubernetes ${current}, which AKS no longer supports in ${region}; Azure ML refuses to attach it. Supported versions: ${supported}`,
-        hint: `Upgrade the cluster (az aks upgrade -g ${resourceGroupOf(cluster)} -n ${cluster.name} --kubernetes-version <version>) and re-run.`,
+        message: `${nameOf(cluster)} runs Kubernetes ${current}, which AKS no longer supports in ${region}; Azure ML refuses to attach it. Supported versions: ${supported}`,
+        hint: `Upgrade the cluster (az aks upgrade -g ${resourceGroupOf(cluster)} -n ${nameOf(cluster)} --kubernetes-version <version>) and re-run.`,
       },
     ];
   }
@@ -332,7 +332,7 @@ function volumeDriverRule(cluster: ManagedCluster): ClusterFinding[] {
       {
         rule: 'volume-driver',
         level: 'warning',
-        message: `${cluster.name} is moving from Kubernetes ${cluster.currentKubernetesVersion} to ${cluster.kubernetesVersion}, across 1.16 → 1.17, where AKS changes from the blobfuse FlexVolume driver to the blob CSI driver`,
+        message: `${nameOf(cluster)} is moving from Kubernetes ${cluster.currentKubernetesVersion ?? '(unknown)'} to ${cluster.kubernetesVersion ?? '(unknown)'}, across 1.16 → 1.17, where AKS changes from the blobfuse FlexVolume driver to the blob CSI driver`,
         hint: 'Redeploy (or update) the web services of this compute once the upgrade has finished.',
       },
     ];
@@ -342,12 +342,16 @@ function volumeDriverRule(cluster: ManagedCluster): ClusterFinding[] {
       {
         rule: 'volume-driver',
         level: 'warning',
-        message: `${cluster.name} runs Kubernetes ${cluster.currentKubernetesVersion ?? cluster.kubernetesVersion} (blobfuse FlexVolume driver); from 1.17 on AKS uses the blob CSI driver`,
+        message: `${nameOf(cluster)} runs Kubernetes ${cluster.currentKubernetesVersion ?? cluster.kubernetesVersion ?? '(unknown)'} (blobfuse FlexVolume driver); from 1.17 on AKS uses the blob CSI driver`,
         hint: 'After upgrading the cluster to 1.17 or later, redeploy (or update) the web services of this compute.',
       },
     ];
   }
   return [];
+}
+
+function nameOf(cluster: ManagedCluster): string {
+  return cluster.name ?? 'the cluster';
 }
 
 function resourceGroupOf(cluster: ManagedCluster): string {

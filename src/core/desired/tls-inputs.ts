@@ -98,7 +98,7 @@ function readPem(
     c.problem(fileInput, `give ${what} once: either ${c.name(textInput)} or ${c.name(fileInput)}, not both`);
     return undefined;
   }
-  if (hasText) return text!.replace(/\r\n/g, '\n').trim() + '\n';
+  if (hasText) return text.replace(/\r\n/g, '\n').trim() + '\n';
   if (file === undefined) {
     c.problem(
       textInput,
