@@ -23,18 +23,12 @@ import { TrafficLog } from './server/traffic';
 import { DEFAULT_SETTINGS, type EmulatorSeed, type EmulatorSettings } from './server/types';
 
 export * from './server/types';
-export { EmulatorState, type StateSnapshot } from './server/state';
-export { TrafficLog, type TrafficEntry, type TrafficFilter, type TrafficKind } from './server/traffic';
-export { FaultInjector, type FaultAction, type FaultRule } from './server/faults';
-export {
-  createCertificateAuthority,
-  selfSigned,
-  type CertificateAuthority,
-  type IssueOptions,
-  type IssuedCertificate,
-} from './tools/pki';
+export { EmulatorState } from './server/state';
+export { TrafficLog, type TrafficEntry } from './server/traffic';
+export { FaultInjector, type FaultAction } from './server/faults';
+export { createCertificateAuthority, selfSigned, type CertificateAuthority, type IssuedCertificate } from './tools/pki';
 export { trustCaInProcess } from './tools/trust';
-export { computeId, managedClusterId, workspaceId } from './arm/ids';
+export { managedClusterId } from './arm/ids';
 
 export interface EmulatorOptions {
   /** Default 0: a free port. */

@@ -53,7 +53,7 @@ function show(title: string, inputs: Record<string, string>, run: ActionRun, emu
     )
     .join('\n    ');
   console.log(
-    `  exit code ${run.exitCode}, ${(run.durationMs / 1000).toFixed(1)} s; ARM requests: ${JSON.stringify(byMethod)}`,
+    `  exit code ${String(run.exitCode)}, ${(run.durationMs / 1000).toFixed(1)} s; ARM requests: ${JSON.stringify(byMethod)}`,
   );
   console.log(`  outputs:\n    ${outputs}`);
   if (run.stderr.trim()) console.log(`  stderr: ${run.stderr.trim()}`);

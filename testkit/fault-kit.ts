@@ -153,9 +153,6 @@ export async function when(
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** stdout and stderr as one text, for message assertions. */
-export const text = (r: ActionRun) => `${r.stdout}\n${r.stderr}`;
-
 /** The ::error:: annotations of a GitHub run (URL-decoded as the runner shows them). */
 export function errorsOf(r: ActionRun): string {
   return r.stdout

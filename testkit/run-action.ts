@@ -3,6 +3,7 @@
  * case, hyphens kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, RUNNER_TEMP, and the
  * emulator's CA through NODE_EXTRA_CA_CERTS.
  */
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ export interface RunActionOptions {
   env?: Record<string, string>;
   caCertPath: string;
   /** Called with the child once spawned (to send signals). */
-  onSpawn?: (child: import('node:child_process').ChildProcess) => void;
+  onSpawn?: (child: ChildProcess) => void;
   timeoutMs?: number;
   /** Node binary to run the bundle with (default: this process's). */
   nodePath?: string;

@@ -6,6 +6,7 @@
  * against the Azure emulator. Results are read from the ##vso logging commands on stdout, as the
  * agent reads them (a failed task may still exit 0: task.complete decides).
  */
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -121,7 +122,7 @@ export async function runTask(
     env?: Record<string, string>;
     clientSecret?: string;
     nodePath?: string;
-    onSpawn?: (child: import('node:child_process').ChildProcess) => void;
+    onSpawn?: (child: ChildProcess) => void;
   } = {},
 ): Promise<TaskRun> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ado-task-'));

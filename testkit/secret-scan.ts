@@ -6,8 +6,7 @@
  * secrets (JWTs, PEM private keys, `sig=` values). Lines by which the CI system learns its masks
  * (`::add-mask::`, `##vso[task.setsecret]`) never reach a log and are not scanned.
  *
- * Every scan adds to a per-process tally (runs scanned, secret bytes found); with
- * SECRET_SCAN_TALLY_FILE set, one JSON line per scan is appended there.
+ * With SECRET_SCAN_TALLY_FILE set, one JSON line per scan (findings, bytes) is appended there.
  */
 import { appendFileSync } from 'node:fs';
 import type { Emulator } from '../emulator';
@@ -34,13 +33,6 @@ const PRIVATE_KEY_HEADER = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g;
 const SIGNED_PARAMETER = /[?&](?:sig|skoid|sktid|ske|sks|skv|signature)=(?!\[redacted\]|\*\*\*)([^&\s"'<>]+)/gi;
 /** The shortest secret part worth looking for (shorter lines are PEM padding, not secret). */
 const MIN_PART = 12;
-
-const tally = { runs: 0, findings: 0, bytes: 0 };
-
-/** Runs scanned and secret bytes found so far in this process. */
-export function secretScanTally(): Readonly<typeof tally> {
-  return { ...tally };
-}
 
 export class SecretScanner {
   private readonly parts = new Map<string, string>();
@@ -155,9 +147,6 @@ export class SecretScanner {
         }
       }
     }
-    tally.runs += 1;
-    tally.findings += findings.length;
-    tally.bytes += findings.reduce((n, f) => n + f.bytes, 0);
     if (process.env.SECRET_SCAN_TALLY_FILE) {
       appendFileSync(
         process.env.SECRET_SCAN_TALLY_FILE,

@@ -162,7 +162,7 @@ describe('TLS material never touches disk except where the user gave a file', ()
   function filesWith(dir: string, needle: string, since: number, skip = /node_modules|\.git$/): string[] {
     const found: string[] = [];
     const walk = (d: string) => {
-      let entries: string[] = [];
+      let entries: string[];
       try {
         entries = readdirSync(d);
       } catch {

@@ -68,7 +68,7 @@ describe('VSIX', () => {
   });
 
   it('holds the bundle at the path every execution handler names, byte for byte, with its chunks', async () => {
-    for (const handler of Object.values(task.execution) as { target: string }[]) {
+    for (const handler of Object.values<{ target: string }>(task.execution)) {
       expect(zip.file(`${folder}/${handler.target}`)).not.toBeNull();
     }
     const distFiles = listFiles(path.join(root, 'dist', 'ado'));

@@ -104,7 +104,7 @@ describe('a missing spec is a clear error naming the path', () => {
     process.env.AZURE_REST_API_SPECS = missing;
     expect(() => swaggerPaths()).toThrow(`REST specification folder not found: ${missing}`);
     await jest.isolateModulesAsync(async () => {
-      const fresh = (await import('../../emulator/tools/oav')) as typeof import('../../emulator/tools/oav');
+      const fresh = await import('../../emulator/tools/oav');
       await expect(fresh.validateTrafficWithOav([])).rejects.toThrow(missing);
     });
   });

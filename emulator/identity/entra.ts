@@ -288,7 +288,7 @@ function checkCertificateAssertion(
   if (!registered) {
     return {
       status: 401,
-      description: `AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${x5t256 ?? x5t}']`,
+      description: `AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${x5t256 ?? x5t ?? ''}']`,
     };
   }
   if (!verifyJwtSignature(jwt, registered.cert.publicKey)) {

@@ -252,7 +252,8 @@ function echoBody(body: unknown, rawBody: string): unknown {
   const b = JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
   const err = b.error;
   if (err && typeof err === 'object' && typeof (err as Record<string, unknown>).message === 'string') {
-    (err as Record<string, unknown>).message += ` Request body: ${rawBody}`;
+    const record = err as { message: string };
+    record.message += ` Request body: ${rawBody}`;
   } else if (typeof b.error_description === 'string') {
     b.error_description += ` Request body: ${rawBody}`;
   }

@@ -177,7 +177,7 @@ function enumIssues(item: OavTrafficItem, operationId: string): OavIssue[] {
             operationId,
             issueSource: source,
             code: 'ENUM_MISMATCH',
-            message: `${e.field} '${String(v)}' is not one of ${e.values.join(', ')}`,
+            message: `${e.field} ${JSON.stringify(v)} is not one of ${e.values.join(', ')}`,
           });
         }
       }

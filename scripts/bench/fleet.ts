@@ -90,7 +90,7 @@ export async function runFleet(driver: 'product' | 'sdk', options: FleetOptions)
           const ok = run.exitCode === 0 && run.outputs.result === 'reattached';
           const error = ok
             ? undefined
-            : (run.stdout.split('\n').find((l) => l.startsWith('::error')) ?? `exit ${run.exitCode}`);
+            : (run.stdout.split('\n').find((l) => l.startsWith('::error')) ?? `exit ${String(run.exitCode)}`);
           return { ...run, ok, error };
         }
         const run = await runBaseline(
@@ -102,7 +102,7 @@ export async function runFleet(driver: 'product' | 'sdk', options: FleetOptions)
           emulator.caCertPath,
         );
         const ok = run.exitCode === 0 && run.report?.result === 'reattached';
-        return { ...run, ok, error: ok ? undefined : (run.report?.error ?? `exit ${run.exitCode}`) };
+        return { ...run, ok, error: ok ? undefined : (run.report?.error ?? `exit ${String(run.exitCode)}`) };
       }),
     );
     const entries = emulator.traffic.all();

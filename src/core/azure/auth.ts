@@ -17,5 +17,3 @@ export type AuthSpec =
     }
   | { kind: 'managed-identity'; clientId?: string }
   | { kind: 'azure-cli' };
-
-export type AuthKind = AuthSpec['kind'];

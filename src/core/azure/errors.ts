@@ -117,10 +117,3 @@ export function toProductError(error: unknown, redactor: SecretRedactor): Produc
   const message = details?.error?.message ?? e.message ?? String(error);
   return new AzureError(code, redactor.redact(message), e.statusCode);
 }
-
-export function describeForRecovery(error: ProductError): string {
-  if (error instanceof DeadlineError) return 'timed out';
-  if (error instanceof CancelledError) return 'was cancelled';
-  if (error instanceof AzureError) return `failed (${error.code})`;
-  return 'failed';
-}

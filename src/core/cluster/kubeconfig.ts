@@ -49,7 +49,8 @@ export function readKubeconfig(text: string): KubeAccess {
 
   const clusterName = str(context.cluster);
   const cluster = clusterName === undefined ? undefined : named(doc.clusters, 'cluster').get(clusterName);
-  if (!cluster) throw new KubeconfigError('incomplete', `context '${contextName}' names no defined cluster`);
+  if (clusterName === undefined || !cluster)
+    throw new KubeconfigError('incomplete', `context '${contextName}' names no defined cluster`);
   const server = str(cluster.server)?.replace(/\/+$/, '');
   if (!server) throw new KubeconfigError('incomplete', `cluster '${clusterName}' of the kubeconfig has no server`);
   if (!/^https:\/\//i.test(server))
@@ -66,7 +67,8 @@ export function readKubeconfig(text: string): KubeAccess {
 
   const userName = str(context.user);
   const user = userName === undefined ? undefined : named(doc.users, 'user').get(userName);
-  if (!user) throw new KubeconfigError('incomplete', `context '${contextName}' names no defined user`);
+  if (userName === undefined || !user)
+    throw new KubeconfigError('incomplete', `context '${contextName}' names no defined user`);
   const token = str(user.token);
   const clientCertPem = decodeData(user['client-certificate-data'], 'client-certificate-data');
   const clientKeyPem = decodeData(user['client-key-data'], 'client-key-data');

@@ -52,13 +52,13 @@ export function readNetwork(c: InputCollector, subscriptionId: string): NewClust
   const bridge = bridgeText === undefined ? undefined : parseCidr(bridgeText);
   if (bridgeText !== undefined && !bridge)
     c.problem('docker-bridge-cidr', `'${printable(bridgeText)}' is not an IPv4 CIDR such as 172.17.0.1/16`);
-  if (serviceCidr && dnsIp !== undefined && !cidrContains(serviceCidr, dnsIp)) {
+  if (serviceCidrText && dnsIpText && serviceCidr && dnsIp !== undefined && !cidrContains(serviceCidr, dnsIp)) {
     c.problem(
       'dns-service-ip',
       `${dnsIpText} is outside ${c.name('service-cidr')} ${serviceCidrText}; pick an address inside it (not the first one)`,
     );
   }
-  if (serviceCidr && bridge && cidrsOverlap(serviceCidr, bridge)) {
+  if (serviceCidrText && bridgeText && serviceCidr && bridge && cidrsOverlap(serviceCidr, bridge)) {
     c.problem(
       'docker-bridge-cidr',
       `${bridgeText} overlaps ${c.name('service-cidr')} ${serviceCidrText}; the two ranges must be disjoint`,

@@ -103,7 +103,7 @@ export function checkTlsMaterial(certPem: string, keyPem: string, cname: string 
       }
     }
     if (key) {
-      let matches = false;
+      let matches: boolean;
       try {
         matches = leaf.checkPrivateKey(key);
       } catch {
