@@ -24,7 +24,7 @@ import { DEFAULT_SETTINGS, type EmulatorSeed, type EmulatorSettings } from './se
 
 export * from './server/types';
 export { EmulatorState } from './server/state';
-export { TrafficLog, type TrafficEntry } from './server/traffic';
+export { isMutating, TrafficLog, type TrafficEntry } from './server/traffic';
 export { FaultInjector, type FaultAction } from './server/faults';
 export { createCertificateAuthority, selfSigned, type CertificateAuthority, type IssuedCertificate } from './tools/pki';
 export { trustCaInProcess } from './tools/trust';

@@ -4,7 +4,7 @@
  * and the secret scan of every run.
  */
 import type { ChildProcess } from 'node:child_process';
-import { type Emulator, type EmulatorSettings, type TrafficEntry } from '../emulator';
+import { isMutating, type Emulator, type EmulatorSettings, type TrafficEntry } from '../emulator';
 import { DEMO } from './demo-world';
 import { runAction, type ActionRun } from './run-action';
 import { SecretScanner, visibleOf } from './secret-scan';
@@ -84,11 +84,9 @@ function runBundle(emulator: Emulator, options: RunOptions): Promise<ActionRun> 
   });
 }
 
-/** PUT/PATCH/DELETE sent to ARM (listKeys and credential POSTs only read). */
+/** The mutating requests among `entries` (the emulator's one definition: isMutating). */
 export function mutating(entries: TrafficEntry[]): TrafficEntry[] {
-  return entries.filter(
-    (e) => e.kind === 'arm' && ['PUT', 'PATCH', 'DELETE', 'POST'].includes(e.method) && !/\/list/i.test(e.path),
-  );
+  return entries.filter(isMutating);
 }
 
 const at = (e: TrafficEntry) => Date.parse(e.time);

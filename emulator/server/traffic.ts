@@ -84,13 +84,20 @@ export class TrafficLog {
     return this.filter(f).length;
   }
 
-  /** ARM writes: PUT/POST/PATCH/DELETE, except the POSTs that only read secrets or credentials. */
+  /** The requests that change something in Azure (see isMutating). */
   mutating(): TrafficEntry[] {
-    return this.entries.filter(
-      (e) =>
-        e.kind === 'arm' &&
-        ['PUT', 'POST', 'PATCH', 'DELETE'].includes(e.method) &&
-        !(e.method === 'POST' && READ_POSTS.test(e.path)),
-    );
+    return this.entries.filter(isMutating);
   }
+}
+
+/**
+ * The one meaning of "mutating" in this project: an ARM PUT/POST/PATCH/DELETE, except the POSTs
+ * that only read keys or credentials (listKeys, listClusterUser/AdminCredential …).
+ */
+export function isMutating(e: TrafficEntry): boolean {
+  return (
+    e.kind === 'arm' &&
+    ['PUT', 'POST', 'PATCH', 'DELETE'].includes(e.method) &&
+    !(e.method === 'POST' && READ_POSTS.test(e.path))
+  );
 }
