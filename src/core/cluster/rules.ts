@@ -2,6 +2,9 @@
  * The how-to's limitations for attaching an existing AKS cluster, as a pure function:
  * (cluster as ARM returns it, desired purpose and load balancer, region's versions) → findings.
  * A `failure` stops the run before any change; a `warning` is advice the how-to gives.
+ *
+ * Longer than the project's ~250 lines on purpose: it is the catalogue of the how-to's rules,
+ * one small function each, read top to bottom as the how-to lists them.
  */
 import type {
   KubernetesVersionListResult,
