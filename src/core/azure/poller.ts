@@ -2,6 +2,7 @@
  * Waits for an ARM long-running operation (PUT/DELETE answered 201/202) to finish, spending as
  * few requests as possible and adding as little time as possible to what Azure takes.
  */
+import { errorDetailsOf, type AzureErrorDetail } from '../contract/error-details';
 import { AzureError, DeadlineError } from '../contract/errors';
 import { type Clock, systemClock } from './clock';
 import { type HttpExchange, type SendGet, parseRetryAfterMs, redactUrl } from './http-exchange';
@@ -35,9 +36,16 @@ export interface PollOptions {
   onPollUrl?: (url: string) => void;
 }
 
+/** An operation's `error`, with its nested `details[]` (where Azure often puts the actual reason). */
+export interface OperationError {
+  code: string;
+  message: string;
+  details?: readonly AzureErrorDetail[];
+}
+
 export interface LroOutcome {
   status: 'Succeeded' | 'Failed' | 'Canceled';
-  error?: { code: string; message: string };
+  error?: OperationError;
   /** Status requests sent, failed ones included. */
   polls: number;
   elapsedMs: number;
@@ -71,9 +79,7 @@ export function adaptiveSchedule(pollIndex: number, elapsedMs: number): number {
   return Math.min(SCHEDULE_MAX_MS, Math.max(SCHEDULE_MIN_MS, Math.round(elapsedMs / 4)));
 }
 
-type Reading =
-  | { done: true; status: LroOutcome['status']; error?: { code: string; message: string } }
-  | { done: false; status: string };
+type Reading = { done: true; status: LroOutcome['status']; error?: OperationError } | { done: false; status: string };
 
 /** A status answer worth another try (429, 5xx…), carried through withRetries to its classifier. */
 class RetryableStatus extends Error {
@@ -248,16 +254,25 @@ function refused(exchange: HttpExchange, url: string, operation: string): AzureE
     detail?.code ?? `HttpStatus${exchange.status}`,
     detail?.message ?? `the status of ${operation} could not be read: HTTP ${exchange.status} from ${redactUrl(url)}`,
     exchange.status,
+    undefined,
+    detail?.details,
   );
 }
 
-/** ARM's `{error: {code, message}}`; tolerates the flat `{code, message}` some services send. */
-function errorOf(bodyText: string | undefined): { code: string; message: string } | undefined {
+/** ARM's `{error: {code, message, details}}`; tolerates the flat `{code, message}` some services send. */
+function errorOf(bodyText: string | undefined): OperationError | undefined {
   const body = parseJson(bodyText) as
-    { error?: { code?: unknown; message?: unknown }; code?: unknown; message?: unknown } | undefined;
+    | {
+        error?: { code?: unknown; message?: unknown; details?: unknown };
+        code?: unknown;
+        message?: unknown;
+        details?: unknown;
+      }
+    | undefined;
   const e = body?.error ?? body;
   if (typeof e?.code !== 'string' || !e.code) return undefined;
-  return { code: e.code, message: typeof e.message === 'string' ? e.message : '' };
+  const details = errorDetailsOf(e.details);
+  return { code: e.code, message: typeof e.message === 'string' ? e.message : '', ...(details.length && { details }) };
 }
 
 function parseJson(text: string | undefined): unknown {

@@ -12,7 +12,8 @@ export async function waitForOperation(ctx: ExecutionContext, step: string, star
   const outcome = await ctx.gateway.waitFor(start, (p) => progress.update(p.status));
   if (outcome.status !== 'Succeeded') {
     const code = outcome.error?.code ?? `Operation${outcome.status}`;
-    throw new AzureError(code, outcome.error?.message || `the ${step} operation ended ${outcome.status}`);
+    const message = outcome.error?.message || `the ${step} operation ended ${outcome.status}`;
+    throw new AzureError(code, message, undefined, undefined, outcome.error?.details);
   }
   return outcome;
 }
