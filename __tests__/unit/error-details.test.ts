@@ -61,7 +61,10 @@ test('a synchronous RestError: details.error.details[] become typed details, sec
 
 test("an operation that ended Failed: the status body's error.details[] are in the outcome", async () => {
   const clock = createVirtualClock(0);
-  const body = { status: 'Failed', error: { code: 'BadRequest', message: 'The request is invalid', details: [REASON] } };
+  const body = {
+    status: 'Failed',
+    error: { code: 'BadRequest', message: 'The request is invalid', details: [REASON] },
+  };
   const outcome = await pollLongRunningOperation(
     {
       method: 'PUT',
