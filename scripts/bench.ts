@@ -18,7 +18,7 @@ import { runFleet, type FleetOptions } from './bench/fleet';
 import { ROOT, snapshotDist, systemNode } from './bench/proc';
 import { renderMarkdown, type Results } from './bench/report';
 import { runScenario, scenarios } from './bench/scenarios';
-import { extrapolate } from './bench/schedule';
+import { COMPARED_DURATIONS_MS, extrapolate } from './bench/schedule';
 import { composition, measureStartup, node24, nodeFloorMs, nodeVersion, variantsFor } from './bench/startup';
 
 function parseArgs(argv: string[]) {
@@ -83,7 +83,10 @@ async function main(): Promise<void> {
     `bench: bundles run on ${systemNode()} (${results.machine.node}), ${results.machine.nproc} CPUs, ${results.machine.cpu}`,
   );
 
-  results.extrapolation = await extrapolate([30_000, 120_000, 300_000, 600_000], [null, 15, 30]);
+  results.extrapolation = [
+    ...(await extrapolate(COMPARED_DURATIONS_MS, [null])),
+    ...(await extrapolate([30_000, 120_000, 300_000, 600_000], [15, 30])),
+  ];
 
   if (args.startup) {
     const built = composition(log);

@@ -331,6 +331,21 @@ describe('pollLongRunningOperation: timing', () => {
     expect(times).toEqual([1000, 2000, 3000, 4000]);
   });
 
+  test('429 or 503 without Retry-After: the next poll waits at least 1 s, plus exponential jitter above that', async () => {
+    const draws = [0.999, 0, 0.5];
+    let n = 0;
+    jest.spyOn(Math, 'random').mockImplementation(() => draws[n++ % draws.length]);
+    const { times } = await run(started(201, { 'Azure-AsyncOperation': ASYNC }), [
+      answer(429),
+      answer(503),
+      answer(429),
+      succeeded(),
+    ]);
+    // Floors: 1 s after each throttled answer; jitter under 1 s, 2 s, 4 s on top.
+    expect(times).toEqual([1000, 1000 + 1000 + 999, 2999 + 1000 + 0, 3999 + 1000 + 2000]);
+    times.slice(1).forEach((t, i) => expect(t - times[i]).toBeGreaterThanOrEqual(1000));
+  });
+
   test('a hung status request times out (requestTimeoutMs) and is retried', async () => {
     for (const step of ['hang', 'deaf-hang'] as const) {
       const { outcome, times } = await run(started(201, { 'Azure-AsyncOperation': ASYNC }), [step, succeeded()], {

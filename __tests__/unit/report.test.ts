@@ -73,7 +73,7 @@ test('summary of a dry run says nothing changed', () => {
   golden('summary-planned.md', summaryMarkdown(r, now));
 });
 
-test('outputs: the endpoint is the scoring IP, or the generated FQDN with tls auto', () => {
+test('outputs: the endpoint is the scoring IP, or the generated FQDN with tls auto when Azure reports one', () => {
   expect(outputsOf(report({ 'cluster-purpose': 'dev-test' }, 'reattached', after))).toEqual({
     result: 'reattached',
     'compute-id': COMPUTE_ID,
@@ -81,14 +81,16 @@ test('outputs: the endpoint is the scoring IP, or the generated FQDN with tls au
     'provisioning-state': 'Succeeded',
     endpoint: '20.1.2.4',
   });
-  const auto = {
-    ...after,
-    tls: { status: 'Auto' as const, leafDomainLabel: 'contoso' },
-    clusterFqdn: 'contosoab12cd.eastus.cloudapp.azure.com',
-  };
-  expect(outputsOf(report({ 'cluster-purpose': 'dev-test' }, 'reattached', auto)).endpoint).toBe(
-    'contosoab12cd.eastus.cloudapp.azure.com',
-  );
+  const fqdn = 'contosoab12cd.eastus.cloudapp.azure.com';
+  const auto = { ...after, tls: { status: 'Auto' as const, leafDomainLabel: 'contoso', cname: fqdn } };
+  expect(outputsOf(report({ 'cluster-purpose': 'dev-test' }, 'reattached', auto)).endpoint).toBe(fqdn);
+  // A real Auto compute answers cname "" and clusterFqdn the AKS cluster's own name: never the endpoint.
+  for (const clusterFqdn of ['lala28f893133ed78f', 'aks-prod-dns-1a2b3c.hcp.eastus.azmk8s.io', fqdn]) {
+    const captured = { ...after, tls: { status: 'Auto' as const, leafDomainLabel: 'contoso', cname: '' }, clusterFqdn };
+    const r = report({ 'cluster-purpose': 'dev-test' }, 'reattached', captured);
+    expect(outputsOf(r).endpoint).toBe('20.1.2.4');
+    expect(summaryMarkdown(r, now)).not.toContain(clusterFqdn);
+  }
   // planned and detached describe the compute as found
   expect(outputsOf(report({ operation: 'detach' }, 'detached')).endpoint).toBe('20.1.2.3');
 });

@@ -171,8 +171,10 @@ describe('withRetries', () => {
     expect(retries.map((r) => r.attempt)).toEqual(failures.map((_, i) => i + 1));
     retries.forEach((r, i) => {
       expect(r.reason).toEqual(expect.any(String));
-      // Full jitter under min(30 s, 1 s · 2^(attempt-1)), and slept exactly that.
-      expect(r.delayMs).toBeLessThanOrEqual(Math.min(30_000, 1000 * 2 ** i));
+      // Full jitter under min(30 s, 1 s · 2^(attempt-1)) — over a 1 s floor after 429/503 — and slept exactly that.
+      const throttled = /HTTP (429|503)/.test(r.reason);
+      expect(r.delayMs).toBeLessThanOrEqual(Math.min(30_000, 1000 * 2 ** i) + (throttled ? 1000 : 0));
+      if (throttled) expect(r.delayMs).toBeGreaterThanOrEqual(1000);
       expect(times[i + 1] - times[i]).toBe(r.delayMs);
     });
   });
@@ -183,10 +185,39 @@ describe('withRetries', () => {
     const o = options({ onRetry: (i) => delays.push(i.delayMs) });
     const { fn } = failing(
       o.clock,
-      Array.from({ length: 8 }, () => restError(503)),
+      Array.from({ length: 8 }, () => restError(500)),
     );
     await withRetries(fn, o);
     expect(delays).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
+  });
+
+  test.each([
+    ['429', (i: number) => (i % 2 ? restError(429) : exchange(429))],
+    ['503', (i: number) => (i % 2 ? restError(503) : exchange(503))],
+  ])(
+    '%s without Retry-After: never a try within 1 s of it, jittered exponential above that floor',
+    async (_s, make) => {
+      const draws = [0, 1, 0.5, 0, 0.999, 0.25];
+      let n = 0;
+      jest.spyOn(Math, 'random').mockImplementation(() => draws[n++ % draws.length]);
+      const delays: number[] = [];
+      const o = options({ onRetry: (i) => delays.push(i.delayMs) });
+      const { fn, times } = failing(
+        o.clock,
+        draws.map((_, i) => make(i)),
+      );
+      await withRetries(fn, o);
+      times.slice(1).forEach((t, i) => expect(t - times[i]).toBeGreaterThanOrEqual(1000));
+      expect(delays).toEqual([1000, 1000 + 2000, 1000 + 2000, 1000, 1000 + 15_984, 1000 + 7500]);
+    },
+  );
+
+  test('429 with Retry-After: the Retry-After alone is the floor (no extra second on top)', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0);
+    const o = options();
+    const { fn, times } = failing(o.clock, [restError(429, { 'Retry-After': '2' })]);
+    await withRetries(fn, o);
+    expect(times).toEqual([0, 2000]);
   });
 
   test('429 with Retry-After: never sooner than it says, even with a large jitter draw', async () => {

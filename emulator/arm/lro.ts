@@ -6,6 +6,7 @@
  */
 import * as crypto from 'node:crypto';
 import { armError, json, matchPath, type Handler, type Reply } from '../server/http';
+import { capturedLroHeaders, capturedStatusBody, isCaptured, signatureRefusal } from './captured-shapes';
 import type { EmulatorSettings, OperationOutcome } from '../server/types';
 
 export type OperationStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled';
@@ -26,6 +27,7 @@ interface Operation {
   spec: OperationSpec;
   status: OperationStatus;
   error?: OperationOutcome;
+  forced?: { status: OperationStatus; error?: OperationOutcome };
   startTime: string;
   endTime?: string;
   timer?: NodeJS.Timeout;
@@ -53,6 +55,7 @@ export class OperationRegistry {
         : undefined;
     s.failNextOperation = null;
     s.cancelNextOperation = false;
+    op.forced = forced;
     op.timer = setTimeout(() => this.finish(op, forced), spec.durationMs);
     op.timer.unref?.();
     return { id, headers: this.headers(op) };
@@ -72,6 +75,17 @@ export class OperationRegistry {
     op.endTime = new Date().toISOString();
   }
 
+  /** Ends the operation of this status URL at once (Azure answering a DELETE 200/204); its final status. */
+  finishNow(statusUrl: string): OperationStatus | undefined {
+    const op = this.ops.get(new URL(statusUrl).pathname.split('/').pop() ?? '');
+    if (!op) return undefined;
+    if (op.timer) {
+      clearTimeout(op.timer);
+      this.finish(op, op.forced);
+    }
+    return op.status;
+  }
+
   statusUrl(op: { id: string; spec: OperationSpec }): string {
     return `${this.baseUrl()}/subscriptions/${op.spec.subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${op.spec.location}/computeOperationsStatus/${op.id}?api-version=2022-10-01`;
   }
@@ -86,6 +100,7 @@ export class OperationRegistry {
   }
 
   private headers(op: Operation): Record<string, string> {
+    if (isCaptured(this.settings())) return capturedLroHeaders(op.spec.kind, this.statusUrl(op), this.resultUrl(op));
     const mode = this.settings().asyncHeaders;
     const h: Record<string, string> = { ...this.retryAfter() };
     if (mode !== 'location') h['azure-asyncoperation'] = this.statusUrl(op);
@@ -116,11 +131,16 @@ export class OperationRegistry {
         return armError(404, 'ResourceNotFound', `The operation '${m.id}' was not found.`);
       }
       ctx.operationId = st ? 'ComputeOperationsStatus_Get' : 'ComputeOperationsResult_Get';
+      if (isCaptured(this.settings())) {
+        const refused = signatureRefusal(ctx);
+        if (refused) return refused;
+      }
       return st ? this.statusReply(op) : this.resultReply(op);
     };
   }
 
   private statusReply(op: Operation): Reply {
+    if (isCaptured(this.settings())) return json(200, capturedStatusBody(op.status, op.error && errorBody(op.error)));
     const body: Record<string, unknown> = {
       id: new URL(this.statusUrl(op)).pathname,
       name: op.id,
@@ -128,17 +148,25 @@ export class OperationRegistry {
       startTime: op.startTime,
     };
     if (op.endTime) body.endTime = op.endTime;
-    if (op.error) body.error = { code: op.error.code, message: op.error.message };
+    if (op.error) body.error = errorBody(op.error);
     return json(200, body, op.status === 'InProgress' ? this.retryAfter() : {});
   }
 
   private resultReply(op: Operation): Reply {
-    if (op.status === 'InProgress') return json(202, undefined, { location: this.resultUrl(op), ...this.retryAfter() });
+    if (op.status === 'InProgress')
+      return isCaptured(this.settings())
+        ? { status: 202 }
+        : json(202, undefined, { location: this.resultUrl(op), ...this.retryAfter() });
     if (op.status === 'Succeeded') {
       const body = op.spec.finalBody?.();
       return body === undefined ? { status: 204 } : json(200, body);
     }
     const e = op.error ?? { code: op.status, message: `The operation ended ${op.status}.` };
-    return armError(op.status === 'Canceled' ? 409 : 400, e.code, e.message);
+    return json(op.status === 'Canceled' ? 409 : 400, { error: errorBody(e) });
   }
+}
+
+/** An OperationOutcome as an ARM ErrorDetail, nested details included. */
+export function errorBody(e: OperationOutcome): Record<string, unknown> {
+  return { code: e.code, message: e.message, ...(e.details?.length && { details: e.details.map(errorBody) }) };
 }

@@ -10,7 +10,8 @@ import { clusterFqdn } from './container-service';
 import { armError, json, matchPath, queryParam, type Handler, type Reply, type RequestContext } from '../server/http';
 import { computeId, managedClusterId, parseManagedClusterId, workspaceId } from './ids';
 import { kubeconfigYaml, type K8sDeps } from '../k8s/api-server';
-import type { OperationRegistry } from './lro';
+import { errorBody, type OperationRegistry } from './lro';
+import { shapeMlReply } from './captured-shapes';
 import type { EmulatorState } from '../server/state';
 import type {
   ComputeRecord,
@@ -110,6 +111,12 @@ export function renderCompute(c: ComputeRecord): Json {
 // ---------------------------------------------------------------- routing
 
 export function createMlHandler(deps: MlDeps): Handler {
+  const route = createMlRoutes(deps);
+  const capture = { state: deps.state, settings: deps.settings, finishNow: (url: string) => deps.lro.finishNow(url) };
+  return async (ctx) => shapeMlReply(capture, ctx, await route(ctx));
+}
+
+function createMlRoutes(deps: MlDeps): Handler {
   const wsPattern =
     'subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{ws}';
   return (ctx) => {
@@ -560,7 +567,7 @@ function startPutOperation(
 
 function fail(rec: ComputeRecord, e: OperationOutcome, state = 'Failed'): OperationOutcome {
   rec.properties.provisioningState = state;
-  rec.properties.provisioningErrors = [{ error: { code: e.code, message: e.message } }];
+  rec.properties.provisioningErrors = [{ error: errorBody(e) }];
   rec.properties.modifiedOn = new Date().toISOString();
   return e;
 }
@@ -604,6 +611,7 @@ function finishPut(
   if (ssl?.status === 'Auto') {
     fqdn = `${String(ssl.leafDomainLabel).toLowerCase()}${randomAlnum(6)}.${cluster.location.toLowerCase()}.cloudapp.azure.com`;
     rec.tls = deps.issueAutoCertificate(fqdn);
+    ssl.cname = fqdn; // 'spec' shapes report the generated name; captured ones answer cname "" (captured-shapes.ts)
   }
   const internal = aks.loadBalancerType === 'InternalLoadBalancer';
   aks.clusterFqdn = fqdn;

@@ -152,6 +152,8 @@ export interface ThrottleSettings {
 export interface OperationOutcome {
   code: string;
   message: string;
+  /** ARM `error.details[]`: Azure often answers BadRequest and gives the reason only here. */
+  details?: OperationOutcome[];
 }
 
 export interface EmulatorSettings {
@@ -168,6 +170,14 @@ export interface EmulatorSettings {
   /** One-shot: the next long-running operation ends Canceled. */
   cancelNextOperation: boolean;
   pageSize: number;
+  /**
+   * 'spec' (default): the answers the 2022-10-01 spec allows, as the emulator always gave them.
+   * 'captured': the shapes Azure really sends (signed status URLs, no Location/Retry-After on
+   * PUT, nulls, cname "" under Auto…; see emulator/arm/captured-shapes.ts).
+   */
+  responseShapes: 'spec' | 'captured';
+  /** With captured shapes: how DELETE is answered; 'rotate' cycles 202, 200, 204. */
+  capturedDeleteStatus: 200 | 202 | 204 | 'rotate';
   throttle: ThrottleSettings | null;
   echoRequestBodyInErrors: boolean;
 }
@@ -183,6 +193,8 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
   failNextOperation: null,
   cancelNextOperation: false,
   pageSize: 50,
+  responseShapes: 'spec',
+  capturedDeleteStatus: 'rotate',
   throttle: null,
   echoRequestBodyInErrors: false,
 };

@@ -205,6 +205,8 @@ export function renderMarkdown(r: Results): string {
       'Retry-After',
       'this tool: polls',
       'noticed',
+      'as a create: polls',
+      'noticed',
       'SDK default: polls',
       'noticed',
       'exits after',
@@ -223,6 +225,8 @@ export function renderMarkdown(r: Results): string {
         x.retryAfterSeconds === null ? 'none' : `${x.retryAfterSeconds} s`,
         x.product.polls,
         delay(x.product),
+        x.productCreate?.polls ?? '—',
+        x.productCreate ? delay(x.productCreate) : '—',
         x.sdk.polls,
         delay(x.sdk),
         `+${(x.sdk.lingerMs / 1000).toFixed(0)} s`,
@@ -236,7 +240,10 @@ export function renderMarkdown(r: Results): string {
   out.push('');
   const times = scheduleTimes(120_000);
   out.push(
-    'The schedule without Retry-After (adaptiveSchedule): the next poll comes a quarter of the elapsed time after the previous answer, at least 1 s and at most 15 s. ' +
+    'The schedule without Retry-After when the kind of operation is known (src/core/azure/poll-schedule.ts expectedEndSchedule; attach ~5 min, create ~10 min as the how-to says): ' +
+      'the first minute a quarter of the elapsed time, at most 5 s; then at most expected/20 (15 s for an attach, 30 s for a create); ' +
+      'from 95 % to 120 % of the expected length every expected/60 (5 s, 8 s), then 15 s. Without a known kind it is adaptiveSchedule: ' +
+      'the next poll comes a quarter of the elapsed time after the previous answer, at least 1 s and at most 15 s. ' +
       `Polls land at ${times.map((t) => (t / 1000).toFixed(1)).join(', ')} s, then every 15 s. ` +
       'Early polls are dense, so a short operation (a detach of a few seconds) is seen within about a quarter of its length; ' +
       'the count grows only logarithmically until the interval reaches its 15 s cap at 60 s, and linearly (4 per minute) after: ' +

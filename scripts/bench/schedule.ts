@@ -12,7 +12,8 @@
  */
 import { createVirtualClock } from '../../testkit/virtual-clock';
 import type { HttpExchange } from '../../src/core/azure/http-exchange';
-import { adaptiveSchedule, pollLongRunningOperation } from '../../src/core/azure/poller';
+import { pollLongRunningOperation } from '../../src/core/azure/poller';
+import { EXPECTED_DURATION_MS, adaptiveSchedule } from '../../src/core/azure/poll-schedule';
 
 export interface Waiting {
   polls: number;
@@ -27,8 +28,15 @@ export interface Waiting {
 const STATUS =
   'https://management.azure.com/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsStatus/op?api-version=2022-10-01';
 
-/** The product's poller, for an operation of durationMs, with or without a Retry-After on every answer. */
-export async function productWaiting(durationMs: number, retryAfterSeconds: number | null): Promise<Waiting> {
+/**
+ * The product's poller, for an operation of durationMs, with or without a Retry-After on every
+ * answer; expectedDurationMs is what the product expects of that kind of operation (attach 5 min).
+ */
+export async function productWaiting(
+  durationMs: number,
+  retryAfterSeconds: number | null,
+  expectedDurationMs: number = EXPECTED_DURATION_MS.attach,
+): Promise<Waiting> {
   const clock = createVirtualClock(0);
   const headers = (done: boolean) => (name: string) =>
     name.toLowerCase() === 'retry-after' && retryAfterSeconds !== null && !done ? String(retryAfterSeconds) : undefined;
@@ -48,6 +56,7 @@ export async function productWaiting(durationMs: number, retryAfterSeconds: numb
       'https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/c?api-version=2022-10-01',
     status: 201,
     header: (name: string) => (name.toLowerCase() === 'azure-asyncoperation' ? STATUS : headers(false)(name)),
+    expectedDurationMs,
   };
   await pollLongRunningOperation(start, { send, deadline: 4 * 3_600_000, clock });
   const noticedAtMs = clock.now();
@@ -117,7 +126,10 @@ async function strategy(
 export interface ExtrapolationRow {
   durationMs: number;
   retryAfterSeconds: number | null;
+  /** Waiting as for an attach (expected about 5 minutes). */
   product: Strategy;
+  /** Waiting as for a create (expected about 10 minutes). */
+  productCreate: Strategy;
   sdk: Strategy;
   cli: Strategy;
   terraform: Strategy;
@@ -131,6 +143,10 @@ export async function extrapolate(durationsMs: number[], retryAfters: (number | 
         durationMs,
         retryAfterSeconds,
         product: await strategy((d) => productWaiting(d, retryAfterSeconds), durationMs),
+        productCreate: await strategy(
+          (d) => productWaiting(d, retryAfterSeconds, EXPECTED_DURATION_MS.create),
+          durationMs,
+        ),
         sdk: await strategy((d) => sdkDefaultWaiting(d, retryAfterSeconds), durationMs),
         cli: await strategy((d) => cliWaiting(d, retryAfterSeconds), durationMs),
         terraform: await strategy((d) => terraformWaiting(d, retryAfterSeconds), durationMs),
@@ -149,4 +165,42 @@ export function pollsWithCap(durationMs: number, capMs: number): { polls: number
     polls++;
   }
   return { polls, worstDelayMs: durationMs >= 4 * capMs ? capMs : t - durationMs };
+}
+
+/** The durations the issue compares schedules on (attach ~5 min and create ~10 min, and around them). */
+export const COMPARED_DURATIONS_MS = [20_000, 60_000, 180_000, 300_000, 480_000, 600_000, 900_000];
+
+/** Polls against lag without Retry-After (the case Azure's compute operations are in), as a text table. */
+export function pollsAgainstLagTable(rows: ExtrapolationRow[]): string {
+  const lag = (x: Strategy) =>
+    `${x.polls} polls, +${(x.meanDelayMs / 1000).toFixed(1)} / ${(x.maxDelayMs / 1000).toFixed(1)} s`;
+  const cells = (r: ExtrapolationRow) => [
+    r.durationMs >= 60_000 ? `${r.durationMs / 60_000} min` : `${r.durationMs / 1000} s`,
+    lag(r.product),
+    lag(r.productCreate),
+    lag(r.sdk),
+    lag(r.terraform),
+    lag(r.cli),
+  ];
+  const head = [
+    'operation',
+    'this tool (attach)',
+    'this tool (create)',
+    'SDK default (2 s)',
+    'Terraform (10 s)',
+    'Azure CLI (30 s)',
+  ];
+  const table = [head, ...rows.map(cells)];
+  const widths = head.map((_, i) => Math.max(...table.map((r) => r[i].length)));
+  return table.map((r) => r.map((c, i) => c.padEnd(widths[i])).join(' | ')).join('\n');
+}
+
+// `npm run build:tools && node build/scripts/bench/schedule.js`: just this table, in a second.
+if (require.main === module) {
+  void extrapolate(COMPARED_DURATIONS_MS, [null]).then((rows) => {
+    process.stdout.write(
+      'No Retry-After; polls for exactly that length, lag (mean / worst) over ends in the next 30 s:\n' +
+        `${pollsAgainstLagTable(rows)}\n`,
+    );
+  });
 }

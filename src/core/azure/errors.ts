@@ -1,6 +1,7 @@
 /** Turns what the SDK throws into the product's typed AzureError, with secrets scrubbed. */
 import { isNetworkFailure, networkFailureOf } from './network-failure';
 import { AzureError, CancelledError, DeadlineError, ProductError } from '../contract/errors';
+import { errorDetailsOf, mapErrorDetails } from '../contract/error-details';
 import type { SecretRedactor } from '../contract/secrets';
 
 interface RestErrorLike {
@@ -79,8 +80,15 @@ export function isTransientAuthFailure(error: unknown): boolean {
 }
 
 export function toProductError(error: unknown, redactor: SecretRedactor): ProductError {
+  const redact = (text: string) => redactor.redact(text);
   if (error instanceof AzureError)
-    return new AzureError(error.code, redactor.redact(error.azureMessage), error.statusCode, error.recovery);
+    return new AzureError(
+      error.code,
+      redact(error.azureMessage),
+      error.statusCode,
+      error.recovery,
+      mapErrorDetails(error.details, redact),
+    );
   if (error instanceof ProductError) return error;
   const e = (error ?? {}) as RestErrorLike & {
     name?: string;
@@ -109,11 +117,13 @@ export function toProductError(error: unknown, redactor: SecretRedactor): Produc
   const network = e.statusCode === undefined ? networkFailureOf(error) : undefined;
   if (network)
     return new AzureError('ConnectionFailed', redactor.redact(`the connection to Azure failed (${network})`));
-  const details = e.details as { error?: { code?: string; message?: string } } | undefined;
+  const details = e.details as { error?: { code?: string; message?: string; details?: unknown } } | undefined;
   const code =
     details?.error?.code ??
     (e.code && !/^(REQUEST_SEND_ERROR|PARSE_ERROR)$/.test(e.code) ? e.code : undefined) ??
     (e.statusCode ? `HttpStatus${e.statusCode}` : (e.code ?? 'RequestFailed'));
   const message = details?.error?.message ?? e.message ?? String(error);
-  return new AzureError(code, redactor.redact(message), e.statusCode);
+  // The reason of a `BadRequest` / "The request is invalid" is often only in error.details[].
+  const nested = mapErrorDetails(errorDetailsOf(details?.error?.details), redact);
+  return new AzureError(code, redact(message), e.statusCode, undefined, nested);
 }

@@ -2,16 +2,22 @@
  * Waits for an ARM long-running operation (PUT/DELETE answered 201/202) to finish, spending as
  * few requests as possible and adding as little time as possible to what Azure takes.
  */
+import { errorDetailsOf, type AzureErrorDetail } from '../contract/error-details';
 import { AzureError, DeadlineError } from '../contract/errors';
 import { type Clock, systemClock } from './clock';
 import { type HttpExchange, type SendGet, parseRetryAfterMs, redactUrl } from './http-exchange';
+import { type PollSchedule, scheduleFor } from './poll-schedule';
 import { type RetryDecision, classifyAzureFailure, withRetries } from './retry';
+
+export { adaptiveSchedule } from './poll-schedule';
 
 export interface LroStart {
   method: 'PUT' | 'PATCH' | 'DELETE';
   requestUrl: string;
   status: number;
   header(name: string): string | undefined;
+  /** How long this kind of operation usually takes (poll-schedule.ts EXPECTED_DURATION_MS): polled densely around it. */
+  expectedDurationMs?: number;
 }
 
 export interface LroProgress {
@@ -27,17 +33,24 @@ export interface PollOptions {
   clock?: Clock;
   /** Per status request, default 30000. */
   requestTimeoutMs?: number;
-  /** Interval when the service gives no Retry-After; default adaptiveSchedule. */
-  schedule?: (pollIndex: number, elapsedMs: number) => number;
+  /** Interval when the service gives no Retry-After; default scheduleFor(start.expectedDurationMs). */
+  schedule?: PollSchedule;
   /** After each poll. */
   onProgress?: (p: LroProgress) => void;
   /** The status URL in use, already passed through redactUrl. */
   onPollUrl?: (url: string) => void;
 }
 
+/** An operation's `error`, with its nested `details[]` (where Azure often puts the actual reason). */
+export interface OperationError {
+  code: string;
+  message: string;
+  details?: readonly AzureErrorDetail[];
+}
+
 export interface LroOutcome {
   status: 'Succeeded' | 'Failed' | 'Canceled';
-  error?: { code: string; message: string };
+  error?: OperationError;
   /** Status requests sent, failed ones included. */
   polls: number;
   elapsedMs: number;
@@ -48,32 +61,7 @@ const MIN_POLL_GAP_MS = 1_000;
 /** When the schedule would overshoot the deadline, look one last time this long before it. */
 const LAST_LOOK_MS = 2_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-const SCHEDULE_MIN_MS = 1_000;
-const SCHEDULE_MAX_MS = 15_000;
-
-/**
- * Interval when the service gives no Retry-After: a quarter of the time elapsed so far, between
- * 1 s and 15 s. Waiting for 25% of what has already passed bounds the detection delay to about
- * a quarter of the operation's length (a 2.5 s delete is seen at 3 s), while the number of polls
- * grows only logarithmically until the interval reaches 15 s at 60 s elapsed; from then on one
- * poll per 15 s (Terraform uses 10 s, Azure CLI 30 s). With instant answers, polls land at 1, 2,
- * 3, 4, 5, 6.3, 7.8, 9.8, 12.2, 15.3, 19.1, 23.8, 29.8, 37.3, 46.6, 58.2, 72.8 s, then every 15 s:
- *   operation  30 s  → 14 polls, seen at  37.3 s (+7.3 s)
- *   operation   2 min → 21 polls, seen at 132.8 s (+12.8 s)
- *   operation   5 min → 33 polls, seen at 312.8 s (+12.8 s)   (core-lro's fixed 2 s: ~150)
- *   operation  10 min → 53 polls, seen at 612.8 s (+12.8 s)
- * Past 60 s the delay depends on where the end falls between two polls: 7.5 s on average, 15 s
- * at worst.
- * pollIndex is unused here; it is part of the signature for schedules that count polls.
- */
-export function adaptiveSchedule(pollIndex: number, elapsedMs: number): number {
-  void pollIndex;
-  return Math.min(SCHEDULE_MAX_MS, Math.max(SCHEDULE_MIN_MS, Math.round(elapsedMs / 4)));
-}
-
-type Reading =
-  | { done: true; status: LroOutcome['status']; error?: { code: string; message: string } }
-  | { done: false; status: string };
+type Reading = { done: true; status: LroOutcome['status']; error?: OperationError } | { done: false; status: string };
 
 /** A status answer worth another try (429, 5xx…), carried through withRetries to its classifier. */
 class RetryableStatus extends Error {
@@ -84,7 +72,7 @@ class RetryableStatus extends Error {
 
 export async function pollLongRunningOperation(start: LroStart, options: PollOptions): Promise<LroOutcome> {
   const clock = options.clock ?? systemClock;
-  const schedule = options.schedule ?? adaptiveSchedule;
+  const schedule = options.schedule ?? scheduleFor(start.expectedDurationMs);
   // A timeout under 1 s could let a retry follow its failed poll within the 1 s minimum gap.
   const requestTimeoutMs = Math.max(MIN_POLL_GAP_MS, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   const startedAt = clock.now();
@@ -248,16 +236,25 @@ function refused(exchange: HttpExchange, url: string, operation: string): AzureE
     detail?.code ?? `HttpStatus${exchange.status}`,
     detail?.message ?? `the status of ${operation} could not be read: HTTP ${exchange.status} from ${redactUrl(url)}`,
     exchange.status,
+    undefined,
+    detail?.details,
   );
 }
 
-/** ARM's `{error: {code, message}}`; tolerates the flat `{code, message}` some services send. */
-function errorOf(bodyText: string | undefined): { code: string; message: string } | undefined {
+/** ARM's `{error: {code, message, details}}`; tolerates the flat `{code, message}` some services send. */
+function errorOf(bodyText: string | undefined): OperationError | undefined {
   const body = parseJson(bodyText) as
-    { error?: { code?: unknown; message?: unknown }; code?: unknown; message?: unknown } | undefined;
+    | {
+        error?: { code?: unknown; message?: unknown; details?: unknown };
+        code?: unknown;
+        message?: unknown;
+        details?: unknown;
+      }
+    | undefined;
   const e = body?.error ?? body;
   if (typeof e?.code !== 'string' || !e.code) return undefined;
-  return { code: e.code, message: typeof e.message === 'string' ? e.message : '' };
+  const details = errorDetailsOf(e.details);
+  return { code: e.code, message: typeof e.message === 'string' ? e.message : '', ...(details.length && { details }) };
 }
 
 function parseJson(text: string | undefined): unknown {

@@ -7,6 +7,8 @@ import { type HttpExchange, parseRetryAfterMs } from './http-exchange';
 export interface RetryDecision {
   retry: boolean;
   retryAfterMs?: number;
+  /** The shortest pause before the next try, under the jitter (a throttled answer without Retry-After). */
+  minDelayMs?: number;
   reason?: string;
 }
 
@@ -29,6 +31,12 @@ const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_CAP_MS = 30_000;
 /** Shortest jittered pause once the deadline is near (see delayBefore). */
 const MIN_CLAMPED_PAUSE_MS = 1_000;
+/**
+ * After a 429 or 503 without Retry-After: the server said "too much" without saying for how long,
+ * so the next try waits at least this long (full jitter from 0 could resend at once).
+ */
+export const THROTTLED_FLOOR_MS = 1_000;
+const THROTTLED_STATUS = new Set([429, 503]);
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
@@ -72,7 +80,7 @@ export async function withRetries<T>(
     }
 
     lastReason = decision.reason ?? 'retryable failure';
-    const delayMs = delayBefore(attempt, decision.retryAfterMs, options.deadline - clock.now());
+    const delayMs = delayBefore(attempt, decision, options.deadline - clock.now());
     // Sleeping past the deadline only to give up then would add nothing but time.
     if (clock.now() + delayMs >= options.deadline) throw gaveUp(attempt, lastReason);
     options.onRetry?.({ attempt, delayMs, reason: lastReason });
@@ -82,13 +90,14 @@ export async function withRetries<T>(
 
 /**
  * Full jitter (uniform in [0, min(30 s, 1 s · 2^(attempt-1))]) spreads the retries of many
- * clients; a Retry-After is a floor, never shortened. Near the deadline the jittered part is
- * clamped to half the time left (at least 1 s), so that one more attempt still fits.
+ * clients, on top of the decision's floor (1 s after a throttled answer without Retry-After);
+ * a Retry-After is a floor, never shortened. Near the deadline the jittered part is clamped to
+ * half the time left (at least 1 s), so that one more attempt still fits.
  */
-function delayBefore(attempt: number, retryAfterMs: number | undefined, remainingMs: number): number {
+function delayBefore(attempt: number, decision: RetryDecision, remainingMs: number): number {
   const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
   const jittered = Math.min(Math.round(Math.random() * ceiling), Math.max(MIN_CLAMPED_PAUSE_MS, remainingMs / 2));
-  return Math.max(retryAfterMs ?? 0, Math.round(jittered));
+  return Math.max(decision.retryAfterMs ?? 0, (decision.minDelayMs ?? 0) + Math.round(jittered));
 }
 
 /**
@@ -140,7 +149,8 @@ export function classifyAzureFailure(error: unknown): RetryDecision {
     if (!RETRYABLE_STATUS.has(http.status)) return { retry: false, reason: `HTTP ${http.status}` };
     const retryAfterMs = parseRetryAfterMs(http.header);
     const hint = retryAfterMs !== undefined ? ` (retry after ${retryAfterMs} ms)` : '';
-    return { retry: true, retryAfterMs, reason: `HTTP ${http.status}${hint}` };
+    const floor = THROTTLED_STATUS.has(http.status) && !retryAfterMs ? { minDelayMs: THROTTLED_FLOOR_MS } : {};
+    return { retry: true, retryAfterMs, ...floor, reason: `HTTP ${http.status}${hint}` };
   }
   const network = networkFailureOf(error);
   if (network) return { retry: true, reason: network };

@@ -18,7 +18,7 @@ import type { ObservedCompute, ObservedState } from '../observe/model';
 import type { ResolvedTls } from '../plan/plan';
 import type { Platform } from '../contract/platform';
 import type { SecretRedactor } from '../contract/secrets';
-import { checkTlsMaterial } from '../tls/certificate';
+import { checkTlsMaterial, describeCertificate } from '../tls/certificate';
 
 export const FRONTEND_SECRET = {
   namespace: 'default',
@@ -69,14 +69,14 @@ export async function resolveKeptTls(ctx: KeepTlsContext): Promise<ResolvedTls> 
       USE_CUSTOM,
     );
   }
-  const cname =
-    want.tls.cname ?? compute.tls.cname ?? (compute.tls.status === 'Auto' ? compute.clusterFqdn : undefined);
-  if (!cname) {
-    throw new StateError(
+  // A real Auto compute answers cname "": its certificate's own DNS name is then the name to keep.
+  const given = want.tls.cname || compute.tls.cname || undefined;
+  const noCname = () =>
+    new StateError(
       `tls: keep: compute '${name}' reports no cname for its certificate; ${NOTHING_CHANGED}`,
       'Give the DNS name the certificate is for in tls-cname.',
     );
-  }
+  if (!given && compute.tls.status !== 'Auto') throw noCname();
 
   const where = `secret ${FRONTEND_SECRET.name} (namespace ${FRONTEND_SECRET.namespace}) of cluster ${clusterId.name}`;
   const access = await clusterAccess(ctx, clusterId, where);
@@ -87,6 +87,8 @@ export async function resolveKeptTls(ctx: KeepTlsContext): Promise<ResolvedTls> 
   ctx.redactor.add(keyPem);
   ctx.redactor.add(certPem);
 
+  const cname = given ?? ownDnsName(certPem);
+  if (!cname) throw noCname();
   const check = checkTlsMaterial(certPem, keyPem, cname, ctx.now);
   if (!check.certificate || check.problems.length > 0) {
     const what = { cert: 'the certificate', key: 'the private key', cname: `tls-cname` } as const;
@@ -103,6 +105,17 @@ export async function resolveKeptTls(ctx: KeepTlsContext): Promise<ResolvedTls> 
   if (compute.tls.status === 'Auto')
     ctx.platform?.warning(autoWarning(compute, cname, certificate.validTo), { title: 'TLS certificate' });
   return { mode: 'custom', certPem, keyPem, cname, certificate };
+}
+
+/** The first exact (non-wildcard) DNS name of the certificate Azure generated, if it parses. */
+function ownDnsName(certPem: string): string | undefined {
+  try {
+    return describeCertificate(certPem)
+      .dnsNames.find((n) => !n.startsWith('*.'))
+      ?.toLowerCase();
+  } catch {
+    return undefined; // checkTlsMaterial then says what is wrong with it
+  }
 }
 
 function autoWarning(compute: ObservedCompute, cname: string, validTo: Date): string {

@@ -1,3 +1,7 @@
+import { formatErrorDetails, type AzureErrorDetail } from './error-details';
+
+export type { AzureErrorDetail } from './error-details';
+
 /**
  * Typed failures. Each says what went wrong and what to do next; callers branch on the class,
  * never on message text.
@@ -42,13 +46,16 @@ export class AzureError extends ProductError {
     readonly statusCode?: number,
     /** What state the compute was left in and what re-running will do. */
     readonly recovery?: string,
+    /** Azure's `error.details[]`, often where the actual reason is; shown under the first line. */
+    readonly details?: readonly AzureErrorDetail[],
   ) {
-    super(`${code}: ${azureMessage}${recovery ? `\n${recovery}` : ''}`);
+    const nested = formatErrorDetails(details);
+    super(`${code}: ${azureMessage}${nested.length ? `\n${nested.join('\n')}` : ''}${recovery ? `\n${recovery}` : ''}`);
     this.name = 'AzureError';
   }
 
   withRecovery(recovery: string): AzureError {
-    return new AzureError(this.code, this.azureMessage, this.statusCode, recovery);
+    return new AzureError(this.code, this.azureMessage, this.statusCode, recovery, this.details);
   }
 }
 

@@ -1,6 +1,7 @@
 /** Judging a compute as ARM returns it against what a step asked for. */
 import type { ComputeResource } from '@azure/arm-machinelearning';
 import { sameResourceId } from '../azure/arm-id';
+import { errorDetailsOf } from '../contract/error-details';
 import { AzureError } from '../contract/errors';
 import { toObservedCompute } from '../observe/from-arm';
 import { TAGS } from '../observe/model';
@@ -39,8 +40,12 @@ export function matchesRequest(compute: ComputeResource, request: AttachRequest)
 export function provisioningFailure(compute: ComputeResource, step: string): AzureError {
   const first = compute.properties?.provisioningErrors?.[0]?.error;
   const state = compute.properties?.provisioningState ?? 'Unknown';
+  const details = errorDetailsOf(first?.details);
   return new AzureError(
     first?.code ?? `Compute${state}`,
     first?.message ?? `the ${step} ended with the compute ${state}`,
+    undefined,
+    undefined,
+    details.length ? details : undefined,
   );
 }

@@ -1,5 +1,6 @@
 /** The exact statement a failed step ends with: where the compute is, and what a re-run does. */
 import { AzureError, CancelledError, DeadlineError, ProductError, StateError } from '../contract/errors';
+import { toObservedCompute } from '../observe/from-arm';
 import { isTransitional } from '../observe/model';
 import type { ExecutionContext, Tracker } from './context';
 
@@ -14,7 +15,7 @@ export async function explain(ctx: ExecutionContext, tracker: Tracker, error: un
   if (error instanceof DeadlineError)
     return new DeadlineError(error.what, error.recovery || fromKnowledge(ctx, tracker));
   if (!(error instanceof ProductError) && !(error instanceof Error)) return error;
-  const recovery = await fromLook(ctx, tracker);
+  const recovery = await fromLook(ctx, tracker, error);
   // An error's own advice (e.g. "check the credentials; nothing was changed") holds only if nothing was changed yet.
   if (error instanceof AzureError)
     return error.recovery && tracker.phase === 'start' ? error : error.withRecovery(recovery);
@@ -46,7 +47,7 @@ function fromKnowledge(ctx: ExecutionContext, tracker: Tracker): string {
 }
 
 /** What a re-run does, by one look at the compute now (falls back to what this run knows). */
-async function fromLook(ctx: ExecutionContext, tracker: Tracker): Promise<string> {
+async function fromLook(ctx: ExecutionContext, tracker: Tracker, error: unknown): Promise<string> {
   const left = ctx.deadline - ctx.clock.now();
   const look = left >= 500 ? await ctx.gateway.peekCompute(Math.min(5_000, left)) : undefined;
   if (!look) return fromKnowledge(ctx, tracker);
@@ -83,6 +84,7 @@ async function fromLook(ctx: ExecutionContext, tracker: Tracker): Promise<string
       : `Compute ${name} was not ${done}. Re-running the same step tries again. The workspace has no compute named ${name}; ${cluster} is untouched.`;
   }
   if (failed) {
+    const left = `${state}${azureReason(compute, error)}`;
     // The planner repairs a Failed compute by itself; a Canceled one only with operation: refresh.
     const anew = step === 'create' ? 'attaches the cluster Azure ML created for it' : 'attaches it anew';
     const repair =
@@ -90,11 +92,24 @@ async function fromLook(ctx: ExecutionContext, tracker: Tracker): Promise<string
         ? `the re-run detaches it and ${anew}`
         : `re-run it with operation: refresh to detach it and ${step === 'create' ? 'attach the cluster Azure ML created for it' : 'attach it anew'}`;
     if (tracker.phase === 'detaching') {
-      return `The detach of compute ${name} did not complete: it is left ${state}, still bound to ${cluster}, which is untouched. Re-running the same step retries: ${repair}.`;
+      return `The detach of compute ${name} did not complete: it is left ${left}, still bound to ${cluster}, which is untouched. Re-running the same step retries: ${repair}.`;
     }
     return afterDetach
-      ? `Compute ${name} is not attached: the ${step} after the detach failed and left it ${state}, bound to ${cluster}, which is untouched. Re-running the same step reattaches it: ${repair}.`
-      : `Compute ${name} was not ${done}. Re-running the same step tries again: the compute is left ${state}, bound to ${cluster}, which is untouched; ${repair}.`;
+      ? `Compute ${name} is not attached: the ${step} after the detach failed and left it ${left}, bound to ${cluster}, which is untouched. Re-running the same step reattaches it: ${repair}.`
+      : `Compute ${name} was not ${done}. Re-running the same step tries again: the compute is left ${left}, bound to ${cluster}, which is untouched; ${repair}.`;
   }
   return `Compute ${name} is ${state}, bound to ${cluster}. Re-running the same step compares it with the desired settings and changes it only if they differ.`;
+}
+
+/**
+ * Why Azure says the compute failed (its provisioningErrors, details included), unless the error
+ * being explained already says it: the recovery text then still names the reason when the step
+ * failed for another one (a timeout, a retry given up).
+ */
+function azureReason(compute: Parameters<typeof toObservedCompute>[0], error: unknown): string {
+  const reasons = toObservedCompute(compute).provisioningErrors.filter(Boolean);
+  if (!reasons.length) return '';
+  const code = error instanceof AzureError ? error.code : undefined;
+  if (code && reasons.every((r) => r.startsWith(`${code}:`) || r === code)) return '';
+  return ` (Azure: ${reasons.join('; ')})`;
 }

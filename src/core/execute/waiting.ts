@@ -1,6 +1,7 @@
 /** Waiting: for our own operation (the poller), for another run's operation, and for a compute to settle. */
 import type { ComputeResource } from '@azure/arm-machinelearning';
-import { adaptiveSchedule, type LroOutcome, type LroStart } from '../azure/poller';
+import { EXPECTED_DURATION_MS, scheduleFor } from '../azure/poll-schedule';
+import type { LroOutcome, LroStart } from '../azure/poller';
 import { AzureError, DeadlineError } from '../contract/errors';
 import { isTransitional } from '../observe/model';
 import type { ExecutionContext, StepRecord } from './context';
@@ -9,10 +10,13 @@ import { concurrencyHint } from './recovery';
 
 export async function waitForOperation(ctx: ExecutionContext, step: string, start: LroStart): Promise<LroOutcome> {
   const progress = new ProgressReporter(ctx.platform, `${step} ${ctx.computeName}`, ctx.clock);
-  const outcome = await ctx.gateway.waitFor(start, (p) => progress.update(p.status));
+  // Azure sends no Retry-After on compute operations: the schedule knows how long this kind takes.
+  const expected = { ...start, expectedDurationMs: start.expectedDurationMs ?? EXPECTED_DURATION_MS[step] };
+  const outcome = await ctx.gateway.waitFor(expected, (p) => progress.update(p.status));
   if (outcome.status !== 'Succeeded') {
     const code = outcome.error?.code ?? `Operation${outcome.status}`;
-    throw new AzureError(code, outcome.error?.message || `the ${step} operation ended ${outcome.status}`);
+    const message = outcome.error?.message || `the ${step} operation ended ${outcome.status}`;
+    throw new AzureError(code, message, undefined, undefined, outcome.error?.details);
   }
   return outcome;
 }
@@ -55,13 +59,15 @@ export async function waitUntilSettled(
 ): Promise<ComputeResource | undefined> {
   const progress = new ProgressReporter(ctx.platform, `waiting for ${ctx.computeName} (${label})`, ctx.clock);
   const startedAt = ctx.clock.now();
+  // Our own lost-answer operation (label attach/create/detach) has a known length; another run's has not.
+  const schedule = scheduleFor(EXPECTED_DURATION_MS[label]);
   let lastLook = false;
   for (let i = 0; ; i++) {
     const compute = await ctx.gateway.getCompute();
     const state = compute?.properties?.provisioningState;
     if (!compute || !state || !isTransitional(state)) return compute;
     progress.update(state);
-    let delay = adaptiveSchedule(i, ctx.clock.now() - startedAt);
+    let delay = schedule(i, ctx.clock.now() - startedAt);
     const left = ctx.deadline - ctx.clock.now();
     if (delay >= left) {
       // One last look shortly before the deadline rather than giving up a whole interval early.

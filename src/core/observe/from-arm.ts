@@ -1,5 +1,6 @@
 /** ARM's ComputeResource → the plain ObservedCompute the planner reads. */
 import type { Aks, ComputeResource } from '@azure/arm-machinelearning';
+import { errorDetailsOf, inlineErrorDetails } from '../contract/error-details';
 import { TAGS, type ObservedCompute, type TlsStatus } from './model';
 
 export function toObservedCompute(resource: ComputeResource): ObservedCompute {
@@ -14,9 +15,11 @@ export function toObservedCompute(resource: ComputeResource): ObservedCompute {
     location: resource.location,
     computeType: props?.computeType ?? 'Unknown',
     provisioningState: props?.provisioningState ?? 'Unknown',
-    provisioningErrors: (props?.provisioningErrors ?? []).map((e) =>
-      [e.error?.code, e.error?.message].filter(Boolean).join(': '),
-    ),
+    provisioningErrors: (props?.provisioningErrors ?? []).map((e) => {
+      const outer = [e.error?.code, e.error?.message].filter(Boolean).join(': ');
+      const inner = inlineErrorDetails(errorDetailsOf(e.error?.details));
+      return inner ? `${outer} (${inner})` : outer;
+    }),
     clusterId: props?.resourceId ?? undefined,
     isAttachedCompute: props?.isAttachedCompute,
     purpose: aks?.clusterPurpose,

@@ -1,5 +1,6 @@
 /** The plan in plain words, printed before anything changes (and all that dry-run prints). */
 import type { DesiredState } from '../desired/model';
+import { endpointOf } from '../observe/endpoint';
 import type { ObservedCompute, ObservedState } from '../observe/model';
 import type { Plan } from './plan';
 
@@ -23,10 +24,8 @@ export function describeCompute(compute: ObservedCompute): string[] {
     lines.push(
       `certificate: sha256 ${compute.tlsFingerprint}${compute.tlsExpiresOn ? `, expires ${compute.tlsExpiresOn}` : ''}`,
     );
-  if (compute.scoringIp || compute.clusterFqdn)
-    lines.push(
-      `endpoint: ${compute.tls.status === 'Auto' && compute.clusterFqdn ? compute.clusterFqdn : (compute.scoringIp ?? compute.clusterFqdn)}`,
-    );
+  const endpoint = endpointOf(compute);
+  if (endpoint) lines.push(`endpoint: ${endpoint}`);
   return lines;
 }
 

@@ -1,16 +1,10 @@
 /** The outputs and the markdown summary of a finished run. */
 import type { OutputName } from '../contract/outputs';
+import { endpointOf } from '../observe/endpoint';
 import type { ObservedCompute } from '../observe/model';
 import { formatDuration } from '../execute/progress';
 import type { RunReport } from '../run';
 import { EXPIRY_WARNING_DAYS } from '../tls/certificate';
-
-/** The endpoint a DNS record must point at: the Azure-generated FQDN with tls: auto, else the scoring IP. */
-export function endpointOf(compute: ObservedCompute | undefined): string | undefined {
-  if (!compute) return undefined;
-  if (compute.tls.status === 'Auto' && compute.clusterFqdn) return compute.clusterFqdn;
-  return compute.scoringIp;
-}
 
 export function outputsOf(report: RunReport): Partial<Record<OutputName, string>> {
   // For planned and detached runs the outputs describe the compute as it was found.
