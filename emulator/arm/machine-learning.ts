@@ -10,6 +10,7 @@ import { clusterFqdn } from './container-service';
 import { armError, json, matchPath, queryParam, type Handler, type Reply, type RequestContext } from '../server/http';
 import { computeId, managedClusterId, parseManagedClusterId, workspaceId } from './ids';
 import { kubeconfigYaml, type K8sDeps } from '../k8s/api-server';
+import { isKubernetesPut, putKubernetesCompute } from './kubernetes-compute';
 import type { OperationRegistry } from './lro';
 import type { EmulatorState } from '../server/state';
 import type {
@@ -451,6 +452,7 @@ function putCompute(ctx: RequestContext, deps: MlDeps, ws: WorkspaceRecord, name
       `Compute '${existing.name}' already exists in workspace '${ws.name}' (provisioningState ${String(existing.properties.provisioningState)}). Detach or delete it before creating or attaching it again.`,
     );
   }
+  if (isKubernetesPut(ctx.body) && COMPUTE_NAME.test(name)) return putKubernetesCompute(ctx, deps, ws, name);
   const v = validatePut(ctx, deps, ws, name);
   if ('status' in v) return v;
   return v.attachTo ? startAttach(deps, ws, name, v, v.attachTo) : startCreate(deps, ws, name, v);

@@ -1,11 +1,12 @@
 /** ARM's ComputeResource → the plain ObservedCompute the planner reads. */
-import type { Aks, ComputeResource } from '@azure/arm-machinelearning';
+import type { Aks, ComputeResource, Kubernetes } from '@azure/arm-machinelearning';
 import { TAGS, type ObservedCompute, type TlsStatus } from './model';
 
 export function toObservedCompute(resource: ComputeResource): ObservedCompute {
   const props = resource.properties;
   const aks = props?.computeType === 'AKS' ? (props as Aks).properties : undefined;
   const ssl = aks?.sslConfiguration;
+  const kubernetes = props?.computeType === 'Kubernetes' ? (props as Kubernetes).properties : undefined;
   const tags = (resource.tags ?? {}) as Record<string, string>;
   const status = normaliseTlsStatus(ssl?.status);
   return {
@@ -36,6 +37,7 @@ export function toObservedCompute(resource: ComputeResource): ObservedCompute {
     vmSize: aks?.agentVmSize ?? undefined,
     description: props?.description ?? undefined,
     tags,
+    ...(kubernetes && { namespace: kubernetes.namespace ?? 'default' }),
   };
 }
 
