@@ -6,7 +6,7 @@
  * stops the run before any change.
  */
 import type { ComputeResource } from '@azure/arm-machinelearning';
-import { parseManagedClusterId, sameResourceId, type ManagedClusterId } from '../azure/arm-id';
+import { sameResourceId, type ManagedClusterId } from '../azure/arm-id';
 import { extensionResourceId, type Extension, type PatchExtension } from '../azure/extension-gateway';
 import { StateError } from '../contract/errors';
 import type { DesiredState } from '../desired/model';
@@ -202,8 +202,13 @@ function planExtension(
   const changed = settingsDrift(managed, e.settings);
   const broken = e.provisioningState.toLowerCase() === 'failed';
   const refresh = desired.operation === 'refresh';
+  const short = (f: string | undefined) => (f ? `sha256 ${f.slice(0, 16)}…` : '(no recorded fingerprint)');
   for (const d of changed.filter((d) => d.key !== RECORD.expiresOn))
-    drift.push({ setting: d.key, from: d.from ?? '(not set)', to: d.to });
+    drift.push(
+      d.key === RECORD.fingerprint
+        ? { setting: 'tls-certificate', from: short(d.from), to: short(d.to) }
+        : { setting: d.key, from: d.from ?? '(not set)', to: d.to },
+    );
   const certChanged = changed.some((d) => d.key === RECORD.fingerprint);
   if (broken) reasons.push(`extension '${name}' is Failed${e.problems.length ? ` (${e.problems.join('; ')})` : ''}`);
   if (refresh)
@@ -245,5 +250,3 @@ function computeBody(
     },
   };
 }
-
-export { parseManagedClusterId };
