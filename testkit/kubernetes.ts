@@ -1,6 +1,7 @@
 /** What the compute-type: kubernetes tests look at in the emulator: the extension, the compute, the writes. */
 import type { Emulator } from '../emulator';
 import { DEMO } from './demo-world';
+import { SecretScanner } from './secret-scan';
 
 export const EXTENSION = 'azureml';
 
@@ -25,4 +26,13 @@ export function writes(emulator: Emulator): string[] {
 /** A certificate of the emulator's CA for the scoring name, with its key. */
 export function scoringCertificate(emulator: Emulator, cname = 'scoring.contoso.com') {
   return emulator.ca.issue({ commonName: cname, dnsNames: [cname] });
+}
+
+/** A scanner for everything secret the emulator saw, plus each TLS key in PEM and in base64 (as the extension takes it). */
+export function keyScanner(emulator: Emulator, keys: string[]): SecretScanner {
+  const scanner = new SecretScanner().addDemoSecrets().addEmulator(emulator);
+  keys.forEach((key, i) =>
+    scanner.addPem(`TLS key ${i + 1}`, key).add(`TLS key ${i + 1} base64`, Buffer.from(key).toString('base64')),
+  );
+  return scanner;
 }

@@ -2,8 +2,7 @@
 import { runTask, adoSeed, type TaskRun } from '../../testkit/run-task';
 import { emulatorPerTest } from '../../testkit/world';
 import { DEMO, seedAttachedCompute } from '../../testkit/demo-world';
-import { computeOf, extensionOf, scoringCertificate, writes } from '../../testkit/kubernetes';
-import { SecretScanner } from '../../testkit/secret-scan';
+import { computeOf, extensionOf, keyScanner, scoringCertificate, writes } from '../../testkit/kubernetes';
 import { LIFECYCLE_OPERATIONS } from '../../testkit/referee';
 
 const world = emulatorPerTest({ seed: adoSeed, expectOperations: LIFECYCLE_OPERATIONS });
@@ -70,10 +69,7 @@ test('install + attach, unchanged, rotation as one PATCH, refresh raising the ve
   expect(computeOf(emulator, NAME)).toBeUndefined();
   expect(extensionOf(emulator)).toBeDefined();
 
-  const scanner = new SecretScanner().addDemoSecrets().addEmulator(emulator);
-  scanner.addPem('key 1', first.keyPem).addPem('key 2', second.keyPem);
-  scanner.add('key 1 base64', Buffer.from(first.keyPem).toString('base64'));
-  scanner.add('key 2 base64', Buffer.from(second.keyPem).toString('base64'));
+  const scanner = keyScanner(emulator, [first.keyPem, second.keyPem]);
   for (const r of [attached, rotated])
     expect(scanner.scan({ stdout: r.stdout, stderr: r.stderr, outputs: r.outputs, summary: r.summary })).toEqual([]);
 });

@@ -2,8 +2,8 @@
 import { runAction } from '../../testkit/run-action';
 import { emulatorPerTest, githubInputs } from '../../testkit/world';
 import { DEMO, seedAttachedCompute } from '../../testkit/demo-world';
-import { computeOf, EXTENSION, extensionOf, scoringCertificate, writes } from '../../testkit/kubernetes';
-import { SecretScanner, visibleOf } from '../../testkit/secret-scan';
+import { computeOf, EXTENSION, extensionOf, keyScanner, scoringCertificate, writes } from '../../testkit/kubernetes';
+import { visibleOf } from '../../testkit/secret-scan';
 import { LIFECYCLE_OPERATIONS } from '../../testkit/referee';
 
 const world = emulatorPerTest({ expectOperations: LIFECYCLE_OPERATIONS });
@@ -148,10 +148,7 @@ test('install and rotation with debug logging on: no byte of the key, plain or b
   const second = scoringCertificate(emulator);
   const runs = [await run(tlsInputs(first), debug), await run(tlsInputs(second), debug)];
   expect(runs.map((r) => r.outputs.result)).toEqual(['attached', 'updated']);
-  const scanner = new SecretScanner().addDemoSecrets().addEmulator(emulator);
-  scanner.addPem('TLS key 1', first.keyPem).addPem('TLS key 2', second.keyPem);
-  scanner.add('TLS key 1 base64', Buffer.from(first.keyPem).toString('base64'));
-  scanner.add('TLS key 2 base64', Buffer.from(second.keyPem).toString('base64'));
+  const scanner = keyScanner(emulator, [first.keyPem, second.keyPem]);
   for (const r of runs) {
     expect(r.stderr).toMatch(/azure:core-rest-pipeline/);
     expect(scanner.scan(visibleOf(r))).toEqual([]);

@@ -29,6 +29,16 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
+const installAzureMl = (clusterName: string) =>
+  kc.extensions.beginCreateAndWait(
+    RG,
+    ...CS,
+    clusterName,
+    'azureml',
+    { extensionType: 'microsoft.azureml.kubernetes', configurationSettings: settings },
+    POLL,
+  );
+
 test('install, read (no protected settings), update in place, 200 when nothing changes, list, delete', async () => {
   const created = await kc.extensions.beginCreateAndWait(
     RG,
@@ -80,17 +90,7 @@ test('install, read (no protected settings), update in place, 200 when nothing c
 });
 
 test('the health checks: inferenceRouterHA on one node fails E40002; a v1 azureml-fe fails E45005', async () => {
-  const small = kc.extensions.beginCreateAndWait(
-    RG,
-    ...CS,
-    'aks-small',
-    'azureml',
-    {
-      extensionType: 'microsoft.azureml.kubernetes',
-      configurationSettings: settings,
-    },
-    POLL,
-  );
+  const small = installAzureMl('aks-small');
   await expect(small).rejects.toThrow(/E40002/);
   expect(h.emu.state.getExtension(DEMO.clusters.small, 'azureml')!.provisioningState).toBe('Failed');
   h.emu.state.putCompute({
@@ -100,17 +100,7 @@ test('the health checks: inferenceRouterHA on one node fails E40002; a v1 azurem
     name: 'aks-v1',
     properties: { computeType: 'AKS', resourceId: DEMO.clusters.prod, properties: {} },
   });
-  const conflict = kc.extensions.beginCreateAndWait(
-    RG,
-    ...CS,
-    'aks-prod',
-    'azureml',
-    {
-      extensionType: 'microsoft.azureml.kubernetes',
-      configurationSettings: settings,
-    },
-    POLL,
-  );
+  const conflict = installAzureMl('aks-prod');
   await expect(conflict).rejects.toThrow(/E45005/);
   h.emu.state.deleteCompute(DEMO.subscriptionId, RG, WS, 'aks-v1');
 });

@@ -172,6 +172,28 @@ function stringMap(value: unknown, field: string): Record<string, string> | Repl
   return value as Record<string, string>;
 }
 
+/** 409 while an operation runs; otherwise the two settings maps of the body, checked. */
+function busyOrSettings(
+  existing: ExtensionRecord | undefined,
+  name: string,
+  props: Json,
+): Reply | { settings?: Record<string, string>; protectedSettings?: Record<string, string> } {
+  if (existing && existing.provisioningState !== 'Succeeded' && existing.provisioningState !== 'Failed')
+    return armError(
+      409,
+      'Conflict',
+      `Extension '${name}' has an operation in progress (${existing.provisioningState}).`,
+    );
+  const settings = stringMap(props.configurationSettings, 'configurationSettings');
+  if (settings && 'status' in settings) return settings as Reply;
+  const protectedSettings = stringMap(props.configurationProtectedSettings, 'configurationProtectedSettings');
+  if (protectedSettings && 'status' in protectedSettings) return protectedSettings as Reply;
+  return {
+    settings: settings as Record<string, string> | undefined,
+    protectedSettings: protectedSettings as Record<string, string> | undefined,
+  };
+}
+
 function putExtension(
   ctx: RequestContext,
   deps: KcDeps,
@@ -188,16 +210,9 @@ function putExtension(
     return armError(400, 'InvalidRequestContent', `Read-only properties in the request: ${readOnly.join(', ')}.`);
   if (typeof props.extensionType !== 'string' || !props.extensionType)
     return armError(400, 'InvalidRequestContent', "'properties.extensionType' is required.");
-  if (existing && existing.provisioningState !== 'Succeeded' && existing.provisioningState !== 'Failed')
-    return armError(
-      409,
-      'Conflict',
-      `Extension '${name}' has an operation in progress (${existing.provisioningState}).`,
-    );
-  const settings = stringMap(props.configurationSettings, 'configurationSettings');
-  const protectedSettings = stringMap(props.configurationProtectedSettings, 'configurationProtectedSettings');
-  if (settings && 'status' in settings) return settings as Reply;
-  if (protectedSettings && 'status' in protectedSettings) return protectedSettings as Reply;
+  const maps = busyOrSettings(existing, name, props);
+  if ('status' in maps) return maps;
+  const { settings, protectedSettings } = maps;
   const train = typeof props.releaseTrain === 'string' ? props.releaseTrain : 'Stable';
   const auto = props.autoUpgradeMinorVersion !== false;
   const version = typeof props.version === 'string' ? props.version : undefined;
@@ -210,8 +225,8 @@ function putExtension(
     autoUpgradeMinorVersion: auto,
     releaseTrain: train,
     version,
-    configurationSettings: (settings as Record<string, string> | undefined) ?? {},
-    configurationProtectedSettings: (protectedSettings as Record<string, string> | undefined) ?? {},
+    configurationSettings: settings ?? {},
+    configurationProtectedSettings: protectedSettings ?? {},
     provisioningState: 'Creating',
   });
   const rec = deps.state.liveExtension(clusterId, name)!;
@@ -233,16 +248,9 @@ function patchExtension(
   const extra = Object.keys(props).filter((k) => !PATCHABLE.includes(k));
   if (extra.length)
     return armError(400, 'InvalidRequestContent', `Properties that cannot be updated: ${extra.join(', ')}.`);
-  if (existing.provisioningState !== 'Succeeded' && existing.provisioningState !== 'Failed')
-    return armError(
-      409,
-      'Conflict',
-      `Extension '${name}' has an operation in progress (${existing.provisioningState}).`,
-    );
-  const settings = stringMap(props.configurationSettings, 'configurationSettings');
-  const protectedSettings = stringMap(props.configurationProtectedSettings, 'configurationProtectedSettings');
-  if (settings && 'status' in settings) return settings as Reply;
-  if (protectedSettings && 'status' in protectedSettings) return protectedSettings as Reply;
+  const maps = busyOrSettings(existing, name, props);
+  if ('status' in maps) return maps;
+  const { settings, protectedSettings } = maps;
   const next: ExtensionRecord = {
     ...existing,
     autoUpgradeMinorVersion:
@@ -252,9 +260,9 @@ function patchExtension(
     releaseTrain: typeof props.releaseTrain === 'string' ? props.releaseTrain : existing.releaseTrain,
     version: typeof props.version === 'string' ? props.version : existing.version,
     // Plain settings are merged; protected settings are replaced as a whole when any is sent.
-    configurationSettings: { ...existing.configurationSettings, ...((settings as Record<string, string>) ?? {}) },
+    configurationSettings: { ...existing.configurationSettings, ...(settings ?? {}) },
     configurationProtectedSettings: protectedSettings
-      ? { ...(protectedSettings as Record<string, string>) }
+      ? { ...protectedSettings }
       : existing.configurationProtectedSettings,
   };
   if (next.autoUpgradeMinorVersion) next.version = undefined;

@@ -2,7 +2,7 @@
  * The inputs of compute-type: kubernetes (the v2 `Kubernetes` compute with the Azure ML
  * extension): namespace and extension name, and what v2 cannot do, refused before any request.
  */
-import type { InputName } from '../contract/inputs';
+import { inputDefinition, type InputName } from '../contract/inputs';
 import type { InputCollector } from './collector';
 import type { DesiredKubernetes, Operation } from './model';
 
@@ -16,8 +16,10 @@ const V2_ONLY: InputName[] = ['namespace', 'extension-name'];
 export function readKubernetesInputs(c: InputCollector, operation: Operation): DesiredKubernetes | undefined {
   const type = c.choice<'aks' | 'kubernetes'>('compute-type');
   if (type === 'aks') {
+    // Azure Pipelines passes every input with its default, so only another value is a mistake.
     for (const input of V2_ONLY)
-      if (c.raw(input) !== undefined) c.problem(input, `applies only with ${c.name('compute-type')}: kubernetes`);
+      if (c.raw(input) !== undefined && c.raw(input) !== inputDefinition(input).default)
+        c.problem(input, `applies only with ${c.name('compute-type')}: kubernetes`);
     return undefined;
   }
   const namespace =
