@@ -1,6 +1,6 @@
 /**
  * Azure emulator for tests and demos: Entra ID + OIDC issuers + ARM (Machine Learning computes,
- * AKS managed clusters) + a sliver of the Kubernetes API, over HTTPS on 127.0.0.1.
+ * AKS managed clusters, cluster extensions) + a sliver of the Kubernetes API, over HTTPS on 127.0.0.1.
  * The real Azure SDK clients talk to it as a custom cloud (authorityHost = armEndpoint = url).
  */
 import * as fs from 'node:fs';
@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { createArmGate } from './arm/front-door';
 import { createMlHandler } from './arm/machine-learning';
 import { createContainerServiceHandler } from './arm/container-service';
+import { createKubernetesConfigurationHandler } from './arm/kubernetes-configuration';
 import { createEntraHandler } from './identity/entra';
 import { FaultInjector } from './server/faults';
 import { createK8sHandler, type K8sDeps } from './k8s/api-server';
@@ -102,6 +103,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           k8s,
           issueAutoCertificate: (fqdn) => ca.issue({ commonName: fqdn, dnsNames: [fqdn] }),
         }),
+        createKubernetesConfigurationHandler({ state, settings: getSettings, baseUrl }),
         createContainerServiceHandler(state, k8s),
       ]),
     ],

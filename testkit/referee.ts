@@ -16,6 +16,9 @@ export const LIFECYCLE_OPERATIONS = [
   'Workspaces_Get',
 ];
 
+/** The extension operations a `compute-type: kubernetes` lifecycle sends (install, read, update in place). */
+export const EXTENSION_OPERATIONS = ['Extensions_Create', 'Extensions_Get', 'Extensions_Update'];
+
 export class Referee {
   private readonly entries: TrafficEntry[] = [];
 

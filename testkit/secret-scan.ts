@@ -99,11 +99,27 @@ export class SecretScanner {
         (req.properties as Record<string, unknown> | undefined)?.properties as Record<string, unknown> | undefined
       )?.sslConfiguration as Record<string, unknown> | undefined;
       if (typeof sslKey?.key === 'string') this.addPem('TLS key (as sent)', sslKey.key);
+      const secrets = (req.properties as Record<string, unknown> | undefined)?.configurationProtectedSettings;
+      if (secrets && typeof secrets === 'object')
+        this.addProtectedSettings('(as sent)', secrets as Record<string, string>);
     }
     const snap = emulator.state.snapshot();
     for (const c of snap.managedClusters)
       this.add('kubeconfig user token', c.userToken).add('kubeconfig admin token', c.adminToken);
     for (const c of snap.computes) this.addPem(`TLS key of compute ${c.name}`, c.tls?.keyPem);
+    for (const e of snap.extensions)
+      this.addProtectedSettings(`of extension ${e.name}`, e.configurationProtectedSettings);
+    return this;
+  }
+
+  /** An extension's protected settings, as sent (base64) and decoded; the certificate is public and left out. */
+  addProtectedSettings(where: string, settings: Record<string, string>): this {
+    for (const [name, value] of Object.entries(settings)) {
+      if (name === 'scoringFe.sslCert' || typeof value !== 'string') continue;
+      this.add(`protected setting ${name} ${where}`, value);
+      const decoded = Buffer.from(value, 'base64').toString('utf8');
+      if (decoded.includes('PRIVATE KEY')) this.addPem(`protected setting ${name} ${where}, decoded`, decoded);
+    }
     return this;
   }
 

@@ -11,6 +11,8 @@ import type { EmulatorSettings } from '../server/types';
 export const ML_API_VERSIONS = ['2022-10-01'];
 /** @azure/arm-containerservice 24.1.0 sends 2025-10-01; newer client majors send the later ones. */
 export const CS_API_VERSIONS = ['2025-10-01', '2026-04-01', '2026-06-01'];
+/** @azure/arm-kubernetesconfiguration 6.1.0 sends 2023-05-01. */
+export const KC_API_VERSIONS = ['2023-05-01'];
 
 export interface ArmDeps {
   tokens: TokenService;
@@ -21,6 +23,9 @@ export interface ArmDeps {
 
 function providerOf(path: string): { name: string; versions: string[] } | undefined {
   const p = path.toLowerCase();
+  // Extensions live under a cluster id, so their provider is the last one in the path.
+  if (p.includes('/providers/microsoft.kubernetesconfiguration/'))
+    return { name: 'Microsoft.KubernetesConfiguration', versions: KC_API_VERSIONS };
   if (p.includes('/providers/microsoft.machinelearningservices/'))
     return { name: 'Microsoft.MachineLearningServices', versions: ML_API_VERSIONS };
   if (p.includes('/providers/microsoft.containerservice/'))

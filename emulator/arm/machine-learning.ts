@@ -12,6 +12,7 @@ import { computeId, managedClusterId, parseManagedClusterId, workspaceId } from 
 import { kubeconfigYaml, type K8sDeps } from '../k8s/api-server';
 import { errorBody, type OperationRegistry } from './lro';
 import { shapeMlReply } from './captured-shapes';
+import { isKubernetesPut, putKubernetesCompute } from './kubernetes-compute';
 import type { EmulatorState } from '../server/state';
 import type {
   ComputeRecord,
@@ -458,6 +459,7 @@ function putCompute(ctx: RequestContext, deps: MlDeps, ws: WorkspaceRecord, name
       `Compute '${existing.name}' already exists in workspace '${ws.name}' (provisioningState ${String(existing.properties.provisioningState)}). Detach or delete it before creating or attaching it again.`,
     );
   }
+  if (isKubernetesPut(ctx.body) && COMPUTE_NAME.test(name)) return putKubernetesCompute(ctx, deps, ws, name);
   const v = validatePut(ctx, deps, ws, name);
   if ('status' in v) return v;
   return v.attachTo ? startAttach(deps, ws, name, v, v.attachTo) : startCreate(deps, ws, name, v);

@@ -27,6 +27,7 @@ export function classify(path: string): TrafficKind {
   if (p.startsWith('/msi')) return 'msi';
   if (p.startsWith('/k8s/')) return 'k8s';
   if (/\/computeoperations(status|result)\//.test(p)) return 'lro';
+  if (/\/providers\/microsoft\.kubernetesconfiguration\/extensions\/[^/]+\/operations\//.test(p)) return 'lro';
   if (p.startsWith('/subscriptions') || p.startsWith('/providers')) return 'arm';
   return 'token';
 }

@@ -9,6 +9,8 @@ import type {
   ComputeRecord,
   ComputeSeed,
   EmulatorSeed,
+  ExtensionRecord,
+  ExtensionSeed,
   KubernetesVersionSeed,
   ManagedClusterRecord,
   ManagedClusterSeed,
@@ -37,6 +39,7 @@ export interface StateSnapshot {
   workspaces: WorkspaceRecord[];
   managedClusters: ManagedClusterRecord[];
   computes: ComputeRecord[];
+  extensions: ExtensionRecord[];
 }
 
 export class EmulatorState {
@@ -44,6 +47,7 @@ export class EmulatorState {
   private readonly workspaces = new Map<string, WorkspaceRecord>();
   private readonly clusters = new Map<string, ManagedClusterRecord>();
   private readonly computes = new Map<string, ComputeRecord>();
+  private readonly extensions = new Map<string, ExtensionRecord>();
   private readonly k8sVersions: Record<string, KubernetesVersionSeed[]>;
   readonly github: { requestToken: string; subject: string; repository: string; ref: string };
   readonly azureDevOps: {
@@ -59,6 +63,7 @@ export class EmulatorState {
     for (const w of seed.workspaces ?? []) this.putWorkspace(w);
     for (const c of seed.managedClusters ?? []) this.putManagedCluster(c);
     for (const c of seed.computes ?? []) this.putCompute(c);
+    for (const e of seed.extensions ?? []) this.putExtension(e);
     this.k8sVersions = Object.fromEntries(
       Object.entries(seed.kubernetesVersions ?? {}).map(([loc, v]) => [loc.toLowerCase(), v]),
     );
@@ -300,12 +305,52 @@ export class EmulatorState {
     else if (provisioningState !== 'Failed') delete c.properties.provisioningErrors;
   }
 
+  // ------------------------------------------------------------ cluster extensions
+
+  /** Seed or overwrite an extension directly (no validation, no operation). */
+  putExtension(e: ExtensionSeed): ExtensionRecord {
+    const rec: ExtensionRecord = {
+      clusterId: e.clusterId,
+      name: e.name,
+      extensionType: e.extensionType ?? 'microsoft.azureml.kubernetes',
+      autoUpgradeMinorVersion: e.autoUpgradeMinorVersion ?? true,
+      releaseTrain: e.releaseTrain ?? 'stable',
+      version: e.version,
+      currentVersion: e.currentVersion ?? e.version,
+      configurationSettings: { ...(e.configurationSettings ?? {}) },
+      configurationProtectedSettings: { ...(e.configurationProtectedSettings ?? {}) },
+      provisioningState: e.provisioningState ?? 'Succeeded',
+      statuses: [],
+    };
+    this.extensions.set(key(e.clusterId, 'extensions', e.name), rec);
+    return clone(rec);
+  }
+
+  liveExtension(clusterId: string, name: string): ExtensionRecord | undefined {
+    return this.extensions.get(key(clusterId, 'extensions', name));
+  }
+
+  /** A copy, protected settings included (tests check what was applied). */
+  getExtension(clusterId: string, name: string): ExtensionRecord | undefined {
+    return clone(this.liveExtension(clusterId, name));
+  }
+
+  liveExtensionsOf(clusterId: string): ExtensionRecord[] {
+    const prefix = key(clusterId, 'extensions') + '/';
+    return [...this.extensions.entries()].filter(([k]) => k.startsWith(prefix)).map(([, v]) => v);
+  }
+
+  deleteExtension(clusterId: string, name: string): boolean {
+    return this.extensions.delete(key(clusterId, 'extensions', name));
+  }
+
   snapshot(): StateSnapshot {
     return clone({
       principals: [...this.principals.values()],
       workspaces: [...this.workspaces.values()],
       managedClusters: [...this.clusters.values()],
       computes: [...this.computes.values()],
+      extensions: [...this.extensions.values()],
     });
   }
 }

@@ -105,6 +105,24 @@ export interface ComputeSeed {
   tls?: { certPem: string; keyPem: string };
 }
 
+/** A cluster extension (Microsoft.KubernetesConfiguration/extensions) seeded directly. */
+export interface ExtensionSeed {
+  /** ARM id of the managed cluster it is installed on. */
+  clusterId: string;
+  name: string;
+  /** Default microsoft.azureml.kubernetes. */
+  extensionType?: string;
+  autoUpgradeMinorVersion?: boolean;
+  /** Default stable. */
+  releaseTrain?: string;
+  version?: string;
+  /** Default: the newest version of the release train. */
+  currentVersion?: string;
+  configurationSettings?: Record<string, string>;
+  configurationProtectedSettings?: Record<string, string>;
+  provisioningState?: string;
+}
+
 export interface KubernetesVersionSeed {
   version: string;
   isDefault?: boolean;
@@ -117,6 +135,7 @@ export interface EmulatorSeed {
   workspaces?: WorkspaceSeed[];
   managedClusters?: ManagedClusterSeed[];
   computes?: ComputeSeed[];
+  extensions?: ExtensionSeed[];
   /** Per location (lower-case). Missing locations get a built-in default list. */
   kubernetesVersions?: Record<string, KubernetesVersionSeed[]>;
   github?: {
@@ -180,6 +199,10 @@ export interface EmulatorSettings {
   capturedDeleteStatus: 200 | 202 | 204 | 'rotate';
   throttle: ThrottleSettings | null;
   echoRequestBodyInErrors: boolean;
+  /** How long an extension install or update runs. */
+  extensionMs: number;
+  /** Versions of each extension release train (lower-case train name), oldest first; the last one is "the newest". */
+  extensionVersions: Record<string, string[]>;
 }
 
 export const DEFAULT_SETTINGS: EmulatorSettings = {
@@ -197,6 +220,8 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
   capturedDeleteStatus: 'rotate',
   throttle: null,
   echoRequestBodyInErrors: false,
+  extensionMs: 800,
+  extensionVersions: { stable: ['1.1.62', '1.1.64'], preview: ['1.2.0-preview.3'] },
 };
 
 // ---------------------------------------------------------------- internal records
@@ -250,6 +275,22 @@ export interface ManagedClusterRecord {
   /** Bearer tokens of the kubeconfigs handed out by listCluster*Credential. */
   userToken: string;
   adminToken: string;
+}
+
+export interface ExtensionRecord {
+  clusterId: string;
+  name: string;
+  extensionType: string;
+  autoUpgradeMinorVersion: boolean;
+  releaseTrain: string;
+  version?: string;
+  currentVersion?: string;
+  configurationSettings: Record<string, string>;
+  /** Never in an ARM answer (x-ms-secret). */
+  configurationProtectedSettings: Record<string, string>;
+  provisioningState: string;
+  errorInfo?: OperationOutcome;
+  statuses: Array<{ code: string; displayStatus: string; level: string; message: string; time: string }>;
 }
 
 export interface ComputeRecord {

@@ -20,13 +20,18 @@ import { planChange, type Plan } from './plan/plan';
 import { describePlan } from './plan/describe';
 import type { Platform } from './contract/platform';
 import type { RunContext } from './contract/run-context';
-import type { SecretRedactor } from './contract/secrets';
+import { encodedForms, type SecretRedactor } from './contract/secrets';
+import { ArmExtensionGateway } from './azure/extension-gateway';
+import { runKubernetes } from './execute/kubernetes/run';
+import type { KubernetesPlan } from './plan/kubernetes-plan';
 
 export interface RunReport {
   readonly result: RunResult;
   readonly desired: DesiredState;
   readonly computeId: string;
-  readonly plan: Plan;
+  readonly plan: Plan | KubernetesPlan;
+  /** compute-type: kubernetes: the ARM id of the Azure ML extension. */
+  readonly extensionId?: string;
   readonly before?: ObservedCompute;
   readonly after?: ObservedCompute;
   readonly steps: readonly StepRecord[];
@@ -73,6 +78,8 @@ export async function runOnce(platform: Platform, ctx: RunContext, options: RunO
   if (desired.compute?.tls.mode === 'custom') {
     // The key is masked (and scrubbed from anything the product writes) before any request.
     options.redactor.add(desired.compute.tls.keyPem);
+    // The extension takes the key base64-encoded (a protected setting): that form is secret too.
+    for (const form of encodedForms(desired.compute.tls.keyPem)) options.redactor.add(form);
   }
 
   const { target } = desired;
@@ -100,6 +107,20 @@ export async function runOnce(platform: Platform, ctx: RunContext, options: RunO
     deadline,
     signal: options.signal,
   };
+
+  if (desired.kubernetes) {
+    const run = await runKubernetes(desired, gateway, new ArmExtensionGateway(clients, gateway.requests), execution);
+    return {
+      ...run,
+      desired,
+      computeId:
+        run.after?.id ||
+        run.before?.id ||
+        computeResourceId(target.subscriptionId, target.resourceGroup, target.workspaceName, target.computeName),
+      durationMs: clock.now() - startedAt,
+      tokenRequests: credential.tokenRequests,
+    };
+  }
 
   const observed = await platform.group('Read the current state', () => observe(gateway, desired, execution));
   const resolvedTls =

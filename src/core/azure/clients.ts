@@ -1,5 +1,6 @@
 /** SDK clients for one run, sharing one credential and one set of pipeline options. */
 import type { ContainerServiceClient } from '@azure/arm-containerservice';
+import type { SourceControlConfigurationClient } from '@azure/arm-kubernetesconfiguration';
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import type { TokenCredential } from '@azure/core-auth';
 import type { ServiceClient } from '@azure/core-client';
@@ -18,6 +19,8 @@ export const USER_AGENT = 'aks-aml-attach/1';
 export interface AzureClients {
   readonly ml: AzureMachineLearningWorkspaces;
   containerService(subscriptionId: string): ContainerServiceClient;
+  /** Microsoft.KubernetesConfiguration (cluster extensions), for compute-type: kubernetes. */
+  kubernetesConfiguration(subscriptionId: string): SourceControlConfigurationClient;
   /** GET through the authenticated ARM pipeline, for long-running-operation status URLs. */
   readonly sendGet: SendGet;
 }
@@ -37,6 +40,7 @@ export function createClients(credential: TokenCredential, cloud: Cloud, subscri
   const ownPolls = new WeakSet<PipelineRequest>();
   ml.pipeline.addPolicy(withoutSdkFirstPoll(ownPolls), { phase: 'Retry' });
   const clusterClients = new Map<string, ContainerServiceClient>();
+  const extensionClients = new Map<string, SourceControlConfigurationClient>();
   return {
     ml,
     containerService(sub: string) {
@@ -49,6 +53,19 @@ export function createClients(credential: TokenCredential, cloud: Cloud, subscri
           require('@azure/arm-containerservice') as typeof import('@azure/arm-containerservice');
         client = new Client(credential, sub, common);
         clusterClients.set(key, client);
+      }
+      return client;
+    },
+    kubernetesConfiguration(sub: string) {
+      const key = sub.toLowerCase();
+      let client = extensionClients.get(key);
+      if (!client) {
+        // Loaded on first use, as above: only compute-type: kubernetes needs it.
+        const { SourceControlConfigurationClient: Client } =
+          require('@azure/arm-kubernetesconfiguration') as typeof import('@azure/arm-kubernetesconfiguration');
+        client = new Client(credential, sub, common);
+        client.pipeline.addPolicy(withoutSdkFirstPoll(new WeakSet()), { phase: 'Retry' });
+        extensionClients.set(key, client);
       }
       return client;
     },
@@ -73,7 +90,7 @@ async function sendGet(
 }
 
 /**
- * The generated begin* methods (beginCreateOrUpdate, beginDelete) hand the request to core-lro's
+ * The generated begin* methods (beginCreateOrUpdate, beginDelete, beginUpdate) hand the request to core-lro's
  * LroEngine and await its first poll(), which sends the PUT/DELETE and then, at once, a status
  * GET: a request with no information in it (the operation started milliseconds ago), sent before
  * any Retry-After, and one that can itself be throttled (429) and fail the begin* call although
@@ -99,7 +116,7 @@ function withoutSdkFirstPoll(ownPolls: WeakSet<PipelineRequest>): PipelinePolicy
       }
       const response = await next(request);
       if (
-        (request.method === 'PUT' || request.method === 'DELETE') &&
+        (request.method === 'PUT' || request.method === 'PATCH' || request.method === 'DELETE') &&
         (response.status === 201 || response.status === 202)
       ) {
         const asyncUrl = normalise(response.headers.get('azure-asyncoperation'), request.url);

@@ -49,7 +49,8 @@ export interface ClusterCredentials {
 }
 
 export class ArmGateway implements ComputeGateway, ClusterReader, ClusterCredentials {
-  private readonly requests: ArmRequests;
+  /** Shared with the extension gateway: one Retry-After window for the whole run. */
+  readonly requests: ArmRequests;
 
   constructor(
     private readonly clients: AzureClients,

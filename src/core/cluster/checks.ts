@@ -9,7 +9,7 @@ import type { ClusterReader } from '../azure/gateway';
 import { evaluateCluster, type ClusterFinding } from './rules';
 import type { DesiredState } from '../desired/model';
 import { AzureError, StateError } from '../contract/errors';
-import type { Plan } from '../plan/plan';
+import type { AttachRequest } from '../plan/plan';
 import type { Platform } from '../contract/platform';
 
 export type { ClusterFinding } from './rules';
@@ -18,7 +18,10 @@ export interface ClusterCheckContext {
   readonly gateway: ClusterReader;
   readonly platform: Platform;
   readonly desired: DesiredState;
-  readonly plan: Plan;
+  /** What is about to be attached (a v1 plan, or the v2 attach of compute-type: kubernetes). */
+  readonly plan: { readonly attach?: Pick<AttachRequest, 'clusterId' | 'purpose' | 'loadBalancerType'> };
+  /** The cluster, when the caller has read it already. */
+  readonly cluster?: ManagedCluster;
 }
 
 const LABEL: Record<ClusterFinding['level'], string> = { pass: 'ok', warning: 'warning', failure: 'FAILED' };
@@ -30,7 +33,7 @@ export async function checkTargetCluster(ctx: ClusterCheckContext): Promise<read
   const id = parseManagedClusterId(request.clusterId);
   if (!id) throw new StateError(`'${request.clusterId}' is not the ARM id of an AKS cluster; nothing was changed`);
 
-  const cluster = await readCluster(ctx.gateway, id);
+  const cluster = ctx.cluster ?? (await readCluster(ctx.gateway, id));
   const { versions, versionsUnavailable } = await readVersions(ctx.gateway, id, cluster);
   const findings = evaluateCluster(cluster, {
     purpose: request.purpose,

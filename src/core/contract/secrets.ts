@@ -25,6 +25,11 @@ export function maskSecret(platform: Pick<Platform, 'maskLine'>, value: string |
   for (const line of secretLines(trimmed)) platform.maskLine(line);
 }
 
+/** Encodings in which a secret leaves the product (a TLS key as a base64 protected setting of the extension). */
+export function encodedForms(value: string): string[] {
+  return [Buffer.from(value, 'utf8').toString('base64')];
+}
+
 /**
  * Shapes of secret material that a service might echo back although nobody registered the value
  * (an error quoting the request body, a URL with a SAS signature, a bearer header in a message).

@@ -46,11 +46,19 @@ export interface DesiredCompute {
   readonly tls: DesiredTls;
 }
 
+/** compute-type: kubernetes — the v2 compute, with the Azure ML extension on the cluster. */
+export interface DesiredKubernetes {
+  readonly namespace: string;
+  readonly extensionName: string;
+}
+
 export interface DesiredState {
   readonly target: ComputeTarget;
   readonly operation: Operation;
   /** Absent for `detach`, whose cluster and TLS inputs are ignored. */
   readonly compute?: DesiredCompute;
+  /** Present with compute-type: kubernetes; absent for aks (v1, the default). */
+  readonly kubernetes?: DesiredKubernetes;
   readonly replace: boolean;
   readonly dryRun: boolean;
   readonly timeoutMinutes: number;

@@ -21,6 +21,7 @@ import {
 import { readNetwork } from './network-inputs';
 import { COMPUTE_NAME, LOCATION, SUBNET_NAME, VM_SIZE, WORKSPACE_NAME } from './patterns';
 import { readTls } from './tls-inputs';
+import { readKubernetesInputs } from './kubernetes-inputs';
 
 export type { DesiredOptions } from './collector';
 
@@ -63,10 +64,14 @@ export function readDesiredState(options: DesiredOptions): DesiredState {
   const dryRun = c.boolean('dry-run');
   const timeoutMinutes = c.integer('timeout-minutes', 1, 240, 30);
 
-  const compute = operation === 'detach' ? undefined : readDesiredCompute(c, options, warnings, target.subscriptionId);
+  const kubernetes = readKubernetesInputs(c, operation);
+  const compute =
+    operation === 'detach'
+      ? undefined
+      : readDesiredCompute(c, options, warnings, target.subscriptionId, kubernetes !== undefined);
 
   if (c.problems.length > 0) throw new InputError(c.problems);
-  return { target, operation, compute, replace, dryRun, timeoutMinutes, warnings };
+  return { target, operation, compute, replace, dryRun, timeoutMinutes, warnings, ...(kubernetes && { kubernetes }) };
 }
 
 function readDesiredCompute(
@@ -74,6 +79,7 @@ function readDesiredCompute(
   options: DesiredOptions,
   warnings: string[],
   subscriptionId: string,
+  kubernetes: boolean,
 ): DesiredCompute {
   const purposeChoice = c.choice<'production' | 'dev-test'>('cluster-purpose');
   const purpose: ClusterPurpose = purposeChoice === 'dev-test' ? 'DevTest' : 'FastProd';
@@ -90,7 +96,8 @@ function readDesiredCompute(
 
   const source = readClusterSource(c, purpose, subscriptionId);
   const tls = readTls(c, options, warnings);
-  if (tls.mode !== 'disabled' && loadBalancerType === 'InternalLoadBalancer') {
+  // A v1 limitation: the v2 extension serves TLS behind an internal load balancer too.
+  if (!kubernetes && tls.mode !== 'disabled' && loadBalancerType === 'InternalLoadBalancer') {
     c.problem(
       'tls',
       `'${c.raw('tls')}' cannot be used with ${c.name('load-balancer-type')}: internal (Azure ML does not support TLS termination on an internal load balancer); use tls: disabled or a public load balancer`,

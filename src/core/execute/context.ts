@@ -6,7 +6,7 @@ import type { Platform } from '../contract/platform';
 import type { Plan } from '../plan/plan';
 
 export interface StepRecord {
-  readonly step: 'detach' | 'attach' | 'create' | 'wait';
+  readonly step: 'detach' | 'attach' | 'create' | 'wait' | 'extension install' | 'extension update';
   readonly durationMs: number;
   readonly polls: number;
 }

@@ -1,5 +1,5 @@
 /** ARM's ComputeResource → the plain ObservedCompute the planner reads. */
-import type { Aks, ComputeResource } from '@azure/arm-machinelearning';
+import type { Aks, ComputeResource, Kubernetes } from '@azure/arm-machinelearning';
 import { errorDetailsOf, inlineErrorDetails } from '../contract/error-details';
 import { TAGS, type ObservedCompute, type TlsStatus } from './model';
 
@@ -7,6 +7,7 @@ export function toObservedCompute(resource: ComputeResource): ObservedCompute {
   const props = resource.properties;
   const aks = props?.computeType === 'AKS' ? (props as Aks).properties : undefined;
   const ssl = aks?.sslConfiguration;
+  const kubernetes = props?.computeType === 'Kubernetes' ? (props as Kubernetes).properties : undefined;
   const tags = (resource.tags ?? {}) as Record<string, string>;
   const status = normaliseTlsStatus(ssl?.status);
   return {
@@ -39,6 +40,7 @@ export function toObservedCompute(resource: ComputeResource): ObservedCompute {
     vmSize: aks?.agentVmSize ?? undefined,
     description: props?.description ?? undefined,
     tags,
+    ...(kubernetes && { namespace: kubernetes.namespace ?? 'default' }),
   };
 }
 

@@ -31,6 +31,9 @@ export interface ObservedCompute {
   readonly vmSize?: string;
   readonly description?: string;
   readonly tags: Readonly<Record<string, string>>;
+  /** Kubernetes computes: the namespace, and the Azure ML extension of the cluster (observe/kubernetes.ts). */
+  readonly namespace?: string;
+  readonly extension?: { readonly id: string; readonly version?: string; readonly releaseTrain?: string };
 }
 
 export interface ObservedState {

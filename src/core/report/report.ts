@@ -18,7 +18,10 @@ export function outputsOf(report: RunReport): Partial<Record<OutputName, string>
     outputs['provisioning-state'] = shown.provisioningState;
     const endpoint = endpointOf(shown);
     if (endpoint) outputs.endpoint = endpoint;
+    // compute-type: kubernetes: the certificate applied is recorded with the extension.
+    if (shown.extension && shown.tlsExpiresOn) outputs['tls-expires-on'] = shown.tlsExpiresOn;
   }
+  if (report.extensionId && report.desired.kubernetes) outputs['extension-id'] = report.extensionId;
   return outputs;
 }
 
@@ -61,6 +64,15 @@ export function summaryMarkdown(report: RunReport, now = new Date()): string {
         `${c.tls.status}${c.tls.cname ? ` (${c.tls.cname})` : ''}${c.tls.leafDomainLabel ? ` (label ${c.tls.leafDomainLabel})` : ''}`,
     ],
     ['Certificate', (c) => (c ? certificateCell(c, now) : undefined)],
+    ...(desired.kubernetes
+      ? ([
+          ['Namespace', (c) => c?.namespace],
+          [
+            'Extension',
+            (c) => c?.extension && `${c.extension.version ?? 'unknown'} (${c.extension.releaseTrain ?? '?'})`,
+          ],
+        ] as typeof rows)
+      : []),
     ['Endpoint', (c) => endpointOf(c)],
   ];
   const afterShown = report.result === 'planned' ? undefined : after;
@@ -82,6 +94,12 @@ export function summaryMarkdown(report: RunReport, now = new Date()): string {
   ];
   const clusterId = after?.clusterId ?? before?.clusterId ?? plan.attach?.clusterId;
   if (clusterId) lines.push('', `Cluster id: \`${clusterId}\``);
+  if (plan.drift.length && desired.kubernetes)
+    lines.push(
+      '',
+      '**Extension settings drift:**',
+      ...plan.drift.map((d) => `- ${cell(`${d.setting}: ${d.from} → ${d.to}`)}`),
+    );
   if (plan.reasons.length) lines.push('', '**Why:**', ...plan.reasons.map((r) => `- ${cell(r)}`));
   if (plan.consequences.length) lines.push('', '**Consequences:**', ...plan.consequences.map((c) => `- ${c}`));
   return lines.join('\n') + '\n';

@@ -1,0 +1,121 @@
+/**
+ * The observe stage of compute-type: kubernetes: the compute, the Azure ML extension on the
+ * cluster, the cluster itself (region and nodes for the settings and checks) and the workspace's
+ * computes on that cluster (a v1 AKS attachment is refused). Reads only.
+ */
+import type { ManagedCluster } from '@azure/arm-containerservice';
+import type { ComputeGateway, ClusterReader } from '../azure/gateway';
+import { sameResourceId, type ManagedClusterId } from '../azure/arm-id';
+import type { Extension, ExtensionGateway } from '../azure/extension-gateway';
+import { extensionResourceId } from '../azure/extension-gateway';
+import type { DesiredState } from '../desired/model';
+import { waitUntilSettled } from '../execute/waiting';
+import { RECORD } from '../extension/settings';
+import { toObservedCompute } from './from-arm';
+import { isTransitional, type ObservedCompute } from './model';
+
+export interface ObservedExtension {
+  readonly id: string;
+  readonly name: string;
+  readonly extensionType: string;
+  readonly provisioningState: string;
+  readonly currentVersion?: string;
+  readonly releaseTrain?: string;
+  readonly autoUpgradeMinorVersion?: boolean;
+  readonly settings: Readonly<Record<string, string>>;
+  /** errorInfo and error statuses, as "code: message". */
+  readonly problems: readonly string[];
+}
+
+export interface ObservedKubernetesState {
+  readonly compute?: ObservedCompute;
+  readonly extension?: ObservedExtension;
+  /** The cluster to attach; absent for detach. */
+  readonly cluster?: ManagedCluster;
+  /** v1 AKS computes of the workspace on that cluster. */
+  readonly v1Computes: ReadonlyArray<{ readonly name: string; readonly id: string }>;
+  readonly workspaceLocation?: string;
+}
+
+export interface KubernetesObserveContext {
+  readonly gateway: ComputeGateway & ClusterReader;
+  readonly extensions: ExtensionGateway;
+  readonly execution: Parameters<typeof waitUntilSettled>[0];
+}
+
+export async function observeKubernetes(
+  ctx: KubernetesObserveContext,
+  desired: DesiredState,
+  cluster: ManagedClusterId | undefined,
+): Promise<ObservedKubernetesState> {
+  let resource = await ctx.gateway.getCompute();
+  const state = resource?.properties?.provisioningState;
+  if (resource && state && isTransitional(state)) {
+    ctx.execution.platform.info(
+      `Compute ${desired.target.computeName} is ${state} (another operation is in progress); waiting for it to finish first.`,
+    );
+    resource = await waitUntilSettled(ctx.execution, state);
+  }
+  const compute = resource ? toObservedCompute(resource) : undefined;
+  if (!cluster || !desired.kubernetes) return { compute, v1Computes: [] };
+
+  const [others, managedCluster, extension, workspaceLocation] = await Promise.all([
+    ctx.gateway.listComputes(),
+    ctx.gateway.getManagedCluster(cluster),
+    ctx.extensions.getExtension(cluster, desired.kubernetes.extensionName),
+    compute ? Promise.resolve(undefined) : ctx.gateway.getWorkspaceLocation(),
+  ]);
+  const v1Computes = others
+    .filter(
+      (c) => c.properties?.computeType === 'AKS' && sameResourceId(c.properties.resourceId ?? undefined, cluster.id),
+    )
+    .map((c) => ({ name: c.name ?? '', id: c.id ?? '' }));
+  const observedExtension = extension && toObservedExtension(extension, cluster, desired.kubernetes.extensionName);
+  return {
+    compute: compute && observedExtension ? withExtensionView(compute, observedExtension) : compute,
+    extension: observedExtension,
+    cluster: managedCluster,
+    v1Computes,
+    workspaceLocation,
+  };
+}
+
+export function toObservedExtension(e: Extension, cluster: ManagedClusterId, name: string): ObservedExtension {
+  const problems = [
+    ...(e.errorInfo?.code || e.errorInfo?.message
+      ? [[e.errorInfo.code, e.errorInfo.message].filter(Boolean).join(': ')]
+      : []),
+    ...(e.statuses ?? [])
+      .filter((s) => (s.level ?? '').toLowerCase() === 'error')
+      .map((s) => [s.code, s.message].filter(Boolean).join(': ')),
+  ];
+  return {
+    id: e.id ?? extensionResourceId(cluster, name),
+    name: e.name ?? name,
+    extensionType: e.extensionType ?? '',
+    provisioningState: e.provisioningState ?? 'Unknown',
+    currentVersion: e.currentVersion ?? e.version ?? undefined,
+    releaseTrain: e.releaseTrain,
+    autoUpgradeMinorVersion: e.autoUpgradeMinorVersion,
+    settings: { ...(e.configurationSettings ?? {}) },
+    problems: [...new Set(problems)],
+  };
+}
+
+/** The compute as the summary shows it: purpose, load balancer and TLS live in the extension's settings. */
+export function withExtensionView(compute: ObservedCompute, e: ObservedExtension): ObservedCompute {
+  const s = e.settings;
+  const tlsOn = (s.allowInsecureConnections ?? 'false').toLowerCase() !== 'true';
+  return {
+    ...compute,
+    purpose: s.clusterPurpose ?? 'FastProd',
+    loadBalancerType:
+      (s['scoringFe.serviceType.internalLoadBalancer'] ?? '').toLowerCase() === 'true'
+        ? 'InternalLoadBalancer'
+        : 'PublicIp',
+    tls: tlsOn ? { status: 'Enabled', cname: s.sslCname } : { status: 'Disabled' },
+    tlsFingerprint: tlsOn ? s[RECORD.fingerprint] : undefined,
+    tlsExpiresOn: tlsOn ? s[RECORD.expiresOn] : undefined,
+    extension: { id: e.id, version: e.currentVersion, releaseTrain: e.releaseTrain },
+  };
+}
