@@ -124,7 +124,6 @@ test('a Kubernetes compute whose cluster has no Azure ML extension ends Failed, 
 });
 
 test('every extension exchange conforms to extensions.json 2023-05-01 (oav LiveValidator)', async () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { LiveValidator } = require('oav');
   const lv = new LiveValidator({
     directory: specificationDir(),

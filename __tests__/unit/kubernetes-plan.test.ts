@@ -85,7 +85,7 @@ test.each([
   ['no compute → attach', { compute: undefined }, 'attach', undefined],
   ['a Failed compute → reattach', { compute: { ...k8sCompute, provisioningState: 'Failed' } }, 'reattach', undefined],
 ] as const)('%s', (_name, over, action, extensionKind) => {
-  const plan = planKubernetes(desired(), observed(over as Partial<ObservedKubernetesState>));
+  const plan = planKubernetes(desired(), observed(over));
   expect(plan.action).toBe(action);
   expect(plan.extension?.kind).toBe(extensionKind);
   expect(plan.detach).toBe(action === 'reattach');

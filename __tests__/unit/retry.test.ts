@@ -37,7 +37,8 @@ function hang(signal: AbortSignal, deaf = false): Promise<never> {
 }
 
 /** fn failing with the given errors in turn, then returning 'ok'; records attempt times. */
-function failing(clock: { now(): number }, failures: (unknown | 'hang' | 'deaf-hang')[]) {
+/** A failure is an Error (thrown as is), 'hang' or 'deaf-hang'. */
+function failing(clock: { now(): number }, failures: unknown[]) {
   const times: number[] = [];
   const signals: AbortSignal[] = [];
   const fn = async (signal: AbortSignal): Promise<string> => {
@@ -46,7 +47,7 @@ function failing(clock: { now(): number }, failures: (unknown | 'hang' | 'deaf-h
     const failure = failures[times.length - 1];
     if (failure === undefined) return 'ok';
     if (failure === 'hang' || failure === 'deaf-hang') return hang(signal, failure === 'deaf-hang');
-    throw failure;
+    throw failure as Error;
   };
   return { fn, times, signals };
 }

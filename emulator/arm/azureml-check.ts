@@ -25,7 +25,7 @@ export function azureMlHealthCheck(
     .find(
       (c) =>
         c.properties.computeType === 'AKS' &&
-        String(c.properties.resourceId ?? '').toLowerCase() === id &&
+        (typeof c.properties.resourceId === 'string' ? c.properties.resourceId : '').toLowerCase() === id &&
         c.properties.provisioningState === 'Succeeded',
     );
   if (v1 && !truthy(settings['scoringFe.enableUpgrade']))

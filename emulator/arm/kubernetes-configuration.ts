@@ -185,12 +185,12 @@ function busyOrSettings(
       `Extension '${name}' has an operation in progress (${existing.provisioningState}).`,
     );
   const settings = stringMap(props.configurationSettings, 'configurationSettings');
-  if (settings && 'status' in settings) return settings as Reply;
+  if (settings && 'status' in settings) return settings;
   const protectedSettings = stringMap(props.configurationProtectedSettings, 'configurationProtectedSettings');
-  if (protectedSettings && 'status' in protectedSettings) return protectedSettings as Reply;
+  if (protectedSettings && 'status' in protectedSettings) return protectedSettings;
   return {
-    settings: settings as Record<string, string> | undefined,
-    protectedSettings: protectedSettings as Record<string, string> | undefined,
+    settings: settings,
+    protectedSettings: protectedSettings,
   };
 }
 

@@ -233,7 +233,7 @@ export class EmulatorState {
   /** Seed or overwrite a compute directly (no validation, no operation). */
   putCompute(c: ComputeSeed): ComputeRecord {
     const ws = this.liveWorkspace(c.subscriptionId, c.resourceGroup, c.workspaceName);
-    const props = clone(c.properties) as Record<string, unknown>;
+    const props = clone<Record<string, unknown>>(c.properties);
     const inner = props.properties as Record<string, unknown> | undefined;
     const ssl = inner?.sslConfiguration as Record<string, unknown> | undefined;
     let tls = c.tls ? { ...c.tls } : undefined;

@@ -41,14 +41,14 @@ export async function productWaiting(
   const headers = (done: boolean) => (name: string) =>
     name.toLowerCase() === 'retry-after' && retryAfterSeconds !== null && !done ? String(retryAfterSeconds) : undefined;
   let polls = 0;
-  const send = async (): Promise<HttpExchange> => {
+  const send = (): Promise<HttpExchange> => {
     polls++;
     const done = clock.now() >= durationMs;
-    return {
+    return Promise.resolve({
       status: 200,
       header: headers(done),
       bodyText: JSON.stringify({ status: done ? 'Succeeded' : 'InProgress' }),
-    };
+    });
   };
   const start = {
     method: 'PUT' as const,

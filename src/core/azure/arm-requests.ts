@@ -205,7 +205,7 @@ export class ArmRequests {
         if (isTransientAuthFailure(error)) throw new RetryLater('the token endpoint is unavailable');
         throw error;
       }
-      this.noteRetryAfter(answer.status, answer.header);
+      this.noteRetryAfter(answer.status, (name) => answer.header(name));
       return answer;
     };
     try {

@@ -50,6 +50,7 @@ export function createClients(credential: TokenCredential, cloud: Cloud, subscri
         // Loaded on first use: only runs that attach a cluster read it, and the module is a
         // tenth of the bundle, so an unchanged ensure does not pay for evaluating it at start.
         const { ContainerServiceClient: Client } =
+          // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports -- lazy on purpose (above)
           require('@azure/arm-containerservice') as typeof import('@azure/arm-containerservice');
         client = new Client(credential, sub, common);
         clusterClients.set(key, client);
@@ -62,6 +63,7 @@ export function createClients(credential: TokenCredential, cloud: Cloud, subscri
       if (!client) {
         // Loaded on first use, as above: only compute-type: kubernetes needs it.
         const { SourceControlConfigurationClient: Client } =
+          // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports -- lazy on purpose (above)
           require('@azure/arm-kubernetesconfiguration') as typeof import('@azure/arm-kubernetesconfiguration');
         client = new Client(credential, sub, common);
         client.pipeline.addPolicy(withoutSdkFirstPoll(new WeakSet()), { phase: 'Retry' });

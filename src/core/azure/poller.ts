@@ -107,7 +107,7 @@ export async function pollLongRunningOperation(start: LroStart, options: PollOpt
   let lastSendAt = startedAt; // the initial request counts for the 1 s minimum gap
   let lastStatus = 'InProgress';
   let lastFailure: string | undefined;
-  let retryAfterMs = positive(parseRetryAfterMs(start.header));
+  let retryAfterMs = positive(parseRetryAfterMs((name) => start.header(name)));
 
   const gaveUp = (): DeadlineError =>
     new DeadlineError(

@@ -31,7 +31,8 @@ export function describeKubernetesPlan(
     lines.push(
       `Found extension ${e.name} (${e.extensionType}): ${e.provisioningState}, version ${e.currentVersion ?? 'unknown'}, release train ${e.releaseTrain ?? 'unknown'}`,
     );
-  else if (plan.cluster) lines.push(`Found no extension ${desired.kubernetes?.extensionName} on ${plan.cluster.id}.`);
+  else if (plan.cluster)
+    lines.push(`Found no extension ${desired.kubernetes?.extensionName ?? 'azureml'} on ${plan.cluster.id}.`);
   lines.push(`Plan: ${ACTION_TEXT[plan.action]}.`);
   if (plan.extension?.kind === 'update') {
     const p = plan.extension.patch;
@@ -40,7 +41,7 @@ export function describeKubernetesPlan(
     if (p.configurationProtectedSettings)
       lines.push('  extension PATCH: protected settings scoringFe.sslCert, scoringFe.sslKey (values not shown)');
     if (p.autoUpgradeMinorVersion)
-      lines.push(`  extension PATCH: autoUpgradeMinorVersion true, releaseTrain ${p.releaseTrain}`);
+      lines.push(`  extension PATCH: autoUpgradeMinorVersion true, releaseTrain ${p.releaseTrain ?? 'stable'}`);
   }
   if (plan.reasons.length) lines.push('Why:', ...plan.reasons.map((r) => `  - ${r}`));
   if (plan.consequences.length) lines.push('Consequences:', ...plan.consequences.map((r) => `  - ${r}`));
