@@ -6,7 +6,8 @@
  */
 import { createVirtualClock, type VirtualClock } from '../../testkit/virtual-clock';
 import type { AzureClients } from '../../src/core/azure/clients';
-import { MUTATION_GRACE_MS, REQUEST_TIMEOUT_ENV, requestTimeoutFromEnv } from '../../src/core/azure/arm-requests';
+import { MUTATION_GRACE_MS } from '../../src/core/azure/arm-requests';
+import { REQUEST_TIMEOUT_ENV, requestTimeoutFromEnv } from '../../src/core/azure/request-timeout';
 import { computeResourceId } from '../../src/core/azure/arm-id';
 import { ArmGateway } from '../../src/core/azure/gateway';
 import { OperationTracker } from '../../src/core/azure/operation-tracker';

@@ -11,22 +11,8 @@ import { parseRetryAfterMs, redactUrl, type HttpExchange } from './http-exchange
 import type { OperationTracker } from './operation-tracker';
 import { pollLongRunningOperation, type LroOutcome, type LroProgress, type LroStart } from './poller';
 import { classifyAzureFailure, withRetries, type RetryDecision } from './retry';
-
-/**
- * Per-request timeout in milliseconds (default 30000): how long one ARM request may go unanswered
- * before it is abandoned and retried. A tuning and test knob, read from the environment because
- * it is not something a pipeline author should have to think about.
- */
-export const REQUEST_TIMEOUT_ENV = 'AKS_AML_REQUEST_TIMEOUT_MS';
-const REQUEST_TIMEOUT_RANGE = { min: 100, max: 600_000 } as const;
-
-/** The per-request timeout the environment asks for, or undefined (unset or not a whole number in range). */
-export function requestTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const text = env[REQUEST_TIMEOUT_ENV]?.trim();
-  if (!text || !/^\d{1,7}$/.test(text)) return undefined;
-  const ms = Number(text);
-  return ms >= REQUEST_TIMEOUT_RANGE.min && ms <= REQUEST_TIMEOUT_RANGE.max ? ms : undefined;
-}
+import { graceSignal } from './grace-signal';
+import { requestTimeoutFromEnv } from './request-timeout';
 
 /**
  * After a cancellation, a PUT or DELETE already on the wire may finish for this long: aborting it
@@ -247,22 +233,4 @@ export function retryOnlyIfNotProcessed(error: unknown): RetryDecision {
   const e = error as { statusCode?: number; code?: string };
   const notProcessed = e?.statusCode === 429 || e?.code === 'ECONNREFUSED';
   return notProcessed ? decision : { retry: false, reason: decision.reason };
-}
-
-/** A signal that aborts `graceMs` after `parent` does (never, without a parent). */
-function graceSignal(parent: AbortSignal | undefined, graceMs: number): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const onAbort = (): void => {
-    timer = setTimeout(() => controller.abort(new CancelledError()), graceMs);
-  };
-  if (parent?.aborted) onAbort();
-  else parent?.addEventListener('abort', onAbort, { once: true });
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      parent?.removeEventListener('abort', onAbort);
-      if (timer) clearTimeout(timer);
-    },
-  };
 }
