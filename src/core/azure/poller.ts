@@ -2,12 +2,13 @@
  * Waits for an ARM long-running operation (PUT/DELETE answered 201/202) to finish, spending as
  * few requests as possible and adding as little time as possible to what Azure takes.
  */
-import { errorDetailsOf, type AzureErrorDetail } from '../contract/error-details';
+import type { AzureErrorDetail } from '../contract/error-details';
 import { AzureError, DeadlineError } from '../contract/errors';
 import { type Clock, systemClock } from './clock';
 import { type HttpExchange, type SendGet, parseRetryAfterMs, redactUrl } from './http-exchange';
 import { type PollSchedule, scheduleFor } from './poll-schedule';
 import { type RetryDecision, classifyAzureFailure, withRetries } from './retry';
+import { readStatusAnswer } from './operation-status';
 
 export { adaptiveSchedule } from './poll-schedule';
 
@@ -61,7 +62,6 @@ const MIN_POLL_GAP_MS = 1_000;
 /** When the schedule would overshoot the deadline, look one last time this long before it. */
 const LAST_LOOK_MS = 2_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-type Reading = { done: true; status: LroOutcome['status']; error?: OperationError } | { done: false; status: string };
 
 /** A status answer worth another try (429, 5xx…), carried through withRetries to its classifier. */
 class RetryableStatus extends Error {
@@ -165,7 +165,7 @@ export async function pollLongRunningOperation(start: LroStart, options: PollOpt
     }
     lastFailure = undefined;
 
-    const reading = read(mode, exchange, url, operation);
+    const reading = readStatusAnswer(mode, exchange, url, operation);
     lastStatus = reading.status;
     options.onProgress?.({ status: reading.status, elapsedMs: clock.now() - startedAt, polls });
     if (reading.done) {
@@ -183,86 +183,6 @@ export async function pollLongRunningOperation(start: LroStart, options: PollOpt
       const next = new URL(moved, url).href;
       if (next !== url) options.onPollUrl?.(redactUrl((url = next)));
     }
-  }
-}
-
-/** Interprets one non-retryable status answer. */
-function read(mode: 'async' | 'location', exchange: HttpExchange, url: string, operation: string): Reading {
-  const { status } = exchange;
-  if (status === 401 || status === 403 || status === 404) throw refused(exchange, url, operation);
-  if (mode === 'location') {
-    if (status === 202) return { done: false, status: 'InProgress' };
-    if (status >= 200 && status < 300) return { done: true, status: 'Succeeded' };
-    // Location answers the operation's final failure with the failure itself.
-    const error = errorOf(exchange.bodyText) ?? {
-      code: `HttpStatus${status}`,
-      message: `${operation} failed (HTTP ${status})`,
-    };
-    return { done: true, status: 'Failed', error };
-  }
-  if (status < 200 || status >= 300) throw refused(exchange, url, operation);
-  const body = parseJson(exchange.bodyText) as { status?: unknown } | undefined;
-  const reported = typeof body?.status === 'string' && body.status ? body.status : 'Unknown';
-  switch (reported.toLowerCase()) {
-    case 'succeeded':
-      return { done: true, status: 'Succeeded' };
-    case 'failed':
-      return {
-        done: true,
-        status: 'Failed',
-        error: errorOf(exchange.bodyText) ?? {
-          code: 'OperationFailed',
-          message: `${operation} failed without an error detail`,
-        },
-      };
-    case 'canceled':
-    case 'cancelled':
-      return {
-        done: true,
-        status: 'Canceled',
-        error: errorOf(exchange.bodyText) ?? {
-          code: 'OperationCanceled',
-          message: `${operation} was canceled in Azure`,
-        },
-      };
-    default:
-      return { done: false, status: reported };
-  }
-}
-
-function refused(exchange: HttpExchange, url: string, operation: string): AzureError {
-  const detail = errorOf(exchange.bodyText);
-  return new AzureError(
-    detail?.code ?? `HttpStatus${exchange.status}`,
-    detail?.message ?? `the status of ${operation} could not be read: HTTP ${exchange.status} from ${redactUrl(url)}`,
-    exchange.status,
-    undefined,
-    detail?.details,
-  );
-}
-
-/** ARM's `{error: {code, message, details}}`; tolerates the flat `{code, message}` some services send. */
-function errorOf(bodyText: string | undefined): OperationError | undefined {
-  const body = parseJson(bodyText) as
-    | {
-        error?: { code?: unknown; message?: unknown; details?: unknown };
-        code?: unknown;
-        message?: unknown;
-        details?: unknown;
-      }
-    | undefined;
-  const e = body?.error ?? body;
-  if (typeof e?.code !== 'string' || !e.code) return undefined;
-  const details = errorDetailsOf(e.details);
-  return { code: e.code, message: typeof e.message === 'string' ? e.message : '', ...(details.length && { details }) };
-}
-
-function parseJson(text: string | undefined): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
 
