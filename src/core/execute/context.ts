@@ -6,7 +6,7 @@ import type { Platform } from '../contract/platform';
 import type { Plan } from '../plan/plan';
 
 export interface StepRecord {
-  readonly step: 'detach' | 'attach' | 'create' | 'wait';
+  readonly step: 'detach' | 'attach' | 'create' | 'update' | 'wait';
   readonly durationMs: number;
   readonly polls: number;
 }
@@ -23,7 +23,7 @@ export interface ExecutionContext {
 }
 
 /** Where the execution stands, for the exact statement a failure ends with. */
-export type Phase = 'start' | 'detaching' | 'detached' | 'attaching';
+export type Phase = 'start' | 'detaching' | 'detached' | 'attaching' | 'updating';
 
 export interface Tracker {
   phase: Phase;

@@ -2,6 +2,7 @@
 import { AzureError, CancelledError, DeadlineError, ProductError, StateError } from '../contract/errors';
 import { isTransitional } from '../observe/model';
 import type { ExecutionContext, Tracker } from './context';
+import { updateFromKnowledge, updateFromLook } from './update-recovery';
 
 export function concurrencyHint(): string {
   return 'Let only one run manage a compute at a time: `concurrency:` on GitHub, an exclusive lock on the environment in Azure Pipelines.';
@@ -25,6 +26,7 @@ export async function explain(ctx: ExecutionContext, tracker: Tracker, error: un
 
 /** What a re-run does, by what this run knows (no request: used after cancellation and timeouts). */
 function fromKnowledge(ctx: ExecutionContext, tracker: Tracker): string {
+  if (tracker.plan.action === 'update') return updateFromKnowledge(ctx, tracker);
   const name = `'${ctx.computeName}'`;
   const cluster = tracker.clusterId ? `the cluster ${tracker.clusterId}` : 'the AKS cluster';
   const reattach = tracker.plan.action === 'reattach';
@@ -40,6 +42,8 @@ function fromKnowledge(ctx: ExecutionContext, tracker: Tracker): string {
       return reattach
         ? `Compute ${name} is DETACHED: ${cluster} is untouched, but the workspace has no compute named ${name}. Re-running the same step reattaches it.`
         : `Compute ${name} is detached; ${cluster} is untouched. Re-running the same step ${step === 'create' ? 'creates' : 'attaches'} it.`;
+    case 'updating':
+      return updateFromKnowledge(ctx, tracker);
     case 'attaching':
       return `The ${step} of compute ${name} continues in Azure${at}; ${cluster} is untouched. Re-running the same step waits for it and reports the result.`;
   }
@@ -64,6 +68,7 @@ async function fromLook(ctx: ExecutionContext, tracker: Tracker): Promise<string
     const op = ctx.operations.operationInProgress;
     return `Compute ${name} is ${state}, bound to ${cluster}: an operation on it is still running in Azure${op?.url ? ` (operation ${op.url})` : ''}. Re-running the same step waits for it and then acts on the result.`;
   }
+  if (action === 'update') return updateFromLook(ctx, tracker, compute);
   if (tracker.phase === 'start') {
     if (!compute)
       return `Nothing was changed by this step; the workspace has no compute named ${name}. Re-running the same step starts over.`;
