@@ -94,6 +94,24 @@ describe.each(BUNDLES)('$name bundle', (bundle) => {
     expect(writes().map((e) => e.method)).toEqual(['DELETE', 'PUT']);
   });
 
+  test('an attach operation that fails names the azureml-fe leftovers and lists those found (read-only)', async () => {
+    // An earlier attachment was detached: its azureml-fe resources are still in the cluster.
+    emu().state.liveManagedCluster(DEMO.clusters.prod)!.azuremlFrontEnd = true;
+    emu().settings.failNextOperation = { code: 'BadRequest', message: 'The request is invalid.' };
+    const r = await run();
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/A documented cause to check: azureml-fe resources an earlier attachment left/);
+    expect(r.stdout).toMatch(/only when no web service is active/);
+    expect(r.stdout).toMatch(
+      /Found in cluster aks-prod now: serviceaccount azureml-fe, clusterrole azureml-fe-role, clusterrolebinding azureml-fe-binding, service azureml-fe, service azureml-fe-int-http, deployment azureml-fe, configmap azuremlfeconfig\./,
+    );
+    const k8s = emu()
+      .traffic.all()
+      .filter((e) => e.kind === 'k8s');
+    expect(k8s.length).toBeGreaterThanOrEqual(8);
+    expect(k8s.every((e) => e.method === 'GET')).toBe(true);
+  });
+
   describe('a Microsoft-generated (auto) certificate', () => {
     const seedAuto = (daysLeft: number) => {
       const cert = emu().ca.issue({

@@ -101,6 +101,7 @@ export async function runOnce(platform: Platform, ctx: RunContext, options: RunO
     computeName: target.computeName,
     deadline,
     signal: options.signal,
+    cluster: { gateway, redactor: options.redactor, signal: options.signal },
   };
 
   const served: ServedCertificateContext = {

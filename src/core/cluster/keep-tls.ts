@@ -9,7 +9,13 @@
  * renews it, which the run says in a warning.
  */
 import { parseManagedClusterId } from '../azure/arm-id';
-import { clusterAccess, FRONTEND_SECRET, readFrontendTls, type ClusterReadContext, type ReadPurpose } from './frontend-secret';
+import {
+  clusterAccess,
+  FRONTEND_SECRET,
+  readFrontendTls,
+  type ClusterReadContext,
+  type ReadPurpose,
+} from './frontend-secret';
 import type { DesiredState } from '../desired/model';
 import { StateError } from '../contract/errors';
 import type { ObservedCompute, ObservedState } from '../observe/model';

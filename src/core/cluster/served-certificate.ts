@@ -11,7 +11,13 @@ import { CancelledError, StateError } from '../contract/errors';
 import type { Platform } from '../contract/platform';
 import type { ObservedCompute } from '../observe/model';
 import { describeCertificate } from '../tls/certificate';
-import { clusterAccess, FRONTEND_SECRET, readFrontendTls, type ClusterReadContext, type ReadPurpose } from './frontend-secret';
+import {
+  clusterAccess,
+  FRONTEND_SECRET,
+  readFrontendTls,
+  type ClusterReadContext,
+  type ReadPurpose,
+} from './frontend-secret';
 
 export interface ServedCertificateContext extends ClusterReadContext {
   readonly platform: Pick<Platform, 'info' | 'warning'>;
@@ -45,7 +51,9 @@ export async function withServedCertificate(
     const { certPem, keyPem } = await readFrontendTls(ctx, access, where, SERVED);
     ctx.redactor.add(keyPem);
     const validTo = describeCertificate(certPem).validTo;
-    ctx.platform.info(`The certificate compute '${compute.name}' serves (${where}) expires on ${validTo.toISOString()}.`);
+    ctx.platform.info(
+      `The certificate compute '${compute.name}' serves (${where}) expires on ${validTo.toISOString()}.`,
+    );
     return { ...compute, tlsExpiresOn: validTo.toISOString() };
   } catch (error) {
     if (error instanceof CancelledError || !(error instanceof Error)) throw error;

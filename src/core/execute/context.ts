@@ -3,6 +3,7 @@ import type { Clock } from '../azure/clock';
 import type { ComputeGateway } from '../azure/gateway';
 import type { OperationTracker } from '../azure/operation-tracker';
 import type { Platform } from '../contract/platform';
+import type { ClusterReadContext } from '../cluster/frontend-secret';
 import type { Plan } from '../plan/plan';
 
 export interface StepRecord {
@@ -20,6 +21,8 @@ export interface ExecutionContext {
   readonly computeName: string;
   readonly deadline: number;
   readonly signal?: AbortSignal;
+  /** Read-only access to the cluster, to say what a failed attach may have tripped over. */
+  readonly cluster?: ClusterReadContext;
 }
 
 /** Where the execution stands, for the exact statement a failure ends with. */

@@ -3,6 +3,8 @@ import { AzureError, CancelledError, DeadlineError, ProductError, StateError } f
 import { isTransitional } from '../observe/model';
 import type { ExecutionContext, Tracker } from './context';
 import { updateFromKnowledge, updateFromLook } from './update-recovery';
+import { parseManagedClusterId } from '../azure/arm-id';
+import { frontEndLeftoversNote } from '../cluster/frontend-leftovers';
 
 export function concurrencyHint(): string {
   return 'Let only one run manage a compute at a time: `concurrency:` on GitHub, an exclusive lock on the environment in Azure Pipelines.';
@@ -15,13 +17,22 @@ export async function explain(ctx: ExecutionContext, tracker: Tracker, error: un
   if (error instanceof DeadlineError)
     return new DeadlineError(error.what, error.recovery || fromKnowledge(ctx, tracker));
   if (!(error instanceof ProductError) && !(error instanceof Error)) return error;
-  const recovery = await fromLook(ctx, tracker);
+  const recovery = (await fromLook(ctx, tracker)) + (await attachFailureCause(ctx, tracker, error));
   // An error's own advice (e.g. "check the credentials; nothing was changed") holds only if nothing was changed yet.
   if (error instanceof AzureError)
     return error.recovery && tracker.phase === 'start' ? error : error.withRecovery(recovery);
   if (error instanceof ProductError) return error;
   // An unexpected failure (a bug): keep its message, but still say where things stand.
   return new AzureError('UnexpectedFailure', error.message, undefined, recovery);
+}
+
+/** After an attach operation of an existing cluster failed: the documented cause to check (azureml-fe leftovers). */
+async function attachFailureCause(ctx: ExecutionContext, tracker: Tracker, error: unknown): Promise<string> {
+  const action = tracker.plan.action;
+  const clusterId = tracker.plan.attach?.clusterId ? parseManagedClusterId(tracker.plan.attach.clusterId) : undefined;
+  if (!(error instanceof AzureError) || tracker.phase !== 'attaching' || !clusterId) return '';
+  if (action !== 'attach' && action !== 'reattach') return '';
+  return `\n${await frontEndLeftoversNote(ctx.cluster, clusterId)}`;
 }
 
 /** What a re-run does, by what this run knows (no request: used after cancellation and timeouts). */

@@ -23,7 +23,14 @@ const isObj = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.
  */
 const READ_ONLY = {
   resource: ['id', 'name', 'type', 'systemData'],
-  compute: ['computeLocation', 'provisioningState', 'createdOn', 'modifiedOn', 'provisioningErrors', 'isAttachedCompute'],
+  compute: [
+    'computeLocation',
+    'provisioningState',
+    'createdOn',
+    'modifiedOn',
+    'provisioningErrors',
+    'isAttachedCompute',
+  ],
   aks: ['systemServices'],
 } as const;
 
