@@ -291,7 +291,8 @@ describe('two runs on the same compute at once', () => {
     // The first DELETE to arrive is held back 1.5 s, so the other run's DELETE (sent after it read the
     // compute as Succeeded, too) is processed first and this one finds the compute Deleting: 409.
     emulator.faults.add({ match: { method: 'DELETE', kind: 'arm' }, action: { delayMs: 1_500 } });
-    const inputs = { tls: 'auto', 'leaf-domain-label': 'contoso' };
+    // A purpose change (TLS and load-balancer changes are updated in place, without a detach).
+    const inputs = { 'cluster-purpose': 'dev-test' };
     const [a, b] = await Promise.all([run(emulator, { inputs }), run(emulator, { inputs })]);
     expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
     const writes = mutating(emulator.traffic.all());
@@ -305,7 +306,7 @@ describe('two runs on the same compute at once', () => {
     expect(writes.filter((e) => e.status !== 201 && e.status !== 202).every((e) => e.status === 409)).toBe(true);
     const compute = computeOf(emulator);
     expect(compute?.properties.provisioningState).toBe('Succeeded');
-    expect((compute?.properties.properties as Record<string, any>).sslConfiguration.status).toBe('Auto');
+    expect((compute?.properties.properties as Record<string, any>).clusterPurpose).toBe('DevTest');
     const loser = [a, b].find((r) => r.stdout.includes('Azure answered 409 Conflict to the detach of aks-prod'));
     expect(loser?.stdout).toMatch(
       /another operation is working on this compute\. Waiting for it to finish, then deciding again\./,

@@ -44,7 +44,7 @@ describe('TLS', () => {
     'tls-cname': 'scoring.contoso.com',
   });
 
-  test('custom certificate: attached with its fingerprint recorded; unchanged on re-run; a new certificate reattaches', async () => {
+  test('custom certificate: attached with its fingerprint recorded; unchanged on re-run; a new certificate is updated in place', async () => {
     const first = emulator.ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'] });
     const attached = await run(tlsInputs(first));
     expect(attached.outputs.result).toBe('attached');
@@ -59,9 +59,9 @@ describe('TLS', () => {
     const second = emulator.ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'] });
     emulator.traffic.clear();
     const rotated = await run(tlsInputs(second));
-    expect(rotated.outputs.result).toBe('reattached');
+    expect(rotated.outputs.result).toBe('updated');
     expect(rotated.stdout).toMatch(/tls-certificate: sha256 [0-9a-f]{16}… → sha256/);
-    expect(mutating().map((e) => e.method)).toEqual(['DELETE', 'PUT']);
+    expect(mutating().map((e) => e.method)).toEqual(['PUT']);
     expect(compute()?.tls?.certPem).toBe(second.chainPem.trim() + '\n');
   });
 
@@ -86,7 +86,7 @@ describe('TLS', () => {
       sslConfiguration: { status: 'Enabled', cname: 'scoring.contoso.com' },
     });
     const first = await run(tlsInputs(cert));
-    expect(first.outputs.result).toBe('reattached');
+    expect(first.outputs.result).toBe('updated');
     expect(first.stdout).toContain('no recorded fingerprint');
     expect((await run(tlsInputs(cert))).outputs.result).toBe('unchanged');
   });

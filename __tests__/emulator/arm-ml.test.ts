@@ -131,7 +131,7 @@ describe('workspaces and computes', () => {
     expect(h.emu.state.getManagedCluster(props.resourceId)).toBeUndefined();
   });
 
-  test('PUT on an existing compute is a 409 Conflict; PUT/DELETE during an operation too', async () => {
+  test('PUT on an existing compute with its resourceId updates it in place; another resourceId is refused; PUT/DELETE during an operation is a 409', async () => {
     const poller = await h.ml.computeOperations.beginCreateOrUpdate(
       RG,
       WS,
@@ -142,11 +142,29 @@ describe('workspaces and computes', () => {
     const during = await expectRestError(h.ml.computeOperations.beginDeleteAndWait(RG, WS, 'busy', 'Detach', POLL));
     expect(during.statusCode).toBe(409);
     await poller.pollUntilDone();
-    const again = await expectRestError(
-      h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, 'busy', attachBody(DEMO.clusters.prod), POLL),
+    const ip = (await h.ml.computeOperations.get(RG, WS, 'busy')).properties as any;
+    h.emu.traffic.clear();
+    const updated = await h.ml.computeOperations.beginCreateOrUpdateAndWait(
+      RG,
+      WS,
+      'busy',
+      attachBody(DEMO.clusters.prod, { loadBalancerType: 'InternalLoadBalancer', loadBalancerSubnet: 'aks-subnet' }),
+      POLL,
     );
-    expect(again.statusCode).toBe(409);
-    expect(again.code).toBe('Conflict');
+    const put = h.emu.traffic.filter({ operationId: 'Compute_CreateOrUpdate' })[0];
+    expect(put.status).toBe(201);
+    expect((put.responseBody as any).properties.provisioningState).toBe('Updating');
+    expect((updated.properties as any).provisioningState).toBe('Succeeded');
+    expect((updated.properties as any).properties.loadBalancerType).toBe('InternalLoadBalancer');
+    expect((updated.properties as any).properties.systemServices[0].publicIpAddress).not.toBe(
+      ip.properties.systemServices[0].publicIpAddress,
+    );
+    expect(h.emu.traffic.mutating().map((e) => e.method)).toEqual(['PUT']);
+    const moved = await expectRestError(
+      h.ml.computeOperations.beginCreateOrUpdateAndWait(RG, WS, 'busy', attachBody(DEMO.clusters.small), POLL),
+    );
+    expect(moved.statusCode).toBe(400);
+    expect(moved.message).toMatch(/resourceId cannot be changed/);
     await h.ml.computeOperations.beginDeleteAndWait(RG, WS, 'busy', 'Detach', POLL);
   });
 

@@ -83,7 +83,9 @@ class FakeGateway implements ComputeGateway {
   outcomes: Array<Step<LroOutcome>> = [];
   /** States the compute goes through on successive reads (then stays at the last). */
   reads: Array<Step<ComputeResource | undefined>> = [];
-  private pending?: { method: 'PUT' | 'DELETE'; body?: ComputeResource };
+  private pending?: { method: 'PUT' | 'DELETE'; body?: ComputeResource; update?: boolean };
+  /** Bodies of the updates in place, as sent. */
+  readonly updates: Array<Record<string, unknown>> = [];
 
   constructor(readonly clock: VirtualClock) {}
 
@@ -111,6 +113,16 @@ class FakeGateway implements ComputeGateway {
     return start;
   }
 
+  async beginUpdateInPlace(body: Record<string, unknown>): Promise<LroStart> {
+    this.calls.push('PUT');
+    this.updates.push(body);
+    this.operations.sending('update (PUT)');
+    const start = await this.next(this.puts, () => started('PUT')).finally(() => this.operations.answered());
+    this.pending = { method: 'PUT', body: body as ComputeResource, update: true };
+    this.operations.operationStarted('update (PUT)', STATUS);
+    return start;
+  }
+
   async waitFor(): Promise<LroOutcome> {
     this.calls.push('wait');
     const outcome = await this.next<LroOutcome>(this.outcomes, () => ({
@@ -127,7 +139,12 @@ class FakeGateway implements ComputeGateway {
           provisioningState: 'Succeeded',
         } as ComputeResource['properties'],
       };
-    if (outcome.status !== 'Succeeded' && this.pending?.method === 'PUT')
+    if (outcome.status !== 'Succeeded' && this.pending?.update && this.compute)
+      this.compute = {
+        ...this.compute,
+        properties: { ...this.compute.properties!, provisioningState: outcome.status } as ComputeResource['properties'],
+      };
+    else if (outcome.status !== 'Succeeded' && this.pending?.method === 'PUT')
       this.compute = attached(request(), outcome.status);
     this.operations.operationFinished();
     return outcome;
@@ -186,6 +203,67 @@ async function failure(p: Promise<unknown>): Promise<Error> {
   }
   throw new Error('expected a failure');
 }
+
+describe('update in place', () => {
+  const cert = request({
+    tls: {
+      status: 'Enabled',
+      certPem: 'CERT',
+      keyPem: 'KEY',
+      cname: 'scoring.contoso.com',
+      fingerprintSha256: 'ab'.repeat(32),
+      expiresOn: new Date('2030-01-01T00:00:00Z'),
+    },
+  });
+  const updatePlan = (current: ComputeResource, desired = cert): Plan => ({
+    ...plan('update', desired),
+    update: { current, replaceTls: true, replaceLoadBalancer: false, renew: false },
+  });
+
+  test('one PUT of the compute as read, with only the TLS settings replaced; no DELETE', async () => {
+    const current = attached();
+    gateway.compute = current;
+    const records = await executePlan(updatePlan(current), ctx());
+    expect(writes()).toEqual(['PUT']);
+    expect(records.map((r) => r.step)).toEqual(['update']);
+    const body = gateway.updates[0] as Record<string, any>;
+    expect(body.properties.resourceId).toBe(CLUSTER);
+    expect(body.properties.properties.sslConfiguration).toEqual({
+      status: 'Enabled',
+      cert: 'CERT',
+      key: 'KEY',
+      cname: 'scoring.contoso.com',
+    });
+    // readOnly in the spec: never sent back
+    expect(body.id).toBeUndefined();
+    expect(body.properties.provisioningState).toBeUndefined();
+    expect(platform.lines).toContain('Updated aks-prod in place; it stayed attached.');
+  });
+
+  test('Azure refuses the update (400): the compute is still attached as it was; refresh reattaches instead', async () => {
+    const current = attached();
+    gateway.compute = current;
+    gateway.puts = [new AzureError('BadRequest', 'invalid', 400)];
+    const error = (await failure(executePlan(updatePlan(current), ctx()))) as AzureError;
+    expect(error.code).toBe('BadRequest');
+    expect(writes()).toEqual(['PUT']);
+    expect(error.recovery).toBe(
+      `Azure refused the update: compute 'aks-prod' is still attached as it was (Succeeded, bound to the cluster ${CLUSTER}); its web services stay attached. Re-running the same step tries the update again. To replace the settings by a detach and a reattach instead, run it with operation: refresh (its web services are unreachable meanwhile).`,
+    );
+  });
+
+  test('the update operation ends Failed: still attached, nothing detached; the re-run reattaches the Failed compute', async () => {
+    const current = attached();
+    gateway.compute = current;
+    gateway.outcomes = [{ status: 'Failed', polls: 3, elapsedMs: 9_000, error: { code: 'BadRequest', message: 'no' } }];
+    const error = (await failure(executePlan(updatePlan(current), ctx()))) as AzureError;
+    expect(writes()).toEqual(['PUT']);
+    expect(error.recovery).toMatch(
+      /^The update in place did not complete: compute 'aks-prod' is still attached \(Failed/,
+    );
+    expect(error.recovery).toMatch(/re-running the same step detaches and reattaches it/);
+  });
+});
 
 describe('detach, then reattach', () => {
   test('healthy: DELETE, wait, PUT, wait', async () => {

@@ -65,7 +65,7 @@ test('plan text of a drifted compute', () => {
 test('summary of a reattach, with a certificate expiring within 30 days before', () => {
   const r = report({ 'cluster-purpose': 'dev-test' }, 'reattached', after);
   golden('summary-reattached.md', summaryMarkdown(r, now));
-  expect(summaryMarkdown(r, now)).toContain('⚠️ expires in 12 days');
+  expect(summaryMarkdown(r, now)).toContain('⚠️ 12 days left');
 });
 
 test('summary of a dry run says nothing changed', () => {

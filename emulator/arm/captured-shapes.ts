@@ -85,7 +85,7 @@ function refusal(why: string): Reply {
 
 /** The first answer's LRO headers: PUT only Azure-AsyncOperation; DELETE 202 both (as the spec declares). */
 export function capturedLroHeaders(
-  kind: 'create' | 'attach' | 'detach' | 'delete',
+  kind: 'create' | 'attach' | 'update' | 'detach' | 'delete',
   statusUrl: string,
   resultUrl: string,
 ): Record<string, string> {

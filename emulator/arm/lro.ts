@@ -14,7 +14,7 @@ export type OperationStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled'
 export interface OperationSpec {
   subscriptionId: string;
   location: string;
-  kind: 'create' | 'attach' | 'detach' | 'delete';
+  kind: 'create' | 'attach' | 'update' | 'detach' | 'delete';
   durationMs: number;
   /** Decides the natural outcome when the timer fires (undefined = success). */
   complete: (outcome: { status: OperationStatus; error?: OperationOutcome }) => OperationOutcome | undefined | void;

@@ -13,6 +13,7 @@ import { kubeconfigYaml, type K8sDeps } from '../k8s/api-server';
 import { errorBody, type OperationRegistry } from './lro';
 import { shapeMlReply } from './captured-shapes';
 import { isKubernetesPut, putKubernetesCompute } from './kubernetes-compute';
+import { isUpdate, updateCompute } from './compute-update';
 import type { EmulatorState } from '../server/state';
 import type {
   ComputeRecord,
@@ -245,7 +246,7 @@ function listKeys(deps: MlDeps, ws: WorkspaceRecord, name: string): Reply {
 
 // ---------------------------------------------------------------- PUT (create / attach)
 
-interface Validated {
+export interface Validated {
   location: string;
   tags?: Record<string, string>;
   description?: string;
@@ -259,7 +260,7 @@ function bad(code: string, message: string): Reply {
   return armError(400, code, message);
 }
 
-function validatePut(ctx: RequestContext, deps: MlDeps, ws: WorkspaceRecord, name: string): Validated | Reply {
+export function validatePut(ctx: RequestContext, deps: MlDeps, ws: WorkspaceRecord, name: string): Validated | Reply {
   if (!COMPUTE_NAME.test(name)) {
     return bad(
       'InvalidComputeName',
@@ -453,6 +454,7 @@ function putCompute(ctx: RequestContext, deps: MlDeps, ws: WorkspaceRecord, name
   const existing = deps.state.liveCompute(ws.subscriptionId, ws.resourceGroup, ws.name, name);
   if (existing) {
     if (IN_PROGRESS.includes(String(existing.properties.provisioningState))) return inProgressConflict(existing);
+    if (isUpdate(ctx.body)) return updateCompute(ctx, deps, ws, existing);
     return armError(
       409,
       'Conflict',
@@ -567,7 +569,7 @@ function startPutOperation(
   return json(201, renderCompute(rec), headers);
 }
 
-function fail(rec: ComputeRecord, e: OperationOutcome, state = 'Failed'): OperationOutcome {
+export function fail(rec: ComputeRecord, e: OperationOutcome, state = 'Failed'): OperationOutcome {
   rec.properties.provisioningState = state;
   rec.properties.provisioningErrors = [{ error: errorBody(e) }];
   rec.properties.modifiedOn = new Date().toISOString();
@@ -607,11 +609,12 @@ function finishPut(
     });
   }
   if (kind === 'create') cluster.provisioningState = 'Succeeded';
+  cluster.azuremlFrontEnd = true;
 
   const ssl = isObj(aks.sslConfiguration) ? aks.sslConfiguration : undefined;
   let fqdn = clusterFqdn(cluster).fqdn ?? clusterFqdn(cluster).privateFQDN;
   if (ssl?.status === 'Auto') {
-    fqdn = `${String(ssl.leafDomainLabel).toLowerCase()}${randomAlnum(6)}.${cluster.location.toLowerCase()}.cloudapp.azure.com`;
+    fqdn = generatedFqdn(String(ssl.leafDomainLabel), cluster.location);
     rec.tls = deps.issueAutoCertificate(fqdn);
     ssl.cname = fqdn; // 'spec' shapes report the generated name; captured ones answer cname "" (captured-shapes.ts)
   }
@@ -630,8 +633,13 @@ function finishPut(
   return undefined;
 }
 
+/** tls: Auto — `<leafDomainLabel>` + 6 random characters, new on every attach (the docs' "######"). */
+export function generatedFqdn(leafDomainLabel: string, location: string): string {
+  return `${leafDomainLabel.toLowerCase()}${randomAlnum(6)}.${location.toLowerCase()}.cloudapp.azure.com`;
+}
+
 /** Stable per cluster: a public 20.x address, or a private one from the AKS subnet (10.224.0.0/16). */
-function scoringIp(cluster: ManagedClusterRecord, internal: boolean): string {
+export function scoringIp(cluster: ManagedClusterRecord, internal: boolean): string {
   const h = crypto
     .createHash('sha256')
     .update(managedClusterId(cluster.subscriptionId, cluster.resourceGroup, cluster.name).toLowerCase())

@@ -84,6 +84,8 @@ export function createK8sHandler(deps: K8sDeps): Handler {
     const bearer = /^Bearer\s+(\S+)/i.exec(header(ctx, 'authorization') ?? '')?.[1];
     if (!bearer || (bearer !== cluster.userToken && bearer !== cluster.adminToken))
       return status(401, 'Unauthorized', 'Unauthorized');
+    const frontEnd = ctx.method === 'GET' ? frontEndObject(deps.state, cluster, ctx.segments.slice(2)) : undefined;
+    if (frontEnd) return frontEnd;
     const m = matchPath(ctx.segments.slice(2), 'api/v1/namespaces/{ns}/secrets/{name}');
     if (!m || ctx.method !== 'GET') return status(404, 'NotFound', 'the server could not find the requested resource');
     ctx.operationId = 'CoreV1_ReadNamespacedSecret';
@@ -100,4 +102,91 @@ export function createK8sHandler(deps: K8sDeps): Handler {
       },
     });
   };
+}
+
+/**
+ * The azureml-fe objects an attachment installs (MicrosoftDocs/azure-docs PR #86416 lists them
+ * for cleanup before a reattach) and a detach leaves behind: readable with GET, 404 when absent.
+ * The secret azuremlfessl is answered above, from the TLS material served.
+ */
+const FRONT_END_OBJECTS: Array<{ path: string; kind: string; apiVersion: string; name: string; namespaced: boolean }> =
+  [
+    {
+      path: 'api/v1/namespaces/{ns}/serviceaccounts/{name}',
+      kind: 'ServiceAccount',
+      apiVersion: 'v1',
+      name: 'azureml-fe',
+      namespaced: true,
+    },
+    {
+      path: 'api/v1/namespaces/{ns}/services/{name}',
+      kind: 'Service',
+      apiVersion: 'v1',
+      name: 'azureml-fe',
+      namespaced: true,
+    },
+    {
+      path: 'api/v1/namespaces/{ns}/services/{name}',
+      kind: 'Service',
+      apiVersion: 'v1',
+      name: 'azureml-fe-int-http',
+      namespaced: true,
+    },
+    {
+      path: 'api/v1/namespaces/{ns}/configmaps/{name}',
+      kind: 'ConfigMap',
+      apiVersion: 'v1',
+      name: 'azuremlfeconfig',
+      namespaced: true,
+    },
+    {
+      path: 'apis/apps/v1/namespaces/{ns}/deployments/{name}',
+      kind: 'Deployment',
+      apiVersion: 'apps/v1',
+      name: 'azureml-fe',
+      namespaced: true,
+    },
+    {
+      path: 'apis/rbac.authorization.k8s.io/v1/clusterroles/{name}',
+      kind: 'ClusterRole',
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      name: 'azureml-fe-role',
+      namespaced: false,
+    },
+    {
+      path: 'apis/rbac.authorization.k8s.io/v1/clusterrolebindings/{name}',
+      kind: 'ClusterRoleBinding',
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      name: 'azureml-fe-binding',
+      namespaced: false,
+    },
+  ];
+
+function frontEndObject(state: EmulatorState, cluster: ManagedClusterRecord, segments: string[]): Reply | undefined {
+  for (const path of new Set(FRONT_END_OBJECTS.map((o) => o.path))) {
+    const m = matchPath(segments, path);
+    if (!m) continue;
+    const o = FRONT_END_OBJECTS.find(
+      (x) => x.path === path && x.name === m.name && (!x.namespaced || m.ns === 'default'),
+    );
+    const kind = FRONT_END_OBJECTS.find((x) => x.path === path)!.kind;
+    if (!o || !hasFrontEnd(state, cluster))
+      return status(404, 'NotFound', `${kind.toLowerCase()}s "${m.name}" not found`);
+    const metadata: Record<string, unknown> = { name: o.name };
+    if (o.namespaced) metadata.namespace = m.ns;
+    return json(200, { apiVersion: o.apiVersion, kind: o.kind, metadata });
+  }
+  return undefined;
+}
+
+/** Installed by a successful attach (kept after a detach), or there with a compute attached to the cluster now. */
+function hasFrontEnd(state: EmulatorState, cluster: ManagedClusterRecord): boolean {
+  if (cluster.azuremlFrontEnd) return true;
+  const id = managedClusterId(cluster.subscriptionId, cluster.resourceGroup, cluster.name).toLowerCase();
+  return state
+    .allLiveComputes()
+    .some(
+      (x) =>
+        String(x.properties.resourceId ?? '').toLowerCase() === id && x.properties.provisioningState === 'Succeeded',
+    );
 }

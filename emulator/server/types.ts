@@ -272,6 +272,8 @@ export interface ManagedClusterRecord {
   disableLocalAccounts: boolean;
   /** Networking given when the emulator created the cluster for a compute. */
   network?: Record<string, unknown>;
+  /** Azure ML installed its azureml-fe resources here (an attach succeeded); a detach leaves them. */
+  azuremlFrontEnd?: boolean;
   /** Bearer tokens of the kubeconfigs handed out by listCluster*Credential. */
   userToken: string;
   adminToken: string;

@@ -12,6 +12,7 @@ import type { DesiredState } from './desired/model';
 import { readDesiredState } from './desired/read';
 import { executePlan, type StepRecord } from './execute/execute';
 import { resolveKeptTls } from './cluster/keep-tls';
+import { withServedCertificate, type ServedCertificateContext } from './cluster/served-certificate';
 import type { ObservedCompute } from './observe/model';
 import { observe } from './observe/observe';
 import { toObservedCompute } from './observe/from-arm';
@@ -54,6 +55,7 @@ const RESULT_OF_ACTION: Record<Plan['action'], RunResult> = {
   none: 'unchanged',
   attach: 'attached',
   create: 'created',
+  update: 'updated',
   reattach: 'reattached',
   detach: 'detached',
   absent: 'absent',
@@ -106,6 +108,7 @@ export async function runOnce(platform: Platform, ctx: RunContext, options: RunO
     computeName: target.computeName,
     deadline,
     signal: options.signal,
+    cluster: { gateway, redactor: options.redactor, signal: options.signal },
   };
 
   if (desired.kubernetes) {
@@ -122,7 +125,18 @@ export async function runOnce(platform: Platform, ctx: RunContext, options: RunO
     };
   }
 
-  const observed = await platform.group('Read the current state', () => observe(gateway, desired, execution));
+  const served: ServedCertificateContext = {
+    gateway,
+    redactor: options.redactor,
+    signal: options.signal,
+    platform,
+    renewalDepends:
+      desired.operation === 'ensure' && desired.compute?.tls.mode === 'auto' && desired.compute.renewWithinDays > 0,
+  };
+  const observed = await platform.group('Read the current state', async () => {
+    const state = await observe(gateway, desired, execution);
+    return desired.compute ? { ...state, compute: await withServedCertificate(served, state.compute) } : state;
+  });
   const resolvedTls =
     desired.compute?.tls.mode === 'keep'
       ? await platform.group('Read the TLS certificate to keep', () =>
@@ -137,7 +151,7 @@ export async function runOnce(platform: Platform, ctx: RunContext, options: RunO
           }),
         )
       : desired.compute?.tls;
-  const plan = planChange(desired, observed, resolvedTls);
+  const plan = planChange(desired, observed, resolvedTls, options.now ?? new Date());
   for (const line of describePlan(desired, observed, plan)) platform.info(line);
   if (plan.attach?.clusterId && (plan.action === 'attach' || plan.action === 'reattach')) {
     await platform.group('Check the cluster', () => checkTargetCluster({ gateway, platform, desired, plan }));
@@ -167,5 +181,6 @@ export async function runOnce(platform: Platform, ctx: RunContext, options: RunO
 
   const steps = await executePlan(plan, execution);
   const after = plan.action === 'detach' ? undefined : await gateway.getCompute();
-  return report(resultOf(plan, steps), after ? toObservedCompute(after) : undefined, steps);
+  const afterCompute = after ? await withServedCertificate(served, toObservedCompute(after)) : undefined;
+  return report(resultOf(plan, steps), afterCompute, steps);
 }

@@ -7,6 +7,8 @@ import type { KubernetesVersionListResult, ManagedCluster } from '@azure/arm-con
 import type { ComputeResource } from '@azure/arm-machinelearning';
 import type { ComputeTarget, ManagedClusterId } from './arm-id';
 import { ArmRequests, retryOnlyIfNotProcessed, type GatewayOptions } from './arm-requests';
+import { computeResourceId } from './arm-id';
+import { putJson } from './put-json';
 import type { AzureClients } from './clients';
 import { isNotFound } from './errors';
 import type { LroOutcome, LroProgress, LroStart } from './poller';
@@ -27,6 +29,8 @@ export interface ComputeGateway {
   getWorkspaceLocation(): Promise<string>;
   /** PUT the compute. A 429 is retried (nothing was processed); after an uncertain failure the caller re-reads the compute. */
   beginCreateOrUpdate(body: ComputeResource, what?: string): Promise<LroStart>;
+  /** PUT the compute with this exact JSON body (an update in place); retried only when Azure certainly did not act on it. */
+  beginUpdateInPlace(body: Record<string, unknown>): Promise<LroStart>;
   /** DELETE with underlyingResourceAction=Detach: the cluster is never deleted. Idempotent, so retried freely. */
   beginDetach(): Promise<LroStart>;
   waitFor(start: LroStart, onProgress: (p: LroProgress) => void): Promise<LroOutcome>;
@@ -156,6 +160,19 @@ export class ArmGateway implements ComputeGateway, ClusterReader, ClusterCredent
           abortSignal,
           onResponse,
         }),
+      retryOnlyIfNotProcessed,
+    );
+  }
+
+  async beginUpdateInPlace(body: Record<string, unknown>): Promise<LroStart> {
+    const { subscriptionId, resourceGroup, workspaceName, computeName } = this.target;
+    const ml = this.clients.ml;
+    const url = `${ml.$host}${computeResourceId(subscriptionId, resourceGroup, workspaceName, computeName)}?api-version=${ml.apiVersion}`;
+    return this.requests.mutation(
+      `PUT compute ${computeName}`,
+      'update (PUT)',
+      'PUT',
+      (abortSignal, onResponse) => putJson(ml, url, body, abortSignal, onResponse),
       retryOnlyIfNotProcessed,
     );
   }

@@ -1,5 +1,5 @@
 /**
- * Reads one Kubernetes Secret: `GET {server}/api/v1/namespaces/{ns}/secrets/{name}`.
+ * Reads one Kubernetes Secret: `GET {server}/api/v1/namespaces/{ns}/secrets/{name}` (and, for the failure explanation, whether an object exists).
  *
  * Node's https module rather than @kubernetes/client-node: the product makes exactly one GET, and
  * the client library would add several megabytes (and its own kubeconfig loading, which may
@@ -62,7 +62,35 @@ export async function readSecretData(
   }
 }
 
-function getOnce(access: KubeAccess, path: string, options: ReadSecretOptions): Promise<Record<string, string>> {
+/**
+ * Whether one object exists: `GET {server}/{path}` answered 200 (true) or 404 (false); anything
+ * else is a KubernetesApiError. Read-only, one request, nothing of the object is kept.
+ */
+export async function objectExists(
+  access: KubeAccess,
+  path: string,
+  options: ReadSecretOptions = {},
+): Promise<boolean> {
+  try {
+    await getOnce(access, `/${path}`, options, () => true);
+    return true;
+  } catch (error) {
+    if (error instanceof KubernetesApiError && error.status === 404) return false;
+    throw error;
+  }
+}
+
+function secretData(body: Record<string, unknown> | undefined): Record<string, string> | undefined {
+  const data = body?.data;
+  return body?.kind === 'Secret' && data && typeof data === 'object' ? (data as Record<string, string>) : undefined;
+}
+
+function getOnce<T = Record<string, string>>(
+  access: KubeAccess,
+  path: string,
+  options: ReadSecretOptions,
+  accept: (body: Record<string, unknown> | undefined) => T | undefined = secretData as never,
+): Promise<T> {
   const url = new URL(access.server + path);
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'aks-aml-attach/1' };
   if (access.token) headers.authorization = `Bearer ${access.token}`;
@@ -100,18 +128,18 @@ function getOnce(access: KubeAccess, path: string, options: ReadSecretOptions): 
         const status = response.statusCode ?? 0;
         const body = parseJson(Buffer.concat(chunks).toString('utf8'));
         if (status === 200) {
-          const data = body?.data;
-          if (body?.kind !== 'Secret' || !data || typeof data !== 'object') {
+          const accepted = accept(body);
+          if (accepted === undefined) {
             reject(
               new KubernetesApiError(
                 status,
                 'InvalidResponse',
-                `the Kubernetes API server ${url.host} did not answer with a Secret`,
+                `the Kubernetes API server ${url.host} did not answer with the expected object`,
               ),
             );
             return;
           }
-          resolve(data as Record<string, string>);
+          resolve(accepted);
           return;
         }
         // Only a Status object's reason is repeated: it never carries secret material.

@@ -44,6 +44,8 @@ export interface DesiredCompute {
   readonly loadBalancerType: LoadBalancerType;
   readonly loadBalancerSubnet?: string;
   readonly tls: DesiredTls;
+  /** renew-within-days: renew (auto) or warn about (custom) a certificate expiring this soon; 0: never. */
+  readonly renewWithinDays: number;
 }
 
 /** compute-type: kubernetes — the v2 compute, with the Azure ML extension on the cluster. */
@@ -66,5 +68,6 @@ export interface DesiredState {
 }
 
 export const DEFAULT_AGENT_COUNT = 3;
+export const DEFAULT_RENEW_WITHIN_DAYS = 30;
 export const DEFAULT_VM_SIZE = 'Standard_D3_v2';
 export const MIN_NODES: Record<ClusterPurpose, number> = { FastProd: 3, DevTest: 1 };

@@ -8,6 +8,7 @@ import type { InputName } from '../contract/inputs';
 import { InputCollector, printable, type DesiredOptions } from './collector';
 import {
   DEFAULT_AGENT_COUNT,
+  DEFAULT_RENEW_WITHIN_DAYS,
   DEFAULT_VM_SIZE,
   MIN_NODES,
   type ClusterPurpose,
@@ -95,7 +96,8 @@ function readDesiredCompute(
   }
 
   const source = readClusterSource(c, purpose, subscriptionId);
-  const tls = readTls(c, options, warnings);
+  const renewWithinDays = c.integer('renew-within-days', 0, 365, DEFAULT_RENEW_WITHIN_DAYS);
+  const tls = readTls(c, options, warnings, renewWithinDays);
   // A v1 limitation: the v2 extension serves TLS behind an internal load balancer too.
   if (!kubernetes && tls.mode !== 'disabled' && loadBalancerType === 'InternalLoadBalancer') {
     c.problem(
@@ -103,7 +105,7 @@ function readDesiredCompute(
       `'${c.raw('tls')}' cannot be used with ${c.name('load-balancer-type')}: internal (Azure ML does not support TLS termination on an internal load balancer); use tls: disabled or a public load balancer`,
     );
   }
-  return { source, purpose, loadBalancerType, loadBalancerSubnet, tls };
+  return { source, purpose, loadBalancerType, loadBalancerSubnet, tls, renewWithinDays };
 }
 
 const CREATE_ONLY: InputName[] = [

@@ -6,7 +6,13 @@ import { printable, type DesiredOptions, type InputCollector } from './collector
 import type { DesiredTls } from './model';
 import { DNS_NAME, LEAF_LABEL } from './patterns';
 
-export function readTls(c: InputCollector, options: DesiredOptions, warnings: string[]): DesiredTls {
+/** `warnWithinDays`: a given certificate expiring within that many days gets a warning (0: never). */
+export function readTls(
+  c: InputCollector,
+  options: DesiredOptions,
+  warnings: string[],
+  warnWithinDays: number,
+): DesiredTls {
   const mode = c.choice<DesiredTls['mode']>('tls');
   const tlsOnly: InputName[] = [
     'leaf-domain-label',
@@ -63,6 +69,7 @@ export function readTls(c: InputCollector, options: DesiredOptions, warnings: st
         keyPem,
         DNS_NAME.test(cname) ? cname : undefined,
         options.now ?? new Date(),
+        warnWithinDays,
       );
       for (const p of check.problems) {
         const input: InputName =

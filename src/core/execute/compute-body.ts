@@ -28,7 +28,7 @@ export function toComputeResource(request: AttachRequest): ComputeResource {
   return { location: request.location, tags: { ...request.tags }, properties: compute };
 }
 
-function toSslConfiguration(request: AttachRequest): SslConfiguration {
+export function toSslConfiguration(request: AttachRequest): SslConfiguration {
   const tls = request.tls;
   switch (tls.status) {
     case 'Disabled':

@@ -3,10 +3,11 @@ import type { Clock } from '../azure/clock';
 import type { ComputeGateway } from '../azure/gateway';
 import type { OperationTracker } from '../azure/operation-tracker';
 import type { Platform } from '../contract/platform';
+import type { ClusterReadContext } from '../cluster/frontend-secret';
 import type { Plan } from '../plan/plan';
 
 export interface StepRecord {
-  readonly step: 'detach' | 'attach' | 'create' | 'wait' | 'extension install' | 'extension update';
+  readonly step: 'detach' | 'attach' | 'create' | 'update' | 'wait' | 'extension install' | 'extension update';
   readonly durationMs: number;
   readonly polls: number;
 }
@@ -20,10 +21,12 @@ export interface ExecutionContext {
   readonly computeName: string;
   readonly deadline: number;
   readonly signal?: AbortSignal;
+  /** Read-only access to the cluster, to say what a failed attach may have tripped over. */
+  readonly cluster?: ClusterReadContext;
 }
 
 /** Where the execution stands, for the exact statement a failure ends with. */
-export type Phase = 'start' | 'detaching' | 'detached' | 'attaching';
+export type Phase = 'start' | 'detaching' | 'detached' | 'attaching' | 'updating';
 
 export interface Tracker {
   phase: Phase;

@@ -1,5 +1,5 @@
 /**
- * Runs a plan: detach, wait, attach (or create), wait. Never deletes a cluster. Every failure
+ * Runs a plan: update in place, or detach, wait, attach (or create), wait. Never deletes a cluster. Every failure
  * either converges (transient faults are retried within the deadline, another run's operation is
  * waited for) or stops with an exact statement of where the compute is and what a re-run does.
  */
@@ -8,6 +8,7 @@ import { attach } from './attach';
 import type { ExecutionContext, StepRecord, Tracker } from './context';
 import { detach } from './detach';
 import { explain } from './recovery';
+import { update } from './update';
 
 export type { ExecutionContext, StepRecord } from './context';
 
@@ -15,6 +16,10 @@ export async function executePlan(plan: Plan, ctx: ExecutionContext): Promise<St
   const tracker: Tracker = { phase: 'start', plan, clusterId: plan.attach?.clusterId };
   const records: StepRecord[] = [];
   try {
+    if (plan.action === 'update') {
+      records.push(await update(ctx, tracker, records));
+      return records;
+    }
     if (plan.action === 'detach' || plan.action === 'reattach') {
       const detached = await detach(ctx, tracker, records);
       if (detached === 'already-as-desired') return records;

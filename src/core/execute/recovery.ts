@@ -3,6 +3,9 @@ import { AzureError, CancelledError, DeadlineError, ProductError, StateError } f
 import { toObservedCompute } from '../observe/from-arm';
 import { isTransitional } from '../observe/model';
 import type { ExecutionContext, Tracker } from './context';
+import { updateFromKnowledge, updateFromLook } from './update-recovery';
+import { parseManagedClusterId } from '../azure/arm-id';
+import { frontEndLeftoversNote } from '../cluster/frontend-leftovers';
 
 export function concurrencyHint(): string {
   return 'Let only one run manage a compute at a time: `concurrency:` on GitHub, an exclusive lock on the environment in Azure Pipelines.';
@@ -15,7 +18,7 @@ export async function explain(ctx: ExecutionContext, tracker: Tracker, error: un
   if (error instanceof DeadlineError)
     return new DeadlineError(error.what, error.recovery || fromKnowledge(ctx, tracker));
   if (!(error instanceof ProductError) && !(error instanceof Error)) return error;
-  const recovery = await fromLook(ctx, tracker, error);
+  const recovery = (await fromLook(ctx, tracker, error)) + (await attachFailureCause(ctx, tracker, error));
   // An error's own advice (e.g. "check the credentials; nothing was changed") holds only if nothing was changed yet.
   if (error instanceof AzureError)
     return error.recovery && tracker.phase === 'start' ? error : error.withRecovery(recovery);
@@ -24,8 +27,18 @@ export async function explain(ctx: ExecutionContext, tracker: Tracker, error: un
   return new AzureError('UnexpectedFailure', error.message, undefined, recovery);
 }
 
+/** After an attach operation of an existing cluster failed: the documented cause to check (azureml-fe leftovers). */
+async function attachFailureCause(ctx: ExecutionContext, tracker: Tracker, error: unknown): Promise<string> {
+  const action = tracker.plan.action;
+  const clusterId = tracker.plan.attach?.clusterId ? parseManagedClusterId(tracker.plan.attach.clusterId) : undefined;
+  if (!(error instanceof AzureError) || tracker.phase !== 'attaching' || !clusterId) return '';
+  if (action !== 'attach' && action !== 'reattach') return '';
+  return `\n${await frontEndLeftoversNote(ctx.cluster, clusterId)}`;
+}
+
 /** What a re-run does, by what this run knows (no request: used after cancellation and timeouts). */
 function fromKnowledge(ctx: ExecutionContext, tracker: Tracker): string {
+  if (tracker.plan.action === 'update') return updateFromKnowledge(ctx, tracker);
   const name = `'${ctx.computeName}'`;
   const cluster = tracker.clusterId ? `the cluster ${tracker.clusterId}` : 'the AKS cluster';
   const reattach = tracker.plan.action === 'reattach';
@@ -41,6 +54,8 @@ function fromKnowledge(ctx: ExecutionContext, tracker: Tracker): string {
       return reattach
         ? `Compute ${name} is DETACHED: ${cluster} is untouched, but the workspace has no compute named ${name}. Re-running the same step reattaches it.`
         : `Compute ${name} is detached; ${cluster} is untouched. Re-running the same step ${step === 'create' ? 'creates' : 'attaches'} it.`;
+    case 'updating':
+      return updateFromKnowledge(ctx, tracker);
     case 'attaching':
       return `The ${step} of compute ${name} continues in Azure${at}; ${cluster} is untouched. Re-running the same step waits for it and reports the result.`;
   }
@@ -65,6 +80,7 @@ async function fromLook(ctx: ExecutionContext, tracker: Tracker, error: unknown)
     const op = ctx.operations.operationInProgress;
     return `Compute ${name} is ${state}, bound to ${cluster}: an operation on it is still running in Azure${op?.url ? ` (operation ${op.url})` : ''}. Re-running the same step waits for it and then acts on the result.`;
   }
+  if (action === 'update') return updateFromLook(ctx, tracker, compute);
   if (tracker.phase === 'start') {
     if (!compute)
       return `Nothing was changed by this step; the workspace has no compute named ${name}. Re-running the same step starts over.`;

@@ -1,4 +1,5 @@
 /** What the product found in Azure, as plain data the planner can reason about. */
+import type { ComputeResource } from '@azure/arm-machinelearning';
 
 export type TlsStatus = 'Disabled' | 'Enabled' | 'Auto';
 
@@ -38,6 +39,8 @@ export interface ObservedCompute {
 
 export interface ObservedState {
   readonly compute?: ObservedCompute;
+  /** The compute exactly as GET returned it: an update in place sends it back with only the changed settings replaced. */
+  readonly resource?: ComputeResource;
   /** Other computes of the workspace bound to the cluster that is to be attached. */
   readonly otherBindings: ReadonlyArray<{ readonly name: string; readonly id: string }>;
   /** Region of the workspace, read only when a compute has to be attached or created from scratch. */

@@ -22,7 +22,7 @@ export async function observe(
   }
   const compute = resource ? toObservedCompute(resource) : undefined;
   const want = desired.compute;
-  if (!want) return { compute, otherBindings: [] };
+  if (!want) return { compute, resource, otherBindings: [] };
 
   const wantedCluster = want.source.mode === 'attach' ? want.source.cluster.id : undefined;
   const newBinding = wantedCluster !== undefined && !sameResourceId(compute?.clusterId, wantedCluster);
@@ -39,5 +39,5 @@ export async function observe(
         sameResourceId(c.properties?.resourceId ?? undefined, wantedCluster),
     )
     .map((c) => ({ name: c.name ?? '', id: c.id ?? '' }));
-  return { compute, otherBindings, workspaceLocation };
+  return { compute, resource, otherBindings, workspaceLocation };
 }

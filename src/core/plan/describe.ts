@@ -8,6 +8,7 @@ const ACTION_TEXT: Record<Plan['action'], string> = {
   none: 'nothing to change',
   attach: 'attach the cluster',
   create: 'create a new AKS cluster through Azure ML',
+  update: 'update in place; web services stay attached',
   reattach: 'detach, then reattach with the desired settings',
   detach: 'detach the compute (the AKS cluster is kept)',
   absent: 'nothing to detach',
@@ -24,6 +25,7 @@ export function describeCompute(compute: ObservedCompute): string[] {
     lines.push(
       `certificate: sha256 ${compute.tlsFingerprint}${compute.tlsExpiresOn ? `, expires ${compute.tlsExpiresOn}` : ''}`,
     );
+  else if (compute.tlsExpiresOn) lines.push(`certificate: expires ${compute.tlsExpiresOn}`);
   const endpoint = endpointOf(compute);
   if (endpoint) lines.push(`endpoint: ${endpoint}`);
   return lines;
@@ -45,7 +47,7 @@ export function describePlan(desired: DesiredState, observed: ObservedState, pla
       a.tls.status === 'Enabled'
         ? `Enabled (cname ${a.tls.cname}, certificate sha256 ${a.tls.fingerprintSha256}, expires ${a.tls.expiresOn.toISOString()})`
         : a.tls.status === 'Auto'
-          ? `Auto (leaf domain label ${a.tls.leafDomainLabel})`
+          ? `Auto (leaf domain label ${a.tls.leafDomainLabel}${plan.update?.renew ? ', renewed' : ''})`
           : 'Disabled';
     lines.push(
       `  ${a.clusterId ? `cluster: ${a.clusterId}` : `new cluster: ${a.create?.agentCount} x ${a.create?.vmSize} in ${a.location}`}`,

@@ -6,8 +6,10 @@ import { sameResourceId } from '../azure/arm-id';
 import type { ClusterPurpose, DesiredCompute, DesiredState, DesiredTls, LoadBalancerType } from '../desired/model';
 import { StateError } from '../contract/errors';
 import { isTransitional, MANAGED_BY_VALUE, TAGS, type ObservedCompute, type ObservedState } from '../observe/model';
+import { inPlaceUpdate, renewalDue, updateConsequences, type UpdateRequest } from './in-place';
 
-export type PlanAction = 'none' | 'attach' | 'create' | 'reattach' | 'detach' | 'absent';
+export type { UpdateRequest } from './in-place';
+export type PlanAction = 'none' | 'attach' | 'create' | 'update' | 'reattach' | 'detach' | 'absent';
 
 export interface Drift {
   readonly setting: string;
@@ -48,8 +50,10 @@ export interface AttachRequest {
 
 export interface Plan {
   readonly action: PlanAction;
-  /** Set when the action attaches or creates (also after the detach of a reattach). */
+  /** The desired settings: set when the action attaches or creates (also after the detach of a reattach), or updates. */
   readonly attach?: AttachRequest;
+  /** Set when the action updates the compute in place. */
+  readonly update?: UpdateRequest;
   readonly reasons: readonly string[];
   readonly drift: readonly Drift[];
   readonly consequences: readonly string[];
@@ -61,7 +65,12 @@ export type ResolvedTls = Exclude<DesiredTls, { mode: 'keep' }>;
 /** A compute left Failed or Canceled by an earlier operation is repaired by a reattach. */
 const BROKEN_STATES = ['failed', 'canceled'];
 
-export function planChange(desired: DesiredState, observed: ObservedState, resolvedTls?: ResolvedTls): Plan {
+export function planChange(
+  desired: DesiredState,
+  observed: ObservedState,
+  resolvedTls?: ResolvedTls,
+  now: Date = new Date(),
+): Plan {
   const compute = observed.compute;
   const name = desired.target.computeName;
   if (compute && compute.computeType.toUpperCase() !== 'AKS') {
@@ -124,7 +133,8 @@ export function planChange(desired: DesiredState, observed: ObservedState, resol
   }
   drift.push(...settingDrift(compute, want, tls));
 
-  if (BROKEN_STATES.includes(compute.provisioningState.toLowerCase())) {
+  const broken = BROKEN_STATES.includes(compute.provisioningState.toLowerCase());
+  if (broken) {
     reasons.push(
       `provisioning state is ${compute.provisioningState}${compute.provisioningErrors.length ? ` (${compute.provisioningErrors.join('; ')})` : ''}`,
     );
@@ -132,6 +142,8 @@ export function planChange(desired: DesiredState, observed: ObservedState, resol
   if (desired.operation === 'refresh')
     reasons.push('operation: refresh always detaches and reattaches (updates the Azure ML components on the cluster)');
   reasons.push(...drift.map((d) => `${d.setting}: ${d.from} → ${d.to}`));
+  const renewal = renewalDue(desired, compute, want, tls, drift, now);
+  if (renewal) reasons.push(renewal);
 
   if (reasons.length === 0) {
     return {
@@ -141,9 +153,13 @@ export function planChange(desired: DesiredState, observed: ObservedState, resol
       consequences: [],
     };
   }
+  const attach = attachRequest(desired, want, tls, compute, observed.workspaceLocation, wantedCluster);
+  const update = inPlaceUpdate(desired, observed.resource, drift, broken, renewal !== undefined);
+  if (update)
+    return { action: 'update', attach, update, reasons, drift, consequences: updateConsequences(update, tls, drift) };
   return {
     action: 'reattach',
-    attach: attachRequest(desired, want, tls, compute, observed.workspaceLocation, wantedCluster),
+    attach,
     reasons,
     drift,
     consequences: reattachConsequences(tls, compute),

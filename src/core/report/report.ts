@@ -6,6 +6,13 @@ import { formatDuration } from '../execute/progress';
 import type { RunReport } from '../run';
 import { EXPIRY_WARNING_DAYS } from '../tls/certificate';
 
+/** The served certificate's expiry (ISO 8601), when TLS is on and it is known. */
+function tlsExpiresOn(compute: ObservedCompute): string | undefined {
+  if (compute.tls.status === 'Disabled' || !compute.tlsExpiresOn) return undefined;
+  const time = Date.parse(compute.tlsExpiresOn);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
 export function outputsOf(report: RunReport): Partial<Record<OutputName, string>> {
   // For planned and detached runs the outputs describe the compute as it was found.
   const shown = report.result === 'planned' || report.result === 'detached' ? report.before : report.after;
@@ -19,7 +26,8 @@ export function outputsOf(report: RunReport): Partial<Record<OutputName, string>
     const endpoint = endpointOf(shown);
     if (endpoint) outputs.endpoint = endpoint;
     // compute-type: kubernetes: the certificate applied is recorded with the extension.
-    if (shown.extension && shown.tlsExpiresOn) outputs['tls-expires-on'] = shown.tlsExpiresOn;
+    const expiresOn = shown.extension ? shown.tlsExpiresOn : tlsExpiresOn(shown);
+    if (expiresOn) outputs['tls-expires-on'] = expiresOn;
   }
   if (report.extensionId && report.desired.kubernetes) outputs['extension-id'] = report.extensionId;
   return outputs;
@@ -39,11 +47,15 @@ export function failureMarkdown(computeName: string, message: string): string {
 
 const cell = (value: string | undefined) => (value ? value.replace(/\|/g, '\\|') : '—');
 
-function certificateCell(compute: ObservedCompute | undefined, now: Date): string {
-  if (!compute?.tlsExpiresOn) return compute?.tls.status === 'Auto' ? 'Azure-managed' : '—';
-  const days = Math.floor((Date.parse(compute.tlsExpiresOn) - now.getTime()) / 86_400_000);
-  const badge = days < EXPIRY_WARNING_DAYS ? ` ⚠️ expires in ${days} days` : '';
-  return `expires ${compute.tlsExpiresOn.slice(0, 10)}${badge}`;
+/** The served certificate's expiry with the days left: ⚠️ under 30 days, ❌ once expired. */
+function certificateCell(compute: ObservedCompute, now: Date): string {
+  if (compute.tls.status === 'Disabled') return '—';
+  const expiresOn = tlsExpiresOn(compute);
+  if (!expiresOn) return 'expiry unknown (the log says why)';
+  const days = Math.floor((Date.parse(expiresOn) - now.getTime()) / 86_400_000);
+  if (days < 0) return `❌ expired ${expiresOn.slice(0, 10)}`;
+  const left = `${days} day${days === 1 ? '' : 's'} left`;
+  return `expires ${expiresOn.slice(0, 10)} (${days < EXPIRY_WARNING_DAYS ? `⚠️ ${left}` : left})`;
 }
 
 export function summaryMarkdown(report: RunReport, now = new Date()): string {

@@ -58,8 +58,14 @@ export function describeCertificate(certPem: string): CertificateInfo {
   };
 }
 
-/** Checks a certificate, its key and the DNS name it must serve. */
-export function checkTlsMaterial(certPem: string, keyPem: string, cname: string | undefined, now: Date): TlsCheck {
+/** Checks a certificate, its key and the DNS name it must serve; warns when it expires within `warnWithinDays` (0: never). */
+export function checkTlsMaterial(
+  certPem: string,
+  keyPem: string,
+  cname: string | undefined,
+  now: Date,
+  warnWithinDays = EXPIRY_WARNING_DAYS,
+): TlsCheck {
   const problems: Array<{ field: 'cert' | 'key' | 'cname'; message: string }> = [];
   const warnings: string[] = [];
 
@@ -96,7 +102,7 @@ export function checkTlsMaterial(certPem: string, keyPem: string, cname: string 
       problems.push({ field: 'cert', message: `is not valid before ${certificate.validFrom.toISOString()}` });
     } else {
       const daysLeft = Math.floor((certificate.validTo.getTime() - now.getTime()) / DAY_MS);
-      if (daysLeft < EXPIRY_WARNING_DAYS) {
+      if (warnWithinDays > 0 && certificate.validTo.getTime() - now.getTime() <= warnWithinDays * DAY_MS) {
         warnings.push(
           `the TLS certificate expires in ${daysLeft} day(s), on ${certificate.validTo.toISOString()}: rotate it soon`,
         );
