@@ -155,7 +155,8 @@ export function planChange(
   }
   const attach = attachRequest(desired, want, tls, compute, observed.workspaceLocation, wantedCluster);
   const update = inPlaceUpdate(desired, observed.resource, drift, broken, renewal !== undefined);
-  if (update) return { action: 'update', attach, update, reasons, drift, consequences: updateConsequences(update, tls, drift) };
+  if (update)
+    return { action: 'update', attach, update, reasons, drift, consequences: updateConsequences(update, tls, drift) };
   return {
     action: 'reattach',
     attach,
