@@ -19,6 +19,7 @@ import { ROOT, snapshotDist, systemNode } from './bench/proc';
 import { renderMarkdown, type Results } from './bench/report';
 import { runScenario, scenarios } from './bench/scenarios';
 import { COMPARED_DURATIONS_MS, extrapolate } from './bench/schedule';
+import { measureRotation, rotationLines } from './bench/rotation';
 import { composition, measureStartup, node24, nodeFloorMs, nodeVersion, variantsFor } from './bench/startup';
 
 function parseArgs(argv: string[]) {
@@ -112,6 +113,12 @@ async function main(): Promise<void> {
       );
       results.scenarios.push(r);
     }
+  }
+
+  if (args.scenarios) {
+    log('certificate rotation: detach + reattach versus in place');
+    results.rotation = await measureRotation(args.scale);
+    for (const line of rotationLines(results.rotation)) log(`  ${line}`);
   }
 
   if (args.fleet) {

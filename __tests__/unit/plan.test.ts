@@ -18,8 +18,10 @@ function desired(extra: Partial<Record<InputName, string>> = {}): DesiredState {
 // ARM may return the cluster id in another casing.
 const compute = (over: Partial<ObservedCompute> = {}) =>
   observedCompute({ clusterId: CLUSTER_ID.toLowerCase(), ...over });
+/** As observe() leaves it: the compute, and (when present) the resource as GET returned it. */
 const found = (c?: ObservedCompute, extra: Partial<ObservedState> = {}): ObservedState => ({
   compute: c,
+  resource: c ? { id: c.id, name: c.name, properties: { computeType: 'AKS', resourceId: c.clusterId } } : undefined,
   otherBindings: [],
   workspaceLocation: 'eastus',
   ...extra,
@@ -65,21 +67,21 @@ describe('planChange', () => {
       'load balancer drift',
       { 'load-balancer-type': 'internal', 'load-balancer-subnet': 'sn' },
       found(compute()),
-      'reattach',
+      'update',
       /load-balancer-type: PublicIp → InternalLoadBalancer/,
     ],
     [
       'TLS enabled where none is wanted',
       {},
       found(compute({ tls: { status: 'Enabled', cname: 'scoring.contoso.com' } })),
-      'reattach',
+      'update',
       /tls: Enabled → Disabled/,
     ],
     [
       'auto label drift',
       { tls: 'auto', 'leaf-domain-label': 'new' },
       found(compute({ tls: { status: 'Auto', leafDomainLabel: 'old' } })),
-      'reattach',
+      'update',
       /leaf-domain-label: old → new/,
     ],
     [
@@ -93,7 +95,7 @@ describe('planChange', () => {
       'custom TLS without a recorded fingerprint drifts once',
       customTls,
       found(compute({ tls: { status: 'Enabled', cname: 'scoring.contoso.com' } })),
-      'reattach',
+      'update',
       /no recorded fingerprint/,
     ],
     [
@@ -107,14 +109,14 @@ describe('planChange', () => {
       'custom TLS with another certificate',
       customTls,
       found(compute({ tls: { status: 'Enabled', cname: 'scoring.contoso.com' }, tlsFingerprint: 'ab'.repeat(32) })),
-      'reattach',
+      'update',
       /tls-certificate: sha256 abab/,
     ],
     [
       'cname drift',
       customTls,
       found(compute({ tls: { status: 'Enabled', cname: 'old.contoso.com' }, tlsFingerprint: fp })),
-      'reattach',
+      'update',
       /tls-cname: old.contoso.com → scoring.contoso.com/,
     ],
     [
@@ -151,7 +153,10 @@ describe('planChange', () => {
   });
 
   it('builds the attach request with the fingerprint tag and keeps user tags', () => {
-    const plan = planChange(desired(customTls), found(compute({ tags: { team: 'ml', [TAGS.fingerprint]: 'old' } })));
+    const plan = planChange(
+      desired({ ...customTls, 'cluster-purpose': 'dev-test' }),
+      found(compute({ tags: { team: 'ml', [TAGS.fingerprint]: 'old' } })),
+    );
     expect(plan.attach?.tags).toEqual(
       expect.objectContaining({ team: 'ml', [TAGS.fingerprint]: fp, [TAGS.managedBy]: 'aks-aml-attach' }),
     );

@@ -94,3 +94,26 @@ test('outputs: the endpoint is the scoring IP, or the generated FQDN with tls au
   // planned and detached describe the compute as found
   expect(outputsOf(report({ operation: 'detach' }, 'detached')).endpoint).toBe('20.1.2.3');
 });
+
+test('plan text and summary of an update in place', () => {
+  const desired = readDesiredState({ readInput: reader(baseInputs({})), displayName: (n) => n });
+  const withResource: ObservedState = {
+    ...observed,
+    resource: { id: COMPUTE_ID, name: 'aks-prod', properties: { computeType: 'AKS', resourceId: CLUSTER_ID } },
+  };
+  const plan = planChange(desired, withResource, undefined, now);
+  expect(plan.action).toBe('update');
+  golden('plan-update.txt', describePlan(desired, withResource, plan).join('\n') + '\n');
+  const updated: RunReport = {
+    result: 'updated',
+    desired,
+    computeId: COMPUTE_ID,
+    plan,
+    before,
+    after: { ...before, tls: { status: 'Disabled' }, tlsFingerprint: undefined, tlsExpiresOn: undefined },
+    steps: [{ step: 'update', durationMs: 62_000, polls: 8 }],
+    durationMs: 65_000,
+    tokenRequests: 1,
+  };
+  golden('summary-updated.md', summaryMarkdown(updated, now));
+});

@@ -3,6 +3,7 @@ import type { FleetOptions, FleetResult } from './fleet';
 import type { ScenarioResult, SideResult } from './scenarios';
 import { pollsWithCap, scheduleTimes, type ExtrapolationRow } from './schedule';
 import type { BundleComposition, StartupResult } from './startup';
+import { rotationLines, type RotationSide } from './rotation';
 
 export interface Machine {
   date: string;
@@ -26,6 +27,8 @@ export interface Results {
   fleet?: { options: FleetOptions; product: FleetResult; sdk: FleetResult };
   startup?: { results: StartupResult[]; nodeFloor: { node: string; ms: number }[]; runs: number };
   bundles?: { github: BundleComposition; ado: BundleComposition };
+  /** A certificate rotation by detach + reattach and in place, measured in the same run. */
+  rotation?: RotationSide[];
   durationMs: number;
 }
 
@@ -358,6 +361,16 @@ export function renderMarkdown(r: Results): string {
       for (const p of b.packages.slice(0, 14)) out.push(row([p.name, kb(p.bytes)]));
       out.push('');
     }
+  }
+  if (r.rotation) {
+    out.push(
+      '## Certificate rotation: detach + reattach versus in place',
+      '',
+      'The same attached compute gets a new custom certificate, once with `operation: refresh` (detach, then attach) and once with `ensure` (one PUT of the compute as read). "Not attached": seconds the compute was absent, Deleting, or a new attachment not yet serving, sampled every 50 ms.',
+      '',
+      ...rotationLines(r.rotation),
+      '',
+    );
   }
   return out.join('\n');
 }
