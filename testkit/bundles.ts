@@ -45,7 +45,9 @@ const ado: Bundle = {
       'aks-resource-id': DEMO.clusters.prod,
       ...inputs,
     };
-    const named = Object.fromEntries(Object.entries(given).map(([k, v]) => [inputDefinition(k as InputName).ado, v]));
+    const named: Record<string, string> = Object.fromEntries(
+      Object.entries(given).map(([k, v]) => [inputDefinition(k as InputName).ado ?? k, v]),
+    );
     const r = await runTask(emulator, named);
     const outputs = Object.fromEntries(
       OUTPUTS.filter((o) => r.outputs[o.ado] !== undefined).map((o) => [o.name, r.outputs[o.ado]]),

@@ -118,7 +118,7 @@ class FakeGateway implements ComputeGateway {
     this.updates.push(body);
     this.operations.sending('update (PUT)');
     const start = await this.next(this.puts, () => started('PUT')).finally(() => this.operations.answered());
-    this.pending = { method: 'PUT', body: body as ComputeResource, update: true };
+    this.pending = { method: 'PUT', body: body, update: true };
     this.operations.operationStarted('update (PUT)', STATUS);
     return start;
   }
@@ -142,7 +142,7 @@ class FakeGateway implements ComputeGateway {
     if (outcome.status !== 'Succeeded' && this.pending?.update && this.compute)
       this.compute = {
         ...this.compute,
-        properties: { ...this.compute.properties!, provisioningState: outcome.status } as ComputeResource['properties'],
+        properties: { ...this.compute.properties!, provisioningState: outcome.status },
       };
     else if (outcome.status !== 'Succeeded' && this.pending?.method === 'PUT')
       this.compute = attached(request(), outcome.status);

@@ -8,6 +8,7 @@
  * 2022-10-01 spec) lays down a new certificate for the same FQDN (a new notAfter). A failed
  * update leaves the old settings, Failed. A PUT naming another resourceId is refused (400).
  */
+import { textOf } from '../server/text';
 import { armError, json, type Reply, type RequestContext } from '../server/http';
 import type { ComputeRecord, WorkspaceRecord } from '../server/types';
 import {
@@ -32,7 +33,7 @@ export function isUpdate(body: unknown): boolean {
 
 export function updateCompute(ctx: RequestContext, deps: MlDeps, ws: WorkspaceRecord, existing: ComputeRecord): Reply {
   const props = (ctx.body as Json).properties as Json;
-  if (String(props.resourceId).toLowerCase() !== String(existing.properties.resourceId ?? '').toLowerCase()) {
+  if (String(props.resourceId).toLowerCase() !== textOf(existing.properties.resourceId).toLowerCase()) {
     return armError(
       400,
       'BadRequest',
@@ -79,9 +80,9 @@ export function updateCompute(ctx: RequestContext, deps: MlDeps, ws: WorkspaceRe
 /** The new settings take effect: TLS material, generated FQDN and scoring IP as Azure ML would leave them. */
 function applyUpdate(deps: MlDeps, rec: ComputeRecord, v: Validated, renew: boolean): void {
   const oldAks = rec.properties.properties as Json;
-  const oldSsl = (isObj(oldAks.sslConfiguration) ? oldAks.sslConfiguration : { status: 'Disabled' }) as Json;
+  const oldSsl = isObj(oldAks.sslConfiguration) ? oldAks.sslConfiguration : { status: 'Disabled' };
   const aks: Json = { ...oldAks, ...v.aks };
-  const ssl = (isObj(aks.sslConfiguration) ? aks.sslConfiguration : { status: 'Disabled' }) as Json;
+  const ssl = isObj(aks.sslConfiguration) ? aks.sslConfiguration : { status: 'Disabled' };
   const cluster = deps.state.liveManagedCluster(String(rec.properties.resourceId));
   const sameAuto =
     ssl.status === 'Auto' &&

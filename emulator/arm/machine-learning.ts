@@ -4,6 +4,7 @@
  * rules of the how-to: one attach per cluster per workspace, 3 nodes for production, no TLS
  * behind an internal load balancer, TLS secrets never echoed back.
  */
+import { textOf } from '../server/text';
 import * as crypto from 'node:crypto';
 import { denied } from './authz';
 import { clusterFqdn } from './container-service';
@@ -300,13 +301,13 @@ export function validatePut(ctx: RequestContext, deps: MlDeps, ws: WorkspaceReco
   if (aks.clusterPurpose !== undefined && !CLUSTER_PURPOSES.includes(aks.clusterPurpose as string)) {
     return bad(
       'InvalidClusterPurpose',
-      `clusterPurpose '${String(aks.clusterPurpose)}' is invalid; expected one of ${CLUSTER_PURPOSES.join(', ')}.`,
+      `clusterPurpose '${textOf(aks.clusterPurpose)}' is invalid; expected one of ${CLUSTER_PURPOSES.join(', ')}.`,
     );
   }
   if (aks.loadBalancerType !== undefined && !LOAD_BALANCER_TYPES.includes(aks.loadBalancerType as string)) {
     return bad(
       'InvalidLoadBalancerType',
-      `loadBalancerType '${String(aks.loadBalancerType)}' is invalid; expected one of ${LOAD_BALANCER_TYPES.join(', ')}.`,
+      `loadBalancerType '${textOf(aks.loadBalancerType)}' is invalid; expected one of ${LOAD_BALANCER_TYPES.join(', ')}.`,
     );
   }
   const net = aks.aksNetworkingConfiguration;
@@ -320,7 +321,7 @@ export function validatePut(ctx: RequestContext, deps: MlDeps, ws: WorkspaceReco
       if (net[k] !== undefined && (typeof net[k] !== 'string' || !re.test(net[k]))) {
         return bad(
           'InvalidNetworkingConfiguration',
-          `aksNetworkingConfiguration.${k} '${String(net[k])}' is not valid.`,
+          `aksNetworkingConfiguration.${k} '${textOf(net[k])}' is not valid.`,
         );
       }
     }
@@ -334,7 +335,7 @@ export function validatePut(ctx: RequestContext, deps: MlDeps, ws: WorkspaceReco
     if (!SSL_STATUSES.includes(status as string)) {
       return bad(
         'InvalidSslConfiguration',
-        `sslConfiguration.status '${String(status)}' is invalid; expected one of ${SSL_STATUSES.join(', ')}.`,
+        `sslConfiguration.status '${textOf(status)}' is invalid; expected one of ${SSL_STATUSES.join(', ')}.`,
       );
     }
     if (status === 'Enabled') {
@@ -651,7 +652,7 @@ export function scoringIp(cluster: ManagedClusterRecord, internal: boolean): str
 function breakEarlierAttachments(deps: MlDeps, ws: WorkspaceRecord, rec: ComputeRecord): void {
   const id = String(rec.properties.resourceId).toLowerCase();
   for (const other of deps.state.liveComputesOf(ws.subscriptionId, ws.resourceGroup, ws.name)) {
-    if (other === rec || String(other.properties.resourceId ?? '').toLowerCase() !== id) continue;
+    if (other === rec || textOf(other.properties.resourceId).toLowerCase() !== id) continue;
     if (other.properties.provisioningState === 'Deleting') continue;
     fail(other, {
       code: 'ClusterAttachedElsewhere',

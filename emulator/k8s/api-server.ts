@@ -3,6 +3,7 @@
  * secret that holds the scoring front end's TLS certificate and key (what `tls: keep` reads).
  * Kubeconfigs from listCluster*Credential point here, with a bearer token per cluster.
  */
+import { textOf } from '../server/text';
 import * as crypto from 'node:crypto';
 import { header, json, matchPath, type Handler, type Reply } from '../server/http';
 import { managedClusterId } from '../arm/ids';
@@ -65,7 +66,7 @@ export function currentTls(state: EmulatorState, c: ManagedClusterRecord): Compu
   const id = managedClusterId(c.subscriptionId, c.resourceGroup, c.name).toLowerCase();
   const bound = state
     .allLiveComputes()
-    .filter((x) => x.tls && String(x.properties.resourceId ?? '').toLowerCase() === id)
+    .filter((x) => x.tls && textOf(x.properties.resourceId).toLowerCase() === id)
     .filter((x) => x.properties.provisioningState !== 'Creating' && x.properties.provisioningState !== 'Updating');
   bound.sort((a, b) => String(b.properties.modifiedOn).localeCompare(String(a.properties.modifiedOn)));
   return bound[0]?.tls;
@@ -186,7 +187,6 @@ function hasFrontEnd(state: EmulatorState, cluster: ManagedClusterRecord): boole
   return state
     .allLiveComputes()
     .some(
-      (x) =>
-        String(x.properties.resourceId ?? '').toLowerCase() === id && x.properties.provisioningState === 'Succeeded',
+      (x) => textOf(x.properties.resourceId).toLowerCase() === id && x.properties.provisioningState === 'Succeeded',
     );
 }

@@ -68,7 +68,7 @@ async function rotate(how: RotationSide['how'], scale: number): Promise<Rotation
     const traffic = emulator.traffic.all();
     return {
       how,
-      result: run.outputs.result ?? `failed (exit ${run.exitCode})`,
+      result: run.outputs.result ?? `failed (exit ${String(run.exitCode)})`,
       wallMs: run.exitedAt - run.spawnedAt,
       notAttachedMs,
       armRequests: traffic.filter((e) => e.kind === 'arm' || e.kind === 'lro').length,

@@ -23,8 +23,6 @@ import type { ResolvedTls } from '../plan/plan';
 import type { Platform } from '../contract/platform';
 import { checkTlsMaterial, describeCertificate } from '../tls/certificate';
 
-export { FRONTEND_SECRET } from './frontend-secret';
-
 export interface KeepTlsContext extends ClusterReadContext {
   readonly desired: DesiredState;
   readonly observed: ObservedState;

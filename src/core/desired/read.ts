@@ -102,7 +102,7 @@ function readDesiredCompute(
   if (!kubernetes && tls.mode !== 'disabled' && loadBalancerType === 'InternalLoadBalancer') {
     c.problem(
       'tls',
-      `'${c.raw('tls')}' cannot be used with ${c.name('load-balancer-type')}: internal (Azure ML does not support TLS termination on an internal load balancer); use tls: disabled or a public load balancer`,
+      `'${c.raw('tls') ?? ''}' cannot be used with ${c.name('load-balancer-type')}: internal (Azure ML does not support TLS termination on an internal load balancer); use tls: disabled or a public load balancer`,
     );
   }
   return { source, purpose, loadBalancerType, loadBalancerSubnet, tls, renewWithinDays };

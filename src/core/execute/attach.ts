@@ -134,7 +134,7 @@ async function clearLeftover(
     );
   }
   ctx.platform.info(
-    `Compute ${ctx.computeName} is ${leftover.properties?.provisioningState} after the failed attempt; detaching it before trying again.`,
+    `Compute ${ctx.computeName} is ${leftover.properties?.provisioningState ?? 'Unknown'} after the failed attempt; detaching it before trying again.`,
   );
   const startedAt = ctx.clock.now();
   const start = await ctx.gateway.beginDetach();

@@ -5,7 +5,6 @@
  * loadBalancerType/loadBalancerSubnet replaced, and the tags this product keeps (the certificate
  * fingerprint and expiry) updated or removed.
  */
-import type { ComputeResource } from '@azure/arm-machinelearning';
 import type { AttachRequest, UpdateRequest } from '../plan/plan';
 import { toSslConfiguration } from './compute-body';
 
@@ -35,7 +34,7 @@ const READ_ONLY = {
 } as const;
 
 export function toUpdateBody(update: UpdateRequest, desired: AttachRequest): Json {
-  const body = JSON.parse(JSON.stringify(update.current as ComputeResource)) as Json;
+  const body = JSON.parse(JSON.stringify(update.current)) as Json;
   for (const key of READ_ONLY.resource) delete body[key];
   const compute = isObj(body.properties) ? body.properties : (body.properties = { computeType: 'AKS' });
   for (const key of READ_ONLY.compute) delete compute[key];

@@ -40,7 +40,7 @@ export async function waitForOtherOperation(
   const state = settled?.properties?.provisioningState;
   ctx.platform.info(
     settled
-      ? `The other operation is over: ${ctx.computeName} is ${state}.`
+      ? `The other operation is over: ${ctx.computeName} is ${state ?? 'Unknown'}.`
       : `The other operation is over: ${ctx.computeName} does not exist.`,
   );
   return settled;

@@ -50,7 +50,7 @@ export function describePlan(desired: DesiredState, observed: ObservedState, pla
           ? `Auto (leaf domain label ${a.tls.leafDomainLabel}${plan.update?.renew ? ', renewed' : ''})`
           : 'Disabled';
     lines.push(
-      `  ${a.clusterId ? `cluster: ${a.clusterId}` : `new cluster: ${a.create?.agentCount} x ${a.create?.vmSize} in ${a.location}`}`,
+      `  ${a.clusterId ? `cluster: ${a.clusterId}` : `new cluster: ${a.create?.agentCount ?? '?'} x ${a.create?.vmSize ?? '?'} in ${a.location}`}`,
     );
     lines.push(
       `  purpose: ${a.purpose}, load balancer: ${a.loadBalancerType}${a.loadBalancerSubnet ? ` (subnet ${a.loadBalancerSubnet})` : ''}, TLS: ${tls}`,

@@ -39,10 +39,12 @@ export function renewalDue(
   if (tls.mode !== 'auto' || compute.tls.status !== 'Auto' || !compute.tls.leafDomainLabel) return undefined;
   // A new label or mode replaces sslConfiguration anyway, and with it the certificate.
   if (drift.some((d) => TLS_SETTINGS.includes(d.setting))) return undefined;
-  const expiresOn = compute.tlsExpiresOn ? Date.parse(compute.tlsExpiresOn) : NaN;
-  if (Number.isNaN(expiresOn) || expiresOn - now.getTime() > want.renewWithinDays * DAY_MS) return undefined;
+  const expiresText = compute.tlsExpiresOn;
+  const expiresOn = expiresText ? Date.parse(expiresText) : NaN;
+  if (!expiresText || Number.isNaN(expiresOn) || expiresOn - now.getTime() > want.renewWithinDays * DAY_MS)
+    return undefined;
   const days = Math.floor((expiresOn - now.getTime()) / DAY_MS);
-  const when = days < 0 ? `expired on ${compute.tlsExpiresOn}` : `expires on ${compute.tlsExpiresOn} (in ${days} days)`;
+  const when = days < 0 ? `expired on ${expiresText}` : `expires on ${expiresText} (in ${days} days)`;
   return `the Microsoft-generated certificate ${when}, within renew-within-days ${want.renewWithinDays}: renew it in place (same DNS name)`;
 }
 

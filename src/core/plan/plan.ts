@@ -124,7 +124,7 @@ export function planChange(
   if (want.source.mode === 'attach' && !sameResourceId(boundCluster, wantedCluster)) {
     if (!desired.replace) {
       throw new StateError(
-        `compute '${name}' is bound to cluster ${boundCluster ?? '(none)'}, not to ${wantedCluster}; nothing was changed`,
+        `compute '${name}' is bound to cluster ${boundCluster ?? '(none)'}, not to ${wantedCluster ?? '(none)'}; nothing was changed`,
         'Set replace: true to detach it and attach the new cluster, or choose another compute-name.',
       );
     }
@@ -148,7 +148,7 @@ export function planChange(
   if (reasons.length === 0) {
     return {
       action: 'none',
-      reasons: [`compute '${name}' is attached to ${boundCluster} with the desired settings`],
+      reasons: [`compute '${name}' is attached to ${boundCluster ?? '(no cluster)'} with the desired settings`],
       drift: [],
       consequences: [],
     };
