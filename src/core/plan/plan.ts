@@ -3,9 +3,11 @@
  * tests live at this level, as tables that read like the how-to's rules.
  */
 import { sameResourceId } from '../azure/arm-id';
-import type { ClusterPurpose, DesiredCompute, DesiredState, DesiredTls, LoadBalancerType } from '../desired/model';
+import type { ClusterPurpose, DesiredState, DesiredTls, LoadBalancerType } from '../desired/model';
 import { StateError } from '../contract/errors';
-import { isTransitional, MANAGED_BY_VALUE, TAGS, type ObservedCompute, type ObservedState } from '../observe/model';
+import { isTransitional, type ObservedCompute, type ObservedState } from '../observe/model';
+import { attachRequest } from './attach-request';
+import { settingDrift } from './drift';
 import { inPlaceUpdate, renewalDue, updateConsequences, type UpdateRequest } from './in-place';
 
 export type { UpdateRequest } from './in-place';
@@ -174,118 +176,6 @@ function refuseSecondBinding(observed: ObservedState, clusterId: string | undefi
       `Use compute-name: ${others[0].name}, or detach that compute first.`,
     );
   }
-}
-
-const show = (value: string | undefined) => value ?? '(none)';
-
-function settingDrift(compute: ObservedCompute, want: DesiredCompute, tls: ResolvedTls): Drift[] {
-  const drift: Drift[] = [];
-  const purpose = compute.purpose ?? 'FastProd';
-  if (purpose.toLowerCase() !== want.purpose.toLowerCase())
-    drift.push({ setting: 'cluster-purpose', from: purpose, to: want.purpose });
-  const lb = compute.loadBalancerType ?? 'PublicIp';
-  if (lb.toLowerCase() !== want.loadBalancerType.toLowerCase())
-    drift.push({ setting: 'load-balancer-type', from: lb, to: want.loadBalancerType });
-  if (
-    want.loadBalancerType === 'InternalLoadBalancer' &&
-    want.loadBalancerSubnet !== undefined &&
-    (compute.loadBalancerSubnet ?? '') !== want.loadBalancerSubnet
-  ) {
-    drift.push({
-      setting: 'load-balancer-subnet',
-      from: show(compute.loadBalancerSubnet),
-      to: want.loadBalancerSubnet,
-    });
-  }
-
-  if (want.tls.mode === 'keep') {
-    // The certificate is the one the cluster serves now (also an Azure-generated one under Auto):
-    // only a new cname is a change. Fingerprint tags are not compared; keep means "as served".
-    const cname = tls.mode === 'custom' ? tls.cname : '';
-    if (want.tls.cname !== undefined && (compute.tls.cname ?? '').toLowerCase() !== cname.toLowerCase())
-      drift.push({ setting: 'tls-cname', from: show(compute.tls.cname), to: cname });
-    return drift;
-  }
-
-  const wantStatus = tls.mode === 'disabled' ? 'Disabled' : tls.mode === 'auto' ? 'Auto' : 'Enabled';
-  if (compute.tls.status !== wantStatus) {
-    drift.push({ setting: 'tls', from: compute.tls.status, to: wantStatus });
-    return drift;
-  }
-  if (tls.mode === 'auto' && (compute.tls.leafDomainLabel ?? '') !== tls.leafDomainLabel) {
-    drift.push({ setting: 'leaf-domain-label', from: show(compute.tls.leafDomainLabel), to: tls.leafDomainLabel });
-  }
-  if (tls.mode === 'custom') {
-    if ((compute.tls.cname ?? '').toLowerCase() !== tls.cname)
-      drift.push({ setting: 'tls-cname', from: show(compute.tls.cname), to: tls.cname });
-    const fingerprint = tls.certificate.fingerprintSha256;
-    if (!compute.tlsFingerprint)
-      drift.push({
-        setting: 'tls-certificate',
-        from: '(no recorded fingerprint)',
-        to: `sha256 ${fingerprint.slice(0, 16)}…`,
-      });
-    else if (compute.tlsFingerprint.toLowerCase() !== fingerprint)
-      drift.push({
-        setting: 'tls-certificate',
-        from: `sha256 ${compute.tlsFingerprint.slice(0, 16)}…`,
-        to: `sha256 ${fingerprint.slice(0, 16)}…`,
-      });
-  }
-  return drift;
-}
-
-function attachRequest(
-  desired: DesiredState,
-  want: DesiredCompute,
-  tls: ResolvedTls,
-  compute: ObservedCompute | undefined,
-  workspaceLocation: string | undefined,
-  clusterId?: string,
-): AttachRequest {
-  const source = want.source;
-  const location = compute?.location ?? (source.mode === 'create' ? source.location : undefined) ?? workspaceLocation;
-  if (!location) throw new StateError('the workspace location is unknown; cannot build the attach request');
-  const tags: Record<string, string> = { ...(compute?.tags ?? {}) };
-  delete tags[TAGS.fingerprint];
-  delete tags[TAGS.expiresOn];
-  tags[TAGS.managedBy] = MANAGED_BY_VALUE;
-  let tlsRequest: TlsRequest;
-  if (tls.mode === 'custom') {
-    tags[TAGS.fingerprint] = tls.certificate.fingerprintSha256;
-    tags[TAGS.expiresOn] = tls.certificate.validTo.toISOString();
-    tlsRequest = {
-      status: 'Enabled',
-      certPem: tls.certPem,
-      keyPem: tls.keyPem,
-      cname: tls.cname,
-      fingerprintSha256: tls.certificate.fingerprintSha256,
-      expiresOn: tls.certificate.validTo,
-    };
-  } else if (tls.mode === 'auto') {
-    tlsRequest = {
-      status: 'Auto',
-      leafDomainLabel: tls.leafDomainLabel,
-      overwriteExistingDomain: tls.overwriteExistingDomain,
-    };
-  } else {
-    tlsRequest = { status: 'Disabled' };
-  }
-  const creating = source.mode === 'create' && !compute;
-  return {
-    computeName: desired.target.computeName,
-    location,
-    clusterId: creating
-      ? undefined
-      : (clusterId ?? (source.mode === 'attach' ? source.cluster.id : compute?.clusterId)),
-    create: creating ? { agentCount: source.agentCount, vmSize: source.vmSize, network: source.network } : undefined,
-    purpose: want.purpose,
-    loadBalancerType: want.loadBalancerType,
-    loadBalancerSubnet: want.loadBalancerSubnet,
-    tls: tlsRequest,
-    description: compute?.description,
-    tags,
-  };
 }
 
 function detachConsequences(compute: ObservedCompute): string[] {
