@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the whole job on one machine. Starts the embedded Azure Resource Manager
  * emulator and runs the committed GitHub Action bundle through attach → unchanged → refresh
- * (rotating to a new TLS certificate) → detach, printing what each run did.
+ * with a TLS certificate → a new certificate updated in place → dry run → detach, printing
+ * what each run did.
  */
 import { execFileSync } from 'node:child_process';
 import { startEmulator, type Emulator } from '../emulator';
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
       : `The bundle runs on this Node, ${nodeVersion}: Node 24 is not installed in .tools/ (npm test installs it, Linux x64 only; action.yml says node24).`,
   );
   const certificate = emulator.ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'] });
+  const rotated = emulator.ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'] });
   const steps: Array<[string, Record<string, string>]> = [
     ['1. ensure: attach aks-prod (production, public load balancer)', {}],
     ['2. ensure again: nothing to change, no write request', {}],
@@ -90,17 +92,26 @@ async function main(): Promise<void> {
       },
     ],
     [
-      '4. dry run of a purpose change: the plan, nothing sent',
+      '4. ensure with a new certificate: updated in place, web services stay attached (one PUT, no DELETE)',
       {
         tls: 'custom',
-        'tls-cert': certificate.chainPem,
-        'tls-key': certificate.keyPem,
+        'tls-cert': rotated.chainPem,
+        'tls-key': rotated.keyPem,
+        'tls-cname': 'scoring.contoso.com',
+      },
+    ],
+    [
+      '5. dry run of a purpose change: the plan, nothing sent',
+      {
+        tls: 'custom',
+        'tls-cert': rotated.chainPem,
+        'tls-key': rotated.keyPem,
         'tls-cname': 'scoring.contoso.com',
         'cluster-purpose': 'dev-test',
         'dry-run': 'true',
       },
     ],
-    ['5. detach: the compute goes, the AKS cluster stays', { operation: 'detach' }],
+    ['6. detach: the compute goes, the AKS cluster stays', { operation: 'detach' }],
   ];
   let failed = false;
   try {
