@@ -9,10 +9,6 @@ export function extensionOf(emulator: Emulator, cluster: string = DEMO.clusters.
   return emulator.state.getExtension(cluster, name);
 }
 
-export function computeOf(emulator: Emulator, name: string) {
-  return emulator.state.getCompute(DEMO.subscriptionId, DEMO.resourceGroup, DEMO.workspaceName, name);
-}
-
 /** The ARM writes of the current traffic view, as `METHOD resource-kind` (extension or compute). */
 export function writes(emulator: Emulator): string[] {
   return emulator.traffic

@@ -2,7 +2,8 @@
 import { runTask, adoSeed, type TaskRun } from '../../testkit/run-task';
 import { emulatorPerTest } from '../../testkit/world';
 import { DEMO, seedAttachedCompute } from '../../testkit/demo-world';
-import { computeOf, extensionOf, keyScanner, scoringCertificate, writes } from '../../testkit/kubernetes';
+import { extensionOf, keyScanner, scoringCertificate, writes } from '../../testkit/kubernetes';
+import { computeOf } from '../../testkit/fault-kit';
 import { EXTENSION_OPERATIONS, LIFECYCLE_OPERATIONS } from '../../testkit/referee';
 
 const world = emulatorPerTest({ seed: adoSeed, expectOperations: [...LIFECYCLE_OPERATIONS, ...EXTENSION_OPERATIONS] });

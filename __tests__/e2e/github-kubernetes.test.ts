@@ -2,7 +2,8 @@
 import { runAction } from '../../testkit/run-action';
 import { emulatorPerTest, githubInputs } from '../../testkit/world';
 import { DEMO, seedAttachedCompute } from '../../testkit/demo-world';
-import { computeOf, EXTENSION, extensionOf, keyScanner, scoringCertificate, writes } from '../../testkit/kubernetes';
+import { EXTENSION, extensionOf, keyScanner, scoringCertificate, writes } from '../../testkit/kubernetes';
+import { computeOf } from '../../testkit/fault-kit';
 import { visibleOf } from '../../testkit/secret-scan';
 import { EXTENSION_OPERATIONS, LIFECYCLE_OPERATIONS } from '../../testkit/referee';
 
