@@ -132,6 +132,8 @@ test('GitHub, tls keep of an Auto compute (cname ""): reattached with the certif
   const ssl = (compute()!.properties.properties as Record<string, Record<string, unknown>>).sslConfiguration;
   expect(ssl).toEqual(expect.objectContaining({ status: 'Enabled', cname: fqdn }));
   expect(compute()!.tls!.certPem).toBe(served.chainPem);
+  // The certificate is read once, for keep: not a second time for its expiry.
+  expect(world().traffic.all().filter((e) => /listClusterUserCredential$/i.test(e.path))).toHaveLength(1);
   expectSignedUrlsUsedAsGiven();
 });
 

@@ -12,7 +12,11 @@ import type { DesiredState } from './desired/model';
 import { readDesiredState } from './desired/read';
 import { executePlan, type StepRecord } from './execute/execute';
 import { resolveKeptTls } from './cluster/keep-tls';
-import { withServedCertificate, type ServedCertificateContext } from './cluster/served-certificate';
+import {
+  withKeptCertificate,
+  withServedCertificate,
+  type ServedCertificateContext,
+} from './cluster/served-certificate';
 import type { ObservedCompute } from './observe/model';
 import { observe } from './observe/observe';
 import { toObservedCompute } from './observe/from-arm';
@@ -133,24 +137,29 @@ export async function runOnce(platform: Platform, ctx: RunContext, options: RunO
     renewalDepends:
       desired.operation === 'ensure' && desired.compute?.tls.mode === 'auto' && desired.compute.renewWithinDays > 0,
   };
-  const observed = await platform.group('Read the current state', async () => {
+  // tls: keep reads the served certificate itself (below); reading it here too would list the
+  // cluster's credentials and GET azuremlfessl twice.
+  const keeping = desired.compute?.tls.mode === 'keep';
+  const found = await platform.group('Read the current state', async () => {
     const state = await observe(gateway, desired, execution);
-    return desired.compute ? { ...state, compute: await withServedCertificate(served, state.compute) } : state;
+    return desired.compute && !keeping
+      ? { ...state, compute: await withServedCertificate(served, state.compute) }
+      : state;
   });
-  const resolvedTls =
-    desired.compute?.tls.mode === 'keep'
-      ? await platform.group('Read the TLS certificate to keep', () =>
-          resolveKeptTls({
-            gateway,
-            desired,
-            observed,
-            redactor: options.redactor,
-            now: options.now ?? new Date(),
-            platform,
-            signal: options.signal,
-          }),
-        )
-      : desired.compute?.tls;
+  const resolvedTls = keeping
+    ? await platform.group('Read the TLS certificate to keep', () =>
+        resolveKeptTls({
+          gateway,
+          desired,
+          observed: found,
+          redactor: options.redactor,
+          now: options.now ?? new Date(),
+          platform,
+          signal: options.signal,
+        }),
+      )
+    : desired.compute?.tls;
+  const observed = keeping ? { ...found, compute: withKeptCertificate(found.compute, resolvedTls) } : found;
   const plan = planChange(desired, observed, resolvedTls, options.now ?? new Date());
   for (const line of describePlan(desired, observed, plan)) platform.info(line);
   if (plan.attach?.clusterId && (plan.action === 'attach' || plan.action === 'reattach')) {

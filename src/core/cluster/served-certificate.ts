@@ -10,6 +10,7 @@ import { parseManagedClusterId } from '../azure/arm-id';
 import { CancelledError, StateError } from '../contract/errors';
 import type { Platform } from '../contract/platform';
 import type { ObservedCompute } from '../observe/model';
+import type { ResolvedTls } from '../plan/plan';
 import { describeCertificate } from '../tls/certificate';
 import {
   clusterAccess,
@@ -64,4 +65,13 @@ export async function withServedCertificate(
     );
     return compute;
   }
+}
+
+/** With `tls: keep`, the certificate read to keep is the one served: its expiry is the compute's (Auto has no tag for it). */
+export function withKeptCertificate(
+  compute: ObservedCompute | undefined,
+  kept: ResolvedTls | undefined,
+): ObservedCompute | undefined {
+  if (!compute || compute.tlsExpiresOn || kept?.mode !== 'custom') return compute;
+  return { ...compute, tlsExpiresOn: kept.certificate.validTo.toISOString() };
 }
