@@ -133,7 +133,11 @@ test('GitHub, tls keep of an Auto compute (cname ""): reattached with the certif
   expect(ssl).toEqual(expect.objectContaining({ status: 'Enabled', cname: fqdn }));
   expect(compute()!.tls!.certPem).toBe(served.chainPem);
   // The certificate is read once, for keep: not a second time for its expiry.
-  expect(world().traffic.all().filter((e) => /listClusterUserCredential$/i.test(e.path))).toHaveLength(1);
+  expect(
+    world()
+      .traffic.all()
+      .filter((e) => /listClusterUserCredential$/i.test(e.path)),
+  ).toHaveLength(1);
   expectSignedUrlsUsedAsGiven();
 });
 
