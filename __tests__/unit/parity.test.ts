@@ -151,20 +151,29 @@ describe('task.json ↔ action.yml and INPUTS', () => {
 });
 
 describe('GitHub-only inputs', () => {
-  it('are exactly the authentication and cloud inputs', () => {
+  it('are exactly the authentication and cloud inputs, and the token for pull-request comments', () => {
     expect(
       catalogue
         .filter((d) => !d.ado)
         .map((d) => d.name)
         .sort(),
     ).toEqual(
-      ['arm-endpoint', 'authority-host', 'client-id', 'client-secret', 'creds', 'environment', 'tenant-id'].sort(),
+      [
+        'arm-endpoint',
+        'authority-host',
+        'client-id',
+        'client-secret',
+        'creds',
+        'environment',
+        'github-token',
+        'tenant-id',
+      ].sort(),
     );
   });
 });
 
 describe('outputs', () => {
-  it('are the seven of the interface, in action.yml (kebab) and task.json (camelCase)', () => {
+  it('are the eight of the interface, in action.yml (kebab) and task.json (camelCase)', () => {
     expect(OUTPUTS.map((o) => o.name)).toEqual([
       'result',
       'compute-id',
@@ -172,6 +181,7 @@ describe('outputs', () => {
       'provisioning-state',
       'endpoint',
       'tls-expires-on',
+      'tls-certificate-version',
       'extension-id',
     ]);
     expect(OUTPUTS.map((o) => o.ado)).toEqual([
@@ -181,6 +191,7 @@ describe('outputs', () => {
       'provisioningState',
       'endpoint',
       'tlsExpiresOn',
+      'tlsCertificateVersion',
       'extensionId',
     ]);
     expect(Object.keys(action.outputs).sort()).toEqual(OUTPUTS.map((o) => o.name).sort());

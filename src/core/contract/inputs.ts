@@ -155,11 +155,17 @@ export const INPUTS = [
       'The DNS name the certificate is for (tls: custom). With tls: keep it defaults to the current cname of the compute.',
   },
   {
+    name: 'tls-certificate-id',
+    ado: 'tlsCertificateId',
+    description:
+      'With tls: custom, instead of tls-cert/tls-key: an Azure Key Vault certificate identifier, https://<vault>.vault.azure.net/certificates/<name>[/<version>] (or its secret identifier, .../secrets/<name>[/<version>]). Without a version the current one is applied, and a version Key Vault renewed is applied on the next run. Read with the same sign-in as Azure Resource Manager.',
+  },
+  {
     name: 'renew-within-days',
     ado: 'renewWithinDays',
     default: '30',
     description:
-      'With tls: auto, renew the Microsoft-generated certificate in place when the served one expires within this many days; with tls: custom, warn when the given certificate does (0: never).',
+      'With tls: auto, renew the Microsoft-generated certificate in place when the served one expires within this many days (Azure renews only within 70: a larger value acts as 70; a renewal is requested at most once in 24 hours); with tls: custom, warn when the given certificate does (0: never).',
   },
   {
     name: 'compute-type',
@@ -180,6 +186,27 @@ export const INPUTS = [
     ado: 'extensionName',
     default: 'azureml',
     description: 'With compute-type: kubernetes, the name of the Azure ML extension resource on the cluster.',
+  },
+  {
+    name: 'migrate-from',
+    ado: 'migrateFrom',
+    description:
+      'With compute-type: kubernetes, the name of the v1 AKS compute of the same workspace attached to the same cluster: the v2 compute is set up beside it (azureml-fe annotated, the extension installed with scoringFe.enableUpgrade=true, then the Kubernetes compute attached); the v1 compute stays attached.',
+  },
+  {
+    name: 'pr-comment',
+    ado: 'prComment',
+    default: 'auto',
+    allowed: ['auto', 'off'],
+    description:
+      '`auto`: on a pull request run, post the plan (dry run) or the outcome as one comment per compute and update it on later runs; `off`: never. A missing permission gives a notice, never a failed step.',
+  },
+  {
+    name: 'github-token',
+    default: '${{ github.token }}',
+    secret: true,
+    description:
+      'Token for the pull-request comment (the job needs permissions: pull-requests: write). Azure DevOps uses the job access token (System.AccessToken).',
   },
   {
     name: 'replace',

@@ -22,6 +22,11 @@ export const OUTPUTS = [
       'ISO 8601 expiry of the certificate the compute serves (empty without TLS, or when it cannot be known)',
   },
   {
+    name: 'tls-certificate-version',
+    ado: 'tlsCertificateVersion',
+    description: 'The Key Vault certificate version applied, with tls-certificate-id (empty otherwise)',
+  },
+  {
     name: 'extension-id',
     ado: 'extensionId',
     description: 'ARM id of the Azure ML extension (compute-type: kubernetes)',
