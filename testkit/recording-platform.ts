@@ -21,6 +21,7 @@ export function recordingPlatform(): RecordingPlatform {
     info: (m) => void p.lines.push(m),
     warning: (m) => void p.lines.push(`warning: ${m}`),
     error: (m) => void p.lines.push(`error: ${m}`),
+    notice: (m) => void p.lines.push(`notice: ${m}`),
     debug: (m) => void p.lines.push(`debug: ${m}`),
     isDebug: () => true,
     group: async (title, body) => {
@@ -30,6 +31,7 @@ export function recordingPlatform(): RecordingPlatform {
     maskLine: (l) => void p.masked.push(l),
     setOutput: (n, v) => void (p.outputs[n] = v),
     writeSummary: async (md) => void p.summaries.push(md),
+    pullRequest: () => ({ kind: 'none' }),
     fail: (m) => void p.failures.push(m),
   };
   return p;

@@ -35,6 +35,8 @@ export function createAdoPlatform(): Platform {
     info: (message) => writeLine(message),
     warning: (message, props) => tl.warning(titled(message, props)),
     error: (message, props) => tl.error(titled(message, props)),
+    // Azure Pipelines has no notice level; a plain titled line, since a warning would flag the run.
+    notice: (message, props) => writeLine(titled(message, props)),
     debug: (message) => tl.debug(message),
     isDebug: () => (tl.getVariable('System.Debug') ?? '').toLowerCase() === 'true',
     async group<T>(title: string, body: () => Promise<T>): Promise<T> {
@@ -52,6 +54,8 @@ export function createAdoPlatform(): Platform {
       }
     },
     setOutput: (name, value) => tl.setVariable(adoOutputName(name), value, false, true),
+    // Pull-request threads arrive with issue #18 (src/ado/pull-request.ts).
+    pullRequest: () => ({ kind: 'none' }),
     async writeSummary(markdown: string) {
       const dir = tl.getVariable('Agent.TempDirectory') || os.tmpdir();
       const file = path.join(dir, `aks-aml-attach-summary-${process.pid}-${Date.now()}.md`);

@@ -8,6 +8,7 @@ export function githubPlatform(): Platform {
     info: (message) => core.info(message),
     warning: (message, props) => core.warning(message, props?.title ? { title: props.title } : undefined),
     error: (message, props) => core.error(message, props?.title ? { title: props.title } : undefined),
+    notice: (message, props) => core.notice(message, props?.title ? { title: props.title } : undefined),
     debug: (message) => core.debug(message),
     isDebug: () => core.isDebug(),
     group: (title, body) => core.group(title, body),
@@ -17,6 +18,8 @@ export function githubPlatform(): Platform {
       if (!process.env.GITHUB_STEP_SUMMARY) return;
       await core.summary.addRaw(markdown, true).write();
     },
+    // Pull-request comments arrive with issue #18 (src/github/pull-request.ts).
+    pullRequest: () => ({ kind: 'none' }),
     fail: (message) => core.setFailed(message),
   };
 }

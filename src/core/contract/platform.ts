@@ -3,6 +3,7 @@
  * implement it; nothing in src/core imports @actions/* or azure-pipelines-task-lib.
  */
 import type { OutputName } from './outputs';
+import type { PullRequestTarget } from './pull-request';
 
 export interface AnnotationProperties {
   /** Short title shown above the annotation (GitHub) or prefixed to the issue (ADO). */
@@ -14,6 +15,8 @@ export interface Platform {
   info(message: string): void;
   warning(message: string, props?: AnnotationProperties): void;
   error(message: string, props?: AnnotationProperties): void;
+  /** A note worth seeing that is neither a warning nor a failure (GitHub notice annotation). */
+  notice(message: string, props?: AnnotationProperties): void;
   /** Printed only when the CI system runs in debug mode. */
   debug(message: string): void;
   isDebug(): boolean;
@@ -25,6 +28,8 @@ export interface Platform {
   setOutput(name: OutputName, value: string): void;
   /** Attaches a markdown summary to the run (GitHub job summary, ADO uploadsummary). */
   writeSummary(markdown: string): Promise<void>;
+  /** The pull request this run is for, read from the CI system's variables (no request). */
+  pullRequest(): PullRequestTarget;
   /** Marks the step failed with a final message. */
   fail(message: string): void;
 }
