@@ -9,6 +9,7 @@
  *   --no-fleet --no-startup --no-scenarios   skip a part
  *   --startup-runs <n>   start-up samples per variant (default 10)
  *   --fleet-size <n>     default 20
+ *   --baseline <rev>     also measure the start-up of the bundles committed at <rev> (before/after in one run)
  */
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,15 @@ import { renderMarkdown, type Results } from './bench/report';
 import { runScenario, scenarios } from './bench/scenarios';
 import { COMPARED_DURATIONS_MS, extrapolate } from './bench/schedule';
 import { measureRotation, rotationLines } from './bench/rotation';
-import { composition, measureStartup, node24, nodeFloorMs, nodeVersion, variantsFor } from './bench/startup';
+import {
+  baselineVariants,
+  composition,
+  measureStartup,
+  node24,
+  nodeFloorMs,
+  nodeVersion,
+  variantsFor,
+} from './bench/startup';
 
 function parseArgs(argv: string[]) {
   const has = (flag: string) => argv.includes(flag);
@@ -37,6 +46,7 @@ function parseArgs(argv: string[]) {
     scenarios: !has('--no-scenarios'),
     startupRuns: Number(value('--startup-runs') ?? (quick ? 3 : 10)),
     fleetSize: Number(value('--fleet-size') ?? (quick ? 5 : 20)),
+    baseline: value('--baseline'),
   };
 }
 
@@ -92,7 +102,7 @@ async function main(): Promise<void> {
   if (args.startup) {
     const built = composition(log);
     results.bundles = { github: built.github, ado: built.ado };
-    const variants = variantsFor(built.minifiedGithub);
+    const variants = [...variantsFor(built.minifiedGithub), ...(args.baseline ? baselineVariants(args.baseline) : [])];
     log(`start-up: ${variants.length} variants × ${args.startupRuns} runs`);
     const floors = [{ node: nodeVersion(systemNode()), ms: nodeFloorMs(systemNode(), 10) }];
     const n24 = node24();

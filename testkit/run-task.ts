@@ -122,6 +122,8 @@ export async function runTask(
     env?: Record<string, string>;
     clientSecret?: string;
     nodePath?: string;
+    /** Another build of the task's bundle (the benchmark's baseline); default dist/ado/index.js. */
+    bundle?: string;
     onSpawn?: (child: ChildProcess) => void;
   } = {},
 ): Promise<TaskRun> {
@@ -157,7 +159,7 @@ export async function runTask(
   Object.assign(env, options.env);
 
   const { exitCode, stdout, stderr } = await spawnBundle({
-    bundle: ADO_BUNDLE,
+    bundle: options.bundle ?? ADO_BUNDLE,
     cwd: sources,
     env,
     nodePath: options.nodePath,

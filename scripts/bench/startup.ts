@@ -5,7 +5,7 @@
  * interleaved with the other variants so that machine load spreads evenly; medians are reported.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startEmulator } from '../../emulator';
 import { DEMO, demoSeed } from '../../testkit/demo-world';
@@ -162,7 +162,7 @@ export async function measureStartup(
             computeName: 'aks-prod',
             aksResourceId: DEMO.clusters.prod,
           },
-          { nodePath: v.node, env: v.env },
+          { nodePath: v.node, env: v.env, bundle: v.bundle },
         );
         exitedAt = Date.now();
         ok = run.outputs.result === 'unchanged';
@@ -221,6 +221,27 @@ export function nodeFloorMs(node: string, runs: number): number {
     times.push(Date.now() - t);
   }
   return median(times);
+}
+
+/**
+ * The committed bundles of another revision (dist/ is committed, so `git show` is enough), to lay
+ * this tree's start-up beside them in the same run: "before and after" without a second bench.
+ */
+export function baselineVariants(revision: string): Variant[] {
+  const dir = join(WORK, 'baseline');
+  rmSync(dir, { recursive: true, force: true });
+  const main = systemNode();
+  const label = `${revision.slice(0, 12)}, Node ${nodeVersion(main).replace(/^v(\d+).*/, '$1')}`;
+  const extract = (name: 'github' | 'ado') => {
+    mkdirSync(join(dir, name), { recursive: true });
+    const target = join(dir, name, 'index.js');
+    writeFileSync(target, execFileSync('git', ['show', `${revision}:dist/${name}/index.js`], { cwd: ROOT }));
+    return target;
+  };
+  return [
+    { name: `GitHub bundle at ${label}`, bundle: extract('github'), node: main },
+    { name: `Azure DevOps bundle at ${label}`, bundle: extract('ado'), node: main, ado: true },
+  ];
 }
 
 export function variantsFor(minifiedGithub: string): Variant[] {
