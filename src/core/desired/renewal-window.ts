@@ -7,7 +7,7 @@
  */
 import type { DesiredTls } from './model';
 
-export const AZURE_RENEWAL_WINDOW_DAYS = 70;
+const AZURE_RENEWAL_WINDOW_DAYS = 70;
 
 /** The days before expiry from which a renewal is requested (auto) or warned about (custom). */
 export function renewalWindowDays(mode: DesiredTls['mode'], renewWithinDays: number): number {

@@ -14,7 +14,7 @@ import type { Drift, ResolvedTls } from './plan';
 
 const DAY_MS = 86_400_000;
 /** No second renewal request within this long of the first: Azure serves the new certificate within about 5 hours. */
-export const RENEWAL_REPEAT_MS = DAY_MS;
+const RENEWAL_REPEAT_MS = DAY_MS;
 export const SERVE_DELAY_TEXT = 'Azure serves the new certificate within about 5 hours';
 
 export type Renewal =
