@@ -52,6 +52,12 @@ describe.each(BUNDLES)('$name bundle, captured shapes', (bundle) => {
   test('10 days left: one PUT renews; a run right after writes nothing (pending); after the delay the new certificate is reported', async () => {
     const old = seedAuto(10);
     emu().traffic.clear();
+    const planned = await run({ 'dry-run': 'true' });
+    expect(planned.outputs.result).toBe('planned');
+    expect(writes()).toEqual([]);
+    expect(planned.stdout).toContain('Plan: update in place; web services stay attached.');
+    expect(planned.stdout).toMatch(/within renew-within-days 30: renew it in place/);
+
     const renewed = await run();
     expect(renewed.exitCode).toBe(0);
     expect(renewed.outputs.result).toBe('updated');
@@ -77,6 +83,11 @@ describe.each(BUNDLES)('$name bundle, captured shapes', (bundle) => {
     expect(PENDING.exec(pending.stdout)?.[1]).toBe(requestedAt);
     expect(pending.summary).toContain(`renewal requested at ${requestedAt}; Azure serves the new certificate`);
     expect(pending.outputs['tls-expires-on']).toBe(old);
+    const plannedWhilePending = await run({ 'dry-run': 'true' });
+    expect(plannedWhilePending.outputs.result).toBe('planned');
+    expect(plannedWhilePending.stdout).toContain('Plan: nothing to change.');
+    expect(PENDING.exec(plannedWhilePending.stdout)?.[1]).toBe(requestedAt);
+    expect(writes()).toEqual([]);
 
     // About 5 hours later (the emulator's delay lowered): the renewed certificate is served.
     emu().settings.capturedRenewalDelayMs = 0;
