@@ -75,7 +75,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const getSettings = () => settings;
   const tokens = new TokenService(baseUrl);
   const lro = new OperationRegistry(getSettings, baseUrl);
-  const k8s: K8sDeps = { state, baseUrl, caCertPem: ca.certPem };
+  const k8s: K8sDeps = { state, settings: getSettings, baseUrl, caCertPem: ca.certPem };
 
   const server = new EmulatorServer({
     certPem: serverCert.chainPem,

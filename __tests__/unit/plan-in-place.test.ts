@@ -5,6 +5,8 @@ import { readDesiredState } from '../../src/core/desired/read';
 import type { ObservedCompute, ObservedState } from '../../src/core/observe/model';
 import { planChange } from '../../src/core/plan/plan';
 import { describePlan } from '../../src/core/plan/describe';
+import { withRenewalTag } from '../../src/core/plan/renewal';
+import { summaryMarkdown } from '../../src/core/report/report';
 import { toUpdateBody } from '../../src/core/execute/update-body';
 import { createCertificateAuthority } from '../../emulator/tools/pki';
 import { baseInputs, CLUSTER_ID, observedCompute, reader, SUB } from '../../testkit/inputs';
@@ -218,5 +220,163 @@ describe('the PUT body of an update', () => {
     );
     expect(body.tags['tls-certificate-sha256']).toBeUndefined();
     expect(body.tags['tls-certificate-expires-on']).toBeUndefined();
+  });
+});
+
+describe('renewal as Azure does it: within 70 days, once in 24 hours', () => {
+  const HOUR = 3_600_000;
+  const TAG = 'tls-renewal-requested-at';
+  const at = (hoursAgo: number) => new Date(NOW.getTime() - hoursAgo * HOUR).toISOString();
+  const requested = (daysLeft: number, tag?: string, over: Partial<ObservedCompute> = {}) =>
+    found({ ...autoCompute(daysLeft), tags: tag === undefined ? { team: 'ml' } : { team: 'ml', [TAG]: tag }, ...over });
+  const planOf = (inputs: Partial<Record<InputName, string>>, observed: ObservedState) =>
+    planChange(desired(inputs), observed, undefined, NOW);
+
+  // [title, inputs, observed, action, renew requested, the tag the write sends ('none' when nothing is written)]
+  type RenewalRow = [string, Partial<Record<InputName, string>>, ObservedState, 'update' | 'none', boolean, string];
+  const rules: RenewalRow[] = [
+    [
+      '80 days left, renew-within-days 90: acts as 70, nothing',
+      { ...auto, 'renew-within-days': '90' },
+      requested(80),
+      'none',
+      false,
+      'none',
+    ],
+    [
+      '65 days left, renew-within-days 90: renewed (within 70)',
+      { ...auto, 'renew-within-days': '90' },
+      requested(65),
+      'update',
+      true,
+      NOW.toISOString(),
+    ],
+    [
+      '69 days left, renew-within-days 365: renewed',
+      { ...auto, 'renew-within-days': '365' },
+      requested(69),
+      'update',
+      true,
+      NOW.toISOString(),
+    ],
+    [
+      '10 days left, no request recorded: renewed, the time recorded',
+      auto,
+      requested(10),
+      'update',
+      true,
+      NOW.toISOString(),
+    ],
+    ['10 days left, requested 1 hour ago: pending, nothing written', auto, requested(10, at(1)), 'none', false, 'none'],
+    ['10 days left, requested 23.9 hours ago: pending', auto, requested(10, at(23.9)), 'none', false, 'none'],
+    [
+      '10 days left, requested 25 hours ago: renewed again',
+      auto,
+      requested(10, at(25)),
+      'update',
+      true,
+      NOW.toISOString(),
+    ],
+    ['expired, requested 30 hours ago: renewed again', auto, requested(-1, at(30)), 'update', true, NOW.toISOString()],
+    ['10 days left, an unreadable tag: renewed', auto, requested(10, 'soon'), 'update', true, NOW.toISOString()],
+    [
+      'served one renewed (300 days left), stale tag: nothing written to clear it',
+      auto,
+      requested(300, at(6)),
+      'none',
+      false,
+      'none',
+    ],
+    ['stale tag, TLS turned off: the write drops it', {}, requested(300, at(6)), 'update', false, '(removed)'],
+    [
+      'pending, a new leaf domain label: a new certificate anyway, the record goes',
+      { tls: 'auto', 'leaf-domain-label': 'other' },
+      requested(10, at(2)),
+      'update',
+      false,
+      '(removed)',
+    ],
+  ];
+
+  test.each(rules)('%s', (_title, inputs, observed, action, renew, tag) => {
+    const plan = planOf(inputs, observed);
+    expect(plan.action).toBe(action);
+    if (action === 'none') return expect(tag).toBe('none');
+    expect(plan.update?.renew).toBe(renew);
+    const body = toUpdateBody(plan.update!, plan.attach!) as { tags: Record<string, string> };
+    expect(body.tags[TAG] ?? '(removed)').toBe(tag);
+    expect(body.tags.team).toBe('ml');
+  });
+
+  test('a write while a renewal is pending keeps its record; a stale record goes with any write', () => {
+    const tags = { team: 'ml', [TAG]: at(2) };
+    expect(withRenewalTag(tags, { kind: 'pending', reason: '' }, false, NOW)).toEqual(tags);
+    expect(withRenewalTag(tags, { kind: 'none' }, false, NOW)).toEqual({ team: 'ml' });
+    expect(withRenewalTag(tags, { kind: 'due', reason: '' }, true, NOW)).toEqual({
+      team: 'ml',
+      [TAG]: NOW.toISOString(),
+    });
+  });
+
+  test('pending: the plan (also a dry run) says since when, and that Azure serves the new certificate within about 5 hours', () => {
+    const d = desired({ ...auto, 'dry-run': 'true' });
+    const observed = requested(10, at(1));
+    const plan = planChange(d, observed, undefined, NOW);
+    const text = describePlan(d, observed, plan).join('\n');
+    expect(text).toContain('Plan: nothing to change.');
+    expect(text).toContain(
+      `renewal requested at ${at(1)}; Azure serves the new certificate within about 5 hours (the certificate served now expires on`,
+    );
+    expect(text).toContain(`no second renewal is requested before ${at(-23)}`);
+  });
+
+  test('the summary of an unchanged run says the renewal is pending since that time', () => {
+    const d = desired(auto);
+    const observed = requested(10, at(1));
+    const md = summaryMarkdown(
+      {
+        result: 'unchanged',
+        desired: d,
+        computeId: observed.compute!.id,
+        plan: planChange(d, observed, undefined, NOW),
+        before: observed.compute,
+        after: observed.compute,
+        steps: [],
+        durationMs: 1_000,
+        tokenRequests: 1,
+      },
+      NOW,
+    );
+    expect(md).toContain('### AKS compute `aks-prod`: unchanged');
+    expect(md).toContain(
+      `- renewal pending: renewal requested at ${at(1)}; Azure serves the new certificate within about 5 hours`,
+    );
+  });
+
+  test('a renewal request says the cap and the delay; requested again, it says why', () => {
+    const capped = planOf({ ...auto, 'renew-within-days': '90' }, requested(65));
+    expect(capped.reasons.join('\n')).toMatch(/within 70 days \(renew-within-days 90 acts as 70\): renew it in place/);
+    expect(capped.consequences.join('\n')).toMatch(
+      /within about 5 hours, and until then tls-expires-on is the old one's/,
+    );
+    const again = planOf(auto, requested(10, at(25)));
+    expect(again.reasons.join('\n')).toContain(`the renewal requested at ${at(25)} was not served within 24 hours`);
+  });
+
+  test.each([
+    ['tls: auto, 90', { ...auto, 'renew-within-days': '90' }, 1],
+    ['tls: auto, 70', { ...auto, 'renew-within-days': '70' }, 0],
+    ['tls: custom, 90 (only warns, its own window)', { ...custom, 'renew-within-days': '90' }, 0],
+  ])('the warning for renew-within-days above 70: %s', (_title, inputs, count) => {
+    const warnings = readDesiredState({
+      readInput: reader(baseInputs(inputs)),
+      displayName: (n) => (n === 'renew-within-days' ? 'renewWithinDays' : n),
+      now: NOW,
+    }).warnings.filter((w) => w.includes('acts as'));
+    expect(warnings).toHaveLength(count);
+    if (count)
+      expect(warnings[0]).toBe(
+        'renewWithinDays 90 acts as 70 with tls: auto: Azure lays a renewed Microsoft-generated certificate down only when the served one expires within 70 days (MicrosoftDocs/azure-docs#56352), so an earlier renewal request would change nothing. Set renewWithinDays to 70 or less to silence this warning.',
+      );
   });
 });

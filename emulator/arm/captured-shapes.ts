@@ -10,7 +10,9 @@
  * - `tags: null` in PUT answers, `{}` on GET of an untagged compute; `provisioningErrors: null`;
  *   `systemServices: null` while provisioning; under Auto `cert: null`, `key: null`, `cname: ""`
  *   and `clusterFqdn` the AKS cluster's own FQDN (not the generated scoring name);
- * - DELETE answered 200, 202 or 204 (settings.capturedDeleteStatus; 'rotate' cycles them).
+ * - DELETE answered 200, 202 or 204 (settings.capturedDeleteStatus; 'rotate' cycles them);
+ * - `sslConfiguration.renew: true` renews only within 70 days of expiry, and the renewed
+ *   certificate is served hours later (settings.capturedRenewalDelayMs; captured-renewal.ts).
  *
  * Not sent: `provisioningWarnings`. Azure returns it, but the 2022-10-01 `Compute` schema has no
  * such property and oav (closed object schemas) reports it as OBJECT_ADDITIONAL_PROPERTIES, so

@@ -5,7 +5,8 @@
  * until the operation ends, then the new ones apply: the compute stays attached, the scoring IP
  * stays (unless the load balancer type changes) and so does the generated FQDN, except under a
  * new leaf domain label. `sslConfiguration.renew: true` (azureml-core's renewal, not in the
- * 2022-10-01 spec) lays down a new certificate for the same FQDN (a new notAfter). A failed
+ * 2022-10-01 spec) lays down a new certificate for the same FQDN (a new notAfter); with captured
+ * shapes only within 70 days of expiry, and served hours later (captured-renewal.ts). A failed
  * update leaves the old settings, Failed. A PUT naming another resourceId is refused (400).
  */
 import { textOf } from '../server/text';
@@ -21,6 +22,8 @@ import {
   type Validated,
 } from './machine-learning';
 import { clusterFqdn } from './container-service';
+import { isCaptured } from './captured-shapes';
+import { requestCapturedRenewal } from './captured-renewal';
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -77,6 +80,12 @@ export function updateCompute(ctx: RequestContext, deps: MlDeps, ws: WorkspaceRe
   return json(201, renderCompute(existing), headers);
 }
 
+/** Other TLS material served at once: a renewal still pending is void. */
+function replaceTls(rec: ComputeRecord, tls: ComputeRecord['tls']): void {
+  rec.tls = tls;
+  delete rec.renewal;
+}
+
 /** The new settings take effect: TLS material, generated FQDN and scoring IP as Azure ML would leave them. */
 function applyUpdate(deps: MlDeps, rec: ComputeRecord, v: Validated, renew: boolean): void {
   const oldAks = rec.properties.properties as Json;
@@ -93,11 +102,14 @@ function applyUpdate(deps: MlDeps, rec: ComputeRecord, v: Validated, renew: bool
     const fqdn = sameAuto && typeof oldAks.clusterFqdn === 'string' ? oldAks.clusterFqdn : undefined;
     aks.clusterFqdn =
       fqdn ?? (cluster ? generatedFqdn(String(ssl.leafDomainLabel), cluster.location) : oldAks.clusterFqdn);
+    const issue = () => deps.issueAutoCertificate(String(aks.clusterFqdn));
     // A renewal (or a new label) lays down a new certificate; the same label alone keeps the served one.
-    if (renew || !sameAuto || !rec.tls) rec.tls = deps.issueAutoCertificate(String(aks.clusterFqdn));
+    // Captured shapes: a renewal as Azure does it, within 70 days and served hours later (captured-renewal.ts).
+    if (renew && sameAuto && rec.tls && isCaptured(deps.settings())) requestCapturedRenewal(rec, issue);
+    else if (renew || !sameAuto || !rec.tls) replaceTls(rec, issue());
   } else {
     if (cluster) aks.clusterFqdn = clusterFqdn(cluster).fqdn ?? clusterFqdn(cluster).privateFQDN;
-    rec.tls = ssl.status === 'Enabled' ? v.tls : undefined;
+    replaceTls(rec, ssl.status === 'Enabled' ? v.tls : undefined);
   }
   if (aks.loadBalancerType !== 'InternalLoadBalancer') delete aks.loadBalancerSubnet;
   if (cluster)

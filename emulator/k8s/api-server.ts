@@ -8,10 +8,12 @@ import * as crypto from 'node:crypto';
 import { header, json, matchPath, type Handler, type Reply } from '../server/http';
 import { managedClusterId } from '../arm/ids';
 import type { EmulatorState } from '../server/state';
-import type { ComputeRecord, ManagedClusterRecord } from '../server/types';
+import type { ComputeRecord, EmulatorSettings, ManagedClusterRecord } from '../server/types';
+import { servedTls } from '../arm/captured-renewal';
 
 export interface K8sDeps {
   state: EmulatorState;
+  settings: () => EmulatorSettings;
   baseUrl: () => string;
   caCertPem: string;
 }
@@ -62,14 +64,15 @@ export function kubeconfigYaml(deps: K8sDeps, c: ManagedClusterRecord, role: 'us
 }
 
 /** The TLS material the cluster serves now: from the most recently modified compute bound to it. */
-export function currentTls(state: EmulatorState, c: ManagedClusterRecord): ComputeRecord['tls'] {
+function currentTls(deps: K8sDeps, c: ManagedClusterRecord): ComputeRecord['tls'] {
+  const state = deps.state;
   const id = managedClusterId(c.subscriptionId, c.resourceGroup, c.name).toLowerCase();
   const bound = state
     .allLiveComputes()
     .filter((x) => x.tls && textOf(x.properties.resourceId).toLowerCase() === id)
     .filter((x) => x.properties.provisioningState !== 'Creating' && x.properties.provisioningState !== 'Updating');
   bound.sort((a, b) => String(b.properties.modifiedOn).localeCompare(String(a.properties.modifiedOn)));
-  return bound[0]?.tls;
+  return bound[0] && servedTls(bound[0], deps.settings());
 }
 
 function status(code: number, reason: string, message: string): Reply {
@@ -90,7 +93,7 @@ export function createK8sHandler(deps: K8sDeps): Handler {
     const m = matchPath(ctx.segments.slice(2), 'api/v1/namespaces/{ns}/secrets/{name}');
     if (!m || ctx.method !== 'GET') return status(404, 'NotFound', 'the server could not find the requested resource');
     ctx.operationId = 'CoreV1_ReadNamespacedSecret';
-    const tls = m.ns === 'default' && m.name === 'azuremlfessl' ? currentTls(deps.state, cluster) : undefined;
+    const tls = m.ns === 'default' && m.name === 'azuremlfessl' ? currentTls(deps, cluster) : undefined;
     if (!tls) return status(404, 'NotFound', `secrets "${m.name}" not found`);
     return json(200, {
       apiVersion: 'v1',

@@ -197,6 +197,8 @@ export interface EmulatorSettings {
   responseShapes: 'spec' | 'captured';
   /** With captured shapes: how DELETE is answered; 'rotate' cycles 202, 200, 204. */
   capturedDeleteStatus: 200 | 202 | 204 | 'rotate';
+  /** With captured shapes: how long after a renewal request azuremlfessl serves the renewed certificate (Azure: about 5 hours). */
+  capturedRenewalDelayMs: number;
   throttle: ThrottleSettings | null;
   echoRequestBodyInErrors: boolean;
   /** How long an extension install or update runs. */
@@ -218,6 +220,7 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
   pageSize: 50,
   responseShapes: 'spec',
   capturedDeleteStatus: 'rotate',
+  capturedRenewalDelayMs: 5 * 3_600_000,
   throttle: null,
   echoRequestBodyInErrors: false,
   extensionMs: 800,
@@ -305,4 +308,6 @@ export interface ComputeRecord {
   /** ARM `properties` of the ComputeResource, without sslConfiguration.cert/key. */
   properties: Record<string, unknown>;
   tls?: { certPem: string; keyPem: string };
+  /** With captured shapes: a renewed certificate laid down, served from `requestedAt` + settings.capturedRenewalDelayMs. */
+  renewal?: { tls: { certPem: string; keyPem: string }; requestedAt: number };
 }

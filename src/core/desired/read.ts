@@ -22,6 +22,7 @@ import {
 import { readNetwork } from './network-inputs';
 import { COMPUTE_NAME, LOCATION, SUBNET_NAME, VM_SIZE, WORKSPACE_NAME } from './patterns';
 import { readTls } from './tls-inputs';
+import { renewalWindowWarning } from './renewal-window';
 import { readKubernetesInputs } from './kubernetes-inputs';
 
 export type { DesiredOptions } from './collector';
@@ -98,6 +99,8 @@ function readDesiredCompute(
   const source = readClusterSource(c, purpose, subscriptionId);
   const renewWithinDays = c.integer('renew-within-days', 0, 365, DEFAULT_RENEW_WITHIN_DAYS);
   const tls = readTls(c, options, warnings, renewWithinDays);
+  const windowWarning = renewalWindowWarning(tls.mode, renewWithinDays, c.name('renew-within-days'));
+  if (windowWarning) warnings.push(windowWarning);
   // A v1 limitation: the v2 extension serves TLS behind an internal load balancer too.
   if (!kubernetes && tls.mode !== 'disabled' && loadBalancerType === 'InternalLoadBalancer') {
     c.problem(

@@ -51,6 +51,8 @@ export interface ObservedState {
 export const TAGS = {
   fingerprint: 'tls-certificate-sha256',
   expiresOn: 'tls-certificate-expires-on',
+  /** When a renewal of the Microsoft-generated certificate was requested (plan/renewal.ts): not repeated for 24 hours. */
+  renewalRequestedAt: 'tls-renewal-requested-at',
   managedBy: 'managed-by',
 } as const;
 export const MANAGED_BY_VALUE = 'aks-aml-attach';

@@ -3,6 +3,9 @@ import type { DesiredCompute } from '../desired/model';
 import type { ObservedCompute } from '../observe/model';
 import type { Drift, ResolvedTls } from './plan';
 
+/** The drift settings that replace sslConfiguration (and with it the served certificate). */
+export const TLS_SETTINGS = ['tls', 'tls-cname', 'tls-certificate', 'leaf-domain-label'];
+
 const show = (value: string | undefined) => value ?? '(none)';
 
 export function settingDrift(compute: ObservedCompute, want: DesiredCompute, tls: ResolvedTls): Drift[] {

@@ -6,9 +6,10 @@
  * operation: refresh) still needs a detach and a reattach.
  */
 import type { ComputeResource } from '@azure/arm-machinelearning';
-import type { DesiredCompute, DesiredState } from '../desired/model';
-import type { ObservedCompute } from '../observe/model';
+import type { DesiredState } from '../desired/model';
+import { TLS_SETTINGS } from './drift';
 import type { Drift, ResolvedTls } from './plan';
+import { SERVE_DELAY_TEXT } from './renewal';
 
 /** What an update in place sends: the compute as read, with only these parts replaced. */
 export interface UpdateRequest {
@@ -22,31 +23,7 @@ export interface UpdateRequest {
   readonly renew: boolean;
 }
 
-const TLS_SETTINGS = ['tls', 'tls-cname', 'tls-certificate', 'leaf-domain-label'];
 const LOAD_BALANCER_SETTINGS = ['load-balancer-type', 'load-balancer-subnet'];
-const DAY_MS = 86_400_000;
-
-/** A reason to renew the served Microsoft certificate in place, or undefined when it is not due (or unknown). */
-export function renewalDue(
-  desired: DesiredState,
-  compute: ObservedCompute,
-  want: DesiredCompute,
-  tls: ResolvedTls,
-  drift: readonly Drift[],
-  now: Date,
-): string | undefined {
-  if (desired.operation !== 'ensure' || want.renewWithinDays <= 0) return undefined;
-  if (tls.mode !== 'auto' || compute.tls.status !== 'Auto' || !compute.tls.leafDomainLabel) return undefined;
-  // A new label or mode replaces sslConfiguration anyway, and with it the certificate.
-  if (drift.some((d) => TLS_SETTINGS.includes(d.setting))) return undefined;
-  const expiresText = compute.tlsExpiresOn;
-  const expiresOn = expiresText ? Date.parse(expiresText) : NaN;
-  if (!expiresText || Number.isNaN(expiresOn) || expiresOn - now.getTime() > want.renewWithinDays * DAY_MS)
-    return undefined;
-  const days = Math.floor((expiresOn - now.getTime()) / DAY_MS);
-  const when = days < 0 ? `expired on ${expiresText}` : `expires on ${expiresText} (in ${days} days)`;
-  return `the Microsoft-generated certificate ${when}, within renew-within-days ${want.renewWithinDays}: renew it in place (same DNS name)`;
-}
 
 /** The update in place for these differences, or undefined when they need a detach and a reattach. */
 export function inPlaceUpdate(
@@ -71,7 +48,7 @@ export function updateConsequences(update: UpdateRequest, tls: ResolvedTls, drif
   const out = ['update in place; web services stay attached'];
   if (update.renew)
     out.push(
-      'Azure ML lays down a renewed certificate for the same DNS name (Microsoft says it can take a few hours to be served)',
+      `Azure ML lays down a renewed certificate for the same DNS name; ${SERVE_DELAY_TEXT}, and until then tls-expires-on is the old one's. The request is recorded in the compute's tags and not repeated for 24 hours`,
     );
   else if (update.replaceTls && tls.mode === 'auto')
     out.push('Azure ML issues a new certificate and DNS name for the leaf domain label');

@@ -8,7 +8,8 @@ import { StateError } from '../contract/errors';
 import { isTransitional, type ObservedCompute, type ObservedState } from '../observe/model';
 import { attachRequest } from './attach-request';
 import { settingDrift } from './drift';
-import { inPlaceUpdate, renewalDue, updateConsequences, type UpdateRequest } from './in-place';
+import { inPlaceUpdate, updateConsequences, type UpdateRequest } from './in-place';
+import { renewalOf, withRenewalTag } from './renewal';
 
 export type { UpdateRequest } from './in-place';
 export type PlanAction = 'none' | 'attach' | 'create' | 'update' | 'reattach' | 'detach' | 'absent';
@@ -144,19 +145,23 @@ export function planChange(
   if (desired.operation === 'refresh')
     reasons.push('operation: refresh always detaches and reattaches (updates the Azure ML components on the cluster)');
   reasons.push(...drift.map((d) => `${d.setting}: ${d.from} → ${d.to}`));
-  const renewal = renewalDue(desired, compute, want, tls, drift, now);
-  if (renewal) reasons.push(renewal);
+  const renewal = renewalOf(desired, compute, want, tls, drift, now);
+  if (renewal.kind === 'due') reasons.push(renewal.reason);
 
   if (reasons.length === 0) {
     return {
       action: 'none',
-      reasons: [`compute '${name}' is attached to ${boundCluster ?? '(no cluster)'} with the desired settings`],
+      reasons: [
+        `compute '${name}' is attached to ${boundCluster ?? '(no cluster)'} with the desired settings`,
+        ...(renewal.kind === 'pending' ? [renewal.reason] : []),
+      ],
       drift: [],
       consequences: [],
     };
   }
-  const attach = attachRequest(desired, want, tls, compute, observed.workspaceLocation, wantedCluster);
-  const update = inPlaceUpdate(desired, observed.resource, drift, broken, renewal !== undefined);
+  const update = inPlaceUpdate(desired, observed.resource, drift, broken, renewal.kind === 'due');
+  const request = attachRequest(desired, want, tls, compute, observed.workspaceLocation, wantedCluster);
+  const attach = { ...request, tags: withRenewalTag(request.tags, renewal, update?.renew === true, now) };
   if (update)
     return { action: 'update', attach, update, reasons, drift, consequences: updateConsequences(update, tls, drift) };
   return {
