@@ -1,0 +1,121 @@
+/**
+ * Plans on pull requests through the GitHub bundle: one comment per compute, found again by its
+ * marker and edited on later runs; a read-only token gives a notice and the step succeeds; runs
+ * that are not for a pull request, or with pr-comment: off, send nothing to GitHub's API.
+ */
+import { isMutating, type Emulator } from '../../emulator';
+import { DEMO, seedAttachedCompute } from '../../testkit/demo-world';
+import { githubEventEnv, PR, pullRequestComments } from '../../testkit/pull-request';
+import { runAction } from '../../testkit/run-action';
+import { SecretScanner, visibleComments, visibleOf } from '../../testkit/secret-scan';
+import { emulatorPerTest, githubInputs } from '../../testkit/world';
+
+const world = emulatorPerTest();
+
+const run = (
+  emulator: Emulator,
+  inputs: Record<string, string> = {},
+  event: { event?: string; number?: number } = {},
+) =>
+  runAction({
+    inputs: githubInputs(emulator, { 'github-token': emulator.github.token, ...inputs }),
+    env: githubEventEnv(emulator, event),
+    caCertPath: emulator.caCertPath,
+  });
+
+const githubRequests = (emulator: Emulator) => emulator.traffic.all().filter((e) => e.kind === 'github');
+
+test('a dry run on a pull request creates one comment with the plan; the next run edits it', async () => {
+  const emulator = world();
+  const planned = await run(emulator, { 'dry-run': 'true' });
+  expect(planned.exitCode).toBe(0);
+  expect(planned.outputs.result).toBe('planned');
+  expect(emulator.traffic.all().filter(isMutating)).toEqual([]);
+  const [comment, ...more] = pullRequestComments(emulator);
+  expect(more).toEqual([]);
+  expect(comment.body).toMatch(/^<!-- aks-aml-attach compute=\/subscriptions\/[^ ]+\/computes\/aks-prod -->/);
+  expect(comment.body).toContain('Plan for AKS compute `aks-prod`: attach (dry run, nothing changed)');
+  expect(comment.body).toContain(`https://github.example.com/${PR.owner}/${PR.repo}/actions/runs/${PR.runId}`);
+  expect(planned.stdout).toContain(`Pull-request comment created on pull request #${PR.number} of octo-org/octo-repo.`);
+
+  emulator.traffic.clear();
+  const attached = await run(emulator);
+  expect(attached.outputs.result).toBe('attached');
+  const after = pullRequestComments(emulator);
+  expect(after).toHaveLength(1);
+  expect(after[0].id).toBe(comment.id);
+  expect(after[0].edits).toBe(1);
+  expect(after[0].body).toContain('### AKS compute `aks-prod`: attached');
+  expect(githubRequests(emulator).map((e) => `${e.method} ${e.status}`)).toEqual(['GET 200', 'PATCH 200']);
+  expect(attached.stdout).toContain('Pull-request comment updated');
+
+  const scanner = new SecretScanner().addDemoSecrets().addEmulator(emulator).add('GitHub token', emulator.github.token);
+  expect(scanner.scan({ ...visibleOf(planned), ...visibleComments(emulator) })).toEqual([]);
+  expect(scanner.scan(visibleOf(attached))).toEqual([]);
+});
+
+test('two computes on one pull request get a comment each; other comments on it are paged through and left alone', async () => {
+  const emulator = world();
+  seedAttachedCompute(emulator, { name: 'aks-small', clusterId: DEMO.clusters.small });
+  const where = { owner: PR.owner, repo: PR.repo, issue: PR.number };
+  for (let i = 0; i < 120; i++) emulator.github.add(where, `review note ${i}`);
+  await run(emulator, { 'dry-run': 'true' });
+  await run(emulator, { 'dry-run': 'true', 'compute-name': 'aks-small', 'aks-resource-id': DEMO.clusters.small });
+  emulator.traffic.clear();
+  await run(emulator, { 'dry-run': 'true', 'compute-name': 'aks-small', 'aks-resource-id': DEMO.clusters.small });
+
+  const ours = pullRequestComments(emulator).filter((c) => c.body.startsWith('<!-- aks-aml-attach'));
+  expect(ours.map((c) => /computes\/([\w-]+) -->/.exec(c.body)?.[1])).toEqual(['aks-prod', 'aks-small']);
+  expect(ours.map((c) => c.edits)).toEqual([0, 1]);
+  expect(ours[1].body).toContain('Plan for AKS compute `aks-small`: none');
+  // 122 comments at 100 a page: two pages read, then the edit.
+  expect(githubRequests(emulator).map((e) => `${e.method} ${e.query.page ?? '1'}`)).toEqual([
+    'GET 1',
+    'GET 2',
+    'PATCH 1',
+  ]);
+  expect(pullRequestComments(emulator).filter((c) => c.body.startsWith('review note'))).toHaveLength(120);
+});
+
+test('a read-only token (a pull request from a fork): the step succeeds with a notice that names the permission', async () => {
+  const emulator = world();
+  emulator.github.permission = 'read';
+  const planned = await run(emulator, { 'dry-run': 'true' });
+  expect(planned.exitCode).toBe(0);
+  expect(planned.outputs.result).toBe('planned');
+  expect(pullRequestComments(emulator)).toEqual([]);
+  const notices = planned.stdout.split('\n').filter((l) => l.startsWith('::notice'));
+  expect(notices).toHaveLength(1);
+  expect(notices[0]).toContain('title=Pull-request comment');
+  expect(notices[0]).toContain('HTTP 403');
+  expect(notices[0]).toContain('permissions: pull-requests: write');
+  expect(planned.stdout).not.toMatch(/^::error/m);
+});
+
+test('pr-comment: off and a push make no request to the GitHub API', async () => {
+  const emulator = world();
+  const off = await run(emulator, { 'dry-run': 'true', 'pr-comment': 'off' });
+  const push = await run(emulator, { 'dry-run': 'true' }, { event: 'push' });
+  expect([off.exitCode, push.exitCode]).toEqual([0, 0]);
+  expect(githubRequests(emulator)).toEqual([]);
+  expect(`${off.stdout}${push.stdout}`).not.toContain('Pull-request comment');
+});
+
+test('pr-comment with another value is an input error before any request', async () => {
+  const emulator = world();
+  const bad = await run(emulator, { 'pr-comment': 'always' });
+  expect(bad.exitCode).not.toBe(0);
+  expect(bad.stdout).toContain("pr-comment: 'always' is not one of: auto, off");
+  expect(emulator.traffic.all()).toEqual([]);
+});
+
+test('a failed run posts its outcome on the pull request', async () => {
+  const emulator = world();
+  // The compute is bound to another cluster: without replace, the run refuses before any change.
+  seedAttachedCompute(emulator, { name: 'aks-prod', clusterId: DEMO.clusters.small });
+  const failed = await run(emulator);
+  expect(failed.exitCode).not.toBe(0);
+  const [comment] = pullRequestComments(emulator);
+  expect(comment.body).toContain('### AKS compute `aks-prod`: failed');
+  expect(comment.body).toContain('aks-small');
+});
