@@ -95,7 +95,10 @@ export function reportComment(report: RunReport, options: CommentOptions): strin
       summary: 'Drift found',
       body: plan.drift.map((d) => `- \`${d.setting}\`: ${d.from} → ${d.to}`).join('\n'),
     });
-  if (plan.reasons.length) sections.push({ summary: 'Why', body: plan.reasons.map((r) => `- ${r}`).join('\n') });
+  // Reasons that only restate a drift line are in the section above already.
+  const restated = new Set(plan.drift.map((d) => `${d.setting}: ${d.from} → ${d.to}`));
+  const reasons = plan.reasons.filter((r) => !restated.has(r));
+  if (reasons.length) sections.push({ summary: 'Why', body: reasons.map((r) => `- ${r}`).join('\n') });
   sections.push({ summary: 'Before and after', body: summaryMarkdown(report, options.now) });
   return fitComment(commentMarker(report.computeId), head.join('\n'), sections, options);
 }
