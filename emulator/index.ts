@@ -72,7 +72,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const throttle = new Throttle();
   const tokenRequests = new Map<string, number>();
   const ca = createCertificateAuthority('aks-aml-attach emulator CA');
-  const serverCert = ca.issue({ commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1', '::1'] });
+  // *.emulator.test: a name that is not loopback, for requests that must go through HTTPS_PROXY (testkit/tunnel-proxy).
+  const serverCert = ca.issue({
+    commonName: 'localhost',
+    dnsNames: ['localhost', '*.emulator.test'],
+    ipAddresses: ['127.0.0.1', '::1'],
+  });
 
   let url = '';
   const baseUrl = () => url;

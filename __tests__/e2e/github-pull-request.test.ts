@@ -8,6 +8,7 @@ import { DEMO, seedAttachedCompute } from '../../testkit/demo-world';
 import { githubEventEnv, PR, pullRequestComments } from '../../testkit/pull-request';
 import { runAction } from '../../testkit/run-action';
 import { SecretScanner, visibleComments, visibleOf } from '../../testkit/secret-scan';
+import { startTunnelProxy } from '../../testkit/tunnel-proxy';
 import { emulatorPerTest, githubInputs } from '../../testkit/world';
 
 const world = emulatorPerTest();
@@ -16,10 +17,11 @@ const run = (
   emulator: Emulator,
   inputs: Record<string, string> = {},
   event: { event?: string; number?: number } = {},
+  env: Record<string, string> = {},
 ) =>
   runAction({
     inputs: githubInputs(emulator, { 'github-token': emulator.github.token, ...inputs }),
-    env: githubEventEnv(emulator, event),
+    env: { ...githubEventEnv(emulator, event), ...env },
     caCertPath: emulator.caCertPath,
   });
 
@@ -118,4 +120,36 @@ test('a failed run posts its outcome on the pull request', async () => {
   const [comment] = pullRequestComments(emulator);
   expect(comment.body).toContain('### AKS compute `aks-prod`: failed');
   expect(comment.body).toContain('aks-small');
+});
+
+test('rate limited: a notice that says so, and the step succeeds', async () => {
+  const emulator = world();
+  emulator.faults.add({
+    match: { kind: 'github' },
+    action: { status: 429, body: { message: 'API rate limit exceeded' } },
+  });
+  const planned = await run(emulator, { 'dry-run': 'true' });
+  expect(planned.exitCode).toBe(0);
+  const notices = planned.stdout.split('\n').filter((l) => l.startsWith('::notice'));
+  expect(notices).toHaveLength(1);
+  expect(notices[0]).toContain('rate limit is reached (HTTP 429');
+  expect(pullRequestComments(emulator)).toEqual([]);
+});
+
+test('behind a corporate proxy: the comment requests go through HTTPS_PROXY', async () => {
+  const emulator = world();
+  const proxy = await startTunnelProxy(emulator);
+  try {
+    const apiUrl = `${proxy.hostUrl('github-api')}/api/v3`;
+    const planned = await run(emulator, { 'dry-run': 'true' }, {}, { HTTPS_PROXY: proxy.url, GITHUB_API_URL: apiUrl });
+    expect(planned.exitCode).toBe(0);
+    expect(planned.stdout.split('\n').filter((l) => l.startsWith('::notice'))).toEqual([]);
+    expect(pullRequestComments(emulator)).toHaveLength(1);
+    expect(proxy.connects).toContain(new URL(apiUrl).host);
+    // The name resolves nowhere: without the proxy the same run only gets a notice.
+    const direct = await run(emulator, { 'dry-run': 'true' }, {}, { GITHUB_API_URL: apiUrl });
+    expect(direct.stdout).toMatch(/^::notice title=Pull-request comment::.*could not be reached/m);
+  } finally {
+    await proxy.stop();
+  }
 });

@@ -166,6 +166,8 @@ describe('GitHub: the pull request from the runner variables', () => {
     ],
     [{ status: 502, message: 'Bad gateway' }, /answered HTTP 502: Bad gateway/],
     [new Error('getaddrinfo ENOTFOUND api.github.com'), /could not be reached: getaddrinfo ENOTFOUND/],
+    [{ status: 500, message: 'self-signed certificate in certificate chain' }, /could not be reached: self-signed/],
+    [{ status: 500, message: 'oops', response: { headers: {} } }, /answered HTTP 500: oops/],
   ])('GitHub error %j in words', (error, words) => {
     const e = commentError(error);
     expect(e).toBeInstanceOf(PullRequestCommentError);

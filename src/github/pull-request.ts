@@ -14,6 +14,9 @@ import {
 /** GitHub's limit for an issue or pull-request comment body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
 
+/** The comment's whole exchange (list, then edit or create) gets this long; a hung API must not hold the step. */
+const COMMENT_TIMEOUT_MS = 30_000;
+
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
 
 const PERMISSION =
@@ -91,16 +94,24 @@ function issueCommenter(
     maxBodyLength: GITHUB_COMMENT_LIMIT,
     runUrl,
     async upsert(marker, body) {
+      // Per request, not in getOctokit's options: those replace (not merge) the proxy-aware defaults.
+      const request = { signal: AbortSignal.timeout(COMMENT_TIMEOUT_MS) };
       try {
-        const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...where, per_page: 100 });
+        const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+          ...where,
+          per_page: 100,
+          request,
+        });
         const mine = comments.find((c) => c.body?.includes(marker));
         if (mine) {
-          await octokit.rest.issues.updateComment({ ...repository, comment_id: mine.id, body });
+          await octokit.rest.issues.updateComment({ ...repository, comment_id: mine.id, body, request });
           return 'updated';
         }
-        await octokit.rest.issues.createComment({ ...where, body });
+        await octokit.rest.issues.createComment({ ...where, body, request });
         return 'created';
       } catch (error) {
+        if (request.signal.aborted)
+          throw new PullRequestCommentError(`GitHub's API did not answer within ${COMMENT_TIMEOUT_MS / 1000} s.`);
         throw commentError(error);
       }
     },
@@ -116,7 +127,8 @@ interface OctokitError {
 /** An Octokit failure in words that say what to do; the token is never part of it. */
 export function commentError(error: unknown): PullRequestCommentError {
   const e = (error ?? {}) as OctokitError;
-  const status = typeof e.status === 'number' ? e.status : undefined;
+  // Octokit reports a request that got no answer (DNS, TLS, proxy, reset) as status 500 without a response.
+  const status = typeof e.status === 'number' && !(e.status === 500 && !e.response) ? e.status : undefined;
   const said = (e.message ?? String(error)).split('\n')[0];
   const headers = e.response?.headers ?? {};
   if (status === 429 || (status === 403 && String(headers['x-ratelimit-remaining']) === '0')) {
