@@ -3,6 +3,9 @@
  * marker and edited on later runs; a read-only token gives a notice and the step succeeds; runs
  * that are not for a pull request, or with pr-comment: off, send nothing to GitHub's API.
  */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isMutating, type Emulator } from '../../emulator';
 import { DEMO, seedAttachedCompute } from '../../testkit/demo-world';
 import { githubEventEnv, PR, pullRequestComments } from '../../testkit/pull-request';
@@ -152,4 +155,41 @@ test('behind a corporate proxy: the comment requests go through HTTPS_PROXY', as
   } finally {
     await proxy.stop();
   }
+});
+
+/**
+ * A preload that notes whether @actions/github was evaluated: its module body (the Context it
+ * exports) reads GITHUB_GRAPHQL_URL, which nothing else in the bundle reads.
+ */
+function octokitProbe(): { env: Record<string, string>; evaluated: () => boolean } {
+  const dir = mkdtempSync(join(tmpdir(), 'octokit-probe-'));
+  const marker = join(dir, 'evaluated');
+  const preload = join(dir, 'probe.js');
+  writeFileSync(
+    preload,
+    `const fs = require('fs');
+const env = process.env;
+process.env = new Proxy(env, {
+  get(target, name) {
+    if (name === 'GITHUB_GRAPHQL_URL') fs.writeFileSync(${JSON.stringify(marker)}, 'yes');
+    return Reflect.get(target, name);
+  },
+});`,
+  );
+  return { env: { NODE_OPTIONS: `--require ${preload}` }, evaluated: () => existsSync(marker) };
+}
+
+test('an unchanged run that is not for a pull request does not evaluate Octokit; a pull-request run does', async () => {
+  const emulator = world();
+  seedAttachedCompute(emulator);
+  const push = octokitProbe();
+  const unchanged = await run(emulator, {}, { event: 'push' }, push.env);
+  expect(unchanged.outputs.result).toBe('unchanged');
+  expect(push.evaluated()).toBe(false);
+
+  const pullRequest = octokitProbe();
+  const commented = await run(emulator, {}, {}, pullRequest.env);
+  expect(commented.outputs.result).toBe('unchanged');
+  expect(pullRequestComments(emulator)).toHaveLength(1);
+  expect(pullRequest.evaluated()).toBe(true);
 });
