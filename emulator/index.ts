@@ -31,7 +31,7 @@ export { FaultInjector, type FaultAction } from './server/faults';
 export { createCertificateAuthority, selfSigned, type CertificateAuthority, type IssuedCertificate } from './tools/pki';
 export { trustCaInProcess } from './tools/trust';
 export { managedClusterId } from './arm/ids';
-export { GITHUB_API_PREFIX, GithubComments, type GithubComment } from './github/comments';
+export { GITHUB_API_PREFIX, GithubComments } from './github/comments';
 
 export interface EmulatorOptions {
   /** Default 0: a free port. */
