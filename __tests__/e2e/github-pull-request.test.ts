@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMutating, type Emulator } from '../../emulator';
 import { DEMO, seedAttachedCompute } from '../../testkit/demo-world';
+import { keyScanner, scoringCertificate } from '../../testkit/kubernetes';
 import { githubEventEnv, PR, pullRequestComments } from '../../testkit/pull-request';
 import { runAction } from '../../testkit/run-action';
 import { SecretScanner, visibleComments, visibleOf } from '../../testkit/secret-scan';
@@ -192,4 +193,33 @@ test('an unchanged run that is not for a pull request does not evaluate Octokit;
   expect(commented.outputs.result).toBe('unchanged');
   expect(pullRequestComments(emulator)).toHaveLength(1);
   expect(pullRequest.evaluated()).toBe(true);
+});
+
+test('a v2 compute with a custom certificate: plan then outcome on the pull request; no key or token in logs or comments', async () => {
+  const emulator = world();
+  const certificate = scoringCertificate(emulator);
+  const inputs = {
+    'compute-type': 'kubernetes',
+    'compute-name': 'k8s-prod',
+    tls: 'custom',
+    'tls-cert': certificate.chainPem,
+    'tls-key': certificate.keyPem,
+    'tls-cname': 'scoring.contoso.com',
+  };
+  const planned = await run(emulator, { ...inputs, 'dry-run': 'true' });
+  expect(planned.outputs.result).toBe('planned');
+  expect(emulator.traffic.all().filter(isMutating)).toEqual([]);
+  expect(pullRequestComments(emulator)[0].body).toContain('Plan for Kubernetes compute `k8s-prod`: attach');
+  expect(pullRequestComments(emulator)[0].body).toContain('attach the cluster as a Kubernetes compute');
+
+  const attached = await run(emulator, inputs);
+  expect(attached.outputs.result).toBe('attached');
+  const [comment, ...more] = pullRequestComments(emulator);
+  expect(more).toEqual([]);
+  expect(comment.body).toContain('### Kubernetes compute `k8s-prod`: attached');
+  expect(comment.body).toMatch(/\| Certificate \| expires \d{4}-\d\d-\d\d/);
+
+  const scanner = keyScanner(emulator, [certificate.keyPem]).add('GitHub token', emulator.github.token);
+  expect(scanner.scan({ ...visibleOf(planned), ...visibleComments(emulator) })).toEqual([]);
+  expect(scanner.scan(visibleOf(attached))).toEqual([]);
 });

@@ -63,10 +63,10 @@ function certificate(report: RunReport, now: Date): string | undefined {
 }
 
 function heading(report: RunReport): string {
-  const name = report.desired.target.computeName;
+  const what = `${report.desired.kubernetes ? 'Kubernetes' : 'AKS'} compute \`${report.desired.target.computeName}\``;
   return report.result === 'planned'
-    ? `### Plan for AKS compute \`${name}\`: ${report.plan.action} (dry run, nothing changed)`
-    : `### AKS compute \`${name}\`: ${report.result}`;
+    ? `### Plan for ${what}: ${report.plan.action} (dry run, nothing changed)`
+    : `### ${what}: ${report.result}`;
 }
 
 /** The comment for a finished run (a dry run's plan or the outcome). */
