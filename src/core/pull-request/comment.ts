@@ -99,7 +99,8 @@ export function reportComment(report: RunReport, options: CommentOptions): strin
   const restated = new Set(plan.drift.map((d) => `${d.setting}: ${d.from} → ${d.to}`));
   const reasons = plan.reasons.filter((r) => !restated.has(r));
   if (reasons.length) sections.push({ summary: 'Why', body: reasons.map((r) => `- ${r}`).join('\n') });
-  sections.push({ summary: 'Before and after', body: summaryMarkdown(report, options.now) });
+  // The job summary without its heading: the comment's own heading says the same.
+  sections.push({ summary: 'Before and after', body: summaryMarkdown(report, options.now).replace(/^### .*\n+/, '') });
   return fitComment(commentMarker(report.computeId), head.join('\n'), sections, options);
 }
 
