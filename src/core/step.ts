@@ -99,9 +99,9 @@ export async function runStep(
       received,
     );
     await writeSummarySafely(platform, redactor.redact(failureMarkdown(computeName ?? '(unknown)', message)));
-    // The outcome goes on the pull request once the inputs were valid (the run knew its compute);
-    // a cancelled step has no time to spare for it.
-    if (ctx && operations && !received && commentsWanted(ctx.readInput)) {
+    // The outcome goes on the pull request once the inputs were valid (the run knew its compute):
+    // bad input is for the author's log, not for reviewers; a cancelled step has no time to spare.
+    if (ctx && operations && !received && !(error instanceof InputError) && commentsWanted(ctx.readInput)) {
       const failure = { computeId: operations.computeId, computeName: computeName ?? '(unknown)', message };
       await commentOnPullRequest(
         platform,
