@@ -22,6 +22,7 @@ import { Throttle } from './arm/throttle';
 import { TokenService } from './identity/tokens';
 import { TrafficLog } from './server/traffic';
 import { DEFAULT_SETTINGS, type EmulatorSeed, type EmulatorSettings } from './server/types';
+import { GithubComments } from './github/comments';
 
 export * from './server/types';
 export { EmulatorState } from './server/state';
@@ -30,6 +31,7 @@ export { FaultInjector, type FaultAction } from './server/faults';
 export { createCertificateAuthority, selfSigned, type CertificateAuthority, type IssuedCertificate } from './tools/pki';
 export { trustCaInProcess } from './tools/trust';
 export { managedClusterId } from './arm/ids';
+export { GITHUB_API_PREFIX, GithubComments } from './github/comments';
 
 export interface EmulatorOptions {
   /** Default 0: a free port. */
@@ -57,6 +59,8 @@ export interface Emulator {
   throttledCount(): number;
   /** The issuers of the emulator's GitHub and Azure DevOps OIDC tokens. */
   oidcIssuers: { github: string; azureDevOps: string };
+  /** GitHub's pull-request comment endpoints under `${url}/api/v3` (GITHUB_API_URL), their token and comments. */
+  github: GithubComments;
   stop(): Promise<void>;
 }
 
@@ -68,7 +72,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const throttle = new Throttle();
   const tokenRequests = new Map<string, number>();
   const ca = createCertificateAuthority('aks-aml-attach emulator CA');
-  const serverCert = ca.issue({ commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1', '::1'] });
+  // *.emulator.test: a name that is not loopback, for requests that must go through HTTPS_PROXY (testkit/tunnel-proxy).
+  const serverCert = ca.issue({
+    commonName: 'localhost',
+    dnsNames: ['localhost', '*.emulator.test'],
+    ipAddresses: ['127.0.0.1', '::1'],
+  });
 
   let url = '';
   const baseUrl = () => url;
@@ -76,6 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const tokens = new TokenService(baseUrl);
   const lro = new OperationRegistry(getSettings, baseUrl);
   const k8s: K8sDeps = { state, settings: getSettings, baseUrl, caCertPem: ca.certPem };
+  const github = new GithubComments();
 
   const server = new EmulatorServer({
     certPem: serverCert.chainPem,
@@ -84,6 +94,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     settings: getSettings,
     handlers: [
+      github.handler(),
       createOidcHandler({ state, tokens, settings: getSettings, baseUrl }),
       createEntraHandler({
         state,
@@ -129,6 +140,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         : (tokenRequests.get(clientId.toLowerCase()) ?? 0),
     throttledCount: () => throttle.throttled,
     oidcIssuers: { github: githubIssuer(url), azureDevOps: adoIssuer(url) },
+    github,
     async stop() {
       lro.stop();
       await server.stop();

@@ -89,7 +89,8 @@ export class SecretScanner {
       if (typeof req.client_assertion === 'string') this.add('client assertion', req.client_assertion);
       if (typeof req.client_secret === 'string') this.add('client secret (as sent)', req.client_secret);
       const auth = e.requestHeaders.authorization;
-      const bearer = auth ? /^Bearer\s+(\S+)/i.exec(auth)?.[1] : undefined;
+      // GitHub's API takes `token <value>` as well as a bearer.
+      const bearer = auth ? /^(?:Bearer|token)\s+(\S+)/i.exec(auth)?.[1] : undefined;
       if (bearer) this.add('bearer token', bearer);
       for (const [k, v] of Object.entries(e.query)) {
         if (/^(sig|signature|skoid|sktid|ske|sks|skv|token)$/i.test(k) && v.length >= 6)
@@ -177,6 +178,11 @@ export class SecretScanner {
     }
     return findings;
   }
+}
+
+/** The pull-request comments the emulator holds, each a visible part (`comment:<id>`). */
+export function visibleComments(emulator: Emulator): Visible {
+  return { comment: Object.fromEntries(emulator.github.all().map((c) => [String(c.id), c.body])) };
 }
 
 /** The visible parts of a spawned run (GitHub ActionRun or Azure DevOps TaskRun). */

@@ -25,6 +25,7 @@ export function classify(path: string): TrafficKind {
   const p = path.toLowerCase();
   if (p.startsWith('/github-oidc') || p.startsWith('/ado-oidc')) return 'oidc';
   if (p.startsWith('/msi')) return 'msi';
+  if (p.startsWith('/api/v3/')) return 'github';
   if (p.startsWith('/k8s/')) return 'k8s';
   if (/\/computeoperations(status|result)\//.test(p)) return 'lro';
   if (/\/providers\/microsoft\.kubernetesconfiguration\/extensions\/[^/]+\/operations\//.test(p)) return 'lro';

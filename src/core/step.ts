@@ -16,6 +16,8 @@ import { runOnce, type RunReport } from './run';
 import type { RunContext } from './contract/run-context';
 import { SecretRedactor } from './contract/secrets';
 import { sanitizeSdkHeadersLine } from './azure/sdk-log';
+import { failureComment, reportComment } from './pull-request/comment';
+import { commentOnPullRequest, commentsWanted } from './pull-request/post';
 
 /**
  * The runners give a cancelled step a few seconds before killing it (GitHub: SIGINT, then
@@ -51,6 +53,7 @@ export async function runStep(
   const controller = new AbortController();
   let operations: OperationTracker | undefined;
   let computeName: string | undefined;
+  let ctx: RunContext | undefined;
   let received: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) return;
@@ -64,7 +67,7 @@ export async function runStep(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const ctx = await prepare(redactor);
+    ctx = await prepare(redactor);
     computeName = ctx.readInput('compute-name');
     const report = await runOnce(platform, ctx, {
       redactor,
@@ -76,6 +79,12 @@ export async function runStep(
       if (value !== undefined) platform.setOutput(name as keyof ReturnType<typeof outputsOf>, redactor.redact(value));
     }
     await writeSummarySafely(platform, redactor.redact(summaryMarkdown(report)));
+    if (commentsWanted(ctx.readInput))
+      await commentOnPullRequest(
+        platform,
+        { computeId: report.computeId, render: (options) => reportComment(report, options) },
+        redactor,
+      );
     platform.info(`Result: ${report.result}.`);
     return report;
   } catch (error) {
@@ -90,6 +99,16 @@ export async function runStep(
       received,
     );
     await writeSummarySafely(platform, redactor.redact(failureMarkdown(computeName ?? '(unknown)', message)));
+    // The outcome goes on the pull request once the inputs were valid (the run knew its compute):
+    // bad input is for the author's log, not for reviewers; a cancelled step has no time to spare.
+    if (ctx && operations && !received && !(error instanceof InputError) && commentsWanted(ctx.readInput)) {
+      const failure = { computeId: operations.computeId, computeName: computeName ?? '(unknown)', message };
+      await commentOnPullRequest(
+        platform,
+        { computeId: failure.computeId, render: (options) => failureComment(failure, options) },
+        redactor,
+      );
+    }
     return undefined;
   } finally {
     process.off('SIGINT', onSignal);

@@ -13,6 +13,8 @@ const readInput = (name: InputName) => core.getInput(name).trim() || undefined;
 
 export async function run(): Promise<void> {
   await runStep(githubPlatform(), (redactor) => {
+    // The comment token is a secret from the start, although only pull-request runs use it.
+    redactor.add(readInput('github-token'));
     const { auth, defaultSubscriptionId } = readGithubAuth(redactor);
     const cloud = resolveCloud({
       environment: readInput('environment'),

@@ -1,6 +1,7 @@
 /** Platform over @actions/core: annotations, groups, masks, step outputs and the job summary. */
 import * as core from '@actions/core';
 import type { Platform } from '../core/contract/platform';
+import { githubPullRequest } from './pull-request';
 
 export function githubPlatform(): Platform {
   return {
@@ -18,8 +19,7 @@ export function githubPlatform(): Platform {
       if (!process.env.GITHUB_STEP_SUMMARY) return;
       await core.summary.addRaw(markdown, true).write();
     },
-    // Pull-request comments arrive with issue #18 (src/github/pull-request.ts).
-    pullRequest: () => ({ kind: 'none' }),
+    pullRequest: () => githubPullRequest(() => core.getInput('github-token').trim() || undefined),
     fail: (message) => core.setFailed(message),
   };
 }

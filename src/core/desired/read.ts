@@ -65,6 +65,8 @@ export function readDesiredState(options: DesiredOptions): DesiredState {
   const replace = c.boolean('replace');
   const dryRun = c.boolean('dry-run');
   const timeoutMinutes = c.integer('timeout-minutes', 1, 240, 30);
+  // Checked with the others, before any change; the step reads it after the run (pull-request/post.ts).
+  c.choice<'auto' | 'off'>('pr-comment');
 
   const kubernetes = readKubernetesInputs(c, operation);
   const compute =

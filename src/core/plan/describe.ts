@@ -4,7 +4,7 @@ import { endpointOf } from '../observe/endpoint';
 import type { ObservedCompute, ObservedState } from '../observe/model';
 import type { Plan } from './plan';
 
-const ACTION_TEXT: Record<Plan['action'], string> = {
+export const ACTION_TEXT: Record<Plan['action'], string> = {
   none: 'nothing to change',
   attach: 'attach the cluster',
   create: 'create a new AKS cluster through Azure ML',

@@ -3,7 +3,7 @@ import type { DesiredState } from '../desired/model';
 import type { ObservedKubernetesState } from '../observe/kubernetes';
 import type { KubernetesPlan } from './kubernetes-plan';
 
-const ACTION_TEXT: Record<KubernetesPlan['action'], string> = {
+export const KUBERNETES_ACTION_TEXT: Record<KubernetesPlan['action'], string> = {
   none: 'nothing to change',
   attach: 'attach the cluster as a Kubernetes compute',
   update: 'update the Azure ML extension in place (no detach)',
@@ -33,7 +33,7 @@ export function describeKubernetesPlan(
     );
   else if (plan.cluster)
     lines.push(`Found no extension ${desired.kubernetes?.extensionName ?? 'azureml'} on ${plan.cluster.id}.`);
-  lines.push(`Plan: ${ACTION_TEXT[plan.action]}.`);
+  lines.push(`Plan: ${KUBERNETES_ACTION_TEXT[plan.action]}.`);
   if (plan.extension?.kind === 'update') {
     const p = plan.extension.patch;
     const keys = Object.keys(p.configurationSettings ?? {});

@@ -48,7 +48,7 @@ export function failureMarkdown(computeName: string, message: string): string {
 const cell = (value: string | undefined) => (value ? value.replace(/\|/g, '\\|') : '—');
 
 /** The served certificate's expiry with the days left: ⚠️ under 30 days, ❌ once expired. */
-function certificateCell(compute: ObservedCompute, now: Date): string {
+export function certificateCell(compute: ObservedCompute, now: Date): string {
   if (compute.tls.status === 'Disabled') return '—';
   const expiresOn = tlsExpiresOn(compute);
   if (!expiresOn) return 'expiry unknown (the log says why)';
