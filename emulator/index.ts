@@ -13,6 +13,7 @@ import { createKubernetesConfigurationHandler } from './arm/kubernetes-configura
 import { createEntraHandler } from './identity/entra';
 import { FaultInjector } from './server/faults';
 import { createK8sHandler, type K8sDeps } from './k8s/api-server';
+import { DevOpsEmulator } from './devops/pull-request-threads';
 import { OperationRegistry } from './arm/lro';
 import { adoIssuer, createOidcHandler, githubIssuer } from './identity/oidc';
 import { createCertificateAuthority, type CertificateAuthority } from './tools/pki';
@@ -30,6 +31,7 @@ export { FaultInjector, type FaultAction } from './server/faults';
 export { createCertificateAuthority, selfSigned, type CertificateAuthority, type IssuedCertificate } from './tools/pki';
 export { trustCaInProcess } from './tools/trust';
 export { managedClusterId } from './arm/ids';
+export { DevOpsEmulator, type DevOpsThread } from './devops/pull-request-threads';
 
 export interface EmulatorOptions {
   /** Default 0: a free port. */
@@ -57,6 +59,8 @@ export interface Emulator {
   throttledCount(): number;
   /** The issuers of the emulator's GitHub and Azure DevOps OIDC tokens. */
   oidcIssuers: { github: string; azureDevOps: string };
+  /** Azure DevOps pull-request threads, under any collection path (e.g. `${url}/emulator-org/`). */
+  devops: DevOpsEmulator;
   stop(): Promise<void>;
 }
 
@@ -76,6 +80,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const tokens = new TokenService(baseUrl);
   const lro = new OperationRegistry(getSettings, baseUrl);
   const k8s: K8sDeps = { state, baseUrl, caCertPem: ca.certPem };
+  const devops = new DevOpsEmulator();
 
   const server = new EmulatorServer({
     certPem: serverCert.chainPem,
@@ -84,6 +89,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     settings: getSettings,
     handlers: [
+      devops.handler(),
       createOidcHandler({ state, tokens, settings: getSettings, baseUrl }),
       createEntraHandler({
         state,
@@ -129,6 +135,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         : (tokenRequests.get(clientId.toLowerCase()) ?? 0),
     throttledCount: () => throttle.throttled,
     oidcIssuers: { github: githubIssuer(url), azureDevOps: adoIssuer(url) },
+    devops,
     async stop() {
       lro.stop();
       await server.stop();

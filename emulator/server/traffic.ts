@@ -3,7 +3,8 @@
  * tests scan the product's output, not this log, and some tests want to see what was sent.
  */
 
-export type TrafficKind = 'token' | 'oidc' | 'arm' | 'lro' | 'k8s' | 'msi';
+/** devops: the Azure DevOps REST API (pull-request threads). */
+export type TrafficKind = 'token' | 'oidc' | 'arm' | 'lro' | 'k8s' | 'msi' | 'devops';
 
 export interface TrafficEntry {
   seq: number;
