@@ -45,6 +45,7 @@ const PR_VARIABLES = Object.keys(adoPullRequestEnv('https://x')).concat([
   'HTTPS_PROXY',
   'https_proxy',
   'SYSTEM_TEAMFOUNDATIONCOLLECTIONURI',
+  'AKS_AML_REQUEST_TIMEOUT_MS',
 ]);
 
 export interface LoadedAdoPlatform {

@@ -16,6 +16,7 @@ import {
 } from '@azure/core-rest-pipeline';
 import { USER_AGENT } from '../core/azure/clients';
 import { networkFailureOf } from '../core/azure/network-failure';
+import { requestTimeoutFromEnv } from '../core/azure/request-timeout';
 import { PullRequestCommentError, type PullRequestCommenter } from '../core/contract/pull-request';
 import { redactSecretShapes } from '../core/contract/secrets';
 
@@ -114,7 +115,11 @@ function requestSender(target: AdoPullRequest, description: string) {
   pipeline.addPolicy(jobToken(target), { phase: 'Sign' });
   const client = createDefaultHttpClient();
   return async (method: HttpMethods, url: string, what: string, body?: unknown): Promise<PipelineResponse> => {
-    const request = createPipelineRequest({ url, method, timeout: REQUEST_TIMEOUT_MS });
+    // Our own timer, not request.timeout: the HTTP client leaves that timer running after a
+    // connection error, which would hold the task's process open for its whole length.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), requestTimeoutFromEnv() ?? REQUEST_TIMEOUT_MS);
+    const request = createPipelineRequest({ url, method, abortSignal: timeout.signal });
     request.headers.set('accept', 'application/json');
     if (body !== undefined) {
       request.headers.set('content-type', 'application/json');
@@ -126,8 +131,10 @@ function requestSender(target: AdoPullRequest, description: string) {
     } catch (error) {
       const failure = networkFailureOf(error) ?? (error instanceof Error ? error.message : String(error));
       throw new PullRequestCommentError(
-        `Could not ${what} ${description}: Azure DevOps at ${new URL(target.collectionUri).origin} did not answer (${redactSecretShapes(failure)}).`,
+        `Could not ${what} ${description}: Azure DevOps at ${new URL(target.collectionUri).origin} did not answer (${timeout.signal.aborted ? 'no answer within the request timeout' : redactSecretShapes(failure)}).`,
       );
+    } finally {
+      clearTimeout(timer);
     }
     if (response.status >= 200 && response.status < 300 && isJson(response)) return response;
     throw new PullRequestCommentError(failureMessage(target, what, description, response), response.status);
