@@ -132,9 +132,12 @@ it('403 (no "Contribute to pull requests"): a PullRequestCommentError naming the
 });
 
 it.each([
-  [401, /HTTP 401\. The build service identity .* needs "Contribute to pull requests"/],
+  [401, /\(HTTP 401\)\. The build service identity .* needs "Contribute to pull requests"/],
   [429, /rate-limiting this pipeline \(HTTP 429, retry after 30 s\)/],
-  [503, /Azure DevOps answered HTTP 503; the next run updates the comment/],
+  [
+    503,
+    /Azure DevOps answered HTTP 503 when asked to read the threads of the pull request; the next run updates the comment/,
+  ],
 ])('HTTP %i: a short PullRequestCommentError, no retry', async (status, message) => {
   emulator.faults.add({ match: { kind: 'devops' }, action: { status, retryAfterSeconds: 30 } });
   const error = await (await commenter()).upsert(marker('aks1'), 'body').catch((e: unknown) => e);

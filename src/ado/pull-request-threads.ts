@@ -60,7 +60,7 @@ interface Thread {
 
 export function createThreadCommenter(pr: AdoPullRequest, maxBodyLength: number): PullRequestCommenter {
   const description = `pull request ${pr.pullRequestId} of ${pr.projectName}/${pr.repositoryName}`;
-  const send = requestSender(pr, description);
+  const send = requestSender(pr);
   const threadsUrl = `${pr.collectionUri}${encodeURIComponent(pr.project)}/_apis/git/repositories/${encodeURIComponent(pr.repositoryId)}/pullRequests/${pr.pullRequestId}/threads`;
 
   async function findComment(marker: string): Promise<{ threadId: number; commentId: number } | undefined> {
@@ -68,7 +68,11 @@ export function createThreadCommenter(pr: AdoPullRequest, maxBodyLength: number)
     let continuation: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const query = continuation ? `&continuationToken=${encodeURIComponent(continuation)}` : '';
-      const response = await send('GET', `${threadsUrl}?api-version=${API_VERSION}${query}`, 'read the threads of');
+      const response = await send(
+        'GET',
+        `${threadsUrl}?api-version=${API_VERSION}${query}`,
+        'read the threads of the pull request',
+      );
       for (const thread of (parseJson(response) as { value?: Thread[] }).value ?? []) {
         const first = firstComment(thread);
         if (first?.content?.includes(marker)) return { threadId: thread.id, commentId: first.id };
@@ -90,12 +94,12 @@ export function createThreadCommenter(pr: AdoPullRequest, maxBodyLength: number)
         await send(
           'PATCH',
           `${threadsUrl}/${found.threadId}/comments/${found.commentId}?api-version=${API_VERSION}`,
-          'edit the comment on',
+          'edit the comment on the pull request',
           { content: body },
         );
         return 'updated';
       }
-      await send('POST', `${threadsUrl}?api-version=${API_VERSION}`, 'start a thread on', {
+      await send('POST', `${threadsUrl}?api-version=${API_VERSION}`, 'start a thread on the pull request', {
         comments: [{ parentCommentId: 0, content: body, commentType: TEXT_COMMENT }],
         status: ACTIVE_THREAD,
       });
@@ -105,7 +109,7 @@ export function createThreadCommenter(pr: AdoPullRequest, maxBodyLength: number)
 }
 
 /** Sends one request; any answer but a JSON 2xx becomes a PullRequestCommentError that says what to do. */
-function requestSender(target: AdoPullRequest, description: string) {
+function requestSender(target: AdoPullRequest) {
   const pipeline = createPipelineFromOptions({
     // A comment is not worth waiting for: a throttled or failing service gives a notice at once.
     retryOptions: { maxRetries: 0 },
@@ -131,13 +135,13 @@ function requestSender(target: AdoPullRequest, description: string) {
     } catch (error) {
       const failure = networkFailureOf(error) ?? (error instanceof Error ? error.message : String(error));
       throw new PullRequestCommentError(
-        `Could not ${what} ${description}: Azure DevOps at ${new URL(target.collectionUri).origin} did not answer (${timeout.signal.aborted ? 'no answer within the request timeout' : redactSecretShapes(failure)}).`,
+        `Azure DevOps at ${new URL(target.collectionUri).origin} did not answer when asked to ${what} (${timeout.signal.aborted ? 'no answer within the request timeout' : redactSecretShapes(failure)}).`,
       );
     } finally {
       clearTimeout(timer);
     }
     if (response.status >= 200 && response.status < 300 && isJson(response)) return response;
-    throw new PullRequestCommentError(failureMessage(target, what, description, response), response.status);
+    throw new PullRequestCommentError(failureMessage(target, what, response), response.status);
   };
 }
 
@@ -184,14 +188,16 @@ export function organizationOf(collectionUri: string): string {
   return segments[segments.length - 1] ?? url.hostname;
 }
 
-function failureMessage(pr: AdoPullRequest, what: string, description: string, response: PipelineResponse): string {
+/** What went wrong and what to do, in Azure DevOps' words; the core prefixes which pull request. */
+function failureMessage(pr: AdoPullRequest, what: string, response: PipelineResponse): string {
   const status = response.status;
   const serviceSays = serviceMessage(response);
   const because = serviceSays ? ` Azure DevOps says: ${serviceSays}` : '';
   if (status === 401 || status === 403 || status === 203) {
     const org = organizationOf(pr.collectionUri);
+    const answer = status === 203 ? 'HTTP 203, a sign-in page: the token was not accepted' : `HTTP ${status}`;
     return (
-      `Could not ${what} ${description}: HTTP ${status === 203 ? '203 (sign-in page: the token was not accepted)' : status}.` +
+      `Azure DevOps refused to ${what} (${answer}).` +
       ` The build service identity "${pr.projectName} Build Service (${org})" (or "Project Collection Build Service (${org})" when the job authorization scope is the collection)` +
       ` needs "Contribute to pull requests" on repository ${pr.repositoryName} (Project settings → Repositories → ${pr.repositoryName} → Security),` +
       ` and the job access token System.AccessToken must be available to the task.${because}`
@@ -199,14 +205,13 @@ function failureMessage(pr: AdoPullRequest, what: string, description: string, r
   }
   if (status === 429) {
     const retryAfter = response.headers.get('retry-after');
-    return `Could not ${what} ${description}: Azure DevOps is rate-limiting this pipeline (HTTP 429${retryAfter ? `, retry after ${retryAfter} s` : ''}); the next run updates the comment.`;
+    return `Azure DevOps is rate-limiting this pipeline (HTTP 429${retryAfter ? `, retry after ${retryAfter} s` : ''}); the next run updates the comment.`;
   }
   if (status >= 500)
-    return `Could not ${what} ${description}: Azure DevOps answered HTTP ${status}; the next run updates the comment.${because}`;
-  if (status === 404) {
-    return `Could not ${what} ${description}: not found (HTTP 404); the repository or pull request is not visible to the build service.${because}`;
-  }
-  return `Could not ${what} ${description}: HTTP ${status}.${because}`;
+    return `Azure DevOps answered HTTP ${status} when asked to ${what}; the next run updates the comment.${because}`;
+  if (status === 404)
+    return `Azure DevOps answered HTTP 404 when asked to ${what}: the repository or pull request is not visible to the build service.${because}`;
+  return `Azure DevOps answered HTTP ${status} when asked to ${what}.${because}`;
 }
 
 /** The `message` of an Azure DevOps error body, short and without secret shapes. */
