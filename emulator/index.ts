@@ -31,7 +31,7 @@ export { FaultInjector, type FaultAction } from './server/faults';
 export { createCertificateAuthority, selfSigned, type CertificateAuthority, type IssuedCertificate } from './tools/pki';
 export { trustCaInProcess } from './tools/trust';
 export { managedClusterId } from './arm/ids';
-export { DevOpsEmulator, type DevOpsThread } from './devops/pull-request-threads';
+export { DevOpsEmulator } from './devops/pull-request-threads';
 
 export interface EmulatorOptions {
   /** Default 0: a free port. */

@@ -1,9 +1,10 @@
 /**
  * The Azure DevOps task with inputs missing reports every problem in one run, the service
  * connection's together with the others (as the GitHub Action lists every missing input), and
- * sends no request.
+ * sends no request; the job token is scrubbed from what it prints.
  */
 import { type Emulator } from '../../emulator';
+import { DEMO } from '../../testkit/demo-world';
 import { runTask } from '../../testkit/run-task';
 import { SecretScanner, visibleOf } from '../../testkit/secret-scan';
 import { startWorld } from '../../testkit/world';
@@ -43,4 +44,17 @@ test('a connection that is not found, with a bad subscription id and compute nam
   expect(invalid(r.errors)).toEqual(['azureSubscription', 'subscriptionId', 'computeName']);
   expect(r.errors.join('\n')).toMatch(/service connection 'no-such-connection' was not found/);
   expect(emulator.traffic.all()).toEqual([]);
+});
+
+test('the job access token given by mistake as an input value is scrubbed from the errors and the summary', async () => {
+  const r = await runTask(emulator, {
+    resourceGroup: 'demo-rg',
+    workspaceName: 'demo-ws',
+    computeName: 'aks-prod',
+    operation: DEMO.adoSystemAccessToken,
+  });
+  expect(r.completed).toBe('Failed');
+  expect(r.errors.join('\n')).toContain("operation: '***' is not one of: ensure, refresh, detach");
+  // What the product writes (errors, summary); task-lib's own echo of the input is the agent's to mask.
+  expect(new SecretScanner().addDemoSecrets().scan({ errors: r.errors.join('\n'), summary: r.summary })).toEqual([]);
 });

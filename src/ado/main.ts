@@ -7,9 +7,13 @@ import { runStep } from '../core/step';
 import { readConnection, type AdoConnection } from './connection';
 import { adoDisplayName, createAdoInputReader } from './inputs';
 import { createAdoPlatform } from './platform';
+import { readJobAccessToken } from './pull-request';
 
 export async function run(): Promise<void> {
   await runStep(createAdoPlatform(), (redactor) => {
+    // task-lib took the job token out of the environment, where runStep looks for it: the agent
+    // masks it in the log, and remembering it scrubs it from text the product builds as well.
+    redactor.remember(readJobAccessToken());
     const readInput = createAdoInputReader(redactor);
     return { ...connectionOrEveryProblem(redactor, readInput), readInput, displayName: adoDisplayName };
   });

@@ -58,6 +58,7 @@ interface Thread {
   comments?: Comment[];
 }
 
+/** @public Loaded with a lazy require by pull-request.ts, which static analysis does not follow. */
 export function createThreadCommenter(pr: AdoPullRequest, maxBodyLength: number): PullRequestCommenter {
   const description = `pull request ${pr.pullRequestId} of ${pr.projectName}/${pr.repositoryName}`;
   const send = requestSender(pr);

@@ -86,16 +86,23 @@ export function adoPullRequest(): PullRequestTarget {
 
 /**
  * The job's token: the SystemVssConnection endpoint every task gets, else System.AccessToken
- * when the pipeline mapped it. Read without task-lib's debug echo, and masked at once.
+ * when the pipeline mapped it; read without task-lib's debug echo.
  */
-function jobAccessToken(): string | undefined {
-  const token = quietly(
-    () =>
-      tl.getEndpointAuthorizationParameter('SystemVssConnection', 'AccessToken', true)?.trim() ||
-      tl.getVariable('System.AccessToken')?.trim(),
+export function readJobAccessToken(): string | undefined {
+  return (
+    quietly(
+      () =>
+        tl.getEndpointAuthorizationParameter('SystemVssConnection', 'AccessToken', true)?.trim() ||
+        tl.getVariable('System.AccessToken')?.trim(),
+    ) || undefined
   );
+}
+
+/** The token this run comments with, masked at once. */
+function jobAccessToken(): string | undefined {
+  const token = readJobAccessToken();
   if (token) tl.setSecret(token);
-  return token || undefined;
+  return token;
 }
 
 /** The agent's proxy (Agent.ProxyUrl, set by `config --proxyurl`), unless its bypass list names the collection. */
