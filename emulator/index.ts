@@ -13,6 +13,7 @@ import { createKubernetesConfigurationHandler } from './arm/kubernetes-configura
 import { createEntraHandler } from './identity/entra';
 import { FaultInjector } from './server/faults';
 import { createK8sHandler, type K8sDeps } from './k8s/api-server';
+import { DevOpsEmulator } from './devops/pull-request-threads';
 import { OperationRegistry } from './arm/lro';
 import { adoIssuer, createOidcHandler, githubIssuer } from './identity/oidc';
 import { createCertificateAuthority, type CertificateAuthority } from './tools/pki';
@@ -32,6 +33,7 @@ export { createCertificateAuthority, selfSigned, type CertificateAuthority, type
 export { trustCaInProcess } from './tools/trust';
 export { managedClusterId } from './arm/ids';
 export { GITHUB_API_PREFIX, GithubComments } from './github/comments';
+export { DevOpsEmulator } from './devops/pull-request-threads';
 
 export interface EmulatorOptions {
   /** Default 0: a free port. */
@@ -61,6 +63,8 @@ export interface Emulator {
   oidcIssuers: { github: string; azureDevOps: string };
   /** GitHub's pull-request comment endpoints under `${url}/api/v3` (GITHUB_API_URL), their token and comments. */
   github: GithubComments;
+  /** Azure DevOps pull-request threads, under any collection path (e.g. `${url}/emulator-org/`). */
+  devops: DevOpsEmulator;
   stop(): Promise<void>;
 }
 
@@ -86,6 +90,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const lro = new OperationRegistry(getSettings, baseUrl);
   const k8s: K8sDeps = { state, settings: getSettings, baseUrl, caCertPem: ca.certPem };
   const github = new GithubComments();
+  const devops = new DevOpsEmulator();
 
   const server = new EmulatorServer({
     certPem: serverCert.chainPem,
@@ -95,6 +100,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     settings: getSettings,
     handlers: [
       github.handler(),
+      devops.handler(),
       createOidcHandler({ state, tokens, settings: getSettings, baseUrl }),
       createEntraHandler({
         state,
@@ -141,6 +147,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throttledCount: () => throttle.throttled,
     oidcIssuers: { github: githubIssuer(url), azureDevOps: adoIssuer(url) },
     github,
+    devops,
     async stop() {
       lro.stop();
       await server.stop();

@@ -218,3 +218,20 @@ function around(text: string, index: number, length: number): string {
     ' ',
   );
 }
+
+/**
+ * The pull-request comments a run posted (Azure DevOps thread and comment contents, as the
+ * emulator received them), as visible text: a comment is read by everyone on the pull request.
+ */
+export function pullRequestCommentsOf(emulator: Emulator): Visible {
+  const visible: Visible = {};
+  for (const e of emulator.traffic.history()) {
+    if (e.kind !== 'devops' || typeof e.requestBody !== 'object' || !e.requestBody) continue;
+    const body = e.requestBody as { content?: unknown; comments?: Array<{ content?: unknown }> };
+    const contents = [body.content, ...(body.comments ?? []).map((c) => c.content)];
+    contents.forEach((content, i) => {
+      if (typeof content === 'string') visible[`devops comment ${e.seq}.${i}`] = content;
+    });
+  }
+  return visible;
+}

@@ -30,6 +30,7 @@ export function classify(path: string): TrafficKind {
   if (/\/computeoperations(status|result)\//.test(p)) return 'lro';
   if (/\/providers\/microsoft\.kubernetesconfiguration\/extensions\/[^/]+\/operations\//.test(p)) return 'lro';
   if (p.startsWith('/subscriptions') || p.startsWith('/providers')) return 'arm';
+  if (p.includes('/_apis/git/')) return 'devops';
   return 'token';
 }
 

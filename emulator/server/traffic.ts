@@ -3,7 +3,8 @@
  * tests scan the product's output, not this log, and some tests want to see what was sent.
  */
 
-export type TrafficKind = 'token' | 'oidc' | 'arm' | 'lro' | 'k8s' | 'msi' | 'github';
+/** github: GitHub's REST API; devops: the Azure DevOps REST API (pull-request comments and threads). */
+export type TrafficKind = 'token' | 'oidc' | 'arm' | 'lro' | 'k8s' | 'msi' | 'github' | 'devops';
 
 export interface TrafficEntry {
   seq: number;

@@ -1,6 +1,23 @@
 /** The README's inputs and outputs tables, generated from the catalogue that action.yml and task.json are checked against. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { INPUTS, type InputDefinition } from '../../src/core/contract/inputs';
 import { OUTPUTS } from '../../src/core/contract/outputs';
+import { repoRoot } from './repo-root';
+
+interface TaskInput {
+  name: string;
+  required?: boolean;
+  defaultValue?: string;
+  helpMarkDown?: string;
+}
+
+/** task.json inputs the catalogue does not hold: the task's own sign-in (`azureSubscription`), read by the ADO adapter. */
+function adoOnlyInputs(): TaskInput[] {
+  const task = JSON.parse(readFileSync(join(repoRoot(), 'task.json'), 'utf8')) as { inputs: TaskInput[] };
+  const known = new Set((INPUTS as readonly InputDefinition[]).map((i) => i.ado));
+  return task.inputs.filter((i) => !known.has(i.name));
+}
 
 const escape = (text: string) => text.replace(/\|/g, '\\|');
 
@@ -11,7 +28,11 @@ export function inputsTable(): string {
     const allowed = i.allowed ? ` One of: ${i.allowed.map((a) => `\`${a}\``).join(', ')}.` : '';
     return `| ${name} | ${fallback} | ${escape(i.description)}${allowed}${i.secret ? ' **Secret.**' : ''} |`;
   });
-  return ['| GitHub / Azure DevOps | default | meaning |', '|---|---|---|', ...rows].join('\n');
+  const adoRows = adoOnlyInputs().map((i) => {
+    const fallback = i.required ? 'required' : i.defaultValue ? `\`${i.defaultValue}\`` : '';
+    return `| \`${i.name}\` (Azure DevOps only) | ${fallback} | ${escape(i.helpMarkDown ?? '')} |`;
+  });
+  return ['| GitHub / Azure DevOps | default | meaning |', '|---|---|---|', ...rows, ...adoRows].join('\n');
 }
 
 export function outputsTable(): string {

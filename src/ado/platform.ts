@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as tl from 'azure-pipelines-task-lib/task';
 import { OUTPUTS, type OutputName } from '../core/contract/outputs';
 import type { AnnotationProperties, Platform } from '../core/contract/platform';
+import { adoPullRequest } from './pull-request';
 
 /** The output variable name users reference in ADO (`$(step.computeId)`). */
 export function adoOutputName(name: OutputName): string {
@@ -54,8 +55,8 @@ export function createAdoPlatform(): Platform {
       }
     },
     setOutput: (name, value) => tl.setVariable(adoOutputName(name), value, false, true),
-    // Pull-request threads arrive with issue #18 (src/ado/pull-request.ts).
-    pullRequest: () => ({ kind: 'none' }),
+    // Variables only; the commenter (REST calls) loads when the core opens it.
+    pullRequest: adoPullRequest,
     async writeSummary(markdown: string) {
       const dir = tl.getVariable('Agent.TempDirectory') || os.tmpdir();
       const file = path.join(dir, `aks-aml-attach-summary-${process.pid}-${Date.now()}.md`);
