@@ -180,11 +180,6 @@ export class SecretScanner {
   }
 }
 
-/** The pull-request comments the emulator holds, each a visible part (`comment:<id>`). */
-export function visibleComments(emulator: Emulator): Visible {
-  return { comment: Object.fromEntries(emulator.github.all().map((c) => [String(c.id), c.body])) };
-}
-
 /** The visible parts of a spawned run (GitHub ActionRun or Azure DevOps TaskRun). */
 export function visibleOf(run: {
   stdout: string;
@@ -220,11 +215,13 @@ function around(text: string, index: number, length: number): string {
 }
 
 /**
- * The pull-request comments a run posted (Azure DevOps thread and comment contents, as the
- * emulator received them), as visible text: a comment is read by everyone on the pull request.
+ * The pull-request comments runs posted, as visible text (a comment is read by everyone on the
+ * pull request): the GitHub comments the emulator holds, and every Azure DevOps thread and
+ * comment content as the emulator received it.
  */
 export function pullRequestCommentsOf(emulator: Emulator): Visible {
   const visible: Visible = {};
+  for (const c of emulator.github.all()) visible[`github comment ${c.id}`] = c.body;
   for (const e of emulator.traffic.history()) {
     if (e.kind !== 'devops' || typeof e.requestBody !== 'object' || !e.requestBody) continue;
     const body = e.requestBody as { content?: unknown; comments?: Array<{ content?: unknown }> };

@@ -11,8 +11,8 @@ import { DEMO, seedAttachedCompute } from '../../testkit/demo-world';
 import { keyScanner, scoringCertificate } from '../../testkit/kubernetes';
 import { githubEventEnv, PR, pullRequestComments } from '../../testkit/pull-request';
 import { runAction } from '../../testkit/run-action';
-import { SecretScanner, visibleComments, visibleOf } from '../../testkit/secret-scan';
-import { startTunnelProxy } from '../../testkit/tunnel-proxy';
+import { SecretScanner, pullRequestCommentsOf, visibleOf } from '../../testkit/secret-scan';
+import { startConnectProxy } from '../../testkit/connect-proxy';
 import { emulatorPerTest, githubInputs } from '../../testkit/world';
 
 const world = emulatorPerTest();
@@ -56,7 +56,7 @@ test('a dry run on a pull request creates one comment with the plan; the next ru
   expect(attached.stdout).toContain('Pull-request comment updated');
 
   const scanner = new SecretScanner().addDemoSecrets().addEmulator(emulator).add('GitHub token', emulator.github.token);
-  expect(scanner.scan({ ...visibleOf(planned), ...visibleComments(emulator) })).toEqual([]);
+  expect(scanner.scan({ ...visibleOf(planned), ...pullRequestCommentsOf(emulator) })).toEqual([]);
   expect(scanner.scan(visibleOf(attached))).toEqual([]);
 });
 
@@ -142,14 +142,14 @@ test('rate limited: a notice that says so, and the step succeeds', async () => {
 
 test('behind a corporate proxy: the comment requests go through HTTPS_PROXY', async () => {
   const emulator = world();
-  const proxy = await startTunnelProxy(emulator);
+  const proxy = await startConnectProxy({ emulator });
   try {
     const apiUrl = `${proxy.hostUrl('github-api')}/api/v3`;
     const planned = await run(emulator, { 'dry-run': 'true' }, {}, { HTTPS_PROXY: proxy.url, GITHUB_API_URL: apiUrl });
     expect(planned.exitCode).toBe(0);
     expect(planned.stdout.split('\n').filter((l) => l.startsWith('::notice'))).toEqual([]);
     expect(pullRequestComments(emulator)).toHaveLength(1);
-    expect(proxy.connects).toContain(new URL(apiUrl).host);
+    expect(proxy.tunnels).toContain(new URL(apiUrl).host);
     // The name resolves nowhere: without the proxy the same run only gets a notice.
     const direct = await run(emulator, { 'dry-run': 'true' }, {}, { GITHUB_API_URL: apiUrl });
     expect(direct.stdout).toMatch(/^::notice title=Pull-request comment::.*could not be reached/m);
@@ -220,6 +220,6 @@ test('a v2 compute with a custom certificate: plan then outcome on the pull requ
   expect(comment.body).toMatch(/\| Certificate \| expires \d{4}-\d\d-\d\d/);
 
   const scanner = keyScanner(emulator, [certificate.keyPem]).add('GitHub token', emulator.github.token);
-  expect(scanner.scan({ ...visibleOf(planned), ...visibleComments(emulator) })).toEqual([]);
+  expect(scanner.scan({ ...visibleOf(planned), ...pullRequestCommentsOf(emulator) })).toEqual([]);
   expect(scanner.scan(visibleOf(attached))).toEqual([]);
 });
