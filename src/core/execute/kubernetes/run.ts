@@ -1,6 +1,7 @@
 /**
  * One run of compute-type: kubernetes: observe (compute, extension, cluster, v1 computes) →
- * plan → cluster checks → extension install/update → detach (replace or repair only) → attach.
+ * migrate-from pre-flight → plan → the cluster read (namespace, azureml-fe) → cluster checks →
+ * annotation (migrate-from) → extension install/update → detach (replace or repair only) → attach.
  * The extension goes first, so a failure there leaves any existing attachment as it was.
  */
 import type { ExtensionGateway } from '../../azure/extension-gateway';
@@ -8,6 +9,10 @@ import { extensionResourceId } from '../../azure/extension-gateway';
 import type { ArmGateway } from '../../azure/gateway';
 import { parseManagedClusterId } from '../../azure/arm-id';
 import { checkTargetCluster } from '../../cluster/checks';
+import { readClusterView, type ClusterView } from '../../cluster/coexistence';
+import { resolveMigrationTls } from '../../cluster/migration-tls';
+import type { SecretRedactor } from '../../contract/secrets';
+import { checkMigrationSource, checkNamespace, planMigration } from '../../plan/migration';
 import type { RunResult } from '../../contract/outputs';
 import type { DesiredState } from '../../desired/model';
 import { observeKubernetes, withExtensionView, type ObservedExtension } from '../../observe/kubernetes';
@@ -16,6 +21,7 @@ import type { ObservedCompute } from '../../observe/model';
 import { describeKubernetesPlan } from '../../plan/kubernetes-describe';
 import { planKubernetes, type KubernetesPlan } from '../../plan/kubernetes-plan';
 import type { ExecutionContext, StepRecord } from '../context';
+import { annotateFrontEnd } from './annotate';
 import { applyExtension } from './extension';
 import { attachKubernetesCompute, detachKubernetesCompute } from './compute';
 
@@ -37,11 +43,17 @@ const RESULT: Record<KubernetesPlan['action'], RunResult> = {
   absent: 'absent',
 };
 
+export interface KubernetesRunOptions {
+  readonly redactor: SecretRedactor;
+  readonly now: Date;
+}
+
 export async function runKubernetes(
   desired: DesiredState,
   gateway: ArmGateway,
   extensions: ExtensionGateway,
   execution: ExecutionContext,
+  options: KubernetesRunOptions,
 ): Promise<KubernetesRunResult> {
   const { platform } = execution;
   const source = desired.compute?.source;
@@ -49,7 +61,31 @@ export async function runKubernetes(
   const observed = await platform.group('Read the current state', () =>
     observeKubernetes({ gateway, extensions, execution }, desired, cluster),
   );
-  const plan = planKubernetes(desired, observed);
+  const reading = { gateway, redactor: options.redactor, signal: execution.signal };
+  // migrate-from: the v1 compute is checked before anything is read from the cluster itself.
+  const v1 = cluster && desired.kubernetes?.migrateFrom ? checkMigrationSource(desired, observed, cluster) : undefined;
+  const keptTls =
+    v1 && desired.compute?.tls.mode === 'keep'
+      ? await platform.group('Read the TLS certificate to keep', () =>
+          resolveMigrationTls({ ...reading, now: options.now, platform }, desired, v1),
+        )
+      : undefined;
+  let plan = planKubernetes(desired, observed, keptTls);
+  let view: ClusterView | undefined;
+  if (plan.cluster && (plan.attach || v1)) {
+    const target = plan.cluster;
+    view = await platform.group('Read the cluster', () =>
+      readClusterView(reading, target, {
+        namespace: plan.attach ? desired.kubernetes?.namespace : undefined,
+        frontEnd: !!v1,
+      }),
+    );
+    if (plan.attach) checkNamespace(desired, target, view);
+    if (v1) {
+      const migration = planMigration(desired, plan, v1, view, target);
+      plan = { ...plan, migration, action: plan.action === 'none' && migration.annotate ? 'update' : plan.action };
+    }
+  }
   for (const line of describeKubernetesPlan(desired, observed, plan)) platform.info(line);
   const bound = observed.compute?.clusterId ? parseManagedClusterId(observed.compute.clusterId) : undefined;
   const extensionId =
@@ -83,6 +119,8 @@ export async function runKubernetes(
   if (plan.action === 'none' || plan.action === 'absent') return done(RESULT[plan.action], observed.compute, []);
 
   const steps: StepRecord[] = [];
+  if (plan.migration?.annotate && view && plan.cluster)
+    steps.push(await annotateFrontEnd(execution, view.access, plan.cluster));
   let extension: ObservedExtension | undefined = observed.extension;
   if (plan.extension && plan.cluster) {
     const applied = await applyExtension(
