@@ -70,7 +70,9 @@ test('refused before any write: a v1-attached cluster without migrateFrom, and m
 
   const elsewhere = await runTask(emulator, inputs({ aksResourceId: DEMO.clusters.small }));
   expect(elsewhere.completed).toBe('Failed');
-  expect(elsewhere.errors.join('\n')).toMatch(/migrate-from: compute 'aks-v1' is bound to cluster .*aks-prod, not to .*aks-small/);
+  expect(elsewhere.errors.join('\n')).toMatch(
+    /migrate-from: compute 'aks-v1' is bound to cluster .*aks-prod, not to .*aks-small/,
+  );
   expect(writes(emulator)).toEqual([]);
   expect(kubernetesWrites(emulator)).toEqual([]);
 });
