@@ -18,6 +18,10 @@ const migrate = (extra: Record<string, string> = {}) =>
 test('migrate-from: annotation, extension with scoringFe.enableUpgrade and the v1 certificate, attach beside v1; re-runs change nothing', async () => {
   const emulator = world();
   const v1Certificate = seedV1(emulator);
+  const planned = await migrate({ 'dry-run': 'true' });
+  expect(planned.outputs.result).toBe('planned');
+  expect(planned.summary).toMatch(/\| `k8s-prod` \| Kubernetes \(v2\) \| aks-prod \| ml-v2 \| to attach \|/);
+  expect([...writes(emulator), ...kubernetesWrites(emulator)]).toEqual([]);
   const first = await migrate();
   expect(first.stderr).toBe('');
   expect(first.outputs.result).toBe('attached');

@@ -118,7 +118,7 @@ export function planMigration(
     ext?.kind === 'install'
       ? {
           title: `install extension ${desired.kubernetes?.extensionName ?? 'azureml'}`,
-          change: `the Azure ML extension is installed with ${COEXISTENCE_SETTING}=true and takes over the v1 azureml-fe (Helm); the v1 web services keep serving`,
+          change: `the Azure ML extension is installed with ${COEXISTENCE_SETTING}=true, which lets it install beside the v1 azureml-fe; the v1 web services keep serving`,
           needed: true,
         }
       : {

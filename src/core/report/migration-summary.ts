@@ -6,7 +6,7 @@
 import type { RunReport } from '../run';
 
 const SHARED_FRONT_END =
-  "One scoring front end (azureml-fe) now serves both computes: as Microsoft's coexistence guide says, the scoring URL for AKSCompute and Kubernetes compute are not segregated, so each of them can reach the models deployed on the other. Keep the names of v1 web services and v2 endpoints distinct.";
+  "One scoring front end (azureml-fe) now serves both computes: as Microsoft's coexistence guide says, the scoring URL for AKSCompute and Kubernetes compute are not segregated, so each of them can serve the models and deployments registered on the other. Keep the names of v1 web services and v2 endpoints distinct.";
 
 export function migrationSummary(report: RunReport): string[] {
   const { plan, desired } = report;
