@@ -22,12 +22,15 @@ test('migrate-from: annotation, extension with scoringFe.enableUpgrade and the v
   expect(planned.outputs.result).toBe('planned');
   expect(planned.summary).toMatch(/\| `k8s-prod` \| Kubernetes \(v2\) \| aks-prod \| ml-v2 \| to attach \|/);
   expect([...writes(emulator), ...kubernetesWrites(emulator)]).toEqual([]);
+  emulator.traffic.clear();
   const first = await migrate();
   expect(first.stderr).toBe('');
   expect(first.outputs.result).toBe('attached');
   expect(kubernetesWrites(emulator)).toEqual(['PATCH deployments/azureml-fe']);
   expect(writes(emulator)).toEqual(['PUT extension', 'PUT compute']);
   expect(deletes(emulator)).toEqual([]);
+  // One credential listing serves the certificate read, the cluster read and the annotation.
+  expect(emulator.traffic.count({ operationId: 'ManagedClusters_ListClusterUserCredentials' })).toBe(1);
   expect(frontEndAnnotations(emulator)).toEqual({ 'azureml-fe-enable-upgrade': 'true' });
   const ext = extensionOf(emulator)!;
   expect(ext.provisioningState).toBe('Succeeded');

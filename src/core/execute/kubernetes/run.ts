@@ -10,6 +10,7 @@ import type { ArmGateway } from '../../azure/gateway';
 import { parseManagedClusterId } from '../../azure/arm-id';
 import { checkTargetCluster } from '../../cluster/checks';
 import { readClusterView, type ClusterView } from '../../cluster/coexistence';
+import { credentialsOnce } from '../../cluster/credentials-once';
 import { resolveMigrationTls } from '../../cluster/migration-tls';
 import type { SecretRedactor } from '../../contract/secrets';
 import { checkMigrationSource, checkNamespace, planMigration } from '../../plan/migration';
@@ -61,7 +62,7 @@ export async function runKubernetes(
   const observed = await platform.group('Read the current state', () =>
     observeKubernetes({ gateway, extensions, execution }, desired, cluster),
   );
-  const reading = { gateway, redactor: options.redactor, signal: execution.signal };
+  const reading = { gateway: credentialsOnce(gateway), redactor: options.redactor, signal: execution.signal };
   // migrate-from: the v1 compute is checked before anything is read from the cluster itself.
   const v1 = cluster && desired.kubernetes?.migrateFrom ? checkMigrationSource(desired, observed, cluster) : undefined;
   const keptTls =
