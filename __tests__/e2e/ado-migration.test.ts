@@ -60,7 +60,7 @@ test('migrateFrom sets v2 up beside v1 with its certificate; a re-run is unchang
   expect(kubernetesWrites(emulator)).toEqual([]);
 });
 
-test('refused before any write: a v1-attached cluster without migrateFrom, and migrateFrom bound to another cluster', async () => {
+test('refused before any write: a v1-attached cluster without migrateFrom, migrateFrom bound to another cluster, a missing namespace without migration', async () => {
   const emulator = world();
   seedV1(emulator);
   const without = await runTask(emulator, inputs({ migrateFrom: '', tls: 'disabled' }));
@@ -73,6 +73,19 @@ test('refused before any write: a v1-attached cluster without migrateFrom, and m
   expect(elsewhere.errors.join('\n')).toMatch(
     /migrate-from: compute 'aks-v1' is bound to cluster .*aks-prod, not to .*aks-small/,
   );
+
+  const noNamespace = await runTask(
+    emulator,
+    inputs({
+      migrateFrom: '',
+      tls: 'disabled',
+      aksResourceId: DEMO.clusters.small,
+      clusterPurpose: 'dev-test',
+      namespace: 'not-there',
+    }),
+  );
+  expect(noNamespace.completed).toBe('Failed');
+  expect(noNamespace.errors.join('\n')).toMatch(/namespace not-there does not exist on cluster aks-small/);
   expect(writes(emulator)).toEqual([]);
   expect(kubernetesWrites(emulator)).toEqual([]);
 });

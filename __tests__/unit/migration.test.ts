@@ -10,6 +10,12 @@ import { checkMigrationSource, checkNamespace, planMigration } from '../../src/c
 import { migrationSummary } from '../../src/core/report/migration-summary';
 import type { RunReport } from '../../src/core/run';
 import { baseInputs, CLUSTER_ID, observedCompute, reader } from '../../testkit/inputs';
+import { observeKubernetes } from '../../src/core/observe/kubernetes';
+import type { Extension, ExtensionGateway } from '../../src/core/azure/extension-gateway';
+import type { ArmGateway } from '../../src/core/azure/gateway';
+import { DeadlineError } from '../../src/core/contract/errors';
+import { createVirtualClock } from '../../testkit/virtual-clock';
+import { recordingPlatform } from '../../testkit/recording-platform';
 
 const cluster = parseManagedClusterId(CLUSTER_ID)!;
 const desired = (extra: Partial<Record<InputName, string>> = {}) =>
@@ -161,4 +167,51 @@ test('the summary of a v1 detach says it is the last step of a migration', () =>
     /the migration's last step, to take only once its v1 web services are redeployed as Kubernetes online endpoints/,
   );
   expect(migrationSummary({ ...report, result: 'absent' })).toEqual([]);
+});
+
+describe('an extension another operation is working on', () => {
+  /** Observes with an extension whose states follow `states` (the last one repeats), on virtual time. */
+  async function observeWith(states: string[], timeoutMs: number) {
+    const clock = createVirtualClock(0);
+    const platform = recordingPlatform();
+    let reads = 0;
+    const extensions = {
+      getExtension: () => {
+        const state = states[Math.min(reads++, states.length - 1)];
+        return Promise.resolve({
+          extensionType: 'microsoft.azureml.kubernetes',
+          provisioningState: state,
+        } as Extension);
+      },
+    } as unknown as ExtensionGateway;
+    const gateway = {
+      getCompute: () => Promise.resolve(undefined),
+      listComputes: () => Promise.resolve([]),
+      getManagedCluster: () => Promise.resolve({ location: 'eastus' }),
+      getWorkspaceLocation: () => Promise.resolve('eastus'),
+    } as unknown as ArmGateway;
+    const execution = { gateway, platform, clock, computeName: 'k8s-prod', deadline: timeoutMs };
+    const observing = observeKubernetes({ gateway, extensions, execution }, desired({ 'migrate-from': '' }), cluster);
+    return { observing, platform, reads: () => reads, clock };
+  }
+
+  test('is read again until it has settled, within the timeout', async () => {
+    const { observing, platform, reads } = await observeWith(['Updating', 'Updating', 'Succeeded'], 30 * 60_000);
+    expect((await observing).extension?.provisioningState).toBe('Succeeded');
+    expect(reads()).toBe(3);
+    expect(platform.lines).toContain(
+      'Extension azureml on cluster aks-prod is Updating (another operation is in progress); waiting for it to finish first.',
+    );
+  });
+
+  test('a timeout says the step changed nothing and names the extension', async () => {
+    const { observing } = await observeWith(['Creating'], 60_000);
+    const error = await observing.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DeadlineError);
+    expect((error as DeadlineError).message).toMatch(/extension 'azureml' on cluster aks-prod to leave Creating/);
+    expect((error as DeadlineError).recovery).toMatch(/this step changed nothing/);
+  });
 });
