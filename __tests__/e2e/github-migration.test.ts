@@ -79,6 +79,16 @@ test('migrate-from: annotation, extension with scoringFe.enableUpgrade and the v
   expect(kubernetesWrites(emulator)).toEqual([]);
   expect(again.stdout).toMatch(/1\. annotate azureml-fe: already annotated azureml-fe-enable-upgrade=true: no write/);
 
+  // Each step on its own: an annotation removed by hand is the only thing written again.
+  emulator.traffic.clear();
+  delete emulator.state.liveManagedCluster(DEMO.clusters.prod)!.frontEndDeployment!.annotations[
+    'azureml-fe-enable-upgrade'
+  ];
+  const reannotated = await migrate();
+  expect(reannotated.outputs.result).toBe('updated');
+  expect(kubernetesWrites(emulator)).toEqual(['PATCH deployments/azureml-fe']);
+  expect(writes(emulator)).toEqual([]);
+
   // Without migrate-from (and the same certificate given as custom), the coexistence is kept, not undone.
   emulator.traffic.clear();
   const plain = await run({

@@ -6,7 +6,7 @@ import { readDesiredState } from '../../src/core/desired/read';
 import { managedSettings } from '../../src/core/extension/settings';
 import type { ObservedKubernetesState } from '../../src/core/observe/kubernetes';
 import { planKubernetes } from '../../src/core/plan/kubernetes-plan';
-import { checkMigrationSource, checkNamespace, planMigration } from '../../src/core/plan/migration';
+import { checkMigrationSource, checkNamespace, planMigration, withMigration } from '../../src/core/plan/migration';
 import { migrationSummary } from '../../src/core/report/migration-summary';
 import type { RunReport } from '../../src/core/run';
 import { baseInputs, CLUSTER_ID, observedCompute, reader } from '../../testkit/inputs';
@@ -136,6 +136,14 @@ test('an installed extension gets the setting by one PATCH; once everything is t
   );
   expect(steps.annotate).toBe(false);
   expect(steps.steps.every((s) => !s.needed)).toBe(true);
+  expect(withMigration(done, steps).action).toBe('none');
+  // The annotation removed by hand: only that is written again.
+  const again = planMigration(d, done, v1, view(), cluster);
+  expect(again.steps.map((s) => s.needed)).toEqual([true, false, false]);
+  expect(withMigration(done, again)).toMatchObject({
+    action: 'update',
+    reasons: expect.arrayContaining([expect.stringMatching(/lacks the annotation azureml-fe-enable-upgrade=true/)]),
+  });
 });
 
 test('without migrate-from: a v1 cluster is refused, unless the extension already shares it; scoringFe.enableUpgrade is never stripped', () => {

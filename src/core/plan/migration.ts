@@ -46,7 +46,7 @@ export function checkMigrationSource(
   if (!v1)
     throw new StateError(
       `migrate-from: compute '${name}' does not exist in workspace ${desired.target.workspaceName}; ${NOTHING}`,
-      hint,
+      `${hint} Once the v1 compute is detached (the migration's last step), leave migrate-from out: the cluster is then a plain v2 cluster.`,
     );
   if (v1.computeType.toUpperCase() !== 'AKS')
     throw new StateError(
@@ -139,4 +139,18 @@ export function planMigration(
       : { title: `attach ${name}`, change: `compute '${name}' is attached already: unchanged`, needed: false },
   ];
   return { v1, namespace, annotate: !fe.annotated, steps };
+}
+
+/** The plan with the migration's steps: an annotation still to write makes an otherwise unchanged run an update. */
+export function withMigration(plan: KubernetesPlan, migration: MigrationPlan): KubernetesPlan {
+  if (!migration.annotate) return { ...plan, migration };
+  return {
+    ...plan,
+    migration,
+    action: plan.action === 'none' ? 'update' : plan.action,
+    reasons: [
+      ...plan.reasons,
+      `deployment ${FRONT_END_DEPLOYMENT.name} (namespace ${FRONT_END_DEPLOYMENT.namespace}) lacks the annotation ${FRONT_END_DEPLOYMENT.annotation}=true`,
+    ],
+  };
 }

@@ -13,7 +13,7 @@ import { readClusterView, type ClusterView } from '../../cluster/coexistence';
 import { credentialsOnce } from '../../cluster/credentials-once';
 import { resolveMigrationTls } from '../../cluster/migration-tls';
 import type { SecretRedactor } from '../../contract/secrets';
-import { checkMigrationSource, checkNamespace, planMigration } from '../../plan/migration';
+import { checkMigrationSource, checkNamespace, planMigration, withMigration } from '../../plan/migration';
 import type { RunResult } from '../../contract/outputs';
 import type { DesiredState } from '../../desired/model';
 import { observeKubernetes, withExtensionView, type ObservedExtension } from '../../observe/kubernetes';
@@ -83,8 +83,7 @@ export async function runKubernetes(
     );
     if (plan.attach) checkNamespace(desired, target, view);
     if (v1) {
-      const migration = planMigration(desired, plan, v1, view, target);
-      plan = { ...plan, migration, action: plan.action === 'none' && migration.annotate ? 'update' : plan.action };
+      plan = withMigration(plan, planMigration(desired, plan, v1, view, target));
     }
   }
   for (const line of describeKubernetesPlan(desired, observed, plan)) platform.info(line);
