@@ -7,16 +7,22 @@
 import type { ExtensionGateway } from '../../azure/extension-gateway';
 import { extensionResourceId } from '../../azure/extension-gateway';
 import type { ArmGateway } from '../../azure/gateway';
-import { parseManagedClusterId } from '../../azure/arm-id';
+import { parseManagedClusterId, type ManagedClusterId } from '../../azure/arm-id';
 import { checkTargetCluster } from '../../cluster/checks';
 import { readClusterView, type ClusterView } from '../../cluster/coexistence';
 import { credentialsOnce } from '../../cluster/credentials-once';
+import type { ClusterReadContext } from '../../cluster/frontend-secret';
 import { resolveMigrationTls } from '../../cluster/migration-tls';
 import type { SecretRedactor } from '../../contract/secrets';
 import { checkMigrationSource, checkNamespace, planMigration, withMigration } from '../../plan/migration';
 import type { RunResult } from '../../contract/outputs';
 import type { DesiredState } from '../../desired/model';
-import { observeKubernetes, withExtensionView, type ObservedExtension } from '../../observe/kubernetes';
+import {
+  observeKubernetes,
+  withExtensionView,
+  type ObservedExtension,
+  type ObservedKubernetesState,
+} from '../../observe/kubernetes';
 import { toObservedCompute } from '../../observe/from-arm';
 import type { ObservedCompute } from '../../observe/model';
 import { describeKubernetesPlan } from '../../plan/kubernetes-describe';
@@ -63,29 +69,7 @@ export async function runKubernetes(
     observeKubernetes({ gateway, extensions, execution }, desired, cluster),
   );
   const reading = { gateway: credentialsOnce(gateway), redactor: options.redactor, signal: execution.signal };
-  // migrate-from: the v1 compute is checked before anything is read from the cluster itself.
-  const v1 = cluster && desired.kubernetes?.migrateFrom ? checkMigrationSource(desired, observed, cluster) : undefined;
-  const keptTls =
-    v1 && desired.compute?.tls.mode === 'keep'
-      ? await platform.group('Read the TLS certificate to keep', () =>
-          resolveMigrationTls({ ...reading, now: options.now, platform }, desired, v1),
-        )
-      : undefined;
-  let plan = planKubernetes(desired, observed, keptTls);
-  let view: ClusterView | undefined;
-  if (plan.cluster && (plan.attach || v1)) {
-    const target = plan.cluster;
-    view = await platform.group('Read the cluster', () =>
-      readClusterView(reading, target, {
-        namespace: plan.attach ? desired.kubernetes?.namespace : undefined,
-        frontEnd: !!v1,
-      }),
-    );
-    if (plan.attach) checkNamespace(desired, target, view);
-    if (v1) {
-      plan = withMigration(plan, planMigration(desired, plan, v1, view, target));
-    }
-  }
+  const { plan, view } = await decide(desired, observed, cluster, { ...reading, now: options.now, platform });
   for (const line of describeKubernetesPlan(desired, observed, plan)) platform.info(line);
   const bound = observed.compute?.clusterId ? parseManagedClusterId(observed.compute.clusterId) : undefined;
   const extensionId =
@@ -139,4 +123,34 @@ export async function runKubernetes(
   const resource = await gateway.getCompute();
   const after = resource ? toObservedCompute(resource) : undefined;
   return done(RESULT[plan.action], after && extension ? withExtensionView(after, extension) : after, steps);
+}
+
+/**
+ * The plan, with what only the cluster itself can tell: migrate-from's v1 compute checked before
+ * anything is read from the cluster, its certificate for tls: keep, then the namespace (before an
+ * attach) and azureml-fe (migrate-from) read with the cluster credential.
+ */
+async function decide(
+  desired: DesiredState,
+  observed: ObservedKubernetesState,
+  cluster: ManagedClusterId | undefined,
+  reading: ClusterReadContext & { readonly now: Date; readonly platform: ExecutionContext['platform'] },
+): Promise<{ plan: KubernetesPlan; view?: ClusterView }> {
+  const { platform } = reading;
+  const v1 = cluster && desired.kubernetes?.migrateFrom ? checkMigrationSource(desired, observed, cluster) : undefined;
+  const keptTls =
+    v1 && desired.compute?.tls.mode === 'keep'
+      ? await platform.group('Read the TLS certificate to keep', () => resolveMigrationTls(reading, desired, v1))
+      : undefined;
+  const plan = planKubernetes(desired, observed, keptTls);
+  const target = plan.cluster;
+  if (!target || !(plan.attach || v1)) return { plan };
+  const view = await platform.group('Read the cluster', () =>
+    readClusterView(reading, target, {
+      namespace: plan.attach ? desired.kubernetes?.namespace : undefined,
+      frontEnd: !!v1,
+    }),
+  );
+  if (plan.attach) checkNamespace(desired, target, view);
+  return { plan: v1 ? withMigration(plan, planMigration(desired, plan, v1, view, target)) : plan, view };
 }
