@@ -15,6 +15,7 @@ import type { Extension, ExtensionGateway } from '../../src/core/azure/extension
 import type { ArmGateway } from '../../src/core/azure/gateway';
 import { DeadlineError } from '../../src/core/contract/errors';
 import { createVirtualClock } from '../../testkit/virtual-clock';
+import { credentialsOnce } from '../../src/core/cluster/credentials-once';
 import { recordingPlatform } from '../../testkit/recording-platform';
 
 const cluster = parseManagedClusterId(CLUSTER_ID)!;
@@ -222,4 +223,16 @@ describe('an extension another operation is working on', () => {
     expect((error as DeadlineError).message).toMatch(/extension 'azureml' on cluster aks-prod to leave Creating/);
     expect((error as DeadlineError).recovery).toMatch(/this step changed nothing/);
   });
+});
+
+test('the kubeconfig is listed once per cluster and run; a failed listing is asked for again', async () => {
+  let calls = 0;
+  const listing = credentialsOnce({
+    getClusterUserKubeconfig: () => (++calls === 1 ? Promise.reject(new Error('throttled')) : Promise.resolve('kc')),
+    getClusterAdminKubeconfig: () => Promise.resolve('admin'),
+  });
+  await expect(listing.getClusterUserKubeconfig(cluster)).rejects.toThrow('throttled');
+  expect(await listing.getClusterUserKubeconfig(cluster)).toBe('kc');
+  expect(await listing.getClusterUserKubeconfig({ ...cluster, id: cluster.id.toUpperCase() })).toBe('kc');
+  expect(calls).toBe(2);
 });
