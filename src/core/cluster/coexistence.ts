@@ -56,7 +56,7 @@ export async function readClusterView(
       throw new StateError(
         `${READ.label}: ${path.split('/').slice(-2).join(' ')} of cluster ${cluster.name} could not be read: ${error.message}; ${READ.outcome}`,
         error.status === 401 || error.status === 403
-          ? `The cluster's Kubernetes RBAC must let this step's cluster credential read namespaces and deployments (the built-in role "Azure Kubernetes Service RBAC Reader" grants it on clusters with Azure RBAC for Kubernetes authorization). ${READ.fallback}`
+          ? `The cluster's Kubernetes RBAC must let this step's cluster credential read namespaces and deployments (on clusters with Azure RBAC for Kubernetes authorization: the built-in role "Azure Kubernetes Service RBAC Reader" at cluster scope). ${READ.fallback}`
           : READ.fallback,
       );
     }
