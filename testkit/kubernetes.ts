@@ -1,6 +1,7 @@
 /** What the compute-type: kubernetes tests look at in the emulator: the extension, the compute, the writes. */
 import type { Emulator } from '../emulator';
-import { DEMO } from './demo-world';
+import { DEMO, githubInputs } from './demo-world';
+import { runAction, type ActionRun } from './run-action';
 import { SecretScanner } from './secret-scan';
 
 export const EXTENSION = 'azureml';
@@ -31,4 +32,17 @@ export function keyScanner(emulator: Emulator, keys: string[]): SecretScanner {
     scanner.addPem(`TLS key ${i + 1}`, key).add(`TLS key ${i + 1} base64`, Buffer.from(key).toString('base64')),
   );
   return scanner;
+}
+
+/** The bundled action with compute-type: kubernetes for compute `name` (k8s-prod unless given in extra). */
+export function runKubernetesAction(
+  emulator: Emulator,
+  extra: Record<string, string> = {},
+  env: Record<string, string> = {},
+): Promise<ActionRun> {
+  return runAction({
+    inputs: githubInputs(emulator, { 'compute-type': 'kubernetes', 'compute-name': 'k8s-prod', ...extra }),
+    caCertPath: emulator.caCertPath,
+    env,
+  });
 }

@@ -1,8 +1,14 @@
 /** compute-type: kubernetes through the bundled action: the v2 compute with the Azure ML extension, against the emulator. */
-import { runAction } from '../../testkit/run-action';
-import { emulatorPerTest, githubInputs } from '../../testkit/world';
+import { emulatorPerTest } from '../../testkit/world';
 import { DEMO, seedAttachedCompute } from '../../testkit/demo-world';
-import { EXTENSION, extensionOf, keyScanner, scoringCertificate, writes } from '../../testkit/kubernetes';
+import {
+  EXTENSION,
+  extensionOf,
+  keyScanner,
+  runKubernetesAction,
+  scoringCertificate,
+  writes,
+} from '../../testkit/kubernetes';
 import { computeOf } from '../../testkit/fault-kit';
 import { visibleOf } from '../../testkit/secret-scan';
 import { EXTENSION_OPERATIONS, LIFECYCLE_OPERATIONS } from '../../testkit/referee';
@@ -10,11 +16,7 @@ import { EXTENSION_OPERATIONS, LIFECYCLE_OPERATIONS } from '../../testkit/refere
 const world = emulatorPerTest({ expectOperations: [...LIFECYCLE_OPERATIONS, ...EXTENSION_OPERATIONS] });
 const NAME = 'k8s-prod';
 const run = (extra: Record<string, string> = {}, env: Record<string, string> = {}) =>
-  runAction({
-    inputs: githubInputs(world(), { 'compute-type': 'kubernetes', 'compute-name': NAME, ...extra }),
-    caCertPath: world().caCertPath,
-    env,
-  });
+  runKubernetesAction(world(), { 'compute-name': NAME, ...extra }, env);
 const tlsInputs = (c: { chainPem: string; keyPem: string }) => ({
   tls: 'custom',
   'tls-cert': c.chainPem,

@@ -1,7 +1,8 @@
 /**
  * The Azure ML extension's pre-install/pre-upgrade health checks (the arcml-healthcheck configmap
  * of the troubleshooting page), as far as the emulator can see the cluster: the v1 azureml-fe
- * conflict (E45005, unless scoringFe.enableUpgrade), inferenceRouterHA on fewer than three nodes
+ * conflict (E45005, unless both the azureml-fe deployment is annotated azureml-fe-enable-upgrade=true
+ * and scoringFe.enableUpgrade is set: Azure/AML-Kubernetes attach-compute-on-aks-v1-cluster.md), inferenceRouterHA on fewer than three nodes
  * (E40002), and the SSL settings (E40007: the key must match the certificate, whose names must
  * cover sslCname).
  */
@@ -9,6 +10,7 @@ import * as crypto from 'node:crypto';
 import { managedClusterId } from './ids';
 import type { EmulatorState } from '../server/state';
 import type { ExtensionRecord, ManagedClusterRecord, OperationOutcome } from '../server/types';
+import { FRONT_END_ANNOTATION, frontEndDeployment } from '../k8s/front-end';
 
 const truthy = (v: string | undefined) => (v ?? '').toLowerCase() === 'true';
 const SERVICE_TYPES = ['loadbalancer', 'nodeport', 'clusterip'];
@@ -28,10 +30,11 @@ export function azureMlHealthCheck(
         (typeof c.properties.resourceId === 'string' ? c.properties.resourceId : '').toLowerCase() === id &&
         c.properties.provisioningState === 'Succeeded',
     );
-  if (v1 && !truthy(settings['scoringFe.enableUpgrade']))
+  const annotated = truthy(frontEndDeployment(state, cluster)?.annotations[FRONT_END_ANNOTATION]);
+  if (v1 && !(truthy(settings['scoringFe.enableUpgrade']) && annotated))
     return {
       code: 'E45005',
-      message: `AZUREML_FE_DEPLOYMENT_CONFLICT: the legacy azureml-fe of AKS compute '${v1.name}' (workspace '${v1.workspaceName}') runs in the default namespace; Azure Machine Learning extension isn't supported in the legacy AKS. Delete the legacy azureml-fe components, or install with scoringFe.enableUpgrade=true.`,
+      message: `AZUREML_FE_DEPLOYMENT_CONFLICT: the legacy azureml-fe of AKS compute '${v1.name}' (workspace '${v1.workspaceName}') runs in the default namespace; Azure Machine Learning extension isn't supported in the legacy AKS. Delete the legacy azureml-fe components, or annotate the azureml-fe deployment ${FRONT_END_ANNOTATION}=true and install with scoringFe.enableUpgrade=true.`,
     };
   if (!truthy(settings.enableInference) && !truthy(settings.enableTraining))
     return {

@@ -1,7 +1,9 @@
 /**
  * Just enough of a Kubernetes API server per managed cluster to read the `azuremlfessl`
- * secret that holds the scoring front end's TLS certificate and key (what `tls: keep` reads).
- * Kubeconfigs from listCluster*Credential point here, with a bearer token per cluster.
+ * secret that holds the scoring front end's TLS certificate and key (what `tls: keep` reads),
+ * the azureml-fe leftovers, and the namespaces and azureml-fe deployment of the v1 → v2
+ * coexistence path (front-end.ts). Kubeconfigs from listCluster*Credential point here, with a
+ * bearer token per cluster; the admin token may always write, the user one unless kubernetesReadOnly.
  */
 import { textOf } from '../server/text';
 import * as crypto from 'node:crypto';
@@ -10,6 +12,7 @@ import { managedClusterId } from '../arm/ids';
 import type { EmulatorState } from '../server/state';
 import type { ComputeRecord, EmulatorSettings, ManagedClusterRecord } from '../server/types';
 import { servedTls } from '../arm/captured-renewal';
+import { clusterObject, hasFrontEnd, k8sStatus as status } from './front-end';
 
 export interface K8sDeps {
   state: EmulatorState;
@@ -75,10 +78,6 @@ function currentTls(deps: K8sDeps, c: ManagedClusterRecord): ComputeRecord['tls'
   return bound[0] && servedTls(bound[0], deps.settings());
 }
 
-function status(code: number, reason: string, message: string): Reply {
-  return json(code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
-}
-
 export function createK8sHandler(deps: K8sDeps): Handler {
   return (ctx) => {
     if (ctx.kind !== 'k8s') return undefined;
@@ -88,6 +87,9 @@ export function createK8sHandler(deps: K8sDeps): Handler {
     const bearer = /^Bearer\s+(\S+)/i.exec(header(ctx, 'authorization') ?? '')?.[1];
     if (!bearer || (bearer !== cluster.userToken && bearer !== cluster.adminToken))
       return status(401, 'Unauthorized', 'Unauthorized');
+    const writer = bearer === cluster.adminToken || !cluster.kubernetesReadOnly;
+    const object = clusterObject(deps.state, cluster, ctx, ctx.segments.slice(2), writer);
+    if (object) return object;
     const frontEnd = ctx.method === 'GET' ? frontEndObject(deps.state, cluster, ctx.segments.slice(2)) : undefined;
     if (frontEnd) return frontEnd;
     const m = matchPath(ctx.segments.slice(2), 'api/v1/namespaces/{ns}/secrets/{name}');
@@ -181,15 +183,4 @@ function frontEndObject(state: EmulatorState, cluster: ManagedClusterRecord, seg
     return json(200, { apiVersion: o.apiVersion, kind: o.kind, metadata });
   }
   return undefined;
-}
-
-/** Installed by a successful attach (kept after a detach), or there with a compute attached to the cluster now. */
-function hasFrontEnd(state: EmulatorState, cluster: ManagedClusterRecord): boolean {
-  if (cluster.azuremlFrontEnd) return true;
-  const id = managedClusterId(cluster.subscriptionId, cluster.resourceGroup, cluster.name).toLowerCase();
-  return state
-    .allLiveComputes()
-    .some(
-      (x) => textOf(x.properties.resourceId).toLowerCase() === id && x.properties.provisioningState === 'Succeeded',
-    );
 }

@@ -195,6 +195,11 @@ export class EmulatorState {
       deniedPrincipals: [...(c.deniedPrincipals ?? [])],
       aadManaged: c.aadManaged ?? false,
       disableLocalAccounts: c.disableLocalAccounts ?? false,
+      namespaces: [...(c.namespaces ?? existing?.namespaces ?? [])],
+      kubernetesReadOnly: c.kubernetesReadOnly ?? false,
+      frontEndDeployment: c.frontEndDeployment
+        ? { annotations: {}, replicas: 2, readyReplicas: 2, ...c.frontEndDeployment }
+        : existing?.frontEndDeployment,
       userToken: existing?.userToken ?? crypto.randomBytes(24).toString('base64url'),
       adminToken: existing?.adminToken ?? crypto.randomBytes(24).toString('base64url'),
     };

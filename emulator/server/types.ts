@@ -88,6 +88,19 @@ export interface ManagedClusterSeed {
   aadManaged?: boolean;
   /** No local accounts: listClusterAdminCredential is refused (AKS's BadRequest). */
   disableLocalAccounts?: boolean;
+  /** Kubernetes namespaces besides default, kube-system, kube-public and kube-node-lease. */
+  namespaces?: string[];
+  /** The cluster user's Kubernetes RBAC lets it read but not write (a PATCH answers 403 Forbidden). */
+  kubernetesReadOnly?: boolean;
+  /** The v1 azureml-fe deployment in namespace default, when one runs (see FrontEndDeployment). */
+  frontEndDeployment?: Partial<FrontEndDeployment>;
+}
+
+/** The v1 scoring front end's Deployment `azureml-fe` in namespace default, as far as the coexistence path looks at it. */
+export interface FrontEndDeployment {
+  annotations: Record<string, string>;
+  replicas: number;
+  readyReplicas: number;
 }
 
 /** A compute seeded directly, in any provisioning state. `resource` is ARM ComputeResource JSON. */
@@ -277,6 +290,11 @@ export interface ManagedClusterRecord {
   network?: Record<string, unknown>;
   /** Azure ML installed its azureml-fe resources here (an attach succeeded); a detach leaves them. */
   azuremlFrontEnd?: boolean;
+  /** Namespaces created on the cluster besides the built-in ones (namespaces.ts adds those). */
+  namespaces: string[];
+  kubernetesReadOnly: boolean;
+  /** The azureml-fe deployment's annotations and readiness, once seeded or patched (else: the defaults). */
+  frontEndDeployment?: FrontEndDeployment;
   /** Bearer tokens of the kubeconfigs handed out by listCluster*Credential. */
   userToken: string;
   adminToken: string;

@@ -116,7 +116,10 @@ export async function runOnce(platform: Platform, ctx: RunContext, options: RunO
   };
 
   if (desired.kubernetes) {
-    const run = await runKubernetes(desired, gateway, new ArmExtensionGateway(clients, gateway.requests), execution);
+    const run = await runKubernetes(desired, gateway, new ArmExtensionGateway(clients, gateway.requests), execution, {
+      redactor: options.redactor,
+      now: options.now ?? new Date(),
+    });
     return {
       ...run,
       desired,

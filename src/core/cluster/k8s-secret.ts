@@ -1,7 +1,9 @@
 /**
- * Reads one Kubernetes Secret: `GET {server}/api/v1/namespaces/{ns}/secrets/{name}` (and, for the failure explanation, whether an object exists).
+ * The few Kubernetes API calls the product makes: one Secret (`GET {server}/api/v1/namespaces/{ns}/secrets/{name}`),
+ * whether an object exists (for the failure explanation), one object read as JSON (a namespace, the
+ * azureml-fe deployment), and a JSON merge patch of one object (the coexistence annotation).
  *
- * Node's https module rather than @kubernetes/client-node: the product makes exactly one GET, and
+ * Node's https module rather than @kubernetes/client-node: the product makes a handful of calls, and
  * the client library would add several megabytes (and its own kubeconfig loading, which may
  * write temp files or run exec plugins) to a bundle that must stay small and predictable.
  * The request trusts only the kubeconfig's CA (as kubectl does) and never follows redirects.
@@ -43,15 +45,46 @@ export async function readSecretData(
   name: string,
   options: ReadSecretOptions = {},
 ): Promise<Record<string, string>> {
+  return withRetries(options, () =>
+    getOnce(access, `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`, options),
+  );
+}
+
+/** One object as JSON (`path` without a leading slash), or undefined when the API server answers 404. */
+export async function readObject(
+  access: KubeAccess,
+  path: string,
+  options: ReadSecretOptions = {},
+): Promise<Record<string, unknown> | undefined> {
+  try {
+    return await withRetries(options, () => getOnce(access, `/${path}`, options, (body) => body));
+  } catch (error) {
+    if (error instanceof KubernetesApiError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * A JSON merge patch (RFC 7386) of one object; answers the object as patched. Sending the same
+ * patch twice gives the same object, so it is retried like a read.
+ */
+export async function mergePatchObject(
+  access: KubeAccess,
+  path: string,
+  patch: Record<string, unknown>,
+  options: ReadSecretOptions = {},
+): Promise<Record<string, unknown>> {
+  return withRetries(options, () =>
+    getOnce(access, `/${path}`, options, (body) => body, { method: 'PATCH', body: JSON.stringify(patch) }),
+  );
+}
+
+async function withRetries<T>(options: ReadSecretOptions, once: () => Promise<T>): Promise<T> {
   const attempts = options.attempts ?? 3;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   for (let attempt = 1; ; attempt++) {
     try {
-      return await getOnce(
-        access,
-        `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`,
-        options,
-      );
+      return await once();
     } catch (error) {
       const retryable =
         error instanceof KubernetesApiError &&
@@ -90,13 +123,15 @@ function getOnce<T = Record<string, string>>(
   path: string,
   options: ReadSecretOptions,
   accept: (body: Record<string, unknown> | undefined) => T | undefined = secretData as never,
+  write?: { readonly method: 'PATCH'; readonly body: string },
 ): Promise<T> {
   const url = new URL(access.server + path);
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'aks-aml-attach/1' };
   if (access.token) headers.authorization = `Bearer ${access.token}`;
+  if (write) headers['content-type'] = 'application/merge-patch+json';
   return new Promise((resolve, reject) => {
     const request = https.request(url, {
-      method: 'GET',
+      method: write?.method ?? 'GET',
       headers,
       ca: access.caPem,
       cert: access.clientCertPem,
@@ -153,7 +188,7 @@ function getOnce<T = Record<string, string>>(
         );
       });
     });
-    request.end();
+    request.end(write?.body);
   });
 }
 

@@ -29,6 +29,8 @@ export interface KeepTlsContext extends ClusterReadContext {
   readonly now: Date;
   /** Where the kept certificate is described and its warnings go. */
   readonly platform?: Pick<Platform, 'info' | 'warning'>;
+  /** The warning for a Microsoft-generated certificate, when it goes elsewhere than a reattach (migrate-from). */
+  readonly autoWarning?: (compute: ObservedCompute, cname: string, validTo: Date) => string;
 }
 
 const NOTHING_CHANGED = 'nothing was changed';
@@ -98,7 +100,9 @@ export async function resolveKeptTls(ctx: KeepTlsContext): Promise<ResolvedTls> 
   );
   for (const warning of check.warnings) ctx.platform?.warning(warning, { title: 'TLS certificate' });
   if (compute.tls.status === 'Auto')
-    ctx.platform?.warning(autoWarning(compute, cname, certificate.validTo), { title: 'TLS certificate' });
+    ctx.platform?.warning((ctx.autoWarning ?? autoWarning)(compute, cname, certificate.validTo), {
+      title: 'TLS certificate',
+    });
   return { mode: 'custom', certPem, keyPem, cname, certificate };
 }
 

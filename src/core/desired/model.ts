@@ -52,6 +52,8 @@ export interface DesiredCompute {
 export interface DesiredKubernetes {
   readonly namespace: string;
   readonly extensionName: string;
+  /** migrate-from: the v1 AKS compute on the same cluster the v2 compute is set up beside. */
+  readonly migrateFrom?: string;
 }
 
 export interface DesiredState {

@@ -7,7 +7,8 @@ import type { ClusterReadContext } from '../cluster/frontend-secret';
 import type { Plan } from '../plan/plan';
 
 export interface StepRecord {
-  readonly step: 'detach' | 'attach' | 'create' | 'update' | 'wait' | 'extension install' | 'extension update';
+  readonly step:
+    'detach' | 'attach' | 'create' | 'update' | 'wait' | 'extension install' | 'extension update' | 'annotate';
   readonly durationMs: number;
   readonly polls: number;
 }

@@ -57,27 +57,49 @@ export async function waitUntilSettled(
   label: string,
   recovery?: string,
 ): Promise<ComputeResource | undefined> {
-  const progress = new ProgressReporter(ctx.platform, `waiting for ${ctx.computeName} (${label})`, ctx.clock);
+  return waitWhileTransitional(ctx, {
+    subject: `compute '${ctx.computeName}'`,
+    progress: `waiting for ${ctx.computeName} (${label})`,
+    // Our own lost-answer operation (label attach/create/detach) has a known length; another run's has not.
+    expectedDurationMs: EXPECTED_DURATION_MS[label],
+    read: async () => {
+      const compute = await ctx.gateway.getCompute();
+      return { value: compute, state: compute?.properties?.provisioningState ?? undefined };
+    },
+    recovery: (state) =>
+      recovery ??
+      `Another operation on compute '${ctx.computeName}' is still running (state ${state}); this step changed nothing. Re-run the step once it has finished. ${concurrencyHint()}`,
+  });
+}
+
+/** What waitWhileTransitional reads and says: the thing waited for and its provisioning state. */
+export interface TransitionalWait<T> {
+  /** e.g. "compute 'x'" or "extension 'azureml'", for the timeout. */
+  readonly subject: string;
+  readonly progress: string;
+  readonly expectedDurationMs?: number;
+  readonly read: () => Promise<{ readonly value: T; readonly state?: string }>;
+  readonly recovery: (state: string) => string;
+}
+
+/** Reads on the poller's schedule while the state is Creating, Updating or Deleting; one last look shortly before the deadline. */
+export async function waitWhileTransitional<T>(
+  ctx: Pick<ExecutionContext, 'platform' | 'clock' | 'deadline' | 'signal'>,
+  wait: TransitionalWait<T>,
+): Promise<T> {
+  const progress = new ProgressReporter(ctx.platform, wait.progress, ctx.clock);
   const startedAt = ctx.clock.now();
-  // Our own lost-answer operation (label attach/create/detach) has a known length; another run's has not.
-  const schedule = scheduleFor(EXPECTED_DURATION_MS[label]);
+  const schedule = scheduleFor(wait.expectedDurationMs);
   let lastLook = false;
   for (let i = 0; ; i++) {
-    const compute = await ctx.gateway.getCompute();
-    const state = compute?.properties?.provisioningState;
-    if (!compute || !state || !isTransitional(state)) return compute;
+    const { value, state } = await wait.read();
+    if (!state || !isTransitional(state)) return value;
     progress.update(state);
     let delay = schedule(i, ctx.clock.now() - startedAt);
     const left = ctx.deadline - ctx.clock.now();
     if (delay >= left) {
       // One last look shortly before the deadline rather than giving up a whole interval early.
-      if (lastLook || left < 2_500) {
-        throw new DeadlineError(
-          `compute '${ctx.computeName}' to leave ${state}`,
-          recovery ??
-            `Another operation on compute '${ctx.computeName}' is still running (state ${state}); this step changed nothing. Re-run the step once it has finished. ${concurrencyHint()}`,
-        );
-      }
+      if (lastLook || left < 2_500) throw new DeadlineError(`${wait.subject} to leave ${state}`, wait.recovery(state));
       lastLook = true;
       delay = left - 1_500;
     }

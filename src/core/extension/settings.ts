@@ -40,11 +40,23 @@ export type ExtensionTls =
 
 export interface ExtensionSettingsInput {
   readonly cluster: ManagedClusterId;
+  /**
+   * The v1 azureml-fe and the extension share the cluster (migrate-from, or an extension that
+   * already carries scoringFe.enableUpgrade): the setting is sent and kept, never stripped.
+   */
+  readonly coexistence?: boolean;
   /** The cluster's region (lower-cased by the CLI). */
   readonly location: string;
   readonly purpose: ClusterPurpose;
   readonly loadBalancerType: LoadBalancerType;
   readonly tls: ExtensionTls;
+}
+
+export const COEXISTENCE_SETTING = 'scoringFe.enableUpgrade';
+
+/** Whether the extension's settings already let it share the cluster with the v1 azureml-fe. */
+export function hasCoexistence(settings: Readonly<Record<string, string>> | undefined): boolean {
+  return (settings?.[COEXISTENCE_SETTING] ?? '').trim().toLowerCase() === 'true';
 }
 
 /** Settings whose value this step keeps as desired on every run; the value a missing key stands for. */
@@ -69,6 +81,8 @@ export function managedSettings(input: ExtensionSettingsInput): Record<string, s
   } else {
     s['scoringFe.serviceType.internalLoadBalancer'] = 'False';
   }
+  // Azure/AML-Kubernetes attach-compute-on-aks-v1-cluster.md: lets the extension install beside the v1 azureml-fe.
+  if (input.coexistence) s[COEXISTENCE_SETTING] = 'true';
   if (input.tls.mode === 'custom') {
     s.allowInsecureConnections = 'False';
     s.sslCname = input.tls.cname;

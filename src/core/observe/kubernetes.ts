@@ -1,7 +1,9 @@
 /**
  * The observe stage of compute-type: kubernetes: the compute, the Azure ML extension on the
- * cluster, the cluster itself (region and nodes for the settings and checks) and the workspace's
- * computes on that cluster (a v1 AKS attachment is refused). Reads only.
+ * cluster (waited for while another operation runs on it), the cluster itself (region and nodes
+ * for the settings and checks) and the workspace's computes on that cluster (a v1 AKS attachment
+ * is refused unless migrate-from names it), and the migrate-from compute wherever it is bound.
+ * Reads only.
  */
 import type { ManagedCluster } from '@azure/arm-containerservice';
 import type { ComputeGateway, ClusterReader } from '../azure/gateway';
@@ -9,7 +11,7 @@ import { sameResourceId, type ManagedClusterId } from '../azure/arm-id';
 import type { Extension, ExtensionGateway } from '../azure/extension-gateway';
 import { extensionResourceId } from '../azure/extension-gateway';
 import type { DesiredState } from '../desired/model';
-import { waitUntilSettled } from '../execute/waiting';
+import { waitUntilSettled, waitWhileTransitional } from '../execute/waiting';
 import { RECORD } from '../extension/settings';
 import { toObservedCompute } from './from-arm';
 import { isTransitional, type ObservedCompute } from './model';
@@ -34,6 +36,8 @@ export interface ObservedKubernetesState {
   readonly cluster?: ManagedCluster;
   /** v1 AKS computes of the workspace on that cluster. */
   readonly v1Computes: ReadonlyArray<{ readonly name: string; readonly id: string }>;
+  /** migrate-from: the compute of that name in the workspace, whatever its type and cluster; absent when there is none. */
+  readonly migrateFrom?: ObservedCompute;
   readonly workspaceLocation?: string;
 }
 
@@ -62,9 +66,11 @@ export async function observeKubernetes(
   const [others, managedCluster, extension, workspaceLocation] = await Promise.all([
     ctx.gateway.listComputes(),
     ctx.gateway.getManagedCluster(cluster),
-    ctx.extensions.getExtension(cluster, desired.kubernetes.extensionName),
+    settledExtension(ctx, cluster, desired.kubernetes.extensionName),
     compute ? Promise.resolve(undefined) : ctx.gateway.getWorkspaceLocation(),
   ]);
+  const wanted = desired.kubernetes.migrateFrom?.toLowerCase();
+  const source = wanted === undefined ? undefined : others.find((c) => c.name?.toLowerCase() === wanted);
   const v1Computes = others
     .filter(
       (c) => c.properties?.computeType === 'AKS' && sameResourceId(c.properties.resourceId ?? undefined, cluster.id),
@@ -77,7 +83,34 @@ export async function observeKubernetes(
     cluster: managedCluster,
     v1Computes,
     workspaceLocation,
+    ...(source && { migrateFrom: toObservedCompute(source) }),
   };
+}
+
+/** The extension once no operation runs on it: Creating, Updating or Deleting is waited for within timeout-minutes. */
+async function settledExtension(
+  ctx: KubernetesObserveContext,
+  cluster: ManagedClusterId,
+  name: string,
+): Promise<Extension | undefined> {
+  const first = await ctx.extensions.getExtension(cluster, name);
+  const state = first?.provisioningState;
+  if (!state || !isTransitional(state)) return first;
+  ctx.execution.platform.info(
+    `Extension ${name} on cluster ${cluster.name} is ${state} (another operation is in progress); waiting for it to finish first.`,
+  );
+  let reads = 0;
+  return waitWhileTransitional(ctx.execution, {
+    subject: `extension '${name}' on cluster ${cluster.name}`,
+    progress: `waiting for extension ${name}`,
+    // The first look is the one just taken.
+    read: async () => {
+      const value = reads++ === 0 ? first : await ctx.extensions.getExtension(cluster, name);
+      return { value, state: value?.provisioningState };
+    },
+    recovery: (s) =>
+      `Another operation on extension '${name}' is still running (state ${s}); this step changed nothing. Re-run the step once it has finished (az k8s-extension show --query provisioningState).`,
+  });
 }
 
 export function toObservedExtension(e: Extension, cluster: ManagedClusterId, name: string): ObservedExtension {

@@ -43,6 +43,12 @@ export function describeKubernetesPlan(
     if (p.autoUpgradeMinorVersion)
       lines.push(`  extension PATCH: autoUpgradeMinorVersion true, releaseTrain ${p.releaseTrain ?? 'stable'}`);
   }
+  const m = plan.migration;
+  if (m)
+    lines.push(
+      `Migration from v1 compute ${m.v1.name} (${m.v1.computeType}, ${m.v1.provisioningState}; it stays attached), the documented coexistence path in three steps:`,
+      ...m.steps.map((step, i) => `  ${i + 1}. ${step.title}: ${step.change}`),
+    );
   if (plan.reasons.length) lines.push('Why:', ...plan.reasons.map((r) => `  - ${r}`));
   if (plan.consequences.length) lines.push('Consequences:', ...plan.consequences.map((r) => `  - ${r}`));
   return lines;

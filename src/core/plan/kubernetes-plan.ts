@@ -3,7 +3,8 @@
  * The extension is installed when missing and otherwise PATCHed in place to the desired settings;
  * the compute is attached when missing. Nothing is detached except for `replace`, a broken
  * compute, or operation: detach; the extension is never removed; a v1 attachment of the cluster
- * stops the run before any change.
+ * stops the run before any change, unless migrate-from names it (the coexistence path, whose
+ * steps plan/migration.ts adds) or the extension already shares the cluster with it.
  */
 import type { ComputeResource } from '@azure/arm-machinelearning';
 import { sameResourceId, type ManagedClusterId } from '../azure/arm-id';
@@ -12,6 +13,7 @@ import { StateError } from '../contract/errors';
 import type { DesiredState } from '../desired/model';
 import {
   AZUREML_EXTENSION_TYPE,
+  hasCoexistence,
   RECORD,
   RELEASE_TRAIN,
   installBody,
@@ -23,7 +25,8 @@ import {
 } from '../extension/settings';
 import type { ObservedKubernetesState } from '../observe/kubernetes';
 import { isTransitional, MANAGED_BY_VALUE, TAGS } from '../observe/model';
-import type { Drift } from './plan';
+import type { MigrationPlan } from './migration';
+import type { Drift, ResolvedTls } from './plan';
 import { v1Refusal } from './v1-coexistence';
 
 export type KubernetesAction = 'none' | 'attach' | 'update' | 'reattach' | 'detach' | 'absent';
@@ -41,12 +44,19 @@ export interface KubernetesPlan {
   readonly reasons: readonly string[];
   readonly drift: readonly Drift[];
   readonly consequences: readonly string[];
+  /** migrate-from: the three steps of the coexistence path (added once the cluster is read). */
+  readonly migration?: MigrationPlan;
 }
 
 const BROKEN_STATES = ['failed', 'canceled'];
 const KEEP = 'the AML extension and the AKS cluster stay in place';
 
-export function planKubernetes(desired: DesiredState, observed: ObservedKubernetesState): KubernetesPlan {
+/** `tls`: the TLS to apply when it differs from the input (tls: keep with migrate-from, resolved from the v1 front end). */
+export function planKubernetes(
+  desired: DesiredState,
+  observed: ObservedKubernetesState,
+  tls?: ResolvedTls,
+): KubernetesPlan {
   const name = desired.target.computeName;
   const compute = observed.compute;
   if (compute && compute.computeType !== 'Kubernetes') {
@@ -81,7 +91,11 @@ export function planKubernetes(desired: DesiredState, observed: ObservedKubernet
   const want = desired.compute;
   if (want.source.mode !== 'attach') throw new StateError('compute-type: kubernetes attaches an existing cluster');
   const cluster = want.source.cluster;
-  if (observed.v1Computes.length > 0) throw v1Refusal(cluster, observed.v1Computes);
+  // A run without migrate-from must not undo a coexistence set up before: the setting is kept.
+  const coexisting = hasCoexistence(observed.extension?.settings);
+  const migrateFrom = desired.kubernetes.migrateFrom?.toLowerCase();
+  const v1Others = observed.v1Computes.filter((c) => c.name.toLowerCase() !== migrateFrom);
+  if (v1Others.length > 0 && !coexisting) throw v1Refusal(cluster, v1Others);
   if (!observed.cluster)
     throw new StateError(
       `AKS cluster ${cluster.id} does not exist (no such cluster in subscription ${cluster.subscriptionId}, resource group ${cluster.resourceGroup}); nothing was changed`,
@@ -93,7 +107,8 @@ export function planKubernetes(desired: DesiredState, observed: ObservedKubernet
     location: observed.cluster.location,
     purpose: want.purpose,
     loadBalancerType: want.loadBalancerType,
-    tls: extensionTls(desired),
+    tls: extensionTls(tls ?? (want.tls.mode === 'keep' ? undefined : want.tls)),
+    coexistence: coexisting || migrateFrom !== undefined,
   };
   const reasons: string[] = [];
   const drift: Drift[] = [];
@@ -162,9 +177,8 @@ export function planKubernetes(desired: DesiredState, observed: ObservedKubernet
   };
 }
 
-function extensionTls(desired: DesiredState): ExtensionTls {
-  const tls = desired.compute!.tls;
-  if (tls.mode !== 'custom') return { mode: 'disabled' };
+function extensionTls(tls: ResolvedTls | undefined): ExtensionTls {
+  if (tls?.mode !== 'custom') return { mode: 'disabled' };
   return {
     mode: 'custom',
     certPem: tls.certPem,

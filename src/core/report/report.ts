@@ -5,6 +5,7 @@ import type { ObservedCompute } from '../observe/model';
 import { formatDuration } from '../execute/progress';
 import type { RunReport } from '../run';
 import { EXPIRY_WARNING_DAYS } from '../tls/certificate';
+import { migrationSummary } from './migration-summary';
 
 /** The served certificate's expiry (ISO 8601), when TLS is on and it is known. */
 function tlsExpiresOn(compute: ObservedCompute): string | undefined {
@@ -114,5 +115,6 @@ export function summaryMarkdown(report: RunReport, now = new Date()): string {
     );
   if (plan.reasons.length) lines.push('', '**Why:**', ...plan.reasons.map((r) => `- ${cell(r)}`));
   if (plan.consequences.length) lines.push('', '**Consequences:**', ...plan.consequences.map((c) => `- ${c}`));
+  lines.push(...migrationSummary(report));
   return lines.join('\n') + '\n';
 }
