@@ -17,6 +17,10 @@ import { OperationRegistry } from './arm/lro';
 import { adoIssuer, createOidcHandler, githubIssuer } from './identity/oidc';
 import { createCertificateAuthority, type CertificateAuthority } from './tools/pki';
 import { EmulatorServer } from './server/server';
+import { startConnectProxy } from './server/connect-proxy';
+import { createKeyVaultHandler } from './keyvault/data-plane';
+import { KEY_VAULT_HOST_PATTERNS } from './keyvault/hosts';
+import { KeyVaultState } from './keyvault/vaults';
 import { EmulatorState } from './server/state';
 import { Throttle } from './arm/throttle';
 import { TokenService } from './identity/tokens';
@@ -30,6 +34,7 @@ export { FaultInjector, type FaultAction } from './server/faults';
 export { createCertificateAuthority, selfSigned, type CertificateAuthority, type IssuedCertificate } from './tools/pki';
 export { trustCaInProcess } from './tools/trust';
 export { managedClusterId } from './arm/ids';
+export { KeyVaultState, type VaultSeed, type ImportOptions } from './keyvault/vaults';
 
 export interface EmulatorOptions {
   /** Default 0: a free port. */
@@ -55,6 +60,12 @@ export interface Emulator {
   tokenRequests(clientId?: string): number;
   /** 429 answers sent by the throttle (not counting injected faults). */
   throttledCount(): number;
+  /** Key Vault's data plane: vaults, certificates and their versions. */
+  keyVault: KeyVaultState;
+  /** http://127.0.0.1:PORT: a CONNECT proxy to the emulator, for HTTPS_PROXY (how clients reach `<vault>.vault.azure.net`). */
+  proxyUrl: string;
+  /** The `host:port` of every tunnel opened through the proxy. */
+  proxyTunnels: readonly string[];
   /** The issuers of the emulator's GitHub and Azure DevOps OIDC tokens. */
   oidcIssuers: { github: string; azureDevOps: string };
   stop(): Promise<void>;
@@ -68,7 +79,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const throttle = new Throttle();
   const tokenRequests = new Map<string, number>();
   const ca = createCertificateAuthority('aks-aml-attach emulator CA');
-  const serverCert = ca.issue({ commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1', '::1'] });
+  const serverCert = ca.issue({
+    commonName: 'localhost',
+    dnsNames: ['localhost', ...KEY_VAULT_HOST_PATTERNS],
+    ipAddresses: ['127.0.0.1', '::1'],
+  });
+  const keyVault = new KeyVaultState();
 
   let url = '';
   const baseUrl = () => url;
@@ -94,6 +110,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         tokenRequests,
       }),
       createK8sHandler(k8s),
+      createKeyVaultHandler({ vaults: keyVault, tokens }),
       createArmGate({ tokens, throttle, settings: getSettings, baseUrl }, [
         lro.handler(),
         createMlHandler({
@@ -109,6 +126,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ],
   });
   url = await server.listen(options.port ?? 0);
+  const proxy = await startConnectProxy(() => Number(new URL(url).port));
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aml-emulator-'));
   const caCertPath = path.join(dir, 'ca.pem');
@@ -128,9 +146,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ? [...tokenRequests.values()].reduce((a, b) => a + b, 0)
         : (tokenRequests.get(clientId.toLowerCase()) ?? 0),
     throttledCount: () => throttle.throttled,
+    keyVault,
+    proxyUrl: proxy.url,
+    proxyTunnels: proxy.tunnels,
     oidcIssuers: { github: githubIssuer(url), azureDevOps: adoIssuer(url) },
     async stop() {
       lro.stop();
+      await proxy.stop();
       await server.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -4,6 +4,7 @@
  * (client_credentials with a secret, a certificate-signed assertion or a federated OIDC
  * token) and an App Service style managed identity endpoint.
  */
+import { keyVaultResourceOfScope } from '../keyvault/hosts';
 import * as crypto from 'node:crypto';
 import { header, json, matchPath, queryParam, type Handler, type Reply, type RequestContext } from '../server/http';
 import { decodeJwt, nowSeconds, verifyJwtSignature } from './jwt';
@@ -122,12 +123,14 @@ function openIdConfiguration(deps: EntraDeps, tenant: string): Reply {
   });
 }
 
-/** `<arm>/.default` (also `<arm>//.default`) → the audience of the access token. */
+/** `<arm>/.default` (also `<arm>//.default`) or Key Vault's `<resource>/.default` → the audience of the access token. */
 function resourceFromScope(deps: EntraDeps, scope: string): string | undefined {
   const base = deps.baseUrl();
   const scopes = scope.split(/\s+/).filter((x) => x && !['openid', 'profile', 'offline_access', 'email'].includes(x));
   if (scopes.length !== 1) return undefined;
-  return scopes[0] === `${base}/.default` || scopes[0] === `${base}//.default` ? `${base}/` : undefined;
+  if (scopes[0] === `${base}/.default` || scopes[0] === `${base}//.default`) return `${base}/`;
+  // Key Vault's resource, as its challenge names it (the emulator serves vaults through its proxy).
+  return keyVaultResourceOfScope(scopes[0]);
 }
 
 function tokenEndpoint(ctx: RequestContext, deps: EntraDeps, tenant: string): Reply {

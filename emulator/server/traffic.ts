@@ -3,7 +3,7 @@
  * tests scan the product's output, not this log, and some tests want to see what was sent.
  */
 
-export type TrafficKind = 'token' | 'oidc' | 'arm' | 'lro' | 'k8s' | 'msi';
+export type TrafficKind = 'token' | 'oidc' | 'arm' | 'lro' | 'k8s' | 'msi' | 'keyvault';
 
 export interface TrafficEntry {
   seq: number;

@@ -120,7 +120,7 @@ function assemble(certificates: X509Certificate[], key: KeyObject | undefined): 
     certificates.find((c) => !issuedOthers(c)) ??
     certificates[0];
   const ordered = [leaf];
-  for (let current = leaf; ; ) {
+  for (let current = leaf; ;) {
     const issuer = certificates.find((c) => !ordered.includes(c) && current.checkIssued(c));
     if (!issuer) break;
     ordered.push(issuer);

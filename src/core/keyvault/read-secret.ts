@@ -88,7 +88,9 @@ const UNKNOWN_HOST = /\bENOTFOUND\b/;
 interface ServiceError {
   statusCode?: number;
   code?: string;
-  details?: { error?: { code?: string; message?: string; innererror?: { code?: string }; innerError?: { code?: string } } };
+  details?: {
+    error?: { code?: string; message?: string; innererror?: { code?: string }; innerError?: { code?: string } };
+  };
 }
 
 /** Key Vault's answer in words that say what to do; the service's own message is not echoed (it can be long and repeats ids). */

@@ -28,7 +28,10 @@ export interface KeyVaultStageDeps {
 }
 
 /** The desired state with a Key Vault certificate replaced by the certificate it holds now. */
-export async function resolveKeyVaultCertificate(desired: DesiredState, deps: KeyVaultStageDeps): Promise<DesiredState> {
+export async function resolveKeyVaultCertificate(
+  desired: DesiredState,
+  deps: KeyVaultStageDeps,
+): Promise<DesiredState> {
   const compute = desired.compute;
   if (compute?.tls.mode !== 'key-vault') return desired;
   const { certificateId: id, cname } = compute.tls;
@@ -68,7 +71,11 @@ function toCustomTls(
       `${what} expired on ${secret.expiresOn.toISOString()}; renew the certificate in Key Vault (or let its lifetime action do it), or give a current version`,
     );
   if (secret.notBefore && secret.notBefore.getTime() > deps.now.getTime())
-    throw new KeyVaultError('not-yet-valid', id.vaultName, `${what} is not valid before ${secret.notBefore.toISOString()}`);
+    throw new KeyVaultError(
+      'not-yet-valid',
+      id.vaultName,
+      `${what} is not valid before ${secret.notBefore.toISOString()}`,
+    );
 
   let decoded;
   try {
