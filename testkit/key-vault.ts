@@ -1,5 +1,5 @@
 /** A vault in the emulator with the scoring certificate in it, and what the product needs to reach it. */
-import type { Emulator, ImportOptions } from '../emulator';
+import { selfSigned, type Emulator, type ImportOptions } from '../emulator';
 import { DEMO } from './demo-world';
 import type { SecretScanner } from './secret-scan';
 
@@ -21,7 +21,7 @@ export function ensureVault(emulator: Emulator, permissionModel: 'rbac' | 'acces
 
 /**
  * Imports (or, for an existing name, renews) a certificate of the emulator's CA for `cname`:
- * a new current version, as Key Vault's lifetime action leaves it. PFX needs an RSA key (node-forge).
+ * a new current version, as Key Vault's lifetime action leaves it. Keys are RSA, as Key Vault's default policy makes them.
  */
 export function importCertificate(
   emulator: Emulator,
@@ -29,12 +29,14 @@ export function importCertificate(
 ): VaultCertificate {
   ensureVault(emulator);
   const cname = options.cname ?? 'scoring.contoso.com';
-  const issued = emulator.ca.issue({
+  const request = {
     commonName: cname,
     dnsNames: [cname, `www.${cname}`],
-    keyType: options.format === 'pfx' ? 'rsa' : 'ec',
+    keyType: 'rsa' as const,
     ...(options.notAfter && { notAfter: options.notAfter }),
-  });
+  };
+  // node-forge writes PKCS#12 with RSA certificates only, and the emulator's CA is EC: a PFX holds a self-signed one.
+  const issued = options.format === 'pfx' ? selfSigned(request) : emulator.ca.issue(request);
   const version = emulator.keyVault.importCertificate(VAULT_HOST, options.name ?? CERTIFICATE, issued, options);
   return { version, chainPem: issued.chainPem, keyPem: issued.keyPem };
 }

@@ -17,7 +17,7 @@ import {
 } from '../../testkit/key-vault';
 import { keyScanner } from '../../testkit/kubernetes';
 import { refereeEachTest } from '../../testkit/referee';
-import { SecretScanner } from '../../testkit/secret-scan';
+import type { SecretScanner } from '../../testkit/secret-scan';
 import { servedCertificate } from '../../testkit/served-tls';
 
 describe.each(BUNDLES)('$name bundle', (bundle) => {

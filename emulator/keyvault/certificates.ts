@@ -40,6 +40,6 @@ export function certificateSecretValue(
   );
   const key = options.withoutKey ? null : forge.pki.privateKeyFromPem(material.keyPem);
   const password = options.password === undefined ? '' : options.password;
-  const asn1 = forge.pkcs12.toPkcs12Asn1(key, certs, password as string, { algorithm: '3des' });
+  const asn1 = forge.pkcs12.toPkcs12Asn1(key, certs, password, { algorithm: '3des' });
   return forge.util.encode64(forge.asn1.toDer(asn1).getBytes());
 }

@@ -107,7 +107,8 @@ export class EmulatorServer {
     for await (const c of req) chunks.push(c as Buffer);
     const rawBody = Buffer.concat(chunks).toString('utf8');
     // Key Vault traffic arrives through the proxy for its own host: record the URL as the client addressed it.
-    const origin = classify(req.url ?? '/') === 'keyvault' && req.headers.host ? `https://${req.headers.host}` : this.url;
+    const origin =
+      classify(req.url ?? '/') === 'keyvault' && req.headers.host ? `https://${req.headers.host}` : this.url;
     const url = new URL(req.url ?? '/', origin);
     let path = decodeURIComponent(url.pathname).replace(/\/+$/, '');
     if (path === '') path = '/';

@@ -4,6 +4,9 @@
  * PKCS#12 needs node-forge (Node's crypto cannot read a PFX), loaded only for a PFX.
  */
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import type { pkcs12 } from 'node-forge';
+
+type Pkcs12Pfx = pkcs12.Pkcs12Pfx;
 
 export const PEM_CONTENT_TYPE = 'application/x-pem-file';
 export const PFX_CONTENT_TYPE = 'application/x-pkcs12';
@@ -56,7 +59,7 @@ function decodePfx(value: string): DecodedCertificate {
   } catch {
     throw new DecodeError('malformed', 'it is not a base64 PKCS#12 (PFX) file');
   }
-  let pfx: import('node-forge').pkcs12.Pkcs12Pfx | undefined;
+  let pfx: Pkcs12Pfx | undefined;
   let passwordRefused = false;
   for (const password of EMPTY_PASSWORDS) {
     try {
