@@ -37,7 +37,7 @@ export function parseKeyVaultCertificateId(text: string, vaultSuffix: string): K
   const host = url.hostname.toLowerCase();
   const suffix = `.${vaultSuffix.toLowerCase()}`;
   if (!host.endsWith(suffix))
-    return `'${host}' is not a Key Vault host of the signed-in cloud; expected <vault>${suffix}`;
+    return `has host '${host}', which is not a Key Vault host of the signed-in cloud; expected <vault>${suffix}`;
   const vaultName = host.slice(0, -suffix.length);
   if (!VAULT_NAME.test(vaultName))
     return `'${vaultName}' is not a vault name (3-24 letters, digits and hyphens, starting with a letter)`;

@@ -1,0 +1,176 @@
+/** Issue 16: tls-certificate-id parsing, the cloud's vault suffix, decoding Key Vault's PEM and PFX, the desired state. */
+import { KNOWN_CLOUDS, keyVaultDnsSuffix } from '../../src/core/azure/cloud';
+import { CachingCredential } from '../../src/core/azure/credential';
+import { InputError } from '../../src/core/contract/errors';
+import type { InputName } from '../../src/core/contract/inputs';
+import { readDesiredState } from '../../src/core/desired/read';
+import { decodeCertificateSecret, DecodeError } from '../../src/core/keyvault/decode';
+import { parseKeyVaultCertificateId } from '../../src/core/keyvault/identifier';
+import { certificateSecretValue } from '../../emulator/keyvault/certificates';
+import { createCertificateAuthority, selfSigned } from '../../emulator/tools/pki';
+import { baseInputs, reader } from '../../testkit/inputs';
+
+const VERSION = '0123456789abcdef0123456789abcdef';
+
+describe('parseKeyVaultCertificateId', () => {
+  test.each([
+    ['https://contoso-tls.vault.azure.net/certificates/scoring', { name: 'scoring' }],
+    ['https://contoso-tls.vault.azure.net/certificates/scoring/', { name: 'scoring' }],
+    [
+      `https://Contoso-TLS.vault.azure.net/certificates/scoring/${VERSION.toUpperCase()}`,
+      { name: 'scoring', version: VERSION },
+    ],
+    ['https://contoso-tls.vault.azure.net/secrets/scoring-2026', { name: 'scoring-2026' }],
+    [`https://contoso-tls.vault.azure.net:443/secrets/scoring/${VERSION}`, { name: 'scoring', version: VERSION }],
+  ])('%s is accepted', (text, expected) => {
+    expect(parseKeyVaultCertificateId(text, 'vault.azure.net')).toEqual({
+      vaultUrl: 'https://contoso-tls.vault.azure.net',
+      vaultName: 'contoso-tls',
+      ...expected,
+    });
+  });
+
+  test.each([
+    ['contoso-tls/scoring', /is not a URL/],
+    ['http://contoso-tls.vault.azure.net/certificates/scoring', /must use https/],
+    ['https://contoso-tls.vault.azure.net:8443/certificates/scoring', /port/],
+    ['https://contoso-tls.vault.azure.net/certificates/scoring?api-version=7.6', /query/],
+    [
+      'https://contoso-tls.vault.usgovcloudapi.net/certificates/scoring',
+      /not a Key Vault host of the signed-in cloud; expected <vault>\.vault\.azure\.net/,
+    ],
+    ['https://contoso-tls.vault.azure.net.evil.example/certificates/scoring', /not a Key Vault host/],
+    ['https://vault.azure.net/certificates/scoring', /not a Key Vault host/],
+    ['https://9lives.vault.azure.net/certificates/scoring', /not a vault name/],
+    ['https://a--b.vault.azure.net/certificates/scoring', /not a vault name/],
+    ['https://contoso-tls.vault.azure.net/keys/scoring', /not a certificate or secret identifier/],
+    ['https://contoso-tls.vault.azure.net/certificates', /not a certificate or secret identifier/],
+    ['https://contoso-tls.vault.azure.net/certificates/scoring/v1/extra', /not a certificate or secret identifier/],
+    ['https://contoso-tls.vault.azure.net/certificates/scoring_tls', /not a certificate name/],
+    ['https://contoso-tls.vault.azure.net/certificates/scoring/latest', /'latest' is not a Key Vault version/],
+  ])('%s is refused', (text, message) => {
+    const result = parseKeyVaultCertificateId(text, 'vault.azure.net');
+    expect(typeof result).toBe('string');
+    expect(result).toMatch(message);
+  });
+});
+
+test("each cloud's Key Vault suffix; a custom cloud's follows Azure Stack Hub's naming, else the public cloud's", () => {
+  expect(keyVaultDnsSuffix(KNOWN_CLOUDS.AzureCloud)).toBe('vault.azure.net');
+  expect(keyVaultDnsSuffix(KNOWN_CLOUDS.AzureUSGovernment)).toBe('vault.usgovcloudapi.net');
+  expect(keyVaultDnsSuffix(KNOWN_CLOUDS.AzureChinaCloud)).toBe('vault.azure.cn');
+  const stack = { armEndpoint: 'https://management.local.azurestack.external', authorityHost: 'https://adfs.local' };
+  expect(keyVaultDnsSuffix(stack)).toBe('vault.local.azurestack.external');
+  expect(keyVaultDnsSuffix({ armEndpoint: 'https://127.0.0.1:8443', authorityHost: 'https://127.0.0.1:8443' })).toBe(
+    'vault.azure.net',
+  );
+});
+
+describe('decodeCertificateSecret', () => {
+  const ca = createCertificateAuthority('Unit CA');
+  const leaf = ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'] });
+  const rsa = selfSigned({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'], keyType: 'rsa' });
+
+  test('PEM as Key Vault stores it (key first) and in any order: the chain comes out leaf first', () => {
+    const [leafPem, caPem] = [leaf.certPem.trim(), ca.certPem.trim()];
+    for (const value of [`${leaf.keyPem}${leafPem}\n${caPem}\n`, `${caPem}\n${leaf.keyPem}\n${leafPem}\n`]) {
+      const decoded = decodeCertificateSecret(value, 'application/x-pem-file');
+      expect(decoded.certPem).toBe(`${leafPem}\n${caPem}\n`);
+      expect(decoded.keyPem).toBe(leaf.keyPem);
+      expect(decoded.keyDerBase64).toBe(leaf.keyPem.replace(/-----[A-Z ]+-----|\s/g, ''));
+    }
+  });
+
+  test("PFX with Key Vault's empty password and with no password at all are both read", () => {
+    const empty = certificateSecretValue(rsa, 'pfx', { password: '' });
+    const none = certificateSecretValue(rsa, 'pfx', { password: null });
+    for (const value of [empty, none]) {
+      const decoded = decodeCertificateSecret(value, 'application/x-pkcs12');
+      expect(decoded.certPem.trim()).toBe(rsa.certPem.trim());
+      expect(decoded.keyPem).toBe(rsa.keyPem);
+    }
+  });
+
+  test('a PFX with a real password, a secret without a key, and text that is no PFX', () => {
+    const locked = certificateSecretValue(rsa, 'pfx', { password: 'correct horse' });
+    expect(() => decodeCertificateSecret(locked, 'application/x-pkcs12')).toThrow(
+      expect.objectContaining({ reason: 'password-protected' }),
+    );
+    const keyless = decodeCertificateSecret(
+      certificateSecretValue(rsa, 'pfx', { withoutKey: true }),
+      'application/x-pkcs12',
+    );
+    expect(keyless.keyPem).toBeUndefined();
+    expect(decodeCertificateSecret(leaf.chainPem, 'application/x-pem-file').keyPem).toBeUndefined();
+    expect(() => decodeCertificateSecret('bm90IGEgcGZ4', 'application/x-pkcs12')).toThrow(DecodeError);
+    expect(() => decodeCertificateSecret(leaf.keyPem, 'application/x-pem-file')).toThrow(
+      expect.objectContaining({ reason: 'no-certificate' }),
+    );
+  });
+
+  test('an encrypted PEM key is a password-protected certificate', () => {
+    const encrypted = '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----\n';
+    expect(() => decodeCertificateSecret(`${encrypted}${leaf.certPem}`, 'application/x-pem-file')).toThrow(
+      expect.objectContaining({ reason: 'password-protected' }),
+    );
+  });
+});
+
+describe('tls-certificate-id in the desired state', () => {
+  const read = (values: Partial<Record<InputName, string>>, keyVaultDnsSuffix?: string) =>
+    readDesiredState({ readInput: reader({ ...baseInputs(), ...values }), displayName: (n) => n, keyVaultDnsSuffix });
+  const problems = (values: Partial<Record<InputName, string>>, suffix?: string) => {
+    try {
+      read(values, suffix);
+      return [];
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      return error.problems.map((p) => `${p.input}: ${p.message}`);
+    }
+  };
+
+  test('with tls: custom it stands for the certificate and key; tls-cname is optional', () => {
+    const desired = read({
+      tls: 'custom',
+      'tls-certificate-id': 'https://contoso-tls.vault.azure.net/certificates/scoring',
+    });
+    expect(desired.compute?.tls).toEqual({
+      mode: 'key-vault',
+      certificateId: { vaultUrl: 'https://contoso-tls.vault.azure.net', vaultName: 'contoso-tls', name: 'scoring' },
+    });
+  });
+
+  test('the host must be a vault of the signed-in cloud', () => {
+    const id = 'https://contoso-tls.vault.usgovcloudapi.net/certificates/scoring';
+    expect(read({ tls: 'custom', 'tls-certificate-id': id }, 'vault.usgovcloudapi.net').compute?.tls.mode).toBe(
+      'key-vault',
+    );
+    expect(problems({ tls: 'custom', 'tls-certificate-id': id })).toEqual([
+      `tls-certificate-id: '${id}' has host 'contoso-tls.vault.usgovcloudapi.net', which is not a Key Vault host of the signed-in cloud; expected <vault>.vault.azure.net`,
+    ]);
+  });
+
+  test('given with tls-cert/tls-key (or their files): one problem per input, naming both; only with tls: custom', () => {
+    const id = 'https://contoso-tls.vault.azure.net/certificates/scoring';
+    expect(problems({ tls: 'custom', 'tls-certificate-id': id, 'tls-cert': 'x', 'tls-key-file': 'k.pem' })).toEqual([
+      'tls-cert: give the certificate once: either tls-certificate-id (Key Vault) or tls-cert, not both',
+      'tls-key-file: give the certificate once: either tls-certificate-id (Key Vault) or tls-key-file, not both',
+    ]);
+    expect(problems({ tls: 'disabled', 'tls-certificate-id': id })).toEqual([
+      'tls-certificate-id: applies only with tls: custom (tls is disabled)',
+    ]);
+  });
+});
+
+test('CachingCredential keeps one token per scope: ARM and Key Vault do not evict each other', async () => {
+  let requests = 0;
+  const credential = new CachingCredential({
+    getToken: (scopes) =>
+      Promise.resolve({ token: `${String(scopes)}#${++requests}`, expiresOnTimestamp: Date.now() + 3_600_000 }),
+  });
+  const arm = await credential.getToken('https://management.azure.com/.default');
+  const vault = await credential.getToken('https://vault.azure.net/.default');
+  expect(await credential.getToken('https://management.azure.com/.default')).toBe(arm);
+  expect(await credential.getToken('https://vault.azure.net/.default')).toBe(vault);
+  expect(credential.tokenRequests).toBe(2);
+});
