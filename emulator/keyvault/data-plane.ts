@@ -48,12 +48,12 @@ export function createKeyVaultHandler(deps: KeyVaultDeps): Handler {
         'BadParameter',
         `The specified version (${version ?? ''}) is not recognized. Consider using the latest supported version (2025-07-01).`,
       );
-    const denied = authenticate(ctx, deps, vault, found.cloud);
-    if (denied) return denied;
     const m = matchPath(ctx.segments, 'secrets/{name}/{version}') ?? matchPath(ctx.segments, 'secrets/{name}');
     if (ctx.method !== 'GET' || !m)
       return kvError(405, 'BadParameter', 'The emulator serves GET /secrets/{name}[/{version}] only.');
     ctx.operationId = 'GetSecret';
+    const denied = authenticate(ctx, deps, vault, found.cloud);
+    if (denied) return denied;
     if (vault.deniedPrincipals.has(ctx.principal ?? '') || vault.deniedPrincipals.has(ctx.principalAppId ?? ''))
       return forbidden(ctx, vault);
     return getSecret(vault, host, m.name, m.version);
