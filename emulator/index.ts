@@ -34,7 +34,7 @@ export { FaultInjector, type FaultAction } from './server/faults';
 export { createCertificateAuthority, selfSigned, type CertificateAuthority, type IssuedCertificate } from './tools/pki';
 export { trustCaInProcess } from './tools/trust';
 export { managedClusterId } from './arm/ids';
-export { KeyVaultState, type VaultSeed, type ImportOptions } from './keyvault/vaults';
+export { KeyVaultState, type ImportOptions } from './keyvault/vaults';
 
 export interface EmulatorOptions {
   /** Default 0: a free port. */

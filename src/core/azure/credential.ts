@@ -62,7 +62,8 @@ export class CachingCredential implements TokenCredential {
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
     const key = ([] as string[]).concat(scopes).join(' ');
     const cached = this.cached.get(key);
-    if (cached && cached.expiresOnTimestamp - this.now() > 5 * 60 * 1000) return cached;
+    // A claims challenge (Key Vault's continuous access evaluation) asks for a new token, never the cached one.
+    if (cached && !options?.claims && cached.expiresOnTimestamp - this.now() > 5 * 60 * 1000) return cached;
     let pending = this.inFlight.get(key);
     if (!pending) {
       this.tokenRequests += 1;

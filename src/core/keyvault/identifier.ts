@@ -55,8 +55,3 @@ export function parseKeyVaultCertificateId(text: string, vaultSuffix: string): K
     ...(version !== undefined && { version: version.toLowerCase() }),
   };
 }
-
-/** How the log and summary name the certificate: vault, name and version, never the value. */
-export function describeCertificateId(id: KeyVaultCertificateId, version = id.version): string {
-  return `Key Vault ${id.vaultName}, certificate ${id.name}${version ? `, version ${version}` : ' (current version)'}`;
-}

@@ -5,6 +5,7 @@
  */
 import type { TokenCredential } from '@azure/core-auth';
 import type { Clock } from '../azure/clock';
+import { requestTimeoutFromEnv } from '../azure/request-timeout';
 import { InputError } from '../contract/errors';
 import type { InputName } from '../contract/inputs';
 import type { Platform } from '../contract/platform';
@@ -40,6 +41,7 @@ export async function resolveKeyVaultCertificate(
       deadline: deps.deadline,
       signal: deps.signal,
       clock: deps.clock,
+      requestTimeoutMs: requestTimeoutFromEnv(),
       // Registered before anything is logged: the whole value (PEM, or the PFX's base64).
       protect: (value) => deps.redactor.add(value),
       debug: (m) => deps.platform.debug(m),
