@@ -86,6 +86,11 @@ describe.each(BUNDLES)('$name bundle', (bundle) => {
       expect.objectContaining({ result: 'updated', 'tls-certificate-version': renewed.version }),
     );
     expect(armWrites()).toEqual(['PUT']);
+    // Key Vault stores the key first, then the chain: the compute gets the chain alone, leaf first.
+    const put = emu()
+      .traffic.all()
+      .find((e) => e.kind === 'arm' && e.method === 'PUT')!.requestBody as Record<string, any>;
+    expect(put.properties.properties.sslConfiguration.cert).toBe(renewed.chainPem);
     const served = await servedCertificate(emu(), DEMO.clusters.prod);
     expect(served?.fingerprintSha256).toBe(tag());
     expect(served?.fingerprintSha256).not.toBe(undefined);
