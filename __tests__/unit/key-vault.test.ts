@@ -6,6 +6,11 @@ import type { InputName } from '../../src/core/contract/inputs';
 import { readDesiredState } from '../../src/core/desired/read';
 import { decodeCertificateSecret, DecodeError } from '../../src/core/keyvault/decode';
 import { parseKeyVaultCertificateId } from '../../src/core/keyvault/identifier';
+import { KeyVaultError } from '../../src/core/keyvault/errors';
+import { keyVaultFailure, type CertificateSecret } from '../../src/core/keyvault/read-secret';
+import { certificateFromSecret } from '../../src/core/keyvault/resolve';
+import { SecretRedactor } from '../../src/core/contract/secrets';
+import { recordingPlatform } from '../../testkit/recording-platform';
 import { certificateSecretValue } from '../../emulator/keyvault/certificates';
 import { createCertificateAuthority, selfSigned } from '../../emulator/tools/pki';
 import { baseInputs, reader } from '../../testkit/inputs';
@@ -173,4 +178,140 @@ test('CachingCredential keeps one token per scope: ARM and Key Vault do not evic
   expect(await credential.getToken('https://management.azure.com/.default')).toBe(arm);
   expect(await credential.getToken('https://vault.azure.net/.default')).toBe(vault);
   expect(credential.tokenRequests).toBe(2);
+});
+
+describe('certificateFromSecret: the checks on what Key Vault returned, and the key registered in every form', () => {
+  const ca = createCertificateAuthority('Unit CA');
+  const issued = ca.issue({
+    commonName: 'scoring.contoso.com',
+    dnsNames: ['*.contoso.com', 'scoring.contoso.com'],
+    keyType: 'rsa',
+  });
+  const id = { vaultUrl: 'https://contoso-tls.vault.azure.net', vaultName: 'contoso-tls', name: 'scoring' };
+  const now = new Date();
+  const secret = (over: Partial<CertificateSecret> = {}): CertificateSecret => ({
+    value: `${issued.keyPem}${issued.chainPem}`,
+    contentType: 'application/x-pem-file',
+    version: VERSION,
+    keyId: `https://contoso-tls.vault.azure.net/keys/scoring/${VERSION}`,
+    managed: true,
+    ...over,
+  });
+  const deps = () => {
+    const platform = recordingPlatform();
+    return {
+      platform,
+      redactor: new SecretRedactor(platform),
+      displayName: (n: InputName) => n,
+      now,
+      credential: { getToken: () => Promise.resolve(null) },
+      deadline: Date.now() + 60_000,
+    };
+  };
+
+  test('PEM and PFX become the same custom certificate; tls-cname defaults to the first name that is no wildcard', () => {
+    const d = deps();
+    const tls = certificateFromSecret(id, secret(), undefined, 30, d);
+    expect(tls).toEqual(
+      expect.objectContaining({
+        mode: 'custom',
+        cname: 'scoring.contoso.com',
+        certPem: issued.chainPem,
+        keyPem: issued.keyPem,
+        keyVault: { vaultName: 'contoso-tls', name: 'scoring', version: VERSION },
+      }),
+    );
+    expect(d.platform.lines.join('\n')).toMatch(
+      new RegExp(
+        `Key Vault contoso-tls: certificate scoring, version ${VERSION}, SHA-256 [0-9a-f]{64}, for scoring.contoso.com`,
+      ),
+    );
+    const rsa = selfSigned({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'], keyType: 'rsa' });
+    const pfx = secret({ value: certificateSecretValue(rsa, 'pfx'), contentType: 'application/x-pkcs12' });
+    expect(certificateFromSecret(id, pfx, undefined, 30, deps())).toEqual(
+      expect.objectContaining({ mode: 'custom', keyPem: rsa.keyPem, cname: 'scoring.contoso.com' }),
+    );
+  });
+
+  test('the key is masked as PEM, its lines, base64 of the PEM, DER base64, and the PFX base64, before the summary line is logged', () => {
+    const rsa = selfSigned({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'], keyType: 'rsa' });
+    const pfxValue = certificateSecretValue(rsa, 'pfx');
+    const d = deps();
+    // What readCertificateSecret's protect() does with the value as it arrives:
+    d.redactor.add(pfxValue);
+    certificateFromSecret(id, secret({ value: pfxValue, contentType: 'application/x-pkcs12' }), undefined, 30, d);
+    const der = rsa.keyPem.replace(/-----[A-Z ]+-----|\s/g, '');
+    for (const form of [
+      rsa.keyPem,
+      Buffer.from(rsa.keyPem).toString('base64'),
+      der,
+      pfxValue,
+      ...rsa.keyPem.split('\n').slice(1, 3),
+    ])
+      expect(d.redactor.redact(`x ${form} y`)).not.toContain(form);
+    expect(d.platform.masked.length).toBeGreaterThan(0);
+  });
+
+  test.each([
+    ['a plain secret (no kid)', { keyId: undefined, managed: false }, 'not-a-certificate'],
+    ['another content type', { contentType: 'text/plain' }, 'not-a-certificate'],
+    ['an expired version', { expiresOn: new Date(now.getTime() - 1000) }, 'expired'],
+    ['a version not valid yet', { notBefore: new Date(now.getTime() + 86_400_000) }, 'not-yet-valid'],
+    ['no key in the secret', { value: issued.chainPem }, 'key-not-exportable'],
+    [
+      'a key of another certificate',
+      { value: `${selfSigned({ commonName: 'x' }).keyPem}${issued.chainPem}` },
+      'invalid-certificate',
+    ],
+  ])('%s: KeyVaultError %s naming the vault', (_, over, problem) => {
+    let error: unknown;
+    try {
+      certificateFromSecret(id, secret(over), undefined, 30, deps());
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(KeyVaultError);
+    expect(error).toEqual(expect.objectContaining({ problem, vaultName: 'contoso-tls' }));
+    expect((error as Error).message).toMatch(/^Key Vault contoso-tls: /);
+    expect((error as Error).message).toContain('Nothing was changed.');
+  });
+
+  test('a tls-cname the certificate does not cover is an input error on tls-cname', () => {
+    expect(() => certificateFromSecret(id, secret(), 'api.fabrikam.com', 30, deps())).toThrow(InputError);
+    expect(() => certificateFromSecret(id, secret(), 'api.fabrikam.com', 30, deps())).toThrow(
+      /tls-cname: 'api.fabrikam.com' is not covered by the certificate .*in Key Vault contoso-tls/,
+    );
+  });
+});
+
+describe('keyVaultFailure: what Key Vault answered, in words that say what to do', () => {
+  const id = { vaultUrl: 'https://contoso-tls.vault.azure.net', vaultName: 'contoso-tls', name: 'scoring' };
+  const restError = (statusCode: number, code: string, inner?: string) =>
+    Object.assign(new Error('service message'), {
+      name: 'RestError',
+      statusCode,
+      code,
+      details: { error: { code, message: 'service message', ...(inner && { innererror: { code: inner } }) } },
+    });
+
+  test.each([
+    [restError(403, 'Forbidden', 'ForbiddenByRbac'), 'forbidden', /"Get" on secrets.*"Key Vault Secrets User"/],
+    [restError(403, 'Forbidden', 'AccessDenied'), 'forbidden', /AccessDenied/],
+    [restError(403, 'Forbidden', 'SecretDisabled'), 'disabled', /certificate 'scoring' is disabled/],
+    [restError(404, 'SecretNotFound'), 'not-found', /certificate 'scoring' was not found \(SecretNotFound\)/],
+    [restError(401, 'Unauthorized'), 'forbidden', /did not accept the run's sign-in/],
+    [restError(400, 'BadParameter'), 'unreadable', /HTTP 400 BadParameter/],
+    [new Error('getaddrinfo ENOTFOUND contoso-tls.vault.azure.net'), 'unreachable', /does not resolve/],
+  ])('%s → %s', (error, problem, message) => {
+    const failure = keyVaultFailure(id, error);
+    expect(failure).toEqual(expect.objectContaining({ problem, vaultName: 'contoso-tls' }));
+    expect(failure.message).toMatch(message);
+    expect(failure.message).not.toContain('service message');
+  });
+
+  test('a version is named in a 404', () => {
+    expect(keyVaultFailure({ ...id, version: VERSION }, restError(404, 'SecretNotFound')).message).toContain(
+      `version '${VERSION}' of certificate 'scoring' was not found`,
+    );
+  });
 });

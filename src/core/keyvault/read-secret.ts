@@ -94,7 +94,7 @@ interface ServiceError {
 }
 
 /** Key Vault's answer in words that say what to do; the service's own message is not echoed (it can be long and repeats ids). */
-function keyVaultFailure(id: KeyVaultCertificateId, error: unknown): Error {
+export function keyVaultFailure(id: KeyVaultCertificateId, error: unknown): Error {
   if (error instanceof Error && UNKNOWN_HOST.test(error.message))
     return new KeyVaultError(
       'unreachable',

@@ -46,12 +46,13 @@ export async function resolveKeyVaultCertificate(
       protect: (value) => deps.redactor.add(value),
       debug: (m) => deps.platform.debug(m),
     });
-    return toCustomTls(id, secret, cname, compute.renewWithinDays, deps);
+    return certificateFromSecret(id, secret, cname, compute.renewWithinDays, deps);
   });
   return { ...desired, compute: { ...compute, tls } };
 }
 
-function toCustomTls(
+/** The secret as the custom certificate the pipeline applies; its key registered in every form first. */
+export function certificateFromSecret(
   id: KeyVaultCertificateId,
   secret: CertificateSecret,
   givenCname: string | undefined,
