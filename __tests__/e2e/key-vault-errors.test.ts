@@ -96,3 +96,18 @@ test('identifiers that are not Key Vault certificates of the signed-in cloud are
   );
   expect(emulator.traffic.all()).toEqual([]);
 });
+
+test('a throttled or failing Key Vault is retried as ARM is (Retry-After honoured), then the certificate is applied', async () => {
+  const emulator = world();
+  const current = importCertificate(emulator);
+  emulator.faults.add({ match: { kind: 'keyvault' }, times: 1, action: { status: 429, retryAfterSeconds: 1 } });
+  emulator.faults.add({ match: { kind: 'keyvault' }, times: 1, action: { status: 503 } });
+  const started = Date.now();
+  const r = await run({ 'tls-certificate-id': certificateId(), 'dry-run': 'true' });
+  expect(r.outputs).toEqual(expect.objectContaining({ result: 'planned', 'tls-certificate-version': current.version }));
+  expect(emulator.traffic.filter({ kind: 'keyvault' }).map((e) => e.status)).toEqual([429, 503, 401, 200]);
+  expect(Date.now() - started).toBeGreaterThan(1000);
+  expect(r.stdout).toMatch(
+    /::debug::GET certificate 'scoring' from Key Vault contoso-tls: attempt 1 failed \(HTTP 429/,
+  );
+});
