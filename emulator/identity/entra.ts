@@ -4,10 +4,10 @@
  * (client_credentials with a secret, a certificate-signed assertion or a federated OIDC
  * token) and an App Service style managed identity endpoint.
  */
-import { keyVaultResourceOfScope } from '../keyvault/hosts';
 import * as crypto from 'node:crypto';
 import { header, json, matchPath, queryParam, type Handler, type Reply, type RequestContext } from '../server/http';
 import { decodeJwt, nowSeconds, verifyJwtSignature } from './jwt';
+import { keyVaultResourceOfScope } from '../keyvault/hosts';
 import type { EmulatorState } from '../server/state';
 import type { TokenService } from './tokens';
 import type { EmulatorSettings, PrincipalRecord } from '../server/types';

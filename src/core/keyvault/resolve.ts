@@ -118,7 +118,7 @@ export function certificateFromSecret(
         input: deps.displayName('tls-cname'),
         message: cname
           ? `${cnameProblems[0].message} (${what} in Key Vault ${id.vaultName})`
-          : `is required: ${what} in Key Vault ${id.vaultName} names no DNS name to default to; give the DNS name clients will call`,
+          : `is required: ${what} in Key Vault ${id.vaultName} names no DNS name but wildcards to default to; give the DNS name clients will call`,
       },
     ]);
   for (const warning of withCname.warnings) deps.platform.warning(warning, { title: 'TLS certificate' });
