@@ -276,6 +276,17 @@ describe('certificateFromSecret: the checks on what Key Vault returned, and the 
     expect((error as Error).message).toContain('Nothing was changed.');
   });
 
+  test('a wildcard certificate needs tls-cname: no name to default to, any covered name given works', () => {
+    const wildcard = ca.issue({ commonName: '*.contoso.com', dnsNames: ['*.contoso.com'], keyType: 'rsa' });
+    const only = secret({ value: `${wildcard.keyPem}${wildcard.chainPem}` });
+    expect(() => certificateFromSecret(id, only, undefined, 30, deps())).toThrow(
+      /tls-cname: is required: .*names no DNS name but wildcards/,
+    );
+    expect(certificateFromSecret(id, only, 'api.contoso.com', 30, deps())).toEqual(
+      expect.objectContaining({ mode: 'custom', cname: 'api.contoso.com' }),
+    );
+  });
+
   test('a tls-cname the certificate does not cover is an input error on tls-cname', () => {
     expect(() => certificateFromSecret(id, secret(), 'api.fabrikam.com', 30, deps())).toThrow(InputError);
     expect(() => certificateFromSecret(id, secret(), 'api.fabrikam.com', 30, deps())).toThrow(
