@@ -1,10 +1,11 @@
 /**
  * The two content types Key Vault stores a certificate's secret in, decoded into PEM text: the
  * certificate chain leaf first (as Azure ML and the extension expect it) and the unencrypted key.
- * PKCS#12 needs node-forge (Node's crypto cannot read a PFX), loaded only for a PFX.
+ * PKCS#12 needs node-forge (Node's crypto cannot read a PFX), loaded only for a PFX (vendor-loader.ts).
  */
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import type { pkcs12 } from 'node-forge';
+import { loadVendor } from './vendor-loader';
 
 type Pkcs12Pfx = pkcs12.Pkcs12Pfx;
 
@@ -51,8 +52,7 @@ function decodePem(value: string): DecodedCertificate {
 const EMPTY_PASSWORDS: ReadonlyArray<string | null> = ['', null];
 
 function decodePfx(value: string): DecodedCertificate {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports -- lazy: only a PFX needs it
-  const forge = require('node-forge') as typeof import('node-forge');
+  const { forge } = loadVendor();
   let asn1;
   try {
     asn1 = forge.asn1.fromDer(forge.util.decode64(value.replace(/\s+/g, '')));

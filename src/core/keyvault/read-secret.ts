@@ -2,8 +2,9 @@
  * Reads a Key Vault certificate's secret with the run's own credential. The client is
  * @azure/keyvault-secrets 4.11.2 (4.12 requires Node 22; the task's handler is Node 20): its
  * challenge-based authentication takes the scope from Key Vault's 401 and checks that the
- * challenge's resource matches the vault's host (left on). It is loaded on first use, so runs
- * without Key Vault never evaluate it, and it honours HTTPS_PROXY as the ARM clients do.
+ * challenge's resource matches the vault's host (left on). It is loaded on first use
+ * (vendor-loader.ts), so runs without Key Vault never load it, and it honours HTTPS_PROXY as the
+ * ARM clients do.
  */
 import type { TokenCredential } from '@azure/core-auth';
 import { USER_AGENT } from '../azure/clients';
@@ -11,6 +12,7 @@ import { classifyAzureFailure, withRetries } from '../azure/retry';
 import type { Clock } from '../azure/clock';
 import { certificateName, KeyVaultError } from './errors';
 import type { KeyVaultCertificateId } from './identifier';
+import { loadVendor } from './vendor-loader';
 
 export interface CertificateSecret {
   readonly value: string;
@@ -38,9 +40,7 @@ export async function readCertificateSecret(
   credential: TokenCredential,
   options: ReadSecretOptions,
 ): Promise<CertificateSecret> {
-  const { SecretClient } =
-    // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports -- lazy on purpose (above)
-    require('@azure/keyvault-secrets') as typeof import('@azure/keyvault-secrets');
+  const { SecretClient } = loadVendor();
   const client = new SecretClient(id.vaultUrl, credential, {
     // One GET, retried by the project's deadline-aware mechanism (retry.ts), as every ARM request is.
     retryOptions: { maxRetries: 0 },
