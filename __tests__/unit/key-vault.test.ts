@@ -1,7 +1,7 @@
 /** Issue 16: tls-certificate-id parsing, the cloud's vault suffix, decoding Key Vault's PEM and PFX, the desired state. */
 import { KNOWN_CLOUDS, keyVaultDnsSuffix } from '../../src/core/azure/cloud';
 import { CachingCredential } from '../../src/core/azure/credential';
-import { InputError } from '../../src/core/contract/errors';
+import { DeadlineError, InputError } from '../../src/core/contract/errors';
 import type { InputName } from '../../src/core/contract/inputs';
 import { readDesiredState } from '../../src/core/desired/read';
 import { decodeCertificateSecret, DecodeError } from '../../src/core/keyvault/decode';
@@ -313,11 +313,26 @@ describe('keyVaultFailure: what Key Vault answered, in words that say what to do
     [restError(401, 'Unauthorized'), 'forbidden', /did not accept the run's sign-in/],
     [restError(400, 'BadParameter'), 'unreadable', /HTTP 400 BadParameter/],
     [new Error('getaddrinfo ENOTFOUND contoso-tls.vault.azure.net'), 'unreachable', /does not resolve/],
+    [
+      new Error("The challenge resource 'evil.example' does not match the requested domain."),
+      'forbidden',
+      /challenge for another resource, so no token was sent/,
+    ],
+    [
+      new Error('ClientSecretCredential: The current credential is not configured to acquire tokens for tenant x.'),
+      'unreadable',
+      /reading certificate 'scoring' failed: ClientSecretCredential: The current credential is not configured/,
+    ],
   ])('%s → %s', (error, problem, message) => {
     const failure = keyVaultFailure(id, error);
     expect(failure).toEqual(expect.objectContaining({ problem, vaultName: 'contoso-tls' }));
     expect(failure.message).toMatch(message);
     expect(failure.message).not.toContain('service message');
+  });
+
+  test("the run's own deadline and cancellation pass through", () => {
+    const deadline = new DeadlineError('GET certificate');
+    expect(keyVaultFailure(id, deadline)).toBe(deadline);
   });
 
   test('a version is named in a 404', () => {

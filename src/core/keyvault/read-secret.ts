@@ -9,6 +9,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { USER_AGENT } from '../azure/clients';
 import { classifyAzureFailure, withRetries } from '../azure/retry';
+import { ProductError } from '../contract/errors';
 import type { Clock } from '../azure/clock';
 import { certificateName, KeyVaultError } from './errors';
 import type { KeyVaultCertificateId } from './identifier';
@@ -101,7 +102,20 @@ export function keyVaultFailure(id: KeyVaultCertificateId, error: unknown): Erro
       id.vaultName,
       `the host of vault '${id.vaultName}' does not resolve: no such vault in this cloud; check the vault name in tls-certificate-id`,
     );
-  if (!(error instanceof Error) || error.name !== 'RestError') return error as Error;
+  // Deadline and cancellation are the run's own verdicts.
+  if (error instanceof ProductError || !(error instanceof Error)) return error as Error;
+  if (/does not match the requested domain/.test(error.message))
+    return new KeyVaultError(
+      'forbidden',
+      id.vaultName,
+      `the host answered with a challenge for another resource, so no token was sent; '${new URL(id.vaultUrl).host}' is not serving as a Key Vault`,
+    );
+  if (error.name !== 'RestError')
+    return new KeyVaultError(
+      'unreadable',
+      id.vaultName,
+      `reading ${certificateName(id)} failed: ${error.message.split('\n')[0]}`,
+    );
   const e = error as Error & ServiceError;
   const inner = e.details?.error?.innererror?.code ?? e.details?.error?.innerError?.code;
   const code = e.details?.error?.code ?? e.code;
