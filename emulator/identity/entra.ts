@@ -340,7 +340,8 @@ function managedIdentity(ctx: RequestContext, deps: EntraDeps): Reply | undefine
   }
   const resource = queryParam(ctx, 'resource') ?? '';
   const base = deps.baseUrl();
-  if (resource !== base && resource !== `${base}/`) {
+  const keyVaultResource = keyVaultResourceOfScope(`${resource.replace(/\/$/, '')}/.default`);
+  if (resource !== base && resource !== `${base}/` && !keyVaultResource) {
     return err(
       400,
       'invalid_resource',
@@ -361,7 +362,7 @@ function managedIdentity(ctx: RequestContext, deps: EntraDeps): Reply | undefine
       'No managed identity found for the given identifier (or no system-assigned identity).',
     );
   const lifetime = deps.settings().tokenLifetimeSeconds;
-  const { token, exp } = deps.tokens.issueAccessToken(mi, `${base}/`, lifetime);
+  const { token, exp } = deps.tokens.issueAccessToken(mi, keyVaultResource ?? `${base}/`, lifetime);
   return json(200, {
     access_token: token,
     expires_on: String(exp),
