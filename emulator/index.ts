@@ -18,6 +18,10 @@ import { OperationRegistry } from './arm/lro';
 import { adoIssuer, createOidcHandler, githubIssuer } from './identity/oidc';
 import { createCertificateAuthority, type CertificateAuthority } from './tools/pki';
 import { EmulatorServer } from './server/server';
+import { startConnectProxy } from './server/connect-proxy';
+import { createKeyVaultHandler } from './keyvault/data-plane';
+import { KEY_VAULT_HOST_PATTERNS } from './keyvault/hosts';
+import { KeyVaultState } from './keyvault/vaults';
 import { EmulatorState } from './server/state';
 import { Throttle } from './arm/throttle';
 import { TokenService } from './identity/tokens';
@@ -34,6 +38,7 @@ export { trustCaInProcess } from './tools/trust';
 export { managedClusterId } from './arm/ids';
 export { GITHUB_API_PREFIX, GithubComments } from './github/comments';
 export { DevOpsEmulator } from './devops/pull-request-threads';
+export { KeyVaultState, type ImportOptions } from './keyvault/vaults';
 
 export interface EmulatorOptions {
   /** Default 0: a free port. */
@@ -59,6 +64,12 @@ export interface Emulator {
   tokenRequests(clientId?: string): number;
   /** 429 answers sent by the throttle (not counting injected faults). */
   throttledCount(): number;
+  /** Key Vault's data plane: vaults, certificates and their versions. */
+  keyVault: KeyVaultState;
+  /** http://127.0.0.1:PORT: a CONNECT proxy to the emulator, for HTTPS_PROXY (how clients reach `<vault>.vault.azure.net`). */
+  proxyUrl: string;
+  /** The `host:port` of every tunnel opened through the proxy. */
+  proxyTunnels: readonly string[];
   /** The issuers of the emulator's GitHub and Azure DevOps OIDC tokens. */
   oidcIssuers: { github: string; azureDevOps: string };
   /** GitHub's pull-request comment endpoints under `${url}/api/v3` (GITHUB_API_URL), their token and comments. */
@@ -76,12 +87,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const throttle = new Throttle();
   const tokenRequests = new Map<string, number>();
   const ca = createCertificateAuthority('aks-aml-attach emulator CA');
-  // *.emulator.test: a name that is not loopback, for requests that must go through HTTPS_PROXY (testkit/tunnel-proxy).
+  // *.emulator.test: a name that is not loopback, for requests that must go through HTTPS_PROXY; and Key Vault's hosts.
   const serverCert = ca.issue({
     commonName: 'localhost',
-    dnsNames: ['localhost', '*.emulator.test'],
+    dnsNames: ['localhost', '*.emulator.test', ...KEY_VAULT_HOST_PATTERNS],
     ipAddresses: ['127.0.0.1', '::1'],
   });
+  const keyVault = new KeyVaultState();
 
   let url = '';
   const baseUrl = () => url;
@@ -111,6 +123,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         tokenRequests,
       }),
       createK8sHandler(k8s),
+      createKeyVaultHandler({ vaults: keyVault, tokens }),
       createArmGate({ tokens, throttle, settings: getSettings, baseUrl }, [
         lro.handler(),
         createMlHandler({
@@ -126,6 +139,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ],
   });
   url = await server.listen(options.port ?? 0);
+  const proxy = await startConnectProxy(() => Number(new URL(url).port));
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aml-emulator-'));
   const caCertPath = path.join(dir, 'ca.pem');
@@ -145,11 +159,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ? [...tokenRequests.values()].reduce((a, b) => a + b, 0)
         : (tokenRequests.get(clientId.toLowerCase()) ?? 0),
     throttledCount: () => throttle.throttled,
+    keyVault,
+    proxyUrl: proxy.url,
+    proxyTunnels: proxy.tunnels,
     oidcIssuers: { github: githubIssuer(url), azureDevOps: adoIssuer(url) },
     github,
     devops,
     async stop() {
       lro.stop();
+      await proxy.stop();
       await server.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },

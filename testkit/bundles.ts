@@ -16,28 +16,30 @@ export interface BundleRun {
   /** By their GitHub names (result, tls-expires-on …). */
   readonly outputs: Record<string, string>;
   readonly summary: string;
+  /** Everything else the run made visible (stderr; the task's error messages), for the secret scan. */
+  readonly rest: string;
 }
 
 export interface Bundle {
   readonly name: 'github' | 'ado';
   start(): Promise<Emulator>;
   /** Runs the bundle on the demo workspace's compute aks-prod (cluster aks-prod) with these inputs over the defaults. */
-  run(emulator: Emulator, inputs?: Record<string, string>): Promise<BundleRun>;
+  run(emulator: Emulator, inputs?: Record<string, string>, env?: Record<string, string>): Promise<BundleRun>;
 }
 
 const github: Bundle = {
   name: 'github',
   start: () => startWorld(),
-  async run(emulator, inputs = {}) {
-    const r = await runAction({ inputs: githubInputs(emulator, inputs), caCertPath: emulator.caCertPath });
-    return { exitCode: r.exitCode, stdout: r.stdout, outputs: r.outputs, summary: r.summary };
+  async run(emulator, inputs = {}, env = {}) {
+    const r = await runAction({ inputs: githubInputs(emulator, inputs), caCertPath: emulator.caCertPath, env });
+    return { exitCode: r.exitCode, stdout: r.stdout, outputs: r.outputs, summary: r.summary, rest: r.stderr };
   },
 };
 
 const ado: Bundle = {
   name: 'ado',
   start: () => startWorld({ seed: adoSeed() }),
-  async run(emulator, inputs = {}) {
+  async run(emulator, inputs = {}, env = {}) {
     const given: Record<string, string> = {
       'resource-group': DEMO.resourceGroup,
       'workspace-name': DEMO.workspaceName,
@@ -48,12 +50,18 @@ const ado: Bundle = {
     const named: Record<string, string> = Object.fromEntries(
       Object.entries(given).map(([k, v]) => [inputDefinition(k as InputName).ado ?? k, v]),
     );
-    const r = await runTask(emulator, named);
+    const r = await runTask(emulator, named, { env });
     const outputs = Object.fromEntries(
       OUTPUTS.filter((o) => r.outputs[o.ado] !== undefined).map((o) => [o.name, r.outputs[o.ado]]),
     );
     const failed = r.completed === 'Failed' || r.errors.length > 0;
-    return { exitCode: failed ? 1 : r.exitCode, stdout: r.stdout, outputs, summary: r.summary ?? '' };
+    return {
+      exitCode: failed ? 1 : r.exitCode,
+      stdout: r.stdout,
+      outputs,
+      summary: r.summary ?? '',
+      rest: [r.stderr, ...r.errors].join('\n'),
+    };
   },
 };
 

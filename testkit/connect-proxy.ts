@@ -2,15 +2,10 @@
  * A corporate-style forward proxy for tests: plain HTTP, HTTPS only through CONNECT tunnels
  * (TLS stays end to end, so the proxy sees hosts, never paths or tokens). It records each tunnel
  * and can demand Basic proxy credentials, as the agent's `config --proxyurl --proxyusername` sets up.
- * With `emulator`, every tunnel ends at the emulator whatever host was asked for, so a client that
- * honours HTTPS_PROXY reaches `https://<name>.emulator.test:<port>` (the emulator's certificate
- * covers *.emulator.test) and one that ignores it fails to resolve the name: HTTP clients bypass
- * proxies for loopback names, so a proxy test against 127.0.0.1 would prove nothing.
  */
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import type { Emulator } from '../emulator';
 
 /** The module object itself (an `import *` is a copy with getters, which cannot be patched). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- patched below, on purpose
@@ -23,30 +18,16 @@ export interface ConnectProxy {
   tunnels: string[];
   /** Tunnels refused for missing or wrong credentials. */
   refused: number;
-  /** With `emulator`: the emulator under a name that is not loopback. */
-  hostUrl(name: string): string;
   stop(): Promise<void>;
 }
 
-export async function startConnectProxy(
-  options: { username?: string; password?: string; emulator?: Emulator } = {},
-): Promise<ConnectProxy> {
-  const target = options.emulator ? new URL(options.emulator.url) : undefined;
+export async function startConnectProxy(options: { username?: string; password?: string } = {}): Promise<ConnectProxy> {
   const sockets = new Set<net.Socket>();
   const expected =
     options.username !== undefined
       ? `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}`
       : undefined;
-  const proxy: ConnectProxy = {
-    url: '',
-    tunnels: [],
-    refused: 0,
-    hostUrl: (name) => {
-      if (!target) throw new Error('hostUrl needs a proxy started with { emulator }');
-      return `https://${name}.emulator.test:${target.port}`;
-    },
-    stop: async () => undefined,
-  };
+  const proxy: ConnectProxy = { url: '', tunnels: [], refused: 0, stop: async () => undefined };
   const server = http.createServer((_req, res) => {
     res.writeHead(405).end('this proxy only tunnels (CONNECT)');
   });
@@ -62,7 +43,7 @@ export async function startConnectProxy(
     }
     const [host, port] = (req.url ?? '').split(':');
     proxy.tunnels.push(req.url ?? '');
-    const upstream = net.connect(Number(target?.port ?? port), target?.hostname ?? host, () => {
+    const upstream = net.connect(Number(port), host, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length) upstream.write(head);
       upstream.pipe(client);

@@ -60,6 +60,25 @@ export class SecretScanner {
     return this;
   }
 
+  /**
+   * A secret that holds a private key, in every encoding the product handles: as given (PEM, or a
+   * PFX's base64) and that in 64-character lines (base64 as PEM wraps it), each private-key PEM
+   * block, its base64 text (an extension setting), and its DER in base64 on one line.
+   */
+  addSecretEncodings(label: string, value: string): this {
+    this.add(label, value);
+    const oneLine = value.includes('-----BEGIN') ? undefined : value.replace(/\s+/g, '');
+    if (oneLine)
+      for (let i = 0; i + 64 <= oneLine.length; i += 64)
+        this.parts.set(oneLine.slice(i, i + 64), `${label} (base64 line)`);
+    for (const block of value.matchAll(/-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----([\s\S]*?)-----END \1-----/g)) {
+      this.add(`${label}, key`, block[0]);
+      this.add(`${label}, key base64`, Buffer.from(block[0]).toString('base64'));
+      this.add(`${label}, key DER base64`, block[2].replace(/\s+/g, ''));
+    }
+    return this;
+  }
+
   /** The demo world's fixed secrets. */
   addDemoSecrets(): this {
     return this.add('client secret', DEMO.clientSecret)

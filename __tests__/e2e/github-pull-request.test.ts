@@ -12,7 +12,6 @@ import { keyScanner, scoringCertificate } from '../../testkit/kubernetes';
 import { githubEventEnv, PR, pullRequestComments } from '../../testkit/pull-request';
 import { runAction } from '../../testkit/run-action';
 import { SecretScanner, pullRequestCommentsOf, visibleOf } from '../../testkit/secret-scan';
-import { startConnectProxy } from '../../testkit/connect-proxy';
 import { emulatorPerTest, githubInputs } from '../../testkit/world';
 
 const world = emulatorPerTest();
@@ -142,20 +141,22 @@ test('rate limited: a notice that says so, and the step succeeds', async () => {
 
 test('behind a corporate proxy: the comment requests go through HTTPS_PROXY', async () => {
   const emulator = world();
-  const proxy = await startConnectProxy({ emulator });
-  try {
-    const apiUrl = `${proxy.hostUrl('github-api')}/api/v3`;
-    const planned = await run(emulator, { 'dry-run': 'true' }, {}, { HTTPS_PROXY: proxy.url, GITHUB_API_URL: apiUrl });
-    expect(planned.exitCode).toBe(0);
-    expect(planned.stdout.split('\n').filter((l) => l.startsWith('::notice'))).toEqual([]);
-    expect(pullRequestComments(emulator)).toHaveLength(1);
-    expect(proxy.tunnels).toContain(new URL(apiUrl).host);
-    // The name resolves nowhere: without the proxy the same run only gets a notice.
-    const direct = await run(emulator, { 'dry-run': 'true' }, {}, { GITHUB_API_URL: apiUrl });
-    expect(direct.stdout).toMatch(/^::notice title=Pull-request comment::.*could not be reached/m);
-  } finally {
-    await proxy.stop();
-  }
+  // The emulator's own CONNECT proxy ends every tunnel at the emulator, whose certificate covers
+  // *.emulator.test: a name that is not loopback (HTTP clients bypass proxies for loopback names).
+  const apiUrl = `https://github-api.emulator.test:${new URL(emulator.url).port}/api/v3`;
+  const planned = await run(
+    emulator,
+    { 'dry-run': 'true' },
+    {},
+    { HTTPS_PROXY: emulator.proxyUrl, GITHUB_API_URL: apiUrl },
+  );
+  expect(planned.exitCode).toBe(0);
+  expect(planned.stdout.split('\n').filter((l) => l.startsWith('::notice'))).toEqual([]);
+  expect(pullRequestComments(emulator)).toHaveLength(1);
+  expect(emulator.proxyTunnels).toContain(new URL(apiUrl).host);
+  // The name resolves nowhere: without the proxy the same run only gets a notice.
+  const direct = await run(emulator, { 'dry-run': 'true' }, {}, { GITHUB_API_URL: apiUrl });
+  expect(direct.stdout).toMatch(/^::notice title=Pull-request comment::.*could not be reached/m);
 });
 
 /**

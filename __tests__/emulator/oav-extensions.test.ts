@@ -49,11 +49,15 @@ function exchange(
   };
 }
 
-test('the vendored specification folder is the default and holds both swagger files', () => {
+test('the vendored specification folder is the default and holds the three swagger files', () => {
   if (!process.env.AZURE_REST_API_SPECS) {
     expect(specificationDir()).toBe(path.resolve(__dirname, '../../specs/azure-rest-api-specs/specification'));
   }
-  expect(swaggerPaths().map((f) => path.basename(f))).toEqual(['machineLearningServices.json', 'extensions.json']);
+  expect(swaggerPaths().map((f) => path.basename(f))).toEqual([
+    'machineLearningServices.json',
+    'extensions.json',
+    'secrets.json',
+  ]);
 });
 
 test('an extension Get and Create from the upstream examples pass; a Create with a read-only field and a Patch with extensionType fail', async () => {

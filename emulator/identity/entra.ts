@@ -7,6 +7,7 @@
 import * as crypto from 'node:crypto';
 import { header, json, matchPath, queryParam, type Handler, type Reply, type RequestContext } from '../server/http';
 import { decodeJwt, nowSeconds, verifyJwtSignature } from './jwt';
+import { keyVaultResourceOfScope } from '../keyvault/hosts';
 import type { EmulatorState } from '../server/state';
 import type { TokenService } from './tokens';
 import type { EmulatorSettings, PrincipalRecord } from '../server/types';
@@ -122,12 +123,14 @@ function openIdConfiguration(deps: EntraDeps, tenant: string): Reply {
   });
 }
 
-/** `<arm>/.default` (also `<arm>//.default`) → the audience of the access token. */
+/** `<arm>/.default` (also `<arm>//.default`) or Key Vault's `<resource>/.default` → the audience of the access token. */
 function resourceFromScope(deps: EntraDeps, scope: string): string | undefined {
   const base = deps.baseUrl();
   const scopes = scope.split(/\s+/).filter((x) => x && !['openid', 'profile', 'offline_access', 'email'].includes(x));
   if (scopes.length !== 1) return undefined;
-  return scopes[0] === `${base}/.default` || scopes[0] === `${base}//.default` ? `${base}/` : undefined;
+  if (scopes[0] === `${base}/.default` || scopes[0] === `${base}//.default`) return `${base}/`;
+  // Key Vault's resource, as its challenge names it (the emulator serves vaults through its proxy).
+  return keyVaultResourceOfScope(scopes[0]);
 }
 
 function tokenEndpoint(ctx: RequestContext, deps: EntraDeps, tenant: string): Reply {
@@ -337,7 +340,8 @@ function managedIdentity(ctx: RequestContext, deps: EntraDeps): Reply | undefine
   }
   const resource = queryParam(ctx, 'resource') ?? '';
   const base = deps.baseUrl();
-  if (resource !== base && resource !== `${base}/`) {
+  const keyVaultResource = keyVaultResourceOfScope(`${resource.replace(/\/$/, '')}/.default`);
+  if (resource !== base && resource !== `${base}/` && !keyVaultResource) {
     return err(
       400,
       'invalid_resource',
@@ -358,7 +362,7 @@ function managedIdentity(ctx: RequestContext, deps: EntraDeps): Reply | undefine
       'No managed identity found for the given identifier (or no system-assigned identity).',
     );
   const lifetime = deps.settings().tokenLifetimeSeconds;
-  const { token, exp } = deps.tokens.issueAccessToken(mi, `${base}/`, lifetime);
+  const { token, exp } = deps.tokens.issueAccessToken(mi, keyVaultResource ?? `${base}/`, lifetime);
   return json(200, {
     access_token: token,
     expires_on: String(exp),

@@ -55,8 +55,8 @@ export class TokenService {
     return { token, exp };
   }
 
-  /** ARM's check: our signature, not expired, audience is the ARM endpoint. */
-  verifyAccessToken(token: string): VerifyResult {
+  /** ARM's check: our signature, not expired, audience is the ARM endpoint (or one of `audiences`: Key Vault's). */
+  verifyAccessToken(token: string, audiences?: readonly string[]): VerifyResult {
     const jwt = decodeJwt(token);
     if (!jwt) return { ok: false, reason: 'The access token is not a valid JWT.' };
     if (!verifyJwtSignature(jwt, this.publicKey))
@@ -65,8 +65,12 @@ export class TokenService {
     if (typeof c.exp !== 'number' || c.exp <= nowSeconds())
       return { ok: false, reason: 'The access token has expired.' };
     const base = this.baseUrl();
-    if (c.aud !== base && c.aud !== `${base}/`) {
-      return { ok: false, reason: `The access token has an invalid audience '${String(c.aud)}'; expected '${base}/'.` };
+    const expected = audiences ?? [base, `${base}/`];
+    if (!expected.includes(String(c.aud))) {
+      return {
+        ok: false,
+        reason: `The access token has an invalid audience '${String(c.aud)}'; expected '${audiences?.[0] ?? `${base}/`}'.`,
+      };
     }
     if (c.idtyp !== 'app') return { ok: false, reason: 'The token is not an access token.' };
     return { ok: true, claims: c };

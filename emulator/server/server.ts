@@ -27,6 +27,7 @@ export function classify(path: string): TrafficKind {
   if (p.startsWith('/msi')) return 'msi';
   if (p.startsWith('/api/v3/')) return 'github';
   if (p.startsWith('/k8s/')) return 'k8s';
+  if (p.startsWith('/secrets/')) return 'keyvault';
   if (/\/computeoperations(status|result)\//.test(p)) return 'lro';
   if (/\/providers\/microsoft\.kubernetesconfiguration\/extensions\/[^/]+\/operations\//.test(p)) return 'lro';
   if (p.startsWith('/subscriptions') || p.startsWith('/providers')) return 'arm';
@@ -107,7 +108,10 @@ export class EmulatorServer {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const rawBody = Buffer.concat(chunks).toString('utf8');
-    const url = new URL(req.url ?? '/', this.url);
+    // Key Vault traffic arrives through the proxy for its own host: record the URL as the client addressed it.
+    const origin =
+      classify(req.url ?? '/') === 'keyvault' && req.headers.host ? `https://${req.headers.host}` : this.url;
+    const url = new URL(req.url ?? '/', origin);
     let path = decodeURIComponent(url.pathname).replace(/\/+$/, '');
     if (path === '') path = '/';
     const ctx: RequestContext = {

@@ -3,8 +3,8 @@
  * tests scan the product's output, not this log, and some tests want to see what was sent.
  */
 
-/** github: GitHub's REST API; devops: the Azure DevOps REST API (pull-request comments and threads). */
-export type TrafficKind = 'token' | 'oidc' | 'arm' | 'lro' | 'k8s' | 'msi' | 'github' | 'devops';
+/** github: GitHub's REST API; devops: the Azure DevOps REST API (pull-request comments and threads); keyvault: Key Vault's data plane. */
+export type TrafficKind = 'token' | 'oidc' | 'arm' | 'lro' | 'k8s' | 'msi' | 'github' | 'devops' | 'keyvault';
 
 export interface TrafficEntry {
   seq: number;

@@ -1,6 +1,6 @@
 /**
  * `node build/emulator/tools/cli.js [--seed file.json] [--port N]`: start the emulator, print one JSON
- * line {url, caCertPath} on stdout, run until SIGTERM/SIGINT. Without --seed: the demo seed.
+ * line {url, caCertPath, proxyUrl} on stdout, run until SIGTERM/SIGINT. Without --seed: the demo seed.
  */
 import * as fs from 'node:fs';
 import { demoSeed } from '../../testkit/demo-world';
@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   const port = arg('--port');
   const seed = seedFile ? (JSON.parse(fs.readFileSync(seedFile, 'utf8')) as EmulatorSeed) : demoSeed();
   const emulator = await startEmulator({ seed, port: port ? Number(port) : undefined });
-  process.stdout.write(`${JSON.stringify({ url: emulator.url, caCertPath: emulator.caCertPath })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ url: emulator.url, caCertPath: emulator.caCertPath, proxyUrl: emulator.proxyUrl })}\n`,
+  );
   const shutdown = () => {
     emulator.stop().then(
       () => process.exit(0),

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TrafficEntry } from '../server/traffic';
-import { isAllowedDeparture } from './oav-allowances';
+import { isAllowedDeparture, keyVaultRequestUrl } from './oav-allowances';
 
 export interface OavTrafficItem {
   liveRequest: { url: string; method: string; headers: Record<string, string>; body?: unknown };
@@ -47,12 +47,15 @@ const EXTENSION_OPERATIONS = [
   'Extensions_List',
   'OperationStatus_Get',
 ];
-const REFEREED_OPERATIONS = new Set([...ML_OPERATIONS, ...EXTENSION_OPERATIONS]);
+/** Key Vault's data plane (secrets), reached at the vault's own host. */
+const KEY_VAULT_OPERATIONS = ['GetSecret'];
+const REFEREED_OPERATIONS = new Set([...ML_OPERATIONS, ...EXTENSION_OPERATIONS, ...KEY_VAULT_OPERATIONS]);
 
 /** The swagger files the referee loads, relative to the specification folder. */
 export const SWAGGER_FILES = [
   'machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2022-10-01/machineLearningServices.json',
   'kubernetesconfiguration/resource-manager/Microsoft.KubernetesConfiguration/stable/2023-05-01/extensions.json',
+  'keyvault/data-plane/Microsoft.KeyVault/stable/2025-07-01/secrets.json',
 ];
 
 const VENDORED_SPECS = path.join('specs', 'azure-rest-api-specs', 'specification');
@@ -91,7 +94,13 @@ function withArmHost(url: string): string {
 
 export function toOavTraffic(entries: TrafficEntry[]): OavTrafficItem[] {
   return entries
-    .filter((e) => e.kind === 'arm' && e.operationId && REFEREED_OPERATIONS.has(e.operationId) && e.status > 0)
+    .filter(
+      (e) =>
+        (e.kind === 'arm' || e.kind === 'keyvault') &&
+        e.operationId &&
+        REFEREED_OPERATIONS.has(e.operationId) &&
+        e.status > 0,
+    )
     .map((e) => {
       const reqHeaders: Record<string, string> = { 'content-type': 'application/json' };
       const resHeaders: Record<string, string> = {};
@@ -100,7 +109,11 @@ export function toOavTraffic(entries: TrafficEntry[]): OavTrafficItem[] {
         if (LRO_HEADERS.includes(k.toLowerCase())) resHeaders[k] = v;
       }
       const item: OavTrafficItem = {
-        liveRequest: { url: withArmHost(e.url), method: e.method, headers: reqHeaders },
+        liveRequest: {
+          url: e.kind === 'keyvault' ? keyVaultRequestUrl(e.url, e.responseBody) : withArmHost(e.url),
+          method: e.method,
+          headers: reqHeaders,
+        },
         liveResponse: { statusCode: String(e.status), headers: resHeaders },
       };
       if (e.requestBody !== undefined && e.requestBody !== '') item.liveRequest.body = e.requestBody;
@@ -127,22 +140,35 @@ interface ValidationPart {
 
 let validator: Promise<LiveValidatorLike> | undefined;
 
+/** oav's log without its note on every data-plane path (they have no provider in the path, by design). */
+function quietDataPlaneLog(message: string, level?: string): void {
+  if (/^(error|warn)/.test(level ?? '') && !String(message).includes('Bucketizing into provider'))
+    console.warn(`oav ${level ?? ''}: ${message}`);
+}
+
 /** One LiveValidator per process: loading the swagger costs ~0.4 s. */
 function loadValidator(): Promise<LiveValidatorLike> {
   validator ??= (async () => {
     // Loaded lazily: oav is heavy and only this referee needs it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { LiveValidator } = require('oav') as { LiveValidator: new (opts: unknown) => LiveValidatorLike };
+    const { LiveValidator } = require('oav') as {
+      LiveValidator: new (opts: unknown, log?: (message: string, level?: string) => void) => LiveValidatorLike;
+    };
     const directory = specificationDir();
     swaggerPaths(directory);
-    const lv = new LiveValidator({
-      directory,
-      swaggerPathsPattern: SWAGGER_FILES,
-      git: { shouldClone: false },
-      loadValidatorInBackground: false,
-      checkUnderFileRoot: false,
-      isPathCaseSensitive: false,
-    });
+    const lv = new LiveValidator(
+      {
+        directory,
+        swaggerPathsPattern: SWAGGER_FILES,
+        git: { shouldClone: false },
+        loadValidatorInBackground: false,
+        checkUnderFileRoot: false,
+        isPathCaseSensitive: false,
+        // oav's default list excludes keyvault/data-plane (and other data planes); only examples stay out.
+        excludedSwaggerPathsPattern: ['**/examples/**/*'],
+      },
+      quietDataPlaneLog,
+    );
     await lv.initialize();
     return lv;
   })();

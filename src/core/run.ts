@@ -5,6 +5,8 @@ import { computeResourceId } from './azure/arm-id';
 import { systemClock, type Clock } from './azure/clock';
 import { createClients, type AzureClients } from './azure/clients';
 import { CachingCredential, createCredential } from './azure/credential';
+import { keyVaultDnsSuffix } from './azure/cloud';
+import { resolveKeyVaultCertificate } from './keyvault/resolve';
 import { ArmGateway } from './azure/gateway';
 import { OperationTracker } from './azure/operation-tracker';
 import { checkTargetCluster } from './cluster/checks';
@@ -74,23 +76,35 @@ function resultOf(plan: Plan, steps: readonly StepRecord[]): RunResult {
 export async function runOnce(platform: Platform, ctx: RunContext, options: RunOptions): Promise<RunReport> {
   const clock = options.clock ?? systemClock;
   const startedAt = clock.now();
-  const desired = readDesiredState({
+  const requested = readDesiredState({
     readInput: ctx.readInput,
     displayName: ctx.displayName,
     defaultSubscriptionId: ctx.defaultSubscriptionId,
     now: options.now,
+    keyVaultDnsSuffix: keyVaultDnsSuffix(ctx.cloud),
   });
-  for (const warning of desired.warnings) platform.warning(warning, { title: 'TLS certificate' });
-  if (desired.compute?.tls.mode === 'custom') {
+  for (const warning of requested.warnings) platform.warning(warning, { title: 'TLS certificate' });
+  if (requested.compute?.tls.mode === 'custom') {
     // The key is masked (and scrubbed from anything the product writes) before any request.
-    options.redactor.add(desired.compute.tls.keyPem);
+    options.redactor.add(requested.compute.tls.keyPem);
     // The extension takes the key base64-encoded (a protected setting): that form is secret too.
-    for (const form of encodedForms(desired.compute.tls.keyPem)) options.redactor.add(form);
+    for (const form of encodedForms(requested.compute.tls.keyPem)) options.redactor.add(form);
   }
 
-  const { target } = desired;
-  const deadline = startedAt + desired.timeoutMinutes * 60_000;
+  const { target } = requested;
+  const deadline = startedAt + requested.timeoutMinutes * 60_000;
   const credential = new CachingCredential(createCredential(ctx.auth, ctx.cloud));
+  // tls-certificate-id: the certificate is read (and its key masked) before anything else is.
+  const desired = await resolveKeyVaultCertificate(requested, {
+    credential,
+    redactor: options.redactor,
+    platform,
+    displayName: ctx.displayName,
+    now: options.now ?? new Date(),
+    deadline,
+    signal: options.signal,
+    clock,
+  });
   const clients = options.clients ?? createClients(credential, ctx.cloud, target.subscriptionId);
   const operations = new OperationTracker(
     computeResourceId(target.subscriptionId, target.resourceGroup, target.workspaceName, target.computeName),

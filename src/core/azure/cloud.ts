@@ -70,3 +70,23 @@ function checkEndpoint(
   }
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
+
+/** Key Vault's DNS suffix in each known cloud, keyed by the cloud's Resource Manager endpoint. */
+const KEY_VAULT_SUFFIXES: Readonly<Record<string, string>> = {
+  'https://management.azure.com': 'vault.azure.net',
+  'https://management.usgovcloudapi.net': 'vault.usgovcloudapi.net',
+  'https://management.chinacloudapi.cn': 'vault.azure.cn',
+};
+
+/**
+ * The DNS suffix of Key Vault hosts in the signed-in cloud. A known cloud has its own; a custom
+ * Resource Manager endpoint named `management.<domain>` (Azure Stack Hub) has vaults under
+ * `vault.<domain>`; any other custom endpoint (a private route to the public cloud) keeps the
+ * public cloud's suffix.
+ */
+export function keyVaultDnsSuffix(cloud: Cloud): string {
+  const known = KEY_VAULT_SUFFIXES[cloud.armEndpoint.toLowerCase()];
+  if (known) return known;
+  const host = new URL(cloud.armEndpoint).hostname.toLowerCase();
+  return host.startsWith('management.') ? `vault.${host.slice('management.'.length)}` : 'vault.azure.net';
+}

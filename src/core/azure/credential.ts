@@ -49,8 +49,9 @@ export function createCredential(auth: AuthSpec, cloud: Cloud): TokenCredential 
  * and counts the token requests that reach the credential (one per run is the target).
  */
 export class CachingCredential implements TokenCredential {
-  private cached?: { scopes: string; token: AccessToken };
-  private inFlight?: Promise<AccessToken | null>;
+  /** Per scope: ARM's, and Key Vault's when tls-certificate-id is used. */
+  private readonly cached = new Map<string, AccessToken>();
+  private readonly inFlight = new Map<string, Promise<AccessToken | null>>();
   tokenRequests = 0;
 
   constructor(
@@ -60,21 +61,17 @@ export class CachingCredential implements TokenCredential {
 
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
     const key = ([] as string[]).concat(scopes).join(' ');
-    if (
-      this.cached &&
-      this.cached.scopes === key &&
-      this.cached.token.expiresOnTimestamp - this.now() > 5 * 60 * 1000
-    ) {
-      return this.cached.token;
-    }
-    if (!this.inFlight) {
+    const cached = this.cached.get(key);
+    // A claims challenge (Key Vault's continuous access evaluation) asks for a new token, never the cached one.
+    if (cached && !options?.claims && cached.expiresOnTimestamp - this.now() > 5 * 60 * 1000) return cached;
+    let pending = this.inFlight.get(key);
+    if (!pending) {
       this.tokenRequests += 1;
-      this.inFlight = this.inner.getToken(scopes, options).finally(() => {
-        this.inFlight = undefined;
-      });
+      pending = this.inner.getToken(scopes, options).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
     }
-    const token = await this.inFlight;
-    if (token) this.cached = { scopes: key, token };
+    const token = await pending;
+    if (token) this.cached.set(key, token);
     return token;
   }
 }

@@ -8,6 +8,8 @@ export interface DesiredOptions {
   defaultSubscriptionId?: string;
   now?: Date;
   readFile?: (path: string) => string;
+  /** Key Vault hosts of the signed-in cloud end with `.<suffix>` (default: the public cloud's). */
+  keyVaultDnsSuffix?: string;
 }
 
 /** Collects problems while reading inputs, so that all are reported together. */

@@ -3,6 +3,7 @@ import type { ComputeTarget, ManagedClusterId } from '../azure/arm-id';
 
 export type { ComputeTarget } from '../azure/arm-id';
 import type { CertificateInfo } from '../tls/certificate';
+import type { KeyVaultCertificateId } from '../keyvault/identifier';
 
 export type Operation = 'ensure' | 'refresh' | 'detach';
 export type ClusterPurpose = 'FastProd' | 'DevTest';
@@ -34,9 +35,19 @@ export type DesiredTls =
       readonly keyPem: string;
       readonly cname: string;
       readonly certificate: CertificateInfo;
+      /** Where the certificate came from, with tls-certificate-id: the version applied. */
+      readonly keyVault?: KeyVaultCertificateSource;
     }
+  /** tls: custom with tls-certificate-id: resolved to `custom` from Key Vault before anything is read from ARM. */
+  | { readonly mode: 'key-vault'; readonly certificateId: KeyVaultCertificateId; readonly cname?: string }
   /** Resolved to `custom` from the cluster's azuremlfessl secret before anything changes. */
   | { readonly mode: 'keep'; readonly cname?: string };
+
+export interface KeyVaultCertificateSource {
+  readonly vaultName: string;
+  readonly name: string;
+  readonly version: string;
+}
 
 export interface DesiredCompute {
   readonly source: ClusterSource;

@@ -5,6 +5,10 @@ import { checkTlsMaterial } from '../tls/certificate';
 import { printable, type DesiredOptions, type InputCollector } from './collector';
 import type { DesiredTls } from './model';
 import { DNS_NAME, LEAF_LABEL } from './patterns';
+import { parseKeyVaultCertificateId } from '../keyvault/identifier';
+
+/** The values of the tls input (key-vault is custom with tls-certificate-id). */
+type TlsInputMode = Exclude<DesiredTls['mode'], 'key-vault'>;
 
 /** `warnWithinDays`: a given certificate expiring within that many days gets a warning (0: never). */
 export function readTls(
@@ -13,7 +17,7 @@ export function readTls(
   warnings: string[],
   warnWithinDays: number,
 ): DesiredTls {
-  const mode = c.choice<DesiredTls['mode']>('tls');
+  const mode = c.choice<TlsInputMode>('tls');
   const tlsOnly: InputName[] = [
     'leaf-domain-label',
     'tls-cert',
@@ -21,16 +25,17 @@ export function readTls(
     'tls-cert-file',
     'tls-key-file',
     'tls-cname',
+    'tls-certificate-id',
   ];
-  const relevant: Record<DesiredTls['mode'], InputName[]> = {
+  const relevant: Record<TlsInputMode, InputName[]> = {
     disabled: [],
     auto: ['leaf-domain-label'],
-    custom: ['tls-cert', 'tls-key', 'tls-cert-file', 'tls-key-file', 'tls-cname'],
+    custom: ['tls-cert', 'tls-key', 'tls-cert-file', 'tls-key-file', 'tls-cname', 'tls-certificate-id'],
     keep: ['tls-cname'],
   };
   for (const input of tlsOnly) {
     if (!relevant[mode].includes(input) && c.raw(input) !== undefined) {
-      const wanted = (Object.keys(relevant) as DesiredTls['mode'][]).filter((m) => relevant[m].includes(input));
+      const wanted = (Object.keys(relevant) as TlsInputMode[]).filter((m) => relevant[m].includes(input));
       c.problem(input, `applies only with ${c.name('tls')}: ${wanted.join(' or ')} (${c.name('tls')} is ${mode})`);
     }
   }
@@ -52,6 +57,7 @@ export function readTls(
         cname: c.optional('tls-cname', DNS_NAME, 'a DNS name such as scoring.contoso.com')?.toLowerCase(),
       };
     case 'custom': {
+      if (c.raw('tls-certificate-id') !== undefined) return readKeyVaultTls(c, options);
       const certPem = readPem(c, options, 'tls-cert', 'tls-cert-file', 'the certificate');
       const keyPem = readPem(c, options, 'tls-key', 'tls-key-file', 'the private key');
       const cnameText = c.raw('tls-cname');
@@ -85,6 +91,25 @@ export function readTls(
       return { mode, certPem, keyPem, cname, certificate: check.certificate };
     }
   }
+}
+
+const PEM_INPUTS: InputName[] = ['tls-cert', 'tls-key', 'tls-cert-file', 'tls-key-file'];
+
+/** tls-certificate-id: checked here (shape and host), read from Key Vault by the run's Key Vault stage. */
+function readKeyVaultTls(c: InputCollector, options: DesiredOptions): DesiredTls {
+  const text = c.raw('tls-certificate-id')!;
+  for (const input of PEM_INPUTS.filter((i) => c.raw(i) !== undefined))
+    c.problem(
+      input,
+      `give the certificate once: either ${c.name('tls-certificate-id')} (Key Vault) or ${c.name(input)}, not both`,
+    );
+  const cname = c.optional('tls-cname', DNS_NAME, 'a DNS name such as scoring.contoso.com')?.toLowerCase();
+  const id = parseKeyVaultCertificateId(text, options.keyVaultDnsSuffix ?? 'vault.azure.net');
+  if (typeof id === 'string') {
+    c.problem('tls-certificate-id', `'${printable(text)}' ${id}`);
+    return { mode: 'disabled' };
+  }
+  return { mode: 'key-vault', certificateId: id, ...(cname !== undefined && { cname }) };
 }
 
 function certSourceName(c: InputCollector, textInput: InputName, fileInput: InputName): InputName {

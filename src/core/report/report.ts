@@ -4,6 +4,7 @@ import { endpointOf } from '../observe/endpoint';
 import type { ObservedCompute } from '../observe/model';
 import { formatDuration } from '../execute/progress';
 import type { RunReport } from '../run';
+import type { KeyVaultCertificateSource } from '../desired/model';
 import { EXPIRY_WARNING_DAYS } from '../tls/certificate';
 import { migrationSummary } from './migration-summary';
 
@@ -31,7 +32,16 @@ export function outputsOf(report: RunReport): Partial<Record<OutputName, string>
     if (expiresOn) outputs['tls-expires-on'] = expiresOn;
   }
   if (report.extensionId && report.desired.kubernetes) outputs['extension-id'] = report.extensionId;
+  const keyVault = keyVaultSourceOf(report);
+  if (keyVault && report.result !== 'absent' && report.result !== 'detached')
+    outputs['tls-certificate-version'] = keyVault.version;
   return outputs;
+}
+
+/** With tls-certificate-id: the vault, certificate and version the run applied (or found applied). */
+function keyVaultSourceOf(report: RunReport): KeyVaultCertificateSource | undefined {
+  const tls = report.desired.compute?.tls;
+  return tls?.mode === 'custom' ? tls.keyVault : undefined;
 }
 
 /** `resource-group/name` of a managed cluster id: the table stays readable, the full id is printed below it. */
@@ -107,6 +117,12 @@ export function summaryMarkdown(report: RunReport, now = new Date()): string {
   ];
   const clusterId = after?.clusterId ?? before?.clusterId ?? plan.attach?.clusterId;
   if (clusterId) lines.push('', `Cluster id: \`${clusterId}\``);
+  const keyVault = keyVaultSourceOf(report);
+  if (keyVault && desired.compute?.tls.mode === 'custom')
+    lines.push(
+      '',
+      `Certificate from Key Vault \`${keyVault.vaultName}\`: \`${keyVault.name}\` version \`${keyVault.version}\`, SHA-256 \`${desired.compute.tls.certificate.fingerprintSha256}\`.`,
+    );
   if (plan.drift.length && desired.kubernetes)
     lines.push(
       '',
