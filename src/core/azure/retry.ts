@@ -40,8 +40,8 @@ const THROTTLED_STATUS = new Set([429, 503]);
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
-/** Thrown inside withRetries when an attempt outlives attemptTimeoutMs. */
-class AttemptTimedOut extends Error {
+/** Thrown when an attempt outlives its timeout (withRetries' attemptTimeoutMs, runAttempt's timeoutMs). */
+export class AttemptTimedOut extends Error {
   constructor(readonly timeoutMs: number) {
     super(`no answer within ${timeoutMs} ms`);
   }
@@ -95,16 +95,20 @@ export async function withRetries<T>(
  * half the time left (at least 1 s), so that one more attempt still fits.
  */
 function delayBefore(attempt: number, decision: RetryDecision, remainingMs: number): number {
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
-  const jittered = Math.min(Math.round(Math.random() * ceiling), Math.max(MIN_CLAMPED_PAUSE_MS, remainingMs / 2));
+  const jittered = Math.min(fullJitterMs(attempt), Math.max(MIN_CLAMPED_PAUSE_MS, remainingMs / 2));
   return Math.max(decision.retryAfterMs ?? 0, (decision.minDelayMs ?? 0) + Math.round(jittered));
+}
+
+/** Full jitter before the given attempt (counted from 1): uniform in [0, min(30 s, 1 s · 2^(attempt-1))]. */
+export function fullJitterMs(attempt: number): number {
+  return Math.round(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)));
 }
 
 /**
  * One attempt, raced against its timeout and the caller's signal: even an fn that ignores its
  * signal cannot hold us. The timer and the listener are removed whatever happens.
  */
-async function runAttempt<T>(
+export async function runAttempt<T>(
   fn: (attemptSignal: AbortSignal) => Promise<T>,
   timeoutMs: number,
   clock: Clock,
