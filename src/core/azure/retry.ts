@@ -42,6 +42,8 @@ const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
 /** Thrown when an attempt outlives its timeout (withRetries' attemptTimeoutMs, runAttempt's timeoutMs). */
 export class AttemptTimedOut extends Error {
+  /** A transport failure like any other (network-failure.ts): the request may or may not have reached Azure. */
+  readonly code = 'ETIMEDOUT';
   constructor(readonly timeoutMs: number) {
     super(`no answer within ${timeoutMs} ms`);
   }
@@ -75,7 +77,9 @@ export async function withRetries<T>(
       return await runAttempt(fn, Math.min(attemptTimeoutMs, remaining), clock, options.signal);
     } catch (error) {
       if (options.signal?.aborted) throw new CancelledError();
-      decision = error instanceof AttemptTimedOut ? { retry: true, reason: error.message } : classify(error);
+      // A timed-out attempt goes through the classifier too: a write that may have reached Azure is
+      // not resent blindly (retryOnlyIfNotProcessed), its caller reads the resource back.
+      decision = classify(error);
       if (!decision.retry) throw error;
     }
 
