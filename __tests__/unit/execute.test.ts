@@ -204,17 +204,23 @@ async function failure(p: Promise<unknown>): Promise<Error> {
   throw new Error('expected a failure');
 }
 
-describe('update in place', () => {
-  const cert = request({
+const FINGERPRINT = 'ab'.repeat(32);
+/** TLS with a custom certificate whose fingerprint is FINGERPRINT. */
+const withCertificate = (extra: Partial<AttachRequest> = {}) =>
+  request({
     tls: {
       status: 'Enabled',
       certPem: 'CERT',
       keyPem: 'KEY',
       cname: 'scoring.contoso.com',
-      fingerprintSha256: 'ab'.repeat(32),
+      fingerprintSha256: FINGERPRINT,
       expiresOn: new Date('2030-01-01T00:00:00Z'),
     },
+    ...extra,
   });
+
+describe('update in place', () => {
+  const cert = withCertificate();
   const updatePlan = (current: ComputeResource, desired = cert): Plan => ({
     ...plan('update', desired),
     update: { current, replaceTls: true, replaceLoadBalancer: false, renew: false },
@@ -266,18 +272,7 @@ describe('update in place', () => {
 });
 
 describe('update in place whose answer was lost: read back, then done, sent again, or failed; never a DELETE', () => {
-  const FINGERPRINT = 'ab'.repeat(32);
-  const cert = request({
-    tls: {
-      status: 'Enabled',
-      certPem: 'CERT',
-      keyPem: 'KEY',
-      cname: 'scoring.contoso.com',
-      fingerprintSha256: FINGERPRINT,
-      expiresOn: new Date('2030-01-01T00:00:00Z'),
-    },
-    tags: { 'managed-by': 'aks-aml-attach', 'tls-certificate-sha256': FINGERPRINT },
-  });
+  const cert = withCertificate({ tags: { 'managed-by': 'aks-aml-attach', 'tls-certificate-sha256': FINGERPRINT } });
   const updatePlan = (current: ComputeResource, renew = false): Plan => ({
     ...plan('update', cert),
     update: { current, replaceTls: !renew, replaceLoadBalancer: false, renew },
