@@ -33,7 +33,7 @@ export function failedPoll(failure: unknown, throttledInARow: number): FailedPol
 }
 
 /** An answer (or a RetryLater shaped like one) that says 429 Too Many Requests. */
-export function isThrottled(failure: unknown): boolean {
+function isThrottled(failure: unknown): boolean {
   return (failure as Partial<HttpExchange> | null)?.status === 429;
 }
 
