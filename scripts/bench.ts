@@ -6,7 +6,7 @@
  *   --write [path]   write the Markdown report (default BENCHMARKS.md) besides printing it
  *   --scale <x>      multiply every emulated operation length (default 1: 8-60 s operations)
  *   --quick          --scale 0.2, 3 start-up rounds, a fleet of 5
- *   --no-fleet --no-startup --no-scenarios   skip a part
+ *   --no-fleet --no-startup --no-scenarios --no-faults   skip a part
  *   --startup-runs <n>   start-up samples per variant (default 10)
  *   --fleet-size <n>     default 20
  *   --baseline <rev>     also measure the start-up of the bundles committed at <rev> (before/after in one run)
@@ -21,6 +21,7 @@ import { renderMarkdown, type Results } from './bench/report';
 import { runScenario, scenarios } from './bench/scenarios';
 import { COMPARED_DURATIONS_MS, extrapolate } from './bench/schedule';
 import { measureRotation, rotationLines } from './bench/rotation';
+import { faultLines, measureFaults } from './bench/faults';
 import {
   baselineVariants,
   composition,
@@ -44,6 +45,7 @@ function parseArgs(argv: string[]) {
     fleet: !has('--no-fleet'),
     startup: !has('--no-startup'),
     scenarios: !has('--no-scenarios'),
+    faults: !has('--no-faults'),
     startupRuns: Number(value('--startup-runs') ?? (quick ? 3 : 10)),
     fleetSize: Number(value('--fleet-size') ?? (quick ? 5 : 20)),
     baseline: value('--baseline'),
@@ -129,6 +131,11 @@ async function main(): Promise<void> {
     log('certificate rotation: detach + reattach versus in place');
     results.rotation = await measureRotation(args.scale);
     for (const line of rotationLines(results.rotation)) log(`  ${line}`);
+  }
+
+  if (args.faults) {
+    results.faults = await measureFaults(log);
+    for (const line of faultLines(results.faults)) log(`  ${line}`);
   }
 
   if (args.fleet) {

@@ -66,7 +66,12 @@ function harness(
           o: { abortSignal: AbortSignal; onResponse: (raw: unknown) => void },
         ) => {
           const r = (await answer('put', { status: 201 })) as { status: number; delayMs?: number };
-          if (r.delayMs) await new Promise((resolve) => setTimeout(resolve, r.delayMs));
+          // A slow answer, cut short by an abort as a real request is (no timer outlives the test).
+          if (r.delayMs)
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, r.delayMs);
+              o.abortSignal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+            });
           if (o.abortSignal.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
           o.onResponse({
             status: r.status,

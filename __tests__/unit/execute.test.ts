@@ -204,17 +204,23 @@ async function failure(p: Promise<unknown>): Promise<Error> {
   throw new Error('expected a failure');
 }
 
-describe('update in place', () => {
-  const cert = request({
+const FINGERPRINT = 'ab'.repeat(32);
+/** TLS with a custom certificate whose fingerprint is FINGERPRINT. */
+const withCertificate = (extra: Partial<AttachRequest> = {}) =>
+  request({
     tls: {
       status: 'Enabled',
       certPem: 'CERT',
       keyPem: 'KEY',
       cname: 'scoring.contoso.com',
-      fingerprintSha256: 'ab'.repeat(32),
+      fingerprintSha256: FINGERPRINT,
       expiresOn: new Date('2030-01-01T00:00:00Z'),
     },
+    ...extra,
   });
+
+describe('update in place', () => {
+  const cert = withCertificate();
   const updatePlan = (current: ComputeResource, desired = cert): Plan => ({
     ...plan('update', desired),
     update: { current, replaceTls: true, replaceLoadBalancer: false, renew: false },
@@ -262,6 +268,93 @@ describe('update in place', () => {
       /^The update in place did not complete: compute 'aks-prod' is still attached \(Failed/,
     );
     expect(error.recovery).toMatch(/re-running the same step detaches and reattaches it/);
+  });
+});
+
+describe('update in place whose answer was lost: read back, then done, sent again, or failed; never a DELETE', () => {
+  const cert = withCertificate({ tags: { 'managed-by': 'aks-aml-attach', 'tls-certificate-sha256': FINGERPRINT } });
+  const updatePlan = (current: ComputeResource, renew = false): Plan => ({
+    ...plan('update', cert),
+    update: { current, replaceTls: !renew, replaceLoadBalancer: false, renew },
+  });
+  const reset = () => new AzureError('ConnectionFailed', 'the connection to Azure failed (socket hang up)', undefined);
+  /** The compute once Azure applied the update: the new certificate's fingerprint in its tag. */
+  const applied = (state = 'Succeeded') => attached(cert, state);
+
+  test('dropped, and Azure did not act: the same PUT goes again and the compute is updated', async () => {
+    const current = attached();
+    gateway.compute = current;
+    gateway.puts = [reset()];
+    const records = await executePlan(updatePlan(current), ctx());
+    expect(records.map((r) => r.step)).toEqual(['update']);
+    expect(gateway.calls).toEqual(['PUT', 'GET', 'PUT', 'wait']);
+    expect(gateway.updates[1]).toEqual(gateway.updates[0]);
+    expect(platform.lines).toContain(
+      'warning: Azure did not act on the update of aks-prod; sending it again (attempt 2 of 3).',
+    );
+    expect(platform.lines).toContain('Updated aks-prod in place; it stayed attached.');
+  });
+
+  test('dropped, but Azure acted: the compute is waited for while Updating, and not sent again', async () => {
+    const current = attached();
+    gateway.compute = current;
+    gateway.puts = [new AzureError('InternalServerError', 'boom', 500)];
+    gateway.reads = [applied('Updating'), applied('Updating'), applied()];
+    const records = await executePlan(updatePlan(current), ctx());
+    expect(records.map((r) => r.step)).toEqual(['update']);
+    expect(writes()).toEqual(['PUT']);
+    expect(gateway.calls).toEqual(['PUT', 'GET', 'GET', 'GET']);
+    expect(platform.lines).toContain('Azure did act on the update of aks-prod: the desired settings are in place.');
+  });
+
+  test('dropped, and the update Azure received failed: said so, still attached, nothing detached', async () => {
+    const current = attached();
+    gateway.compute = current;
+    gateway.puts = [reset()];
+    gateway.reads = [attached(request(), 'Updating'), attached(request(), 'Failed')];
+    const error = (await failure(executePlan(updatePlan(current), ctx()))) as AzureError;
+    expect(writes()).toEqual(['PUT']);
+    expect(error.recovery).toMatch(
+      /^The update in place did not complete: compute 'aks-prod' is still attached \(Failed/,
+    );
+    expect(error.recovery).toMatch(/re-running the same step detaches and reattaches it/);
+  });
+
+  test('a renewal (no setting changes): resent when the compute never went Updating, done when it did', async () => {
+    const current = attached();
+    gateway.compute = current;
+    gateway.puts = [reset()];
+    await executePlan(updatePlan(current, true), ctx());
+    expect(gateway.calls).toEqual(['PUT', 'GET', 'PUT', 'wait']);
+
+    gateway.calls.length = 0;
+    gateway.compute = current;
+    gateway.puts = [reset()];
+    gateway.reads = [attached(request(), 'Updating'), current];
+    await executePlan(updatePlan(current, true), ctx());
+    expect(gateway.calls).toEqual(['PUT', 'GET', 'GET']);
+  });
+
+  test('another run changed the compute meanwhile: not sent again over it', async () => {
+    const current = attached();
+    gateway.compute = current;
+    gateway.puts = [reset()];
+    gateway.reads = [attached(request({ loadBalancerType: 'InternalLoadBalancer' }))];
+    const error = await failure(executePlan(updatePlan(current), ctx()));
+    expect(error).toBeInstanceOf(StateError);
+    expect(error.message).toMatch(/another operation changed compute 'aks-prod' while this step was updating it/);
+    expect(writes()).toEqual(['PUT']);
+  });
+
+  test('dropped every time: three PUTs (the retry budget), then the failure with what a re-run does', async () => {
+    const current = attached();
+    gateway.compute = current;
+    gateway.puts = [reset(), reset(), reset()];
+    const error = (await failure(executePlan(updatePlan(current), ctx()))) as AzureError;
+    expect(error.code).toBe('ConnectionFailed');
+    expect(writes()).toEqual(['PUT', 'PUT', 'PUT']);
+    expect(gateway.calls.filter((c) => c === 'DELETE')).toEqual([]);
+    expect(error.recovery).toMatch(/still attached as it was \(Succeeded/);
   });
 });
 

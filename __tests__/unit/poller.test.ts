@@ -331,13 +331,13 @@ describe('pollLongRunningOperation: timing', () => {
     expect(times).toEqual([1000, 2000, 3000, 4000]);
   });
 
-  test('429 or 503 without Retry-After: the next poll waits at least 1 s, plus exponential jitter above that', async () => {
+  test('429 without Retry-After: the next poll waits at least 1 s, plus exponential jitter above that', async () => {
     const draws = [0.999, 0, 0.5];
     let n = 0;
     jest.spyOn(Math, 'random').mockImplementation(() => draws[n++ % draws.length]);
     const { times } = await run(started(201, { 'Azure-AsyncOperation': ASYNC }), [
       answer(429),
-      answer(503),
+      answer(429),
       answer(429),
       succeeded(),
     ]);
@@ -362,6 +362,72 @@ describe('pollLongRunningOperation: timing', () => {
     jest.spyOn(Math, 'random').mockReturnValue(0);
     const { times } = await run(started(201, { 'Azure-AsyncOperation': ASYNC }), ['hang', succeeded()]);
     expect(times).toEqual([1000, 31_000]);
+  });
+});
+
+describe('pollLongRunningOperation: a failed status request is a poll that told nothing', () => {
+  const ATTACH = { ...started(201, { 'Azure-AsyncOperation': ASYNC }), expectedDurationMs: 5 * 60_000 };
+  /** When an attach's polls go out if every answer says InProgress: the schedule alone. */
+  const scheduleTimes = async (n: number) =>
+    (await run(ATTACH, [...Array.from({ length: n }, () => inProgress()), succeeded()])).times;
+
+  // The generic backoff would draw its longest pauses; a failed poll must not use it.
+  beforeEach(() => jest.spyOn(Math, 'random').mockReturnValue(0.999));
+
+  test.each([
+    ['500', (): Step => answer(500)],
+    ['502', (): Step => answer(502)],
+    ['503 without Retry-After', (): Step => answer(503)],
+    ['504', (): Step => answer(504)],
+    ['connection reset', (): Step => 'reset'],
+  ])('ten %s in a row, then success: polled exactly on the schedule', async (_name, failure) => {
+    const { outcome, times } = await run(ATTACH, [...Array.from({ length: 10 }, failure), succeeded()]);
+    expect(outcome).toMatchObject({ status: 'Succeeded', polls: 11 });
+    expect(times).toEqual(await scheduleTimes(10));
+    expectSpacing(times);
+  });
+
+  test('an attach done at 1.5 s whose status requests fail ten times is noticed within seconds, not minutes', async () => {
+    const clock = createVirtualClock(0);
+    let sent = 0;
+    const send = async (): Promise<HttpExchange> =>
+      ++sent <= 10 ? answer([500, 503][sent % 2]) : clock.now() >= 1_500 ? succeeded() : inProgress();
+    const outcome = await pollLongRunningOperation(ATTACH, { send, deadline: HOUR, clock });
+    expect(outcome).toMatchObject({ status: 'Succeeded', polls: 11 });
+    // The schedule's 11th poll of an attach (the old exponential backoff: 91–117 s).
+    expect(outcome.elapsedMs).toBe((await scheduleTimes(10))[10]);
+    expect(outcome.elapsedMs).toBeLessThan(30_000);
+  });
+
+  test('a streak of failures through a whole attach never widens the gap beyond the schedule', async () => {
+    const failures = 60; // about 8 minutes of an attach expected to take 5
+    const { times } = await run(ATTACH, [
+      ...Array.from({ length: failures }, (_, i) =>
+        i % 3 === 0 ? ('reset' as const) : answer([500, 502, 503, 504][i % 4]),
+      ),
+      succeeded(),
+    ]);
+    expect(times).toEqual(await scheduleTimes(failures));
+    const gaps = times.map((t, i) => t - (i ? times[i - 1] : 0));
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(15_000);
+  });
+
+  test('a status request that times out: the next one follows the schedule from the one that hung', async () => {
+    const { outcome, times } = await run(started(201, { 'Azure-AsyncOperation': ASYNC }), ['hang', succeeded()], {
+      requestTimeoutMs: 2_000,
+      schedule: () => 10_000,
+    });
+    expect(outcome.status).toBe('Succeeded');
+    expect(times).toEqual([10_000, 20_000]);
+  });
+
+  test('Retry-After on a failed answer is honoured over the schedule, and the schedule resumes after it', async () => {
+    const { times } = await run(
+      started(201, { 'Azure-AsyncOperation': ASYNC }),
+      [answer(503, undefined, { 'Retry-After': '12' }), answer(500), succeeded()],
+      { schedule: () => 3_000 },
+    );
+    expect(times).toEqual([3_000, 15_000, 18_000]);
   });
 });
 

@@ -7,6 +7,8 @@ import type { TrafficKind } from './traffic';
 export type FaultAction =
   | { status: number; retryAfterSeconds?: number; body?: unknown }
   | { reset: true }
+  /** The request is handled (Azure acts on it), then the connection is reset: its answer is lost. */
+  | { resetAfterHandling: true }
   | { hang: true }
   | { delayMs: number };
 

@@ -142,6 +142,18 @@ export class EmulatorServer {
       req.socket.destroy();
       return;
     }
+    if (fault && 'resetAfterHandling' in fault) {
+      const handled = (await this.dispatch(ctx)) ?? notFound(ctx);
+      this.deps.traffic.record({
+        ...base,
+        status: 0,
+        responseHeaders: {},
+        responseBody: handled.body,
+        fault: 'answer-lost',
+      });
+      req.socket.destroy();
+      return;
+    }
     if (fault && 'hang' in fault) {
       // Never answer; stop() destroys the socket.
       this.deps.traffic.record({ ...base, status: 0, responseHeaders: {}, responseBody: undefined, fault: 'hang' });

@@ -24,7 +24,7 @@ export interface TrafficEntry {
   /** The swagger operationId served (e.g. Compute_CreateOrUpdate), when there is one. */
   operationId?: string;
   /** Set when a fault rule answered instead of the normal handler. */
-  fault?: 'status' | 'reset' | 'hang' | 'delay';
+  fault?: 'status' | 'reset' | 'hang' | 'delay' | 'answer-lost';
 }
 
 export interface TrafficFilter {

@@ -135,7 +135,9 @@ export interface BaselineConfig {
   clusterId?: string;
   /** Create only: the region (else the workspace's). */
   location?: string;
-  operation: 'ensure' | 'refresh';
+  operation: 'ensure' | 'refresh' | 'rotate';
+  /** rotate only: the new certificate, as the straightforward update sends it (the compute as read, sslConfiguration replaced). */
+  tls?: { cert: string; key: string; cname: string };
 }
 
 export interface BaselineRun extends ProcessRun {

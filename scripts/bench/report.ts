@@ -4,6 +4,7 @@ import type { ScenarioResult, SideResult } from './scenarios';
 import { pollsWithCap, scheduleTimes, type ExtrapolationRow } from './schedule';
 import type { BundleComposition, StartupResult } from './startup';
 import { rotationLines, type RotationSide } from './rotation';
+import { faultLines, MAX_STREAK_LAG_MS, type FaultCase } from './faults';
 
 export interface Machine {
   date: string;
@@ -29,6 +30,8 @@ export interface Results {
   bundles?: { github: BundleComposition; ado: BundleComposition };
   /** A certificate rotation by detach + reattach and in place, measured in the same run. */
   rotation?: RotationSide[];
+  /** Faults on status polls and on the PUT of an update in place, this tool beside the SDK default. */
+  faults?: FaultCase[];
   durationMs: number;
 }
 
@@ -369,6 +372,16 @@ export function renderMarkdown(r: Results): string {
       'The same attached compute gets a new custom certificate, once with `operation: refresh` (detach, then attach) and once with `ensure` (one PUT of the compute as read). "Not attached": seconds the compute was absent, Deleting, or a new attachment not yet serving, sampled every 50 ms.',
       '',
       ...rotationLines(r.rotation),
+      '',
+    );
+  }
+  if (r.faults) {
+    out.push(
+      '## Faults: failed status polls and a dropped PUT',
+      '',
+      `Each case against its own emulator, this tool (the built GitHub bundle) beside the SDK's default behaviour (scripts/bench/sdk-baseline.ts: \`beginCreateOrUpdateAndWait\` with the default retry policy, 3 retries). "Noticed late by": from the end of the operation to the status answer that reported it; the bench fails above ${MAX_STREAK_LAG_MS / 1000} s. Writes: each PUT with its status, \`reset\` (dropped before Azure acted) or \`answer-lost\` (Azure acted, the connection was reset before its answer).`,
+      '',
+      ...faultLines(r.faults),
       '',
     );
   }

@@ -5,7 +5,7 @@
  * serving; an update keeps serving while Updating) sampled from the emulator's state every 50 ms,
  * and the ARM requests the run made (ARM + operation status).
  */
-import { startEmulator, type Emulator } from '../../emulator';
+import { startEmulator, type Emulator, type IssuedCertificate } from '../../emulator';
 import { DEMO, demoSeed, githubInputs, seedAttachedCompute } from '../../testkit/demo-world';
 import { describeCertificate } from '../../src/core/tls/certificate';
 import { runGithubBundle } from './proc';
@@ -35,33 +35,14 @@ async function rotate(how: RotationSide['how'], scale: number): Promise<Rotation
     settings: { attachMs: Math.round(20_000 * scale), detachMs: Math.round(5_000 * scale), retryAfterSeconds: null },
   });
   try {
-    const issue = () => emulator.ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'] });
-    const old = issue();
-    seedAttachedCompute(emulator, {
-      aks: {
-        sslConfiguration: { status: 'Enabled', cname: 'scoring.contoso.com' },
-        systemServices: [{ systemServiceType: 'ScoringFrontEnd', publicIpAddress: '20.1.2.3', version: '1.0.0' }],
-      },
-      tags: {
-        'managed-by': 'aks-aml-attach',
-        'tls-certificate-sha256': describeCertificate(old.chainPem).fingerprintSha256,
-      },
-      tls: { certPem: old.chainPem, keyPem: old.keyPem },
-    });
-    const next = issue();
+    const next = seedWithCertificate(emulator);
     emulator.traffic.clear();
     let notAttachedMs = 0;
     const sampler = setInterval(() => {
       if (!attachedNow(emulator)) notAttachedMs += SAMPLE_MS;
     }, SAMPLE_MS);
     const run = await runGithubBundle({
-      inputs: githubInputs(emulator, {
-        tls: 'custom',
-        'tls-cert': next.chainPem,
-        'tls-key': next.keyPem,
-        'tls-cname': 'scoring.contoso.com',
-        operation: how === 'in place (ensure)' ? 'ensure' : 'refresh',
-      }),
+      inputs: rotationInputs(emulator, next, how === 'in place (ensure)' ? 'ensure' : 'refresh'),
       caCertPath: emulator.caCertPath,
     });
     clearInterval(sampler);
@@ -80,6 +61,35 @@ async function rotate(how: RotationSide['how'], scale: number): Promise<Rotation
   } finally {
     await emulator.stop();
   }
+}
+
+/** Seeds aks-prod attached with a custom certificate (its fingerprint tagged) and returns the next certificate. */
+export function seedWithCertificate(emulator: Emulator): IssuedCertificate {
+  const issue = () => emulator.ca.issue({ commonName: 'scoring.contoso.com', dnsNames: ['scoring.contoso.com'] });
+  const old = issue();
+  seedAttachedCompute(emulator, {
+    aks: {
+      sslConfiguration: { status: 'Enabled', cname: 'scoring.contoso.com' },
+      systemServices: [{ systemServiceType: 'ScoringFrontEnd', publicIpAddress: '20.1.2.3', version: '1.0.0' }],
+    },
+    tags: {
+      'managed-by': 'aks-aml-attach',
+      'tls-certificate-sha256': describeCertificate(old.chainPem).fingerprintSha256,
+    },
+    tls: { certPem: old.chainPem, keyPem: old.keyPem },
+  });
+  return issue();
+}
+
+/** The GitHub inputs that give aks-prod the certificate `next`. */
+export function rotationInputs(emulator: Emulator, next: IssuedCertificate, operation: 'ensure' | 'refresh') {
+  return githubInputs(emulator, {
+    tls: 'custom',
+    'tls-cert': next.chainPem,
+    'tls-key': next.keyPem,
+    'tls-cname': 'scoring.contoso.com',
+    operation,
+  });
 }
 
 export async function measureRotation(scale: number): Promise<RotationSide[]> {

@@ -32,6 +32,18 @@ async function main(config: BaselineConfig): Promise<string> {
     if (error.statusCode === 404) return undefined;
     throw error;
   });
+  if (config.operation === 'rotate') {
+    // An update in place the straightforward way (azureml-core's AksCompute.update): PUT the compute as read with the new certificate.
+    if (!existing?.properties || !config.tls) throw new Error('rotate needs an attached compute and a certificate');
+    const aks = (existing.properties as { properties?: Record<string, unknown> }).properties ?? {};
+    const sslConfiguration = { status: 'Enabled', ...config.tls };
+    const properties = {
+      ...existing.properties,
+      properties: { ...aks, sslConfiguration },
+    } as ComputeResource['properties'];
+    await ml.computeOperations.beginCreateOrUpdateAndWait(rg, ws, name, { ...existing, properties });
+    return 'updated';
+  }
   const boundTo = (existing?.properties as { resourceId?: string } | undefined)?.resourceId;
   if (
     config.operation === 'ensure' &&

@@ -26,7 +26,7 @@ export interface ExtensionGateway {
   getExtension(cluster: ManagedClusterId, name: string): Promise<Extension | undefined>;
   /** PUT (install). Resent only when Azure certainly did not act on it. */
   beginInstall(cluster: ManagedClusterId, name: string, body: Extension): Promise<LroStart>;
-  /** PATCH (update in place): settings merge, protected settings replace when given. */
+  /** PATCH (update in place): settings merge, protected settings replace when given. Resent only when Azure certainly did not act on it; after an uncertain failure the caller reads the extension back. */
   beginUpdate(cluster: ManagedClusterId, name: string, patch: PatchExtension): Promise<LroStart>;
   waitFor(start: LroStart, onProgress: (p: LroProgress) => void): Promise<LroOutcome>;
 }
@@ -94,6 +94,7 @@ export class ArmExtensionGateway implements ExtensionGateway {
             onResponse,
           },
         ),
+      retryOnlyIfNotProcessed,
     );
   }
 

@@ -3,11 +3,12 @@
  * few requests as possible and adding as little time as possible to what Azure takes.
  */
 import type { AzureErrorDetail } from '../contract/error-details';
-import { AzureError, DeadlineError } from '../contract/errors';
+import { AzureError, CancelledError, DeadlineError } from '../contract/errors';
 import { type Clock, systemClock } from './clock';
 import { type HttpExchange, type SendGet, parseRetryAfterMs, redactUrl } from './http-exchange';
 import { type PollSchedule, scheduleFor } from './poll-schedule';
-import { type RetryDecision, classifyAzureFailure, withRetries } from './retry';
+import { runAttempt } from './retry';
+import { type FailedPoll, failedPoll, isRetryableAnswer } from './failed-poll';
 import { readStatusAnswer } from './operation-status';
 
 export { adaptiveSchedule } from './poll-schedule';
@@ -63,13 +64,6 @@ const MIN_POLL_GAP_MS = 1_000;
 const LAST_LOOK_MS = 2_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
-/** A status answer worth another try (429, 5xx…), carried through withRetries to its classifier. */
-class RetryableStatus extends Error {
-  constructor(readonly exchange: HttpExchange) {
-    super(`HTTP ${exchange.status}`);
-  }
-}
-
 export async function pollLongRunningOperation(start: LroStart, options: PollOptions): Promise<LroOutcome> {
   const clock = options.clock ?? systemClock;
   const schedule = options.schedule ?? scheduleFor(start.expectedDurationMs);
@@ -107,6 +101,8 @@ export async function pollLongRunningOperation(start: LroStart, options: PollOpt
   let lastSendAt = startedAt; // the initial request counts for the 1 s minimum gap
   let lastStatus = 'InProgress';
   let lastFailure: string | undefined;
+  let throttledInARow = 0;
+  let throttledBackoffMs = 0;
   let retryAfterMs = positive(parseRetryAfterMs((name) => start.header(name)));
 
   const gaveUp = (): DeadlineError =>
@@ -115,20 +111,16 @@ export async function pollLongRunningOperation(start: LroStart, options: PollOpt
         `last status ${lastStatus}${lastFailure ? `; last status request failed: ${lastFailure}` : ''})`,
     );
 
-  const classifyPollFailure = (error: unknown): RetryDecision => {
-    const decision = classifyAzureFailure(error instanceof RetryableStatus ? error.exchange : error);
-    lastFailure = decision.reason;
-    return decision.retry
-      ? { ...decision, retryAfterMs: Math.max(decision.retryAfterMs ?? 0, MIN_POLL_GAP_MS) }
-      : decision;
-  };
-
   for (;;) {
-    // Next poll: Retry-After if the service gave one, else the schedule; never within 1 s of the
-    // previous request.
+    // Next poll: Retry-After if the service gave one, else the schedule counted from the previous
+    // request (a failed one included: it was a look that told nothing); never within 1 s of it,
+    // nor sooner than a 429's backoff.
     const now = clock.now();
-    const earliest = Math.max(lastSendAt + MIN_POLL_GAP_MS, now + (retryAfterMs ?? 0));
-    let at = Math.max(earliest, now + (retryAfterMs ?? schedule(polls, now - startedAt)));
+    const earliest = Math.max(lastSendAt + MIN_POLL_GAP_MS, now + (retryAfterMs ?? throttledBackoffMs));
+    let at = Math.max(
+      earliest,
+      retryAfterMs !== undefined ? now + retryAfterMs : lastSendAt + schedule(polls, now - startedAt),
+    );
     if (at >= options.deadline) {
       // Rather than give up a whole interval early, look once more shortly before the deadline
       // (an operation that just finished is then reported as such), unless we just did.
@@ -137,33 +129,27 @@ export async function pollLongRunningOperation(start: LroStart, options: PollOpt
       at = lastLook;
     }
     await clock.sleep(at - now, options.signal);
+    if (options.signal?.aborted) throw new CancelledError(); // nothing new goes out once cancelled
 
-    let exchange: HttpExchange;
-    try {
-      // A failing status request is retried until the deadline: the operation goes on in Azure
-      // whether or not we can see it.
-      exchange = await withRetries(
-        async (attemptSignal) => {
-          polls++;
-          lastSendAt = clock.now();
-          const answer = await options.send(url, attemptSignal);
-          if (classifyAzureFailure(answer).retry) throw new RetryableStatus(answer);
-          return answer;
-        },
-        {
-          deadline: options.deadline,
-          signal: options.signal,
-          clock,
-          attemptTimeoutMs: requestTimeoutMs,
-          classify: classifyPollFailure,
-          onRetry: ({ reason }) => (lastFailure = reason),
-          describe: `status of ${operation}`,
-        },
-      );
-    } catch (error) {
-      throw error instanceof DeadlineError ? gaveUp() : error;
+    polls++;
+    lastSendAt = clock.now();
+    const look = await lookOnce(url, options.send, {
+      timeoutMs: Math.min(requestTimeoutMs, Math.max(1, options.deadline - lastSendAt)),
+      clock,
+      signal: options.signal,
+      throttledInARow: throttledInARow + 1,
+    });
+    if ('failed' in look) {
+      lastFailure = look.failed.reason;
+      throttledInARow = look.failed.throttledBackoffMs !== undefined ? throttledInARow + 1 : 0;
+      throttledBackoffMs = look.failed.throttledBackoffMs ?? 0;
+      retryAfterMs = positive(look.failed.retryAfterMs);
+      continue;
     }
+    const exchange = look.answer;
     lastFailure = undefined;
+    throttledInARow = 0;
+    throttledBackoffMs = 0;
 
     const reading = readStatusAnswer(mode, exchange, url, operation);
     lastStatus = reading.status;
@@ -184,6 +170,29 @@ export async function pollLongRunningOperation(start: LroStart, options: PollOpt
       if (next !== url) options.onPollUrl?.(redactUrl((url = next)));
     }
   }
+}
+
+/**
+ * One status request within its timeout: its answer, or why it failed when another poll may tell
+ * more. Final failures (4xx refusals, cancellation) are thrown.
+ */
+async function lookOnce(
+  url: string,
+  send: SendGet,
+  attempt: { timeoutMs: number; clock: Clock; signal?: AbortSignal; throttledInARow: number },
+): Promise<{ answer: HttpExchange } | { failed: FailedPoll }> {
+  let failure: unknown;
+  try {
+    const answer = await runAttempt((signal) => send(url, signal), attempt.timeoutMs, attempt.clock, attempt.signal);
+    if (!isRetryableAnswer(answer)) return { answer };
+    failure = answer;
+  } catch (error) {
+    if (attempt.signal?.aborted) throw new CancelledError();
+    failure = error;
+  }
+  const failed = failedPoll(failure, attempt.throttledInARow);
+  if (!failed) throw failure;
+  return { failed };
 }
 
 /** Retry-After 0 (or absent) means "use the schedule". */

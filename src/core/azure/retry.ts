@@ -40,8 +40,10 @@ const THROTTLED_STATUS = new Set([429, 503]);
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
-/** Thrown inside withRetries when an attempt outlives attemptTimeoutMs. */
-class AttemptTimedOut extends Error {
+/** Thrown when an attempt outlives its timeout (withRetries' attemptTimeoutMs, runAttempt's timeoutMs). */
+export class AttemptTimedOut extends Error {
+  /** A transport failure like any other (network-failure.ts): the request may or may not have reached Azure. */
+  readonly code = 'ETIMEDOUT';
   constructor(readonly timeoutMs: number) {
     super(`no answer within ${timeoutMs} ms`);
   }
@@ -75,7 +77,9 @@ export async function withRetries<T>(
       return await runAttempt(fn, Math.min(attemptTimeoutMs, remaining), clock, options.signal);
     } catch (error) {
       if (options.signal?.aborted) throw new CancelledError();
-      decision = error instanceof AttemptTimedOut ? { retry: true, reason: error.message } : classify(error);
+      // A timed-out attempt goes through the classifier too: a write that may have reached Azure is
+      // not resent blindly (retryOnlyIfNotProcessed), its caller reads the resource back.
+      decision = classify(error);
       if (!decision.retry) throw error;
     }
 
@@ -95,16 +99,20 @@ export async function withRetries<T>(
  * half the time left (at least 1 s), so that one more attempt still fits.
  */
 function delayBefore(attempt: number, decision: RetryDecision, remainingMs: number): number {
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
-  const jittered = Math.min(Math.round(Math.random() * ceiling), Math.max(MIN_CLAMPED_PAUSE_MS, remainingMs / 2));
+  const jittered = Math.min(fullJitterMs(attempt), Math.max(MIN_CLAMPED_PAUSE_MS, remainingMs / 2));
   return Math.max(decision.retryAfterMs ?? 0, (decision.minDelayMs ?? 0) + Math.round(jittered));
+}
+
+/** Full jitter before the given attempt (counted from 1): uniform in [0, min(30 s, 1 s · 2^(attempt-1))]. */
+export function fullJitterMs(attempt: number): number {
+  return Math.round(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)));
 }
 
 /**
  * One attempt, raced against its timeout and the caller's signal: even an fn that ignores its
  * signal cannot hold us. The timer and the listener are removed whatever happens.
  */
-async function runAttempt<T>(
+export async function runAttempt<T>(
   fn: (attemptSignal: AbortSignal) => Promise<T>,
   timeoutMs: number,
   clock: Clock,

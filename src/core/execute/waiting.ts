@@ -50,56 +50,65 @@ export async function waitForOtherOperation(
  * Waits while the compute is Creating, Updating or Deleting (another run, or the tail of our own
  * operation), by reading it on the poller's schedule. Returns the settled compute, or undefined
  * once it is gone. `recovery` is what a timeout says about the state (default: another operation
- * is running and this step changed nothing).
+ * is running and this step changed nothing). `onBusy` hears each transitional state seen.
  */
 export async function waitUntilSettled(
-  ctx: Pick<ExecutionContext, 'gateway' | 'platform' | 'clock' | 'computeName' | 'deadline' | 'signal'>,
+  ctx: SettleContext,
   label: string,
   recovery?: string,
+  onBusy?: (state: string) => void,
 ): Promise<ComputeResource | undefined> {
-  return waitWhileTransitional(ctx, {
-    subject: `compute '${ctx.computeName}'`,
-    progress: `waiting for ${ctx.computeName} (${label})`,
-    // Our own lost-answer operation (label attach/create/detach) has a known length; another run's has not.
-    expectedDurationMs: EXPECTED_DURATION_MS[label],
-    read: async () => {
-      const compute = await ctx.gateway.getCompute();
-      return { value: compute, state: compute?.properties?.provisioningState ?? undefined };
-    },
+  return waitWhileBusy(ctx, {
+    what: `compute '${ctx.computeName}'`,
+    read: () => ctx.gateway.getCompute(),
+    stateOf: (compute) => compute.properties?.provisioningState ?? undefined,
+    label,
     recovery: (state) =>
       recovery ??
       `Another operation on compute '${ctx.computeName}' is still running (state ${state}); this step changed nothing. Re-run the step once it has finished. ${concurrencyHint()}`,
+    onBusy,
   });
 }
 
-/** What waitWhileTransitional reads and says: the thing waited for and its provisioning state. */
-export interface TransitionalWait<T> {
-  /** e.g. "compute 'x'" or "extension 'azureml'", for the timeout. */
-  readonly subject: string;
-  readonly progress: string;
-  readonly expectedDurationMs?: number;
-  readonly read: () => Promise<{ readonly value: T; readonly state?: string }>;
-  readonly recovery: (state: string) => string;
+export type SettleContext = Pick<
+  ExecutionContext,
+  'gateway' | 'platform' | 'clock' | 'computeName' | 'deadline' | 'signal'
+>;
+
+/** A resource read until it leaves its transitional states (Creating, Updating, Deleting…). */
+export interface BusyResource<T> {
+  /** For messages: "compute 'aks-prod'", "extension 'azureml'". */
+  readonly what: string;
+  read(): Promise<T | undefined>;
+  stateOf(resource: T): string | undefined;
+  /** Progress label; an operation of ours (attach/create/update/detach) has a known length, another run's has not. */
+  readonly label: string;
+  /** What a timeout in that state says about it. */
+  recovery(state: string): string;
+  readonly onBusy?: (state: string) => void;
 }
 
-/** Reads on the poller's schedule while the state is Creating, Updating or Deleting; one last look shortly before the deadline. */
-export async function waitWhileTransitional<T>(
-  ctx: Pick<ExecutionContext, 'platform' | 'clock' | 'deadline' | 'signal'>,
-  wait: TransitionalWait<T>,
-): Promise<T> {
-  const progress = new ProgressReporter(ctx.platform, wait.progress, ctx.clock);
+/** Reads the resource on the poller's schedule while it is transitional; the settled resource, or undefined once it is gone. */
+export async function waitWhileBusy<T>(
+  ctx: Pick<ExecutionContext, 'platform' | 'clock' | 'computeName' | 'deadline' | 'signal'>,
+  resource: BusyResource<T>,
+): Promise<T | undefined> {
+  const progress = new ProgressReporter(ctx.platform, `waiting for ${ctx.computeName} (${resource.label})`, ctx.clock);
   const startedAt = ctx.clock.now();
-  const schedule = scheduleFor(wait.expectedDurationMs);
+  const schedule = scheduleFor(EXPECTED_DURATION_MS[resource.label]);
   let lastLook = false;
   for (let i = 0; ; i++) {
-    const { value, state } = await wait.read();
-    if (!state || !isTransitional(state)) return value;
+    const found = await resource.read();
+    const state = found === undefined ? undefined : resource.stateOf(found);
+    if (found === undefined || !state || !isTransitional(state)) return found;
+    resource.onBusy?.(state);
     progress.update(state);
     let delay = schedule(i, ctx.clock.now() - startedAt);
     const left = ctx.deadline - ctx.clock.now();
     if (delay >= left) {
       // One last look shortly before the deadline rather than giving up a whole interval early.
-      if (lastLook || left < 2_500) throw new DeadlineError(`${wait.subject} to leave ${state}`, wait.recovery(state));
+      if (lastLook || left < 2_500)
+        throw new DeadlineError(`${resource.what} to leave ${state}`, resource.recovery(state));
       lastLook = true;
       delay = left - 1_500;
     }

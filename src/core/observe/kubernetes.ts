@@ -11,7 +11,7 @@ import { sameResourceId, type ManagedClusterId } from '../azure/arm-id';
 import type { Extension, ExtensionGateway } from '../azure/extension-gateway';
 import { extensionResourceId } from '../azure/extension-gateway';
 import type { DesiredState } from '../desired/model';
-import { waitUntilSettled, waitWhileTransitional } from '../execute/waiting';
+import { waitUntilSettled, waitWhileBusy } from '../execute/waiting';
 import { RECORD } from '../extension/settings';
 import { toObservedCompute } from './from-arm';
 import { isTransitional, type ObservedCompute } from './model';
@@ -100,14 +100,12 @@ async function settledExtension(
     `Extension ${name} on cluster ${cluster.name} is ${state} (another operation is in progress); waiting for it to finish first.`,
   );
   let reads = 0;
-  return waitWhileTransitional(ctx.execution, {
-    subject: `extension '${name}' on cluster ${cluster.name}`,
-    progress: `waiting for extension ${name}`,
+  return waitWhileBusy(ctx.execution, {
+    what: `extension '${name}' on cluster ${cluster.name}`,
+    label: `extension ${name}`,
     // The first look is the one just taken.
-    read: async () => {
-      const value = reads++ === 0 ? first : await ctx.extensions.getExtension(cluster, name);
-      return { value, state: value?.provisioningState };
-    },
+    read: async () => (reads++ === 0 ? first : await ctx.extensions.getExtension(cluster, name)),
+    stateOf: (extension) => extension.provisioningState ?? undefined,
     recovery: (s) =>
       `Another operation on extension '${name}' is still running (state ${s}); this step changed nothing. Re-run the step once it has finished (az k8s-extension show --query provisioningState).`,
   });

@@ -113,6 +113,7 @@ export async function runKubernetes(
       plan.cluster,
       desired.kubernetes!.extensionName,
       plan.extension,
+      observed.extension,
     );
     steps.push(applied.record);
     extension = applied.extension;
