@@ -40,5 +40,8 @@ test.each(['github', 'ado'])('src/%s/index.ts calls run() and is what the build 
   const build = (
     JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
   ).scripts.build;
-  expect(build).toContain(`ncc build src/${host}/index.ts -o build/dist-next/${host}`);
+  expect(build).toBe('node scripts/build.js');
+  expect(fs.readFileSync(path.join(root, 'scripts/build.js'), 'utf8')).toContain(
+    `{ name: '${host}', entry: 'src/${host}/index.ts' }`,
+  );
 });

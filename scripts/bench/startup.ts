@@ -48,7 +48,6 @@ export interface BundleComposition {
   minifiedBytes?: number;
 }
 
-const NCC = join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js');
 const WORK = join(ROOT, 'build/bench');
 
 /** The Node 24 binary that scripts/node24.js installs (npm test does), when present. */
@@ -63,44 +62,34 @@ export function nodeVersion(node: string): string {
   return spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
 }
 
-/** Reads package.json's build script and runs its ncc commands with extra flags into build/bench/<name>/. */
+/** Runs scripts/build.js (what `npm run build` runs) with extra ncc flags into build/bench/<name>/. */
 function buildVariant(name: string, extraFlags: string[]): string {
   const out = join(WORK, name);
-  rmSync(out, { recursive: true, force: true });
-  const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { build: string } })
-    .scripts.build;
-  const steps = script
-    .split('&&')
-    .map((c) => c.trim())
-    .filter((c) => c.startsWith('ncc '));
-  if (steps.length === 0) throw new Error(`no ncc step in the build script: ${script}`);
-  for (const command of steps) {
-    const args = command.split(/\s+/);
-    const target = args[args.indexOf('-o') + 1];
-    const bundleName = target.split('/').pop() as string;
-    const rewritten = args.slice(1).map((a, i, all) => (all[i - 1] === '-o' ? join(out, bundleName) : a));
-    execFileSync(process.execPath, [NCC, ...rewritten, ...extraFlags.map((f) => f.replace('{name}', bundleName))], {
-      cwd: ROOT,
-      stdio: 'pipe',
-    });
-  }
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build.js'), '--out', out, ...extraFlags], {
+    cwd: ROOT,
+    stdio: 'pipe',
+  });
   return out;
 }
 
-function filesOf(dir: string): BundleFile[] {
-  return readdirSync(dir)
-    .filter((f) => !f.endsWith('.json'))
-    .map((f) => ({ path: f, bytes: statSync(join(dir, f)).size }))
+/** Every file below dir (side bundles are folders beside index.js), except ncc's stats. */
+function filesOf(dir: string, prefix = ''): BundleFile[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true })
+    .flatMap((e): BundleFile[] => {
+      const rel = prefix ? `${prefix}/${e.name}` : e.name;
+      if (e.isDirectory()) return filesOf(dir, rel);
+      return e.name.endsWith('.json') ? [] : [{ path: rel, bytes: statSync(join(dir, rel)).size }];
+    })
     .sort((a, b) => b.bytes - a.bytes);
 }
 
 function sameTree(a: string, b: string): boolean {
-  const names = (d: string) =>
-    readdirSync(d)
-      .filter((f) => !f.endsWith('.json'))
-      .sort();
-  const na = names(a);
-  const nb = names(b);
+  const na = filesOf(a)
+    .map((f) => f.path)
+    .sort();
+  const nb = filesOf(b)
+    .map((f) => f.path)
+    .sort();
   return na.join() === nb.join() && na.every((f) => readFileSync(join(a, f)).equals(readFileSync(join(b, f))));
 }
 
@@ -235,7 +224,10 @@ export function baselineVariants(revision: string): Variant[] {
   const extract = (name: 'github' | 'ado') => {
     mkdirSync(join(dir, name), { recursive: true });
     const target = join(dir, name, 'index.js');
-    writeFileSync(target, execFileSync('git', ['show', `${revision}:dist/${name}/index.js`], { cwd: ROOT }));
+    writeFileSync(
+      target,
+      execFileSync('git', ['show', `${revision}:dist/${name}/index.js`], { cwd: ROOT, maxBuffer: 256 * 2 ** 20 }),
+    );
     return target;
   };
   return [

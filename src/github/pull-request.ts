@@ -4,6 +4,9 @@
  * request never evaluate it. Requests go to GITHUB_API_URL (GitHub Enterprise Server works) through
  * @actions/http-client's agents, which honour HTTPS_PROXY and NO_PROXY as the runner sets them.
  */
+import * as path from 'node:path';
+import { loadSideBundle } from '../core/side-bundle';
+import type * as OctokitVendor from './octokit-vendor';
 import { readFileSync } from 'node:fs';
 import {
   PullRequestCommentError,
@@ -84,9 +87,8 @@ function issueCommenter(
   number: number,
   runUrl: string | undefined,
 ): PullRequestCommenter {
-  // Loaded here, not at start-up: only runs for a pull request pay for evaluating Octokit.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports -- lazy on purpose (above)
-  const { getOctokit } = require('@actions/github') as typeof import('@actions/github');
+  // Loaded here, from a bundle of its own: only runs for a pull request parse and evaluate Octokit.
+  const { getOctokit } = loadSideBundle<typeof OctokitVendor>('octokit', path.join(__dirname, 'octokit-vendor'));
   const octokit = getOctokit(token, { baseUrl });
   const where = { ...repository, issue_number: number };
   return {
