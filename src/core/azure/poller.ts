@@ -98,7 +98,8 @@ export async function pollLongRunningOperation(start: LroStart, options: PollOpt
   options.onPollUrl?.(redactUrl(url));
 
   let polls = 0;
-  let lastSendAt = startedAt; // the initial request counts for the 1 s minimum gap
+  let lastSendAt = startedAt; // the initial request counts for the schedule…
+  let lastDoneAt = startedAt; // …and its answer for the 1 s minimum gap
   let lastStatus = 'InProgress';
   let lastFailure: string | undefined;
   let throttledInARow = 0;
@@ -113,10 +114,11 @@ export async function pollLongRunningOperation(start: LroStart, options: PollOpt
 
   for (;;) {
     // Next poll: Retry-After if the service gave one, else the schedule counted from the previous
-    // request (a failed one included: it was a look that told nothing); never within 1 s of it,
+    // request (a failed one included: it was a look that told nothing); never within 1 s of its
+    // answer (so the service never sees two polls within 1 s, however long the way there took),
     // nor sooner than a 429's backoff.
     const now = clock.now();
-    const earliest = Math.max(lastSendAt + MIN_POLL_GAP_MS, now + (retryAfterMs ?? throttledBackoffMs));
+    const earliest = Math.max(lastDoneAt + MIN_POLL_GAP_MS, now + (retryAfterMs ?? throttledBackoffMs));
     let at = Math.max(
       earliest,
       retryAfterMs !== undefined ? now + retryAfterMs : lastSendAt + schedule(polls, now - startedAt),
@@ -139,6 +141,7 @@ export async function pollLongRunningOperation(start: LroStart, options: PollOpt
       signal: options.signal,
       throttledInARow: throttledInARow + 1,
     });
+    lastDoneAt = clock.now();
     if ('failed' in look) {
       lastFailure = look.failed.reason;
       throttledInARow = look.failed.throttledBackoffMs !== undefined ? throttledInARow + 1 : 0;
