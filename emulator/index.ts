@@ -139,7 +139,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ],
   });
   url = await server.listen(options.port ?? 0);
-  const proxy = await startConnectProxy(() => Number(new URL(url).port));
+  const proxy = await startConnectProxy({ targetPort: () => Number(new URL(url).port) });
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aml-emulator-'));
   const caCertPath = path.join(dir, 'ca.pem');
